@@ -1,0 +1,85 @@
+// create-otp-app: a supervised OTP application with the tooling a serious
+// team wants from day one.
+import path from "node:path";
+import { defineGenerator, type RenderAction, type Task } from "../../src/core/generator.js";
+import { appNameFromDir, camelize } from "../../src/elixir/naming.js";
+import { detectVersions, FALLBACK_ELIXIR, majorMinor, versionAtLeast } from "../../src/elixir/versions.js";
+import { schema } from "./schema.js";
+
+const render = (template: string, out: string): RenderAction => ({ type: "otp:render", template: `app/${template}.hbs`, path: out });
+
+export default defineGenerator({
+  name: "app",
+  description: "Create a new Mix project: a supervised OTP application with format, credo, dialyzer, docs and CI set up",
+  examples: [
+    "create-otp-app my_app",
+    "create-otp-app my_app --module MyCompany.MyApp --no-ci --yes",
+    "create-otp-app services/billing --app billing --no-install --no-git --yes",
+  ],
+  schema,
+  derive(partial) {
+    const app = partial.app ?? (partial.dir ? appNameFromDir(path.basename(path.resolve(partial.dir))) : undefined);
+    return { app, module: partial.module ?? (app ? camelize(app) : undefined) };
+  },
+  async plan(o, io) {
+    const root = path.resolve(io.cwd, o.dir);
+    const app = o.app ?? appNameFromDir(path.basename(root));
+    const module = o.module ?? camelize(app);
+    const versions = await detectVersions(io.env, io.mix, io.cwd);
+    const elixir = o.elixir ?? (versions.elixir ? majorMinor(versions.elixir) : FALLBACK_ELIXIR);
+    const otpMajor = versions.otp?.split(".")[0] ?? (versionAtLeast(elixir, "1.17") ? "27" : "26");
+
+    const binding = {
+      app,
+      module,
+      description: o.description,
+      elixir,
+      otpMajor,
+      // Mix 1.15 moved preferred environments from project/0 to cli/0.
+      cliFunction: versionAtLeast(elixir, "1.15"),
+      credo: o.credo,
+      dialyxir: o.dialyxir,
+      exDoc: o.exDoc,
+      ci: o.ci,
+      anyDeps: o.credo || o.dialyxir || o.exDoc,
+    };
+
+    const actions: RenderAction[] = [
+      render("mix.exs", "mix.exs"),
+      render(".formatter.exs", ".formatter.exs"),
+      render(".gitignore", ".gitignore"),
+      render("README.md", "README.md"),
+      render("config/config.exs", "config/config.exs"),
+      render("config/dev.exs", "config/dev.exs"),
+      render("config/test.exs", "config/test.exs"),
+      render("config/prod.exs", "config/prod.exs"),
+      render("config/runtime.exs", "config/runtime.exs"),
+      render("lib/__app__.ex", `lib/${app}.ex`),
+      render("lib/__app__/application.ex", `lib/${app}/application.ex`),
+      render("test/test_helper.exs", "test/test_helper.exs"),
+      render("test/__app__/application_test.exs", `test/${app}/application_test.exs`),
+    ];
+    if (o.credo) actions.push(render(".credo.exs", ".credo.exs"));
+    if (o.ci) actions.push(render(".github/workflows/ci.yml", ".github/workflows/ci.yml"));
+
+    const tasks: Task[] = [];
+    if (o.install && binding.anyDeps) tasks.push({ kind: "deps.get" });
+    if (o.git) tasks.push({ kind: "git.init" });
+
+    const cd = path.relative(io.cwd, root) || ".";
+    return {
+      root,
+      binding,
+      actions,
+      tasks,
+      requireEmptyRoot: true,
+      nextSteps: [
+        `cd ${cd}`,
+        ...(binding.anyDeps && !o.install ? ["mix deps.get"] : []),
+        "mix test",
+        "iex -S mix",
+        ...(binding.anyDeps ? ["mix precommit   # format, compile, credo, dialyzer and tests, as CI runs them"] : []),
+      ],
+    };
+  },
+});

@@ -1,0 +1,18 @@
+// The real I/O context for the bins.
+import pc from "picocolors";
+import { inquirerPrompter, type Io } from "../core/io.js";
+import { execaRunner } from "../mix/runner.js";
+
+export function processIo(): Io {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    // picocolors honours NO_COLOR, FORCE_COLOR and whether stdout is a terminal.
+    color: pc.isColorSupported,
+    stdout: (s) => void process.stdout.write(s),
+    stderr: (s) => void process.stderr.write(s),
+    prompter: inquirerPrompter,
+    mix: execaRunner,
+  };
+}

@@ -1,0 +1,4 @@
+// The generators `gen` offers, in the order `gen list` shows them.
+import type { GeneratorDef } from "../core/generator.js";
+
+export const genGenerators: readonly GeneratorDef[] = [];

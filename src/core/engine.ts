@@ -1,0 +1,190 @@
+// One run, one direction:
+// argv -> raw options -> prompts (TTY only) -> zod -> plan -> virtual tree ->
+// changes -> conflict policy -> --dry-run? -> flush -> tasks -> checks -> report.
+import { readdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { runChecks, type StepResult } from "../mix/check.js";
+import { CancelledError, UserError, WriteError, isExitPromptError } from "./errors.js";
+import { flush, nodeFsOps, undo, type WriteRecord } from "./flush.js";
+import type { GeneratorDef, Plan, Task } from "./generator.js";
+import type { Io } from "./io.js";
+import { buildCommand, commanderFailure, issueMessage, parseArgv, resolveOptions, type CommonOptions } from "./options.js";
+import { Renderer } from "./render.js";
+import { formatChanges, formatStep, formatTask, jsonReport, printDryRun, printSummary, type RunReport, type TaskResult } from "./report.js";
+import { Tree, type Change } from "./tree.js";
+
+function listDir(dir: string): string[] | undefined {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+const rel = (io: Io, p: string): string => path.relative(io.cwd, p) || ".";
+
+async function ask(io: Io, message: string): Promise<boolean> {
+  try {
+    return await io.prompter.confirm({ message, default: false });
+  } catch (err) {
+    if (isExitPromptError(err)) throw new CancelledError();
+    throw err;
+  }
+}
+
+/** Existing user files are never replaced without --force or a yes at a prompt. */
+async function applyConflictPolicy(plan: Plan, changes: readonly Change[], common: CommonOptions, io: Io): Promise<void> {
+  if (common.force) return;
+  const interactive = io.interactive && !common.yes && !common.json;
+  const updates = changes.filter((c) => c.action === "update").map((c) => c.path);
+  const shown = updates.length > 8 ? `${updates.slice(0, 8).join(", ")}, …` : updates.join(", ");
+  const entries = plan.requireEmptyRoot ? listDir(plan.root) : undefined;
+
+  if (entries !== undefined && entries.length > 0) {
+    const where = rel(io, plan.root);
+    const overwrite = updates.length > 0 ? `; ${updates.length} existing files differ and would be overwritten: ${shown}` : "";
+    if (!interactive) {
+      throw new UserError(`directory "${where}" is not empty${overwrite}; pass --force to write into it`);
+    }
+    if (!(await ask(io, `Directory "${where}" is not empty${overwrite}. Write into it anyway?`))) {
+      throw new CancelledError("cancelled; nothing was written", 1);
+    }
+    return;
+  }
+  if (updates.length > 0) {
+    if (!interactive) {
+      throw new UserError(`${updates.length} existing files differ from the generated ones: ${shown}; pass --force to overwrite them (--dry-run shows the diff)`);
+    }
+    if (!(await ask(io, `${updates.length} existing files differ and would be overwritten: ${shown}. Overwrite them?`))) {
+      throw new CancelledError("cancelled; nothing was written", 1);
+    }
+  }
+}
+
+async function runTask(task: Task, root: string, io: Io): Promise<TaskResult> {
+  if (task.kind === "deps.get") {
+    const r = await io.mix.run("mix", ["deps.get"], { cwd: root, env: io.env });
+    const later = `run it later: cd ${rel(io, root)} && mix deps.get`;
+    if (r.notFound) return { task: "mix deps.get", status: "warning", detail: `mix was not found on PATH; install Elixir, then ${later}` };
+    if (r.exitCode !== 0) {
+      const hex = /Could not find Hex/.test(r.output);
+      const why = hex ? "Hex is not installed (mix local.hex --force)" : (r.output.trim().split("\n").pop() ?? "").trim();
+      return { task: "mix deps.get", status: "warning", detail: `failed (${why}); ${later}` };
+    }
+    return { task: "mix deps.get", status: "passed", detail: "" };
+  }
+  const r = await io.mix.run("git", ["init", "--quiet"], { cwd: root, env: io.env });
+  if (r.notFound) return { task: "git init", status: "warning", detail: "git was not found on PATH; skipped" };
+  if (r.exitCode !== 0) return { task: "git init", status: "warning", detail: `failed: ${r.output.trim()}` };
+  return { task: "git init", status: "passed", detail: "" };
+}
+
+async function rollback(record: WriteRecord): Promise<void> {
+  await undo(record);
+  // A project directory this run created holds only what this run put there (and _build).
+  if (record.createdDirs.includes(record.root)) rmSync(record.root, { recursive: true, force: true });
+}
+
+async function spinnerFor(io: Io) {
+  if (!io.interactive || !io.color) return undefined;
+  const { default: yoctoSpinner } = await import("yocto-spinner");
+  return yoctoSpinner({ stream: process.stderr });
+}
+
+export async function runGenerator(def: GeneratorDef, argv: string[], io: Io, commandName: string): Promise<number> {
+  let json = argv.includes("--json");
+  try {
+    const cmd = buildCommand(commandName, def, io);
+    let parsed: ReturnType<typeof parseArgv>;
+    try {
+      parsed = parseArgv(cmd, def, argv);
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      const failure = commanderFailure(err);
+      if (failure.message) throw new UserError(failure.message);
+      return failure.exitCode;
+    }
+    const { common } = parsed;
+    json = common.json;
+    const values = await resolveOptions(def, parsed.raw, common, io);
+    const options = def.schema.safeParse(values);
+    if (!options.success) throw new UserError(issueMessage(def, options.error, values));
+
+    const plan = await def.plan(options.data, io);
+    const tree = new Tree(plan.root);
+    await new Renderer().run(def, plan, tree);
+    const changes = tree.changes();
+    const report: RunReport = {
+      ok: true,
+      command: commandName,
+      root: plan.root,
+      dryRun: common.dryRun,
+      files: changes.map((c) => ({ path: c.path, action: c.action })),
+      tasks: [],
+      checks: [],
+      rolledBack: false,
+      exitCode: 0,
+      nextSteps: plan.nextSteps,
+    };
+    if (common.dryRun) {
+      if (json) io.stdout(jsonReport(report, changes));
+      else printDryRun(io, changes);
+      return 0;
+    }
+
+    await applyConflictPolicy(plan, changes, common, io);
+    const record = await flush(plan.root, changes, io.fs ?? nodeFsOps);
+    if (!json) io.stdout(formatChanges(io, changes));
+
+    for (const task of plan.tasks) {
+      const result = await runTask(task, plan.root, io);
+      report.tasks.push(result);
+      if (!json) io.stdout(formatTask(io, result));
+    }
+
+    if (common.check !== "off") {
+      const written = changes.filter((c) => c.action !== "identical").map((c) => c.path);
+      const spinner = json ? undefined : await spinnerFor(io);
+      if (!json) io.stdout("Checks\n");
+      report.checks = await runChecks(plan.root, written, io, {
+        onBegin: (step) => spinner?.start(`${step}…`),
+        onEnd: (r: StepResult) => {
+          spinner?.stop();
+          if (!json) io.stdout(formatStep(io, r));
+        },
+      });
+      const failed = report.checks.some((r) => r.status === "failed");
+      if (failed) {
+        const n = record.created.length + record.updated.length;
+        const rollBack =
+          common.rollbackOnFail ||
+          (io.interactive && !common.yes && !json && (await ask(io, `A check failed. Roll back the ${n} files this run wrote?`)));
+        if (rollBack) {
+          await rollback(record);
+          report.rolledBack = true;
+        }
+        if (common.check === "strict" || report.rolledBack) report.exitCode = 1;
+      }
+    }
+    report.ok = report.exitCode === 0;
+    if (json) io.stdout(jsonReport(report, changes));
+    else printSummary(io, report);
+    return report.exitCode;
+  } catch (err) {
+    if (err instanceof UserError) {
+      io.stderr(`${commandName}: ${err.message}\n`);
+      if (json) io.stdout(`${JSON.stringify({ ok: false, error: err.message, exitCode: 2 })}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof CancelledError) {
+      io.stderr(`${commandName}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof WriteError) {
+      io.stderr(`${commandName}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr(`${commandName}: internal error (please report it)\n${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,61 @@
+// The contract between the engine and a generator. A generator never touches
+// the disk or spawns a process: it returns what to render and which tasks to
+// queue; the engine does the rest.
+import type { z } from "zod";
+import type { Io } from "./io.js";
+
+/** Metadata a schema field may carry with `.meta({...})`. */
+export interface FieldMeta {
+  /** Taken as a positional argument (in declaration order) instead of a flag. */
+  positional?: boolean;
+  /** Prompt text; defaults to the field's description. `false`: never prompted. */
+  prompt?: string | false;
+  /** Booleans sharing a group are asked in one checkbox prompt. */
+  group?: string;
+  /** Placeholder shown in --help for string flags, e.g. `<name>`. */
+  valueName?: string;
+}
+
+/** One file to render: a template (relative to templates/) and its output path. */
+export interface RenderAction {
+  type: "otp:render";
+  template: string;
+  /** Output path relative to the plan's root. */
+  path: string;
+  mode?: number;
+}
+
+export type PlanAction = RenderAction;
+
+/** Work queued after the files are written. */
+export type Task =
+  | { kind: "deps.get" }
+  | { kind: "git.init" };
+
+export interface Plan {
+  /** Absolute directory the change set is rooted at (the project). */
+  root: string;
+  /** Everything templates interpolate; computed once. */
+  binding: Record<string, unknown>;
+  actions: PlanAction[];
+  tasks: Task[];
+  /** Refuse (or ask) when `root` already exists and is not empty. */
+  requireEmptyRoot: boolean;
+  /** Shown after a successful run. */
+  nextSteps: string[];
+}
+
+export interface GeneratorDef<S extends z.ZodObject = z.ZodObject> {
+  /** Name on the command line: `gen <name>`; `app` is create-otp-app itself. */
+  name: string;
+  description: string;
+  examples: string[];
+  schema: S;
+  /** Defaults that depend on other answers (e.g. the module name from the app name). */
+  derive?: (partial: Partial<z.input<S>>, io: Io) => Partial<z.input<S>>;
+  plan(options: z.output<S>, io: Io): Promise<Plan> | Plan;
+}
+
+export function defineGenerator<S extends z.ZodObject>(def: GeneratorDef<S>): GeneratorDef<S> {
+  return def;
+}

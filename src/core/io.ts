@@ -1,0 +1,50 @@
+// I/O seams, injected through one context so tests need no module mocks.
+import type { FsOps } from "./flush.js";
+import type { MixRunner } from "../mix/runner.js";
+
+export interface Choice {
+  name: string;
+  value: string;
+  checked?: boolean;
+}
+
+export interface Prompter {
+  input(opts: { message: string; default?: string; validate?: (v: string) => true | string }): Promise<string>;
+  confirm(opts: { message: string; default: boolean }): Promise<boolean>;
+  select(opts: { message: string; choices: Choice[]; default?: string }): Promise<string>;
+  checkbox(opts: { message: string; choices: Choice[] }): Promise<string[]>;
+}
+
+export interface Io {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** A person is at a terminal: prompts may be shown. */
+  interactive: boolean;
+  /** Colours and spinners on stderr. */
+  color: boolean;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  prompter: Prompter;
+  mix: MixRunner;
+  fs?: FsOps;
+}
+
+/** The real prompter: @inquirer/prompts, loaded only when a prompt is shown. */
+export const inquirerPrompter: Prompter = {
+  async input(opts) {
+    const { input } = await import("@inquirer/prompts");
+    return input(opts);
+  },
+  async confirm(opts) {
+    const { confirm } = await import("@inquirer/prompts");
+    return confirm(opts);
+  },
+  async select(opts) {
+    const { select } = await import("@inquirer/prompts");
+    return select(opts);
+  },
+  async checkbox(opts) {
+    const { checkbox } = await import("@inquirer/prompts");
+    return checkbox(opts);
+  },
+};

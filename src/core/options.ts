@@ -1,0 +1,233 @@
+// A generator's zod schema is the single source of truth for its flags,
+// prompts, defaults and --help text. This module reads the schema (through
+// z.toJSONSchema and .meta()), builds the commander command from it, asks for
+// what is missing, and validates once.
+import { Command, CommanderError, Option } from "commander";
+import { z } from "zod";
+import { CancelledError, UserError, isExitPromptError } from "./errors.js";
+import type { FieldMeta, GeneratorDef } from "./generator.js";
+import type { Io } from "./io.js";
+
+export interface Field {
+  key: string;
+  flag: string;
+  type: "string" | "boolean" | "enum";
+  choices: string[];
+  description: string;
+  default: unknown;
+  required: boolean;
+  meta: FieldMeta;
+  schema: z.ZodType;
+}
+
+const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+export function fieldsOf(schema: z.ZodObject): Field[] {
+  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as {
+    properties: Record<string, Record<string, unknown>>;
+    required?: string[];
+  };
+  return Object.entries(json.properties).map(([key, prop]) => {
+    const fieldSchema = schema.shape[key] as z.ZodType;
+    const meta = (fieldSchema.meta() ?? {}) as FieldMeta;
+    const choices = Array.isArray(prop.enum) ? (prop.enum as string[]) : [];
+    const type = choices.length > 0 ? "enum" : prop.type === "boolean" ? "boolean" : "string";
+    return {
+      key,
+      flag: kebab(key),
+      type,
+      choices,
+      description: typeof prop.description === "string" ? prop.description : key,
+      default: prop.default,
+      required: (json.required ?? []).includes(key),
+      meta,
+      schema: fieldSchema,
+    };
+  });
+}
+
+/** Flags every generator takes. */
+export const commonSchema = z.object({
+  yes: z.boolean().default(false).describe("Take defaults for everything not given; never prompt"),
+  force: z.boolean().default(false).describe("Overwrite existing files that differ"),
+  dryRun: z.boolean().default(false).describe("Print the unified diff of what would change; write nothing"),
+  json: z.boolean().default(false).describe("Print a machine-readable result instead of the report"),
+  check: z
+    .enum(["on", "strict", "off"])
+    .default("on")
+    .describe("After writing, run mix format, compile and credo (--check=strict: a failing step exits 1; --no-check: skip)"),
+  rollbackOnFail: z.boolean().default(false).describe("Roll back the files this run wrote when a check fails"),
+});
+export type CommonOptions = z.output<typeof commonSchema>;
+
+function describeDefault(f: Field): string {
+  if (f.default === undefined) return f.description;
+  if (f.type === "boolean") return `${f.description} (default: ${f.default ? "yes" : "no"})`;
+  return `${f.description} (default: ${String(f.default)})`;
+}
+
+/** The commander command for a generator: its fields, then the common flags. */
+export function buildCommand(name: string, def: GeneratorDef, io: Io): Command {
+  const cmd = new Command(name)
+    .description(def.description)
+    .exitOverride()
+    .allowExcessArguments(false)
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+      outputError: () => undefined,
+    });
+  for (const f of fieldsOf(def.schema)) {
+    if (f.meta.positional) {
+      cmd.argument(`[${f.flag}]`, describeDefault(f));
+    } else if (f.type === "boolean") {
+      cmd.addOption(new Option(`--${f.flag}`, describeDefault(f)));
+      cmd.addOption(new Option(`--no-${f.flag}`).hideHelp());
+    } else if (f.type === "enum") {
+      cmd.addOption(new Option(`--${f.flag} <${f.meta.valueName ?? "value"}>`, describeDefault(f)).choices(f.choices));
+    } else {
+      cmd.addOption(new Option(`--${f.flag} <${f.meta.valueName ?? "value"}>`, describeDefault(f)));
+    }
+  }
+  for (const f of fieldsOf(commonSchema)) {
+    if (f.key === "check") {
+      cmd.addOption(new Option("--check [mode]", `${f.description}`));
+      cmd.addOption(new Option("--no-check").hideHelp());
+    } else {
+      cmd.addOption(new Option(f.key === "yes" ? "-y, --yes" : `--${f.flag}`, f.description));
+    }
+  }
+  if (def.examples.length > 0) {
+    cmd.addHelpText("after", `\nExamples:\n${def.examples.map((e) => `  $ ${e}`).join("\n")}\n`);
+  }
+  return cmd;
+}
+
+/** Turn a commander error into the one-line user error (or a clean help exit). */
+export function commanderFailure(err: unknown): { exitCode: number; message?: string } {
+  if (err instanceof CommanderError) {
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.help" || err.code === "commander.version") {
+      return { exitCode: 0 };
+    }
+    return { exitCode: 2, message: err.message.replace(/^error: /, "") };
+  }
+  throw err;
+}
+
+/** Parse argv into raw values: only what the user gave; undefined for the rest. */
+export function parseArgv(
+  cmd: Command,
+  def: GeneratorDef,
+  argv: string[],
+): { raw: Record<string, unknown>; common: CommonOptions } {
+  cmd.parse(argv, { from: "user" });
+  const opts = cmd.opts();
+  const raw: Record<string, unknown> = {};
+  const positional = fieldsOf(def.schema).filter((f) => f.meta.positional);
+  positional.forEach((f, i) => {
+    if (cmd.args[i] !== undefined) raw[f.key] = cmd.args[i];
+  });
+  for (const f of fieldsOf(def.schema)) {
+    if (!f.meta.positional && opts[f.key] !== undefined) raw[f.key] = opts[f.key];
+  }
+  const check = opts.check === true || opts.check === undefined ? "on" : opts.check === false ? "off" : opts.check;
+  const parsed = commonSchema.safeParse({
+    ...Object.fromEntries(fieldsOf(commonSchema).map((f) => [f.key, opts[f.key] === true])),
+    check,
+  });
+  if (!parsed.success) {
+    throw new UserError(`invalid --check ${JSON.stringify(check)}: must be on, strict or off (or --no-check)`);
+  }
+  const common: CommonOptions = parsed.data;
+  return { raw, common };
+}
+
+/** Name a field the way the user typed it: `--app` or `<dir>`. */
+export function fieldLabel(f: Pick<Field, "flag" | "meta">): string {
+  return f.meta.positional ? `<${f.flag}>` : `--${f.flag}`;
+}
+
+/** The one-line message for the first zod issue: names the input and the rule. */
+export function issueMessage(def: GeneratorDef, error: z.ZodError, values: Record<string, unknown>): string {
+  const issue = error.issues[0] as z.core.$ZodIssue;
+  const key = String(issue.path[0] ?? "");
+  const field = fieldsOf(def.schema).find((f) => f.key === key);
+  const label = field ? fieldLabel(field) : key;
+  const value = values[key];
+  const shown = value === undefined ? "" : ` ${JSON.stringify(value)}`;
+  return `invalid ${label}${shown}: ${issue.message}`;
+}
+
+function validateOne(field: Field, value: unknown): true | string {
+  const r = field.schema.safeParse(value);
+  return r.success ? true : (r.error.issues[0]?.message ?? "invalid value");
+}
+
+/**
+ * Fill in what the user did not pass: derived defaults and schema defaults
+ * with --yes or without a terminal; prompts when a person is there. A required
+ * value that is still missing without a terminal is an error naming the flags.
+ */
+export async function resolveOptions(
+  def: GeneratorDef,
+  raw: Record<string, unknown>,
+  common: { yes: boolean; json: boolean },
+  io: Io,
+): Promise<Record<string, unknown>> {
+  const fields = fieldsOf(def.schema);
+  const values: Record<string, unknown> = { ...raw };
+  const interactive = io.interactive && !common.yes && !common.json;
+  const missing: Field[] = [];
+  const asked = new Set<string>();
+
+  try {
+    for (const f of fields) {
+      if (values[f.key] !== undefined || asked.has(f.key)) continue;
+      const derived = def.derive?.(values as never, io) as Record<string, unknown> | undefined;
+      const fallback = derived?.[f.key] ?? f.default;
+      if (!interactive || f.meta.prompt === false) {
+        if (fallback !== undefined) values[f.key] = fallback;
+        else if (f.required) missing.push(f);
+        continue;
+      }
+      const message = f.meta.prompt || f.description;
+      if (f.type === "boolean" && f.meta.group) {
+        const group = fields.filter(
+          (g) => g.meta.group === f.meta.group && g.type === "boolean" && values[g.key] === undefined,
+        );
+        const picked = await io.prompter.checkbox({
+          message: f.meta.group,
+          choices: group.map((g) => ({ name: g.meta.prompt || g.description, value: g.key, checked: g.default === true })),
+        });
+        for (const g of group) {
+          values[g.key] = picked.includes(g.key);
+          asked.add(g.key);
+        }
+      } else if (f.type === "boolean") {
+        values[f.key] = await io.prompter.confirm({ message, default: fallback === true });
+      } else if (f.type === "enum") {
+        values[f.key] = await io.prompter.select({
+          message,
+          choices: f.choices.map((c) => ({ name: c, value: c })),
+          default: typeof fallback === "string" ? fallback : undefined,
+        });
+      } else {
+        values[f.key] = await io.prompter.input({
+          message,
+          default: typeof fallback === "string" ? fallback : undefined,
+          validate: (v) => validateOne(f, v),
+        });
+      }
+    }
+  } catch (err) {
+    if (isExitPromptError(err)) throw new CancelledError();
+    throw err;
+  }
+
+  if (missing.length > 0) {
+    const names = missing.map(fieldLabel).join(", ");
+    const why = common.yes ? "--yes cannot guess it" : "no terminal to ask at";
+    throw new UserError(`missing ${names} (${why}); pass ${names} on the command line`);
+  }
+  return values;
+}

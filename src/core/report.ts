@@ -1,0 +1,92 @@
+// What the user sees: the human report on stdout, or one JSON document with --json.
+import { createTwoFilesPatch } from "diff";
+import pc from "picocolors";
+import type { StepResult } from "../mix/check.js";
+import type { Io } from "./io.js";
+import type { Change } from "./tree.js";
+
+export interface TaskResult {
+  task: string;
+  status: "passed" | "warning";
+  detail: string;
+}
+
+export interface RunReport {
+  ok: boolean;
+  command: string;
+  root: string;
+  dryRun: boolean;
+  files: { path: string; action: Change["action"]; diff?: string }[];
+  tasks: TaskResult[];
+  checks: StepResult[];
+  rolledBack: boolean;
+  exitCode: number;
+  nextSteps: string[];
+}
+
+export function unifiedDiff(c: Change): string {
+  const from = c.before === undefined ? "/dev/null" : `a/${c.path}`;
+  return createTwoFilesPatch(from, `b/${c.path}`, c.before ?? "", c.after, undefined, undefined, { context: 3 });
+}
+
+const colorsFor = (io: Io) => pc.createColors(io.color);
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+export function formatChanges(io: Io, changes: readonly Change[]): string {
+  const c = colorsFor(io);
+  const label = { create: c.green("create   "), update: c.yellow("update   "), identical: c.dim("identical") };
+  return changes.map((ch) => `  ${label[ch.action]} ${ch.path}\n`).join("");
+}
+
+export function formatStep(io: Io, r: StepResult): string {
+  const c = colorsFor(io);
+  const mark = r.status === "passed" ? c.green("✔") : r.status === "failed" ? c.red("✖") : c.yellow("–");
+  const time = r.status === "skipped" ? "" : ` ${c.dim(seconds(r.ms))}`;
+  const detail = r.detail ? `  ${r.status === "skipped" ? `skipped: ${r.detail}` : r.detail}` : "";
+  const problems = r.problems.map((p) => `\n      ${c.bold(`${p.file}:${p.line}`)} ${p.message}`).join("");
+  return `  ${mark} ${r.step.padEnd(8)}${time}${detail}${problems}\n`;
+}
+
+export function formatTask(io: Io, t: TaskResult): string {
+  const c = colorsFor(io);
+  const mark = t.status === "passed" ? c.green("✔") : c.yellow("!");
+  return `  ${mark} ${t.task}${t.detail ? `  ${t.detail}` : ""}\n`;
+}
+
+export function printDryRun(io: Io, changes: readonly Change[]): void {
+  for (const ch of changes) if (ch.action !== "identical") io.stdout(unifiedDiff(ch));
+  io.stdout(formatChanges(io, changes));
+  io.stdout(colorsFor(io).dim("Dry run: nothing was written.\n"));
+}
+
+/** The closing lines: what passed, failed or was skipped, then next steps. */
+export function printSummary(io: Io, report: RunReport): void {
+  const c = colorsFor(io);
+  const failed = report.checks.filter((r) => r.status === "failed");
+  const skipped = report.checks.filter((r) => r.status === "skipped");
+  if (report.checks.length > 0) {
+    const passed = report.checks.filter((r) => r.status === "passed").map((r) => r.step);
+    io.stdout(
+      `${failed.length > 0 ? c.red("Checks failed") : c.green("Checks done")}: ` +
+        `${passed.length ? passed.join(", ") : "none"} passed` +
+        `${failed.length ? `; ${failed.map((r) => r.step).join(", ")} failed` : ""}` +
+        `${skipped.length ? `; ${skipped.map((r) => r.step).join(", ")} skipped` : ""}\n`,
+    );
+  }
+  if (report.rolledBack) io.stdout(c.yellow("Rolled back: the files this run wrote were restored.\n"));
+  if (report.nextSteps.length > 0 && !report.rolledBack) {
+    io.stdout(`\n${c.bold("Next steps")}\n${report.nextSteps.map((s) => `  ${s}`).join("\n")}\n`);
+  }
+}
+
+export function jsonReport(report: RunReport, changes: readonly Change[]): string {
+  const files = changes.map((ch) => ({
+    path: ch.path,
+    action: ch.action,
+    ...(report.dryRun && ch.action !== "identical" ? { diff: unifiedDiff(ch) } : {}),
+  }));
+  return `${JSON.stringify({ ...report, files }, null, 2)}\n`;
+}

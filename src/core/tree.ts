@@ -1,0 +1,81 @@
+// The virtual tree: generators render and patch into it; nothing here writes
+// to disk. `changes()` compares it with what is on disk.
+import { readFileSync, statSync } from "node:fs";
+import path from "node:path";
+
+export type FileAction = "create" | "update" | "identical";
+
+export interface Change {
+  /** Path relative to the tree's root, with forward slashes. */
+  path: string;
+  action: FileAction;
+  /** Content on disk before the run (undefined for a new file). */
+  before: string | undefined;
+  after: string;
+  /** File mode for new files (e.g. 0o755 for scripts). */
+  mode: number | undefined;
+}
+
+interface Entry {
+  content: string;
+  mode: number | undefined;
+}
+
+export class Tree {
+  readonly root: string;
+  private readonly entries = new Map<string, Entry>();
+  private readonly diskCache = new Map<string, string | undefined>();
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  private normalise(rel: string): string {
+    const clean = path.posix.normalize(rel.replace(/\\/g, "/"));
+    if (clean.startsWith("../") || clean === ".." || path.posix.isAbsolute(clean)) {
+      throw new Error(`path escapes the project: ${rel}`);
+    }
+    return clean;
+  }
+
+  /** Content on disk, or undefined when the file does not exist (or is not a file). */
+  readDisk(rel: string): string | undefined {
+    const key = this.normalise(rel);
+    if (!this.diskCache.has(key)) {
+      let content: string | undefined;
+      try {
+        const abs = path.join(this.root, key);
+        content = statSync(abs).isFile() ? readFileSync(abs, "utf8") : undefined;
+      } catch {
+        content = undefined;
+      }
+      this.diskCache.set(key, content);
+    }
+    return this.diskCache.get(key);
+  }
+
+  /** Current content: what this run wrote, else what is on disk. */
+  read(rel: string): string | undefined {
+    const key = this.normalise(rel);
+    return this.entries.get(key)?.content ?? this.readDisk(key);
+  }
+
+  exists(rel: string): boolean {
+    return this.read(rel) !== undefined;
+  }
+
+  write(rel: string, content: string, mode?: number): void {
+    this.entries.set(this.normalise(rel), { content, mode });
+  }
+
+  /** Every file this run wrote, sorted by path, with what happens to it. */
+  changes(): Change[] {
+    return [...this.entries.keys()].sort().map((p) => {
+      const { content, mode } = this.entries.get(p) as Entry;
+      const before = this.readDisk(p);
+      const action: FileAction =
+        before === undefined ? "create" : before === content ? "identical" : "update";
+      return { path: p, action, before, after: content, mode };
+    });
+  }
+}

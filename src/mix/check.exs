@@ -44,8 +44,15 @@ step.("format", fn ->
     {"skipped", "no Elixir files were written"}
   else
     try do
+      before = Map.new(existing, &{&1, File.read!(&1)})
       Mix.Task.run("format", existing)
-      {"passed", "#{length(existing)} files"}
+      changed = Enum.reject(existing, &(File.read!(&1) == before[&1]))
+
+      if changed == [] do
+        {"passed", "#{length(existing)} files already formatted"}
+      else
+        {"passed", "reformatted #{Enum.join(changed, ", ")}"}
+      end
     rescue
       e in Mix.Error ->
         message = Exception.message(e)

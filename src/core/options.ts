@@ -62,7 +62,9 @@ export type CommonOptions = z.output<typeof commonSchema>;
 
 function describeDefault(f: Field): string {
   if (f.default === undefined) return f.description;
-  if (f.type === "boolean") return `${f.description} (default: ${f.default ? "yes" : "no"})`;
+  if (f.type === "boolean") {
+    return f.default ? `${f.description} (default: yes; --no-${f.flag} to leave out)` : `${f.description} (default: no)`;
+  }
   return `${f.description} (default: ${String(f.default)})`;
 }
 

@@ -44,7 +44,7 @@ export function formatChanges(io: Io, changes: readonly Change[]): string {
 export function formatStep(io: Io, r: StepResult): string {
   const c = colorsFor(io);
   const mark = r.status === "passed" ? c.green("✔") : r.status === "failed" ? c.red("✖") : c.yellow("–");
-  const time = r.status === "skipped" ? "" : ` ${c.dim(seconds(r.ms))}`;
+  const time = r.status === "skipped" ? "      " : ` ${c.dim(seconds(r.ms).padStart(5))}`;
   const detail = r.detail ? `  ${r.status === "skipped" ? `skipped: ${r.detail}` : r.detail}` : "";
   const problems = r.problems.map((p) => `\n      ${c.bold(`${p.file}:${p.line}`)} ${p.message}`).join("");
   return `  ${mark} ${r.step.padEnd(8)}${time}${detail}${problems}\n`;

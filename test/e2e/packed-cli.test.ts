@@ -1,5 +1,5 @@
 // The built CLI, installed from `npm pack` output as a user gets it.
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -43,6 +43,29 @@ describe("installed from npm pack", () => {
     const outside = await execa(path.join(bin, "gen"), ["genserver", "X"], { cwd, reject: false });
     expect(outside.exitCode).toBe(2);
     expect(outside.stderr).toMatch(/^gen: no mix\.exs in .* run gen inside a Mix project/);
+  });
+
+  it("at a real terminal, Ctrl-C at the first prompt exits cleanly and writes nothing", async () => {
+    const cwd = tempDir();
+    const pty = path.join(repo, "test/e2e/run_in_pty.py");
+    const r = await execa("python3", [pty, cwd, "Project directory", "\\x03", path.join(bin, "create-otp-app")], { reject: false });
+    expect(r.stdout).toContain("Project directory");
+    expect(r.stdout).toContain("cancelled; nothing was written");
+    expect(r.stdout.trim().split("\n").pop()).toBe("exit=130");
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("at a real terminal, the prompts take answers and the project is written", async () => {
+    const cwd = tempDir();
+    const pty = path.join(repo, "test/e2e/run_in_pty.py");
+    // Answer the directory, then accept every default with Enter.
+    const r = await execa(
+      "python3",
+      [pty, cwd, "Project directory", "typed_app\\r", path.join(bin, "create-otp-app"), "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc", "--app", "typed_app", "--module", "TypedApp"],
+      { reject: false },
+    );
+    expect(r.stdout.trim().split("\n").pop(), r.stdout).toBe("exit=0");
+    expect(existsSync(path.join(cwd, "typed_app/lib/typed_app/application.ex"))).toBe(true);
   });
 
   it("a bad name from the real bin: exit 2, one line on stderr, nothing written", async () => {

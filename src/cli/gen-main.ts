@@ -5,6 +5,8 @@ import { runGenerator } from "../core/engine.js";
 import type { GeneratorDef } from "../core/generator.js";
 import type { Io } from "../core/io.js";
 import { packageVersion } from "../core/paths.js";
+import { UserError } from "../core/errors.js";
+import { readMixProject, umbrellaApps, type MixProject } from "../elixir/project.js";
 import { genGenerators } from "./registry.js";
 
 const USAGE = `Usage: gen <generator> [args] [options]
@@ -31,6 +33,43 @@ export function findMixProject(from: string): string | undefined {
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/** Take `--app NAME` (or `--app=NAME`) out of argv. */
+function takeApp(argv: string[]): { app: string | undefined; rest: string[] } {
+  const rest: string[] = [];
+  let app: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === "--app") app = argv[++i] ?? "";
+    else if (a.startsWith("--app=")) app = a.slice("--app=".length);
+    else rest.push(a);
+  }
+  return { app, rest };
+}
+
+/** The project to generate into: the Mix project around cwd, or one app of an umbrella. */
+async function resolveProject(root: string, argv: string[], io: Io): Promise<{ project: MixProject; args: string[] }> {
+  const { app, rest } = takeApp(argv);
+  const apps = umbrellaApps(root);
+  if (apps === undefined) {
+    const project = readMixProject(root);
+    if (app !== undefined && app !== project.app) {
+      throw new UserError(`invalid --app "${app}": this project's app is ${project.app} (--app is for umbrella projects)`);
+    }
+    return { project, args: rest };
+  }
+  // Inside apps/<name>/ of an umbrella, findMixProject already returned that app.
+  const names = apps.map((a) => path.basename(a));
+  if (names.length === 0) throw new UserError(`the umbrella project in ${root} has no apps yet`);
+  let chosen = app;
+  if (chosen === undefined && io.interactive && !rest.includes("--yes") && !rest.includes("-y")) {
+    chosen = await io.prompter.select({ message: "Which app of the umbrella?", choices: names.map((n) => ({ name: n, value: n })) });
+  }
+  if (chosen === undefined) throw new UserError(`this is an umbrella project; pass --app with one of: ${names.join(", ")}`);
+  const index = names.indexOf(chosen);
+  if (index === -1) throw new UserError(`invalid --app "${chosen}": the umbrella's apps are ${names.join(", ")}`);
+  return { project: readMixProject(path.join(root, apps[index] as string)), args: rest };
 }
 
 function list(io: Io, generators: readonly GeneratorDef[]): number {
@@ -61,8 +100,8 @@ export async function gen(argv: string[], io: Io, generators: readonly Generator
   }
   const def = generators.find((g) => g.name === first);
   const wantsHelp = rest.includes("--help") || rest.includes("-h");
-  const project = findMixProject(io.cwd);
-  if (!project && !(def && wantsHelp)) {
+  const root = findMixProject(io.cwd);
+  if (!root && !(def && wantsHelp)) {
     io.stderr(`gen: no mix.exs in ${io.cwd} or any directory above it; run gen inside a Mix project (create one with: npx create-otp-app my_app)\n`);
     return 2;
   }
@@ -70,5 +109,17 @@ export async function gen(argv: string[], io: Io, generators: readonly Generator
     io.stderr(`gen: unknown generator ${JSON.stringify(first)}; run gen list to see the generators\n`);
     return 2;
   }
-  return runGenerator(def, rest, { ...io, cwd: io.cwd }, `gen ${def.name}`);
+  if (wantsHelp) return runGenerator(def, rest, io, `gen ${def.name}`);
+  let project: MixProject;
+  let args = rest;
+  try {
+    ({ project, args } = await resolveProject(root as string, rest, io));
+  } catch (err) {
+    if (err instanceof UserError) {
+      io.stderr(`gen ${def.name}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+  return runGenerator(def, args, io, `gen ${def.name}`, { project });
 }

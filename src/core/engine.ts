@@ -6,11 +6,11 @@ import path from "node:path";
 import { runChecks, type StepResult } from "../mix/check.js";
 import { CancelledError, UserError, WriteError, isExitPromptError } from "./errors.js";
 import { flush, nodeFsOps, undo, type WriteRecord } from "./flush.js";
-import type { GeneratorDef, Plan, Task } from "./generator.js";
+import type { GeneratorDef, Plan, PlanContext, Task } from "./generator.js";
 import type { Io } from "./io.js";
 import { buildCommand, commanderFailure, issueMessage, parseArgv, resolveOptions, type CommonOptions } from "./options.js";
 import { Renderer } from "./render.js";
-import { formatChanges, formatStep, formatTask, jsonReport, printDryRun, printSummary, type RunReport, type TaskResult } from "./report.js";
+import { formatChanges, formatManual, formatStep, formatTask, jsonReport, printDryRun, printSummary, type RunReport, type TaskResult } from "./report.js";
 import { Tree, type Change } from "./tree.js";
 
 function listDir(dir: string): string[] | undefined {
@@ -36,7 +36,7 @@ async function ask(io: Io, message: string): Promise<boolean> {
 async function applyConflictPolicy(plan: Plan, changes: readonly Change[], common: CommonOptions, io: Io): Promise<void> {
   if (common.force) return;
   const interactive = io.interactive && !common.yes && !common.json;
-  const updates = changes.filter((c) => c.action === "update").map((c) => c.path);
+  const updates = changes.filter((c) => c.action === "update" && !c.patched).map((c) => c.path);
   const shown = updates.length > 8 ? `${updates.slice(0, 8).join(", ")}, …` : updates.join(", ");
   const entries = plan.requireEmptyRoot ? listDir(plan.root) : undefined;
 
@@ -91,7 +91,13 @@ async function spinnerFor(io: Io) {
   return yoctoSpinner({ stream: process.stderr });
 }
 
-export async function runGenerator(def: GeneratorDef, argv: string[], io: Io, commandName: string): Promise<number> {
+export async function runGenerator(
+  def: GeneratorDef,
+  argv: string[],
+  io: Io,
+  commandName: string,
+  ctx: PlanContext = { project: undefined },
+): Promise<number> {
   let json = argv.includes("--json");
   try {
     const cmd = buildCommand(commandName, def, io);
@@ -110,9 +116,9 @@ export async function runGenerator(def: GeneratorDef, argv: string[], io: Io, co
     const options = def.schema.safeParse(values);
     if (!options.success) throw new UserError(issueMessage(def, options.error, values));
 
-    const plan = await def.plan(options.data, io);
+    const plan = await def.plan(options.data, io, ctx);
     const tree = new Tree(plan.root);
-    await new Renderer().run(def, plan, tree);
+    const manual = await new Renderer().run(def, plan, tree);
     const changes = tree.changes();
     const report: RunReport = {
       ok: true,
@@ -123,18 +129,19 @@ export async function runGenerator(def: GeneratorDef, argv: string[], io: Io, co
       tasks: [],
       checks: [],
       rolledBack: false,
+      manual,
       exitCode: 0,
       nextSteps: plan.nextSteps,
     };
     if (common.dryRun) {
       if (json) io.stdout(jsonReport(report, changes));
-      else printDryRun(io, changes);
+      else printDryRun(io, changes, manual);
       return 0;
     }
 
     await applyConflictPolicy(plan, changes, common, io);
     const record = await flush(plan.root, changes, io.fs ?? nodeFsOps);
-    if (!json) io.stdout(formatChanges(io, changes));
+    if (!json) io.stdout(formatChanges(io, changes) + formatManual(io, manual));
 
     for (const task of plan.tasks) {
       const result = await runTask(task, plan.root, io);

@@ -2,6 +2,7 @@
 // the disk or spawns a process: it returns what to render and which tasks to
 // queue; the engine does the rest.
 import type { z } from "zod";
+import type { MixProject } from "../elixir/project.js";
 import type { Io } from "./io.js";
 
 /** Metadata a schema field may carry with `.meta({...})`. */
@@ -25,7 +26,22 @@ export interface RenderAction {
   mode?: number;
 }
 
-export type PlanAction = RenderAction;
+/** Change an existing file through a pure function; a refusal becomes a manual step in the report. */
+export interface PatchAction {
+  type: "otp:patch";
+  path: string;
+  /** What the step is, for the report: e.g. "add {MyApp.Cache, []} to the children of MyApp.Application". */
+  describe: string;
+  patch(source: string | undefined): { source: string } | { manual: string };
+}
+
+export type PlanAction = RenderAction | PatchAction;
+
+/** What a generator knows about where it runs. */
+export interface PlanContext {
+  /** The Mix project `gen` runs in (undefined for create-otp-app). */
+  project: MixProject | undefined;
+}
 
 /** Work queued after the files are written. */
 export type Task =
@@ -53,7 +69,9 @@ export interface GeneratorDef<S extends z.ZodObject = z.ZodObject> {
   schema: S;
   /** Defaults that depend on other answers (e.g. the module name from the app name). */
   derive?: (partial: Partial<z.input<S>>, io: Io) => Partial<z.input<S>>;
-  plan(options: z.output<S>, io: Io): Promise<Plan> | Plan;
+  /** Needs a Mix project (every `gen` generator). */
+  needsProject?: boolean;
+  plan(options: z.output<S>, io: Io, ctx: PlanContext): Promise<Plan> | Plan;
 }
 
 export function defineGenerator<S extends z.ZodObject>(def: GeneratorDef<S>): GeneratorDef<S> {

@@ -8,7 +8,7 @@ import path from "node:path";
 import Handlebars from "handlebars";
 import nodePlop from "node-plop";
 import { elixirString, heredocBody } from "../elixir/escape.js";
-import type { GeneratorDef, Plan, RenderAction } from "./generator.js";
+import type { GeneratorDef, PatchAction, Plan, RenderAction } from "./generator.js";
 import { builtinTemplatesDir } from "./paths.js";
 import type { Tree } from "./tree.js";
 
@@ -21,6 +21,8 @@ const helpers: Record<string, HelperFn> = {
   heredoc: (value, indent) => heredocBody(String(value), typeof indent === "number" ? indent : 0),
   /** A literal "{" before a mustache ("{{{" would open a triple-stash): {{lb}}{{module}}.Worker, []} */
   lb: () => "{",
+  /** A literal "}" after a mustache: {{#if x}}...{{/if}}{{rb}} */
+  rb: () => "}",
   eq: (a, b) => a === b,
   or: (...args) => args.slice(0, -1).some(Boolean),
   and: (...args) => args.slice(0, -1).every(Boolean),
@@ -82,8 +84,9 @@ export class Renderer {
     return this.renderString(readFileSync(this.resolve(template), "utf8"), data, template);
   }
 
-  /** Run a plan's actions through node-plop, rendering into the tree. */
-  async run(def: GeneratorDef, plan: Plan, tree: Tree): Promise<void> {
+  /** Run a plan's actions through node-plop, rendering into the tree. Returns manual steps from refused patches. */
+  async run(def: GeneratorDef, plan: Plan, tree: Tree): Promise<string[]> {
+    const manual: string[] = [];
     const plop = await nodePlop("", { destBasePath: tree.root, force: false });
     for (const [name, fn] of Object.entries(helpers)) plop.setHelper(name, fn as never);
     for (const [name, src] of Object.entries(this.partials())) plop.setPartial(name, src);
@@ -95,11 +98,20 @@ export class Renderer {
       tree.write(action.path, this.render(action.template, answers as Record<string, unknown>), action.mode);
       return action.path;
     });
+    plop.setActionType("otp:patch", (_answers, config) => {
+      const action = config as unknown as PatchAction;
+      const result = action.patch(tree.read(action.path));
+      if ("manual" in result) manual.push(result.manual);
+      else tree.patch(action.path, result.source);
+      return action.path;
+    });
     plop.setGenerator(def.name, { description: def.description, prompts: [], actions: plan.actions as never });
     const { failures } = await plop.getGenerator(def.name).runActions({ ...plan.binding });
     if (failures.length > 0) {
-      const f = failures[0] as { path?: string; error?: string };
-      throw new Error(`rendering failed: ${f.error ?? "unknown error"}${f.path ? ` (${f.path})` : ""}`);
+      // node-plop reports a synchronous throw as the Error itself, a rejection as { error }.
+      const f = failures[0] as { path?: string; error?: string; message?: string };
+      throw new Error(`rendering failed: ${f.error ?? f.message ?? "unknown error"}${f.path ? ` (${f.path})` : ""}`);
     }
+    return manual;
   }
 }

@@ -20,6 +20,8 @@ export interface RunReport {
   tasks: TaskResult[];
   checks: StepResult[];
   rolledBack: boolean;
+  /** Changes a patcher could not make safely: what to do by hand. */
+  manual: string[];
   exitCode: number;
   nextSteps: string[];
 }
@@ -56,9 +58,16 @@ export function formatTask(io: Io, t: TaskResult): string {
   return `  ${mark} ${t.task}${t.detail ? `  ${t.detail}` : ""}\n`;
 }
 
-export function printDryRun(io: Io, changes: readonly Change[]): void {
+export function formatManual(io: Io, manual: readonly string[]): string {
+  if (manual.length === 0) return "";
+  const c = colorsFor(io);
+  return `${c.yellow("Do by hand")} (the file's shape was not one that can be patched safely):\n${manual.map((m) => `  ${m.replace(/\n/g, "\n  ")}`).join("\n")}\n`;
+}
+
+export function printDryRun(io: Io, changes: readonly Change[], manual: readonly string[]): void {
   for (const ch of changes) if (ch.action !== "identical") io.stdout(unifiedDiff(ch));
   io.stdout(formatChanges(io, changes));
+  io.stdout(formatManual(io, manual));
   io.stdout(colorsFor(io).dim("Dry run: nothing was written.\n"));
 }
 

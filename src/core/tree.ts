@@ -14,11 +14,14 @@ export interface Change {
   after: string;
   /** File mode for new files (e.g. 0o755 for scripts). */
   mode: number | undefined;
+  /** Written by a patcher (an intended edit of an existing file), not rendered over it. */
+  patched: boolean;
 }
 
 interface Entry {
   content: string;
   mode: number | undefined;
+  patched: boolean;
 }
 
 export class Tree {
@@ -65,17 +68,24 @@ export class Tree {
   }
 
   write(rel: string, content: string, mode?: number): void {
-    this.entries.set(this.normalise(rel), { content, mode });
+    this.entries.set(this.normalise(rel), { content, mode, patched: false });
+  }
+
+  /** Record an intended edit of a file (a patch), which the conflict policy does not ask about. */
+  patch(rel: string, content: string): void {
+    const key = this.normalise(rel);
+    const rendered = this.entries.get(key);
+    this.entries.set(key, { content, mode: rendered?.mode, patched: rendered ? rendered.patched : true });
   }
 
   /** Every file this run wrote, sorted by path, with what happens to it. */
   changes(): Change[] {
     return [...this.entries.keys()].sort().map((p) => {
-      const { content, mode } = this.entries.get(p) as Entry;
+      const { content, mode, patched } = this.entries.get(p) as Entry;
       const before = this.readDisk(p);
       const action: FileAction =
         before === undefined ? "create" : before === content ? "identical" : "update";
-      return { path: p, action, before, after: content, mode };
+      return { path: p, action, before, after: content, mode, patched };
     });
   }
 }

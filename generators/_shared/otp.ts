@@ -1,0 +1,153 @@
+// What every OTP generator shares: the NAME argument and --under flag, the
+// names computed from them, and wiring a child into a supervisor.
+import { z } from "zod";
+import type { PatchAction, Plan, PlanContext, RenderAction } from "../../src/core/generator.js";
+import { UserError } from "../../src/core/errors.js";
+import { addChild, type ChildSpec } from "../../src/elixir/children.js";
+import { moduleNameProblem, underscore } from "../../src/elixir/naming.js";
+import { fileDefining, type MixProject } from "../../src/elixir/project.js";
+import { looksLikeDoctest } from "../../src/elixir/escape.js";
+
+const moduleRule = (value: string, ctx: z.RefinementCtx): void => {
+  const p = moduleNameProblem(value);
+  if (p) ctx.addIssue({ code: "custom", message: p });
+};
+
+export const nameField = (example: string) =>
+  z
+    .string()
+    .superRefine(moduleRule)
+    .describe(`Module name, e.g. ${example} (put under the app's module unless it already starts with it)`)
+    .meta({ positional: true, prompt: "Module name" });
+
+export const underField = z
+  .string()
+  .superRefine(moduleRule)
+  .optional()
+  .describe("Supervisor module whose init/1 children get the new child (default: the application's start/2)")
+  .meta({ prompt: false, valueName: "Module" });
+
+export const descriptionField = (fallback: string) =>
+  z
+    .string()
+    .max(300, "a description must be at most 300 characters")
+    .refine((v) => !looksLikeDoctest(v), "a description must not start a line with iex> (it would run as a doctest)")
+    .default(fallback)
+    .describe("First line of the @moduledoc")
+    .meta({ prompt: false, valueName: "text" });
+
+export interface OtpNames {
+  /** MyApp.RateLimiter */
+  module: string;
+  /** RateLimiter */
+  alias: string;
+  /** MyApp */
+  prefix: string;
+  /** :my_app */
+  app: string;
+  /** lib/my_app/rate_limiter.ex */
+  file: string;
+  /** test/my_app/rate_limiter_test.exs */
+  testFile: string;
+}
+
+export function requireProject(ctx: PlanContext): MixProject {
+  if (!ctx.project) throw new UserError("this generator runs inside a Mix project");
+  return ctx.project;
+}
+
+export function otpNames(project: MixProject, name: string): OtpNames {
+  const module = name === project.module || name.startsWith(`${project.module}.`) ? name : `${project.module}.${name}`;
+  if (module === project.module || module === project.appModule) {
+    throw new UserError(`invalid <name> "${name}": ${module} already exists as the project's own module`);
+  }
+  const path = underscore(module);
+  return {
+    module,
+    alias: module.split(".").pop() as string,
+    prefix: project.module,
+    app: project.app,
+    file: `lib/${path}.ex`,
+    testFile: `test/${path}_test.exs`,
+  };
+}
+
+export const render = (generator: string, template: string, out: string): RenderAction => ({
+  type: "otp:render",
+  template: `${generator}/${template}.hbs`,
+  path: out,
+});
+
+/** Add `child` to the application's children, or to `under`'s init/1 children. */
+export function wire(project: MixProject, child: ChildSpec, under: string | undefined): PatchAction {
+  const target = under ? fileDefining(project.root, under) : project.appFile;
+  const owner = under ?? project.appModule ?? `${project.module}.Application`;
+  const where = under ? `${owner}.init/1` : `${owner}.start/2`;
+  const describe = `add ${child.code} to the children of ${where}`;
+  if (!target) {
+    const why = under
+      ? `no file under lib/ defines ${under}`
+      : "this project has no application module (no `mod:` in mix.exs application/0)";
+    return {
+      type: "otp:patch",
+      path: "mix.exs",
+      describe,
+      patch: () => ({ manual: `${why}: start ${child.code} under a supervisor yourself.` }),
+    };
+  }
+  return {
+    type: "otp:patch",
+    path: target,
+    describe,
+    patch(source) {
+      if (source === undefined) return { manual: `${target} is missing: add ${child.code} to the children of ${where}.` };
+      const r = addChild(source, child, under ? "init" : "start");
+      if (r.status === "refused") {
+        return { manual: `${target}: ${r.reason}. Add this child to the children list of ${where}:\n    ${r.snippet}` };
+      }
+      return { source: r.source };
+    },
+  };
+}
+
+export function otpPlan(project: MixProject, binding: Record<string, unknown>, actions: Plan["actions"], names: OtpNames): Plan {
+  return {
+    root: project.root,
+    binding,
+    actions,
+    tasks: [],
+    requireEmptyRoot: false,
+    nextSteps: [`mix test ${names.testFile}`],
+  };
+}
+
+/** "5s" -> 5000, "250ms" -> 250, "2m" -> 120000, "1h" -> 3600000. */
+export function parseDuration(text: string): number | null {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(text);
+  if (!m) return null;
+  const n = Number(m[1]);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"];
+  const ms = n * unit;
+  return ms > 0 ? ms : null;
+}
+
+export const durationField = (description: string) =>
+  z
+    .string()
+    .refine((v) => parseDuration(v) !== null, "a duration is a positive whole number with a unit: 250ms, 5s, 2m or 1h")
+    .optional()
+    .describe(description)
+    .meta({ prompt: false, valueName: "duration" });
+
+/** 5000 -> "5_000", as Elixir writes (and credo wants) numbers over 9999. */
+export function elixirInt(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "_");
+}
+
+/** An Elixir expression for a duration in milliseconds, e.g. :timer.seconds(5). */
+export function durationExpr(ms: number): string {
+  if (ms % 3_600_000 === 0) return `:timer.hours(${ms / 3_600_000})`;
+  if (ms % 60_000 === 0) return `:timer.minutes(${ms / 60_000})`;
+  if (ms % 1000 === 0) return `:timer.seconds(${ms / 1000})`;
+  return elixirInt(ms);
+}

@@ -1,0 +1,163 @@
+// Adds a child to the `children = [...]` list of a supervisor's start/2 or
+// init/1. Pure: source in, new source / "already there" / a refusal with the
+// exact snippet to add by hand out. It never throws on odd input, and applying
+// it twice leaves the second result unchanged.
+import { Scan } from "./lexer.js";
+
+export interface ChildSpec {
+  /** The child as it goes in the list, e.g. `{MyApp.RateLimiter, []}`. */
+  code: string;
+  /** Names identifying the child: an element whose first term is one of them, or that says `name: <id>`, is this child. */
+  ids: string[];
+  /** Place the child before the first element that mentions one of these names (e.g. a Registry before its users). */
+  before?: string[];
+  /** Place the child first in the list (e.g. a cluster supervisor). */
+  first?: boolean;
+}
+
+export type PatchResult =
+  | { status: "added"; source: string }
+  | { status: "present"; source: string }
+  | { status: "refused"; reason: string; snippet: string };
+
+const MAX_LINE = 98;
+
+interface ListSite {
+  open: number;
+  close: number;
+}
+
+/** Where `children = [` is, inside `def start(` or `def init(`; refuses zero or several. */
+function findList(scan: Scan, fn: "start" | "init"): ListSite | string {
+  const code = scan.codeOnly();
+  const defs = [...code.matchAll(/\b(defp?|defmacrop?)\s+([a-z_][\w?!]*)/g)].map((m) => ({ at: m.index, name: m[2] }));
+  const sites: ListSite[] = [];
+  for (const m of code.matchAll(/\bchildren\s*=\s*\[/g)) {
+    const open = m.index + m[0].length - 1;
+    const enclosing = defs.filter((d) => d.at < m.index).pop();
+    if (!enclosing || enclosing.name !== fn) continue;
+    const close = scan.matching(open);
+    if (close === -1) return "its children list has no closing bracket";
+    sites.push({ open, close });
+  }
+  if (sites.length === 0) return `no \`children = [...]\` list was found in ${fn === "start" ? "start/2" : "init/1"}`;
+  if (sites.length > 1) return `${fn === "start" ? "start/2" : "init/1"} has ${sites.length} children lists; which one is meant is not clear`;
+  return sites[0] as ListSite;
+}
+
+interface Element {
+  start: number;
+  end: number;
+  /** Code of the element with comments removed, whitespace collapsed. */
+  text: string;
+}
+
+function elements(scan: Scan, site: ListSite): Element[] {
+  const out: Element[] = [];
+  let depth = 0;
+  let segStart = site.open + 1;
+  const push = (from: number, to: number): void => {
+    const code = scan.codeOnly(from, to);
+    const first = code.search(/\S/);
+    if (first === -1) return;
+    const last = code.length - code.trimEnd().length;
+    out.push({ start: from + first, end: to - last, text: code.trim().replace(/\s+/g, " ") });
+  };
+  for (let i = site.open + 1; i < site.close; i++) {
+    if (!scan.isCode(i)) continue;
+    const ch = scan.source[i] as string;
+    if ("([{".includes(ch)) depth++;
+    else if (")]}".includes(ch)) depth--;
+    else if (ch === "," && depth === 0) {
+      push(segStart, i);
+      segStart = i + 1;
+    }
+  }
+  push(segStart, site.close);
+  return out;
+}
+
+/** The first term of an element: `MyApp.Worker` of `{MyApp.Worker, []}` or of `MyApp.Worker`. */
+function firstTerm(text: string): string {
+  return (/^\{?\s*([A-Za-z_][\w.]*)/.exec(text)?.[1] ?? "").trim();
+}
+
+function isSame(el: Element, child: ChildSpec): boolean {
+  const head = firstTerm(el.text);
+  return child.ids.some((id) => head === id || new RegExp(`\\bname: ${id.replace(/\./g, "\\.")}(?![\\w.])`).test(el.text));
+}
+
+const mentions = (el: Element, names: string[]): boolean =>
+  names.some((n) => new RegExp(`(^|[^\\w.])${n.replace(/\./g, "\\.")}(?![\\w.])`).test(el.text));
+
+function lineStart(source: string, i: number): number {
+  return source.lastIndexOf("\n", i - 1) + 1;
+}
+
+function indentAt(source: string, i: number): string {
+  const ls = lineStart(source, i);
+  return /^[ \t]*/.exec(source.slice(ls))?.[0] ?? "";
+}
+
+export function addChild(source: string, child: ChildSpec, fn: "start" | "init" = "start"): PatchResult {
+  const snippet = child.code;
+  let scan: Scan;
+  try {
+    scan = new Scan(source);
+  } catch {
+    return { status: "refused", reason: "the file could not be read as Elixir", snippet };
+  }
+  const site = findList(scan, fn);
+  if (typeof site === "string") return { status: "refused", reason: site, snippet };
+  const els = elements(scan, site);
+  if (els.some((el) => isSame(el, child))) return { status: "present", source };
+
+  const s = source;
+  const multiLine = s.slice(site.open, site.close).includes("\n");
+
+  if (!multiLine) {
+    const inner = els.map((e) => s.slice(e.start, e.end));
+    const idx = child.first ? 0 : child.before ? els.findIndex((e) => mentions(e, child.before ?? [])) : -1;
+    inner.splice(idx === -1 ? inner.length : idx, 0, child.code);
+    const oneLine = `[${inner.join(", ")}]`;
+    const ls = lineStart(s, site.open);
+    const lineEnd = s.indexOf("\n", site.close);
+    const after = s.slice(site.close + 1, lineEnd === -1 ? s.length : lineEnd);
+    if (site.open - ls + oneLine.length + after.length <= MAX_LINE) {
+      return { status: "added", source: s.slice(0, site.open) + oneLine + s.slice(site.close + 1) };
+    }
+    const base = indentAt(s, site.open);
+    const body = inner.map((x) => `${base}  ${x}`).join(",\n");
+    return { status: "added", source: `${s.slice(0, site.open)}[\n${body}\n${base}]${s.slice(site.close + 1)}` };
+  }
+
+  const closeIndent = indentAt(s, site.open);
+  const itemIndent = els[0] ? indentAt(s, els[0].start) : `${indentAt(s, site.open)}  `;
+  const target = child.first ? els[0] : child.before ? els.find((e) => mentions(e, child.before ?? [])) : undefined;
+  if (target) {
+    // Before an existing element, on its own line.
+    const ownLine = s.slice(lineStart(s, target.start), target.start).trim() === "";
+    const at = ownLine ? lineStart(s, target.start) : target.start;
+    const text = at === target.start ? `${child.code},\n${itemIndent}` : `${itemIndent}${child.code},\n`;
+    return { status: "added", source: s.slice(0, at) + text + s.slice(at) };
+  }
+
+  // At the end: after the last element (adding its comma) and any comments, before the closing bracket.
+  let out = s;
+  let shift = 0;
+  const last = els[els.length - 1];
+  if (last) {
+    const afterLast = scan.codeOnly(last.end, site.close);
+    if (!afterLast.trimStart().startsWith(",")) {
+      out = `${out.slice(0, last.end)},${out.slice(last.end)}`;
+      shift = 1;
+    }
+  }
+  const close = site.close + shift;
+  const closeLine = lineStart(out, close);
+  if (out.slice(closeLine, close).trim() === "") {
+    return { status: "added", source: `${out.slice(0, closeLine)}${itemIndent}${child.code}\n${out.slice(closeLine)}` };
+  }
+  // `]` shares a line with the last element: break before it.
+  return { status: "added", source: `${out.slice(0, close)}\n${itemIndent}${child.code}\n${closeIndent}${out.slice(close)}` };
+}

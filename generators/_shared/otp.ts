@@ -4,12 +4,12 @@ import { z } from "zod";
 import type { PatchAction, Plan, PlanContext, RenderAction } from "../../src/core/generator.js";
 import { UserError } from "../../src/core/errors.js";
 import { addChild, type ChildSpec } from "../../src/elixir/children.js";
-import { moduleNameProblem, underscore } from "../../src/elixir/naming.js";
+import { moduleNameProblem, moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
 import { fileDefining, type MixProject } from "../../src/elixir/project.js";
 import { looksLikeDoctest } from "../../src/elixir/escape.js";
 
 const moduleRule = (value: string, ctx: z.RefinementCtx): void => {
-  const p = moduleNameProblem(value);
+  const p = moduleSyntaxProblem(value);
   if (p) ctx.addIssue({ code: "custom", message: p });
 };
 
@@ -58,6 +58,8 @@ export function requireProject(ctx: PlanContext): MixProject {
 
 export function otpNames(project: MixProject, name: string): OtpNames {
   const module = name === project.module || name.startsWith(`${project.module}.`) ? name : `${project.module}.${name}`;
+  const problem = moduleNameProblem(module);
+  if (problem) throw new UserError(`invalid <name> "${name}": ${problem}`);
   if (module === project.module || module === project.appModule) {
     throw new UserError(`invalid <name> "${name}": ${module} already exists as the project's own module`);
   }
@@ -150,4 +152,39 @@ export function durationExpr(ms: number): string {
   if (ms % 60_000 === 0) return `:timer.minutes(${ms / 60_000})`;
   if (ms % 1000 === 0) return `:timer.seconds(${ms / 1000})`;
   return elixirInt(ms);
+}
+
+/** A generator that renders `lib/module.ex` and `test/module_test.exs` and wires one child. */
+export function simpleOtpGenerator<S extends z.ZodObject>(spec: {
+  name: string;
+  description: string;
+  examples: string[];
+  schema: S;
+  /** Extra template values from the options. */
+  binding?: (o: z.output<S>, n: OtpNames) => Record<string, unknown>;
+  /** The child to add to the supervision tree; undefined: none (a plain module). */
+  child?: (o: z.output<S>, n: OtpNames) => ChildSpec | undefined;
+  nextSteps?: (o: z.output<S>, n: OtpNames) => string[];
+}) {
+  return {
+    name: spec.name,
+    description: spec.description,
+    examples: spec.examples,
+    schema: spec.schema,
+    needsProject: true,
+    plan(o: z.output<S>, _io: unknown, ctx: PlanContext): Plan {
+      const project = requireProject(ctx);
+      const n = otpNames(project, (o as { name: string }).name);
+      const binding = { ...n, ...(spec.binding?.(o, n) ?? {}) };
+      const actions: Plan["actions"] = [
+        render(spec.name, "lib/module.ex", n.file),
+        render(spec.name, "test/module_test.exs", n.testFile),
+      ];
+      const child = spec.child?.(o, n);
+      if (child) actions.push(wire(project, child, (o as { under?: string }).under));
+      const plan = otpPlan(project, binding, actions, n);
+      plan.nextSteps.push(...(spec.nextSteps?.(o, n) ?? []));
+      return plan;
+    },
+  };
 }

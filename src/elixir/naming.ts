@@ -131,12 +131,19 @@ export function appNameProblem(name: string): string | null {
   return null;
 }
 
-/** The rule a module name (an Elixir alias such as `MyApp.Worker`) breaks, or null. */
-export function moduleNameProblem(name: string): string | null {
-  const segments = name.split(".");
-  if (segments.some((s) => !SEGMENT_RE.test(s))) {
+/** The syntax rule a module name (an Elixir alias such as `MyApp.Worker`) breaks, or null. */
+export function moduleSyntaxProblem(name: string): string | null {
+  if (name.split(".").some((s) => !SEGMENT_RE.test(s))) {
     return "each segment of a module name must start with an uppercase letter and contain only letters, digits and underscores (e.g. MyApp.RateLimiter)";
   }
+  return null;
+}
+
+/** The rule a full module name breaks (syntax, or shadowing Elixir's own modules), or null. */
+export function moduleNameProblem(name: string): string | null {
+  const syntax = moduleSyntaxProblem(name);
+  if (syntax) return syntax;
+  const segments = name.split(".");
   const first = segments[0] as string;
   if (segments.length === 1 && RESERVED_MODULES.has(first)) {
     return `"${first}" is a module of Elixir itself`;

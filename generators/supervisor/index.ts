@@ -1,0 +1,41 @@
+// gen supervisor NAME: a module-based Supervisor with its strategy and restart intensity.
+import { z } from "zod";
+import { defineGenerator } from "../../src/core/generator.js";
+import { descriptionField, nameField, simpleOtpGenerator, underField } from "../_shared/otp.js";
+
+export const schema = z.object({
+  name: nameField("Workers"),
+  description: descriptionField("Supervises a group of processes that belong together."),
+  strategy: z
+    .enum(["one_for_one", "one_for_all", "rest_for_one"])
+    .default("one_for_one")
+    .describe("Restart strategy")
+    .meta({ prompt: false, valueName: "strategy" }),
+  maxRestarts: z.coerce.number().int().min(0, "--max-restarts must be 0 or more").default(3).describe("Restarts allowed within --max-seconds before the supervisor gives up").meta({ prompt: false, valueName: "n" }),
+  maxSeconds: z.coerce.number().int().min(1, "--max-seconds must be 1 or more").default(5).describe("The window for --max-restarts, in seconds").meta({ prompt: false, valueName: "n" }),
+  under: underField,
+});
+
+const STRATEGY_DOC: Record<string, string> = {
+  one_for_one: "a child that crashes is restarted on its own",
+  one_for_all: "when one child crashes, all children are restarted",
+  rest_for_one: "when a child crashes, it and the children started after it are restarted",
+};
+
+export default defineGenerator(
+  simpleOtpGenerator({
+    name: "supervisor",
+    description: "A Supervisor module: strategy, restart intensity, a children list for `gen ... --under`; wired into the tree",
+    examples: ["gen supervisor Workers", "gen supervisor Pipeline --strategy rest_for_one --max-restarts 10 --max-seconds 60"],
+    schema,
+    binding: (o) => ({
+      description: o.description,
+      strategy: o.strategy,
+      strategyDoc: STRATEGY_DOC[o.strategy],
+      maxRestarts: o.maxRestarts,
+      maxSeconds: o.maxSeconds,
+    }),
+    child: (_o, n) => ({ code: n.module, ids: [n.module] }),
+    nextSteps: (_o, n) => [`add children to it: gen genserver Worker --under ${n.module}`],
+  }),
+);

@@ -1,0 +1,44 @@
+// gen dynamic-supervisor NAME: the per-entity pattern. A Registry and a
+// DynamicSupervisor under a :rest_for_one supervisor, a worker GenServer
+// registered by key, and a facade with start_child/whereis/stop.
+import { z } from "zod";
+import { defineGenerator } from "../../src/core/generator.js";
+import { descriptionField, nameField, otpNames, otpPlan, render, requireProject, underField, wire } from "../_shared/otp.js";
+import { underscore } from "../../src/elixir/naming.js";
+
+export const schema = z.object({
+  name: nameField("Sessions"),
+  description: descriptionField("Runs one process per key, started on demand."),
+  under: underField,
+});
+
+export default defineGenerator({
+  name: "dynamic-supervisor",
+  description: "One process per key: Registry + DynamicSupervisor (:rest_for_one), a keyed worker, start_child/whereis/stop",
+  examples: ["gen dynamic-supervisor Sessions", "gen dynamic-supervisor Games.Rooms"],
+  schema,
+  needsProject: true,
+  plan(o, _io, ctx) {
+    const project = requireProject(ctx);
+    const n = otpNames(project, o.name);
+    const worker = `${n.module}.Worker`;
+    const binding = {
+      ...n,
+      description: o.description,
+      worker,
+      registry: `${n.module}.Registry`,
+      dynamicSupervisor: `${n.module}.DynamicSupervisor`,
+    };
+    return otpPlan(
+      project,
+      binding,
+      [
+        render("dynamic-supervisor", "lib/module.ex", n.file),
+        render("dynamic-supervisor", "lib/module/worker.ex", `lib/${underscore(worker)}.ex`),
+        render("dynamic-supervisor", "test/module_test.exs", n.testFile),
+        wire(project, { code: n.module, ids: [n.module] }, o.under),
+      ],
+      n,
+    );
+  },
+});

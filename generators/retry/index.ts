@@ -1,0 +1,20 @@
+// gen retry [NAME]: exponential backoff with jitter and a cap, as pure
+// functions plus a with_retry helper. Not a process: nothing to wire.
+import { z } from "zod";
+import { defineGenerator } from "../../src/core/generator.js";
+import { descriptionField, nameField, simpleOtpGenerator } from "../_shared/otp.js";
+
+export const schema = z.object({
+  name: nameField("Retry").default("Retry").meta({ positional: true, prompt: "Module name" }),
+  description: descriptionField("Retries work that can fail for a while, backing off exponentially."),
+});
+
+export default defineGenerator(
+  simpleOtpGenerator({
+    name: "retry",
+    description: "Exponential backoff with full jitter and a cap (pure functions) and with_retry/2; no process",
+    examples: ["gen retry", "gen retry Http.Retry"],
+    schema,
+    binding: (o) => ({ description: o.description }),
+  }),
+);

@@ -49,7 +49,14 @@ export interface OtpNames {
   file: string;
   /** test/my_app/rate_limiter_test.exs */
   testFile: string;
+  /** How tests refer to the module: its last segment, unless that shadows an Elixir module tests use. */
+  testAlias: string;
+  /** The alias line for tests: `alias MyApp.RateLimiter` or `alias MyApp.Registry, as: RegistryUnderTest`. */
+  aliasLine: string;
 }
+
+// Elixir modules the generated tests call; a module under test must not be aliased over them.
+const TEST_USES = new Set(["Agent", "DynamicSupervisor", "Enum", "GenServer", "Integer", "Map", "Process", "Registry", "Supervisor", "Task"]);
 
 export function requireProject(ctx: PlanContext): MixProject {
   if (!ctx.project) throw new UserError("this generator runs inside a Mix project");
@@ -64,9 +71,13 @@ export function otpNames(project: MixProject, name: string): OtpNames {
     throw new UserError(`invalid <name> "${name}": ${module} already exists as the project's own module`);
   }
   const path = underscore(module);
+  const last = module.split(".").pop() as string;
+  const testAlias = TEST_USES.has(last) ? `${last}UnderTest` : last;
   return {
     module,
-    alias: module.split(".").pop() as string,
+    alias: last,
+    testAlias,
+    aliasLine: testAlias === last ? `alias ${module}` : `alias ${module}, as: ${testAlias}`,
     prefix: project.module,
     app: project.app,
     file: `lib/${path}.ex`,

@@ -114,7 +114,10 @@ export function wire(project: MixProject, child: ChildSpec, under: string | unde
     describe,
     patch(source) {
       if (source === undefined) return { manual: `${target} is missing: add ${child.code} to the children of ${where}.` };
-      const r = addChild(source, child, under ? "init" : "start");
+      // In a Phoenix app the Endpoint starts serving requests: it stays last.
+      const endpoint = project.phoenix && !under && !child.first ? [`${project.module}Web.Endpoint`] : [];
+      const placed = endpoint.length > 0 ? { ...child, before: [...(child.before ?? []), ...endpoint] } : child;
+      const r = addChild(source, placed, under ? "init" : "start");
       if (r.status === "refused") {
         return { manual: `${target}: ${r.reason}. Add this child to the children list of ${where}:\n    ${r.snippet}` };
       }

@@ -137,7 +137,13 @@ export function addChild(source: string, child: ChildSpec, fn: "start" | "init" 
   if (target) {
     // Before an existing element, on its own line.
     const ownLine = s.slice(lineStart(s, target.start), target.start).trim() === "";
-    const at = ownLine ? lineStart(s, target.start) : target.start;
+    let at = ownLine ? lineStart(s, target.start) : target.start;
+    // Keep the comment lines that introduce the target element with it.
+    while (ownLine && at > site.open + 1) {
+      const prev = lineStart(s, at - 1);
+      if (!s.slice(prev, at).trim().startsWith("#")) break;
+      at = prev;
+    }
     const text = at === target.start ? `${child.code},\n${itemIndent}` : `${itemIndent}${child.code},\n`;
     return { status: "added", source: s.slice(0, at) + text + s.slice(at) };
   }

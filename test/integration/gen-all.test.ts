@@ -1,0 +1,153 @@
+// Every generator, with its main option combinations, applied to a fresh
+// create-otp-app project and to a plain `mix new --sup` project; then the real
+// gates (format, compile --warnings-as-errors, the generated tests) and
+// Dialyzer over the result.
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createOtpApp } from "../../src/cli/create-main.js";
+import { gen } from "../../src/cli/gen-main.js";
+import { captureIo, elixirGates, expectGatesPass, tempDir } from "../helpers.js";
+
+/** Each generator with its main option combinations (Workers must exist before --under it). */
+const RUNS = (prefix: string): string[][] => [
+  ["genserver", "RateLimiter"],
+  ["genserver", "Inventory", "--continue", "--every", "30s"],
+  ["genserver", "Session", "--registry"],
+  ["genserver", "Accounts.Feed", "--registry", "--continue", "--every", "250ms"],
+  ["supervisor", "Workers"],
+  ["supervisor", "Pipeline", "--strategy", "rest_for_one", "--max-restarts", "10", "--max-seconds", "60"],
+  ["genserver", "Worker", "--under", `${prefix}.Workers`],
+  ["dynamic-supervisor", "Sessions"],
+  ["dynamic-supervisor", "Games.Rooms"],
+  ["registry", "Lookup.Registry"],
+  ["agent", "Settings"],
+  ["task-supervisor", "TaskSupervisor"],
+  ["ets-cache", "Cache"],
+  ["ets-cache", "Sessions.Cache", "--ttl", "15m"],
+  ["rate-limiter", "Limiter"],
+  ["rate-limiter", "Api.Throttle", "--limit", "100", "--per", "1m"],
+  ["circuit-breaker", "PaymentsBreaker"],
+  ["circuit-breaker", "Geo.Breaker", "--threshold", "3", "--reset", "10s"],
+  ["retry"],
+  ["retry", "Http.Retry"],
+  ["periodic", "Cleanup"],
+  ["periodic", "Reports.Nightly", "--every", "1h"],
+];
+
+async function applyAll(project: string, prefix: string): Promise<{ args: string[]; code: number; err: string }[]> {
+  const results = [];
+  for (const args of RUNS(prefix)) {
+    const io = captureIo(project);
+    const code = await gen([...args, "--no-check"], io);
+    results.push({ args, code, err: io.errText() });
+  }
+  return results;
+}
+
+let ours: string;
+let plain: string;
+let oursRuns: Awaited<ReturnType<typeof applyAll>>;
+let plainRuns: Awaited<ReturnType<typeof applyAll>>;
+
+beforeAll(async () => {
+  const cwd = tempDir();
+  expect(await createOtpApp(["ours", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
+  ours = path.join(cwd, "ours");
+  await execa("mix", ["new", "plain", "--sup"], { cwd, stdin: "ignore" });
+  plain = path.join(cwd, "plain");
+  oursRuns = await applyAll(ours, "Ours");
+  plainRuns = await applyAll(plain, "Plain");
+});
+
+describe("gen: every generator in a create-otp-app project and a mix new --sup project", () => {
+  it("every run exits 0", () => {
+    for (const r of [...oursRuns, ...plainRuns]) expect(r.code, `${r.args.join(" ")}: ${r.err}`).toBe(0);
+  });
+
+  it("the create-otp-app project passes format, compile --warnings-as-errors and the generated tests", async () => {
+    const gates = await elixirGates(ours);
+    expectGatesPass(gates);
+    // The generated test files all ran: 22 runs write 22 test files of 2 to 7 tests each.
+    const [, doctests, tests] = /(\d+) doctests, (\d+) tests, 0 failures/.exec(gates.test.output) ?? [];
+    expect(Number(doctests)).toBeGreaterThanOrEqual(15);
+    expect(Number(tests)).toBeGreaterThanOrEqual(90);
+  });
+
+  it("the mix new --sup project passes the same gates", async () => {
+    expectGatesPass(await elixirGates(plain));
+  });
+
+  it("wires every process into the application, registries before their users, in order", () => {
+    const app = readFileSync(path.join(ours, "lib/ours/application.ex"), "utf8");
+    const list = /children = \[\n([\s\S]*?)\n {4}\]/.exec(app)?.[1];
+    expect(list).toBe(
+      [
+        "      # Processes to supervise, in start order, e.g. {Ours.Worker, []}",
+        "      Ours.RateLimiter,",
+        "      Ours.Inventory,",
+        "      {Registry, keys: :unique, name: Ours.Registry},",
+        "      Ours.Workers,",
+        "      Ours.Pipeline,",
+        "      Ours.Sessions,",
+        "      Ours.Games.Rooms,",
+        "      Ours.Lookup.Registry,",
+        "      Ours.Settings,",
+        "      Ours.TaskSupervisor,",
+        "      Ours.Cache,",
+        "      Ours.Sessions.Cache,",
+        "      Ours.Limiter,",
+        "      Ours.Api.Throttle,",
+        "      Ours.PaymentsBreaker,",
+        "      Ours.Geo.Breaker,",
+        "      Ours.Cleanup,",
+        "      Ours.Reports.Nightly",
+      ].join("\n"),
+    );
+    const workers = readFileSync(path.join(ours, "lib/ours/workers.ex"), "utf8");
+    expect(workers).toContain("      # Children, in start order, e.g. {Ours.Worker, []}\n      Ours.Worker\n    ]");
+  });
+
+  it("running every generator again changes nothing, and refuses to undo a user's edits", async () => {
+    for (const args of RUNS("Ours")) {
+      const io = captureIo(ours);
+      const code = await gen([...args, "--no-check", "--json"], io);
+      if (args.join(" ") === "supervisor Workers") {
+        // `gen genserver Worker --under Ours.Workers` edited workers.ex since: a conflict, not an overwrite.
+        expect(code).toBe(2);
+        expect(io.errText()).toContain("1 existing files differ from the generated ones: lib/ours/workers.ex; pass --force");
+        continue;
+      }
+      expect(code, io.errText()).toBe(0);
+      const files = JSON.parse(io.text()).files as { path: string; action: string }[];
+      expect(files.filter((f) => f.action !== "identical"), args.join(" ")).toEqual([]);
+    }
+    expect(readFileSync(path.join(ours, "lib/ours/workers.ex"), "utf8")).toContain("      Ours.Worker\n    ]");
+  });
+
+  it("Dialyzer finds nothing, with unmatched returns and error handling checks on", async () => {
+    const versions = (await execa("elixir", ["-e", 'IO.write("#{System.otp_release()}-#{System.version()}")'])).stdout;
+    const cache = path.join(homedir(), ".cache", "create-otp-app");
+    mkdirSync(cache, { recursive: true });
+    const plt = path.join(cache, `dialyzer-${versions}.plt`);
+    const elixirEbin = (await execa("elixir", ["-e", "IO.write(:code.lib_dir(:elixir, :ebin))"])).stdout;
+    const loggerEbin = (await execa("elixir", ["-e", "IO.write(:code.lib_dir(:logger, :ebin))"])).stdout;
+    if (!existsSync(plt)) {
+      // Built once per machine (about a minute and a half on two cores), then reused.
+      await execa("dialyzer", ["-pa", elixirEbin, "--build_plt", "--apps", "erts", "kernel", "stdlib", elixirEbin, loggerEbin, "--output_plt", plt], {
+        reject: false,
+      });
+    }
+    const ebin = path.join(ours, "_build/test/lib/ours/ebin");
+    expect(existsSync(path.join(ebin, "Elixir.Ours.RateLimiter.beam"))).toBe(true);
+    const r = await execa(
+      "dialyzer",
+      ["-pa", elixirEbin, "--plt", plt, "--no_check_plt", "-Wunmatched_returns", "-Werror_handling", "-Wextra_return", "-Wmissing_return", ebin],
+      { reject: false, all: true },
+    );
+    expect(r.all).toContain("done (passed successfully)");
+    expect(r.exitCode, r.all).toBe(0);
+  }, 600_000);
+});

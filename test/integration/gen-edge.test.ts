@@ -1,0 +1,217 @@
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { execa } from "execa";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createOtpApp } from "../../src/cli/create-main.js";
+import { gen } from "../../src/cli/gen-main.js";
+import { genGenerators } from "../../src/cli/registry.js";
+import type { Prompter } from "../../src/core/io.js";
+import { captureIo, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
+
+const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), "utf8");
+
+/** A fresh create-otp-app project (no checks), copied per test from one template. */
+let template: string;
+beforeAll(async () => {
+  const cwd = tempDir();
+  expect(await createOtpApp(["app", "--yes", "--no-install", "--no-git", "--no-check", "--no-ci"], captureIo(cwd))).toBe(0);
+  template = path.join(cwd, "app");
+});
+
+function project(): string {
+  const dir = path.join(tempDir(), "app");
+  cpSync(template, dir, { recursive: true });
+  return dir;
+}
+
+async function run(cwd: string, args: string[], overrides = {}) {
+  const io = captureIo(cwd, overrides);
+  const code = await gen(args, io);
+  return { code, out: io.text(), err: io.errText() };
+}
+
+describe("gen: bad input is one line, exit 2, nothing written", () => {
+  it.each([
+    [["genserver", "rate_limiter"], 'gen genserver: invalid <name> "rate_limiter": each segment of a module name must start with an uppercase letter'],
+    [["genserver", "App.Application"], 'gen genserver: invalid <name> "App.Application": App.Application already exists as the project\'s own module'],
+    [["genserver", "App"], 'gen genserver: invalid <name> "App": App already exists as the project\'s own module'],
+    [["genserver", "Ticker", "--every", "5"], 'gen genserver: invalid --every "5": a duration is a positive whole number with a unit'],
+    [["rate-limiter", "L", "--limit", "0"], 'gen rate-limiter: invalid --limit "0": --limit must be 1 or more'],
+    [["supervisor", "S", "--strategy", "simple_one_for_one"], "gen supervisor: option '--strategy <strategy>' argument 'simple_one_for_one' is invalid"],
+    [["genserver", "X", "--under", "not_a_module"], 'gen genserver: invalid --under "not_a_module"'],
+    [["genserver", "X", "--bogus"], "gen genserver: unknown option '--bogus'"],
+    [["genserver"], "gen genserver: missing <name> (no terminal to ask at); pass <name> on the command line"],
+  ])("%j", async (args, message) => {
+    const dir = project();
+    const before = snapshot(dir);
+    const r = await run(dir, [...args, "--no-check"]);
+    expect(r.code).toBe(2);
+    expect(r.err.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(r.err).toContain(message);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it("a module file that exists and differs is a conflict unless --force", async () => {
+    const dir = project();
+    writeFileSync(path.join(dir, "lib/app/cache.ex"), "defmodule App.Cache do\nend\n");
+    const before = snapshot(dir);
+    const r = await run(dir, ["ets-cache", "Cache", "--no-check"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("1 existing files differ from the generated ones: lib/app/cache.ex; pass --force");
+    expect(snapshot(dir)).toEqual(before);
+    expect((await run(dir, ["ets-cache", "Cache", "--no-check", "--force"])).code).toBe(0);
+    expect(read(dir, "lib/app/cache.ex")).toContain("read_concurrency: true");
+  });
+});
+
+describe("gen: where the tree cannot be patched safely, it says what to do by hand", () => {
+  it("an application.ex without a children list: the module is written, the file untouched, the snippet printed", async () => {
+    const dir = project();
+    const odd = `defmodule App.Application do
+  @moduledoc false
+  use Application
+
+  @impl true
+  def start(_type, _args) do
+    Supervisor.start_link([], strategy: :one_for_one, name: App.Supervisor)
+  end
+end
+`;
+    writeFileSync(path.join(dir, "lib/app/application.ex"), odd);
+    const r = await run(dir, ["genserver", "Pinger", "--no-check"]);
+    expect(r.code).toBe(0);
+    expect(read(dir, "lib/app/application.ex")).toBe(odd);
+    expect(read(dir, "lib/app/pinger.ex")).toContain("defmodule App.Pinger do");
+    expect(r.out).toContain(
+      "lib/app/application.ex: no `children = [...]` list was found in start/2. Add this child to the children list of App.Application.start/2:\n      App.Pinger",
+    );
+  });
+
+  it("--under a module no file defines: the module is written and the step is printed", async () => {
+    const dir = project();
+    const r = await run(dir, ["genserver", "Pinger", "--under", "App.Missing", "--no-check", "--json"]);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.out);
+    expect(result.manual).toEqual(["no file under lib/ defines App.Missing: start App.Pinger under a supervisor yourself."]);
+  });
+});
+
+describe("gen: dry run, JSON, help and list", () => {
+  it("--dry-run shows the new module and the patch to application.ex, and writes nothing", async () => {
+    const dir = project();
+    const before = snapshot(dir);
+    const r = await run(dir, ["genserver", "RateLimiter", "--dry-run"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("--- a/lib/app/application.ex\n+++ b/lib/app/application.ex");
+    expect(r.out).toContain("+      App.RateLimiter\n");
+    expect(r.out).toContain("+++ b/lib/app/rate_limiter.ex");
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it("works from a subdirectory of the project", async () => {
+    const dir = project();
+    const r = await run(path.join(dir, "lib/app"), ["agent", "Settings", "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    expect(read(dir, "lib/app/settings.ex")).toContain("defmodule App.Settings do");
+  });
+
+  it("list shows every generator; each --help shows its flags and examples", async () => {
+    const r = await run(tempDir(), ["list"]);
+    for (const g of genGenerators) expect(r.out).toContain(`  ${g.name}`);
+    expect(genGenerators.map((g) => g.name)).toEqual([
+      "genserver", "supervisor", "dynamic-supervisor", "registry", "agent", "task-supervisor",
+      "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic",
+    ]);
+    const help = await run(tempDir(), ["genserver", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain("--every <duration>");
+    expect(help.out).toContain("$ gen genserver RateLimiter");
+  });
+
+  it("the check step runs after gen: format and compile pass on the result", async () => {
+    const dir = path.join(tempDir(), "checked");
+    expect(await createOtpApp([dir, "--yes", "--no-install", "--no-git", "--no-check", "--no-credo", "--no-dialyxir", "--no-ex-doc", "--no-ci"], captureIo(tempDir()))).toBe(0);
+    const r = await run(dir, ["circuit-breaker", "Breaker", "--json"]);
+    expect(r.code, r.err).toBe(0);
+    const checks = JSON.parse(r.out).checks as { step: string; status: string; detail: string }[];
+    expect(checks.find((c) => c.step === "format")).toMatchObject({ status: "passed", detail: "3 files already formatted" });
+    expect(checks.find((c) => c.step === "compile")?.status).toBe("passed");
+  });
+});
+
+describe("gen: umbrella projects", () => {
+  let umbrella: string;
+  beforeAll(async () => {
+    const cwd = tempDir();
+    await execa("mix", ["new", "umb", "--umbrella"], { cwd, stdin: "ignore" });
+    umbrella = path.join(cwd, "umb");
+    await execa("mix", ["new", "alpha", "--sup"], { cwd: path.join(umbrella, "apps"), stdin: "ignore" });
+    await execa("mix", ["new", "beta", "--sup"], { cwd: path.join(umbrella, "apps"), stdin: "ignore" });
+  });
+
+  it("at the root without --app: names the apps to choose from", async () => {
+    const r = await run(umbrella, ["genserver", "Counter", "--no-check"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("gen genserver: this is an umbrella project; pass --app with one of: alpha, beta\n");
+  });
+
+  it("at the root with --app, or at a terminal by choosing: writes into that app", async () => {
+    expect((await run(umbrella, ["genserver", "Counter", "--app", "beta", "--no-check"])).code).toBe(0);
+    expect(read(umbrella, "apps/beta/lib/beta/counter.ex")).toContain("defmodule Beta.Counter do");
+    expect(read(umbrella, "apps/beta/lib/beta/application.ex")).toContain("      Beta.Counter\n");
+
+    const prompter: Prompter = {
+      input: () => Promise.reject(new Error("unexpected")),
+      confirm: () => Promise.reject(new Error("unexpected")),
+      checkbox: () => Promise.reject(new Error("unexpected")),
+      select: async ({ choices }) => {
+        expect(choices.map((c) => c.value)).toEqual(["alpha", "beta"]);
+        return "alpha";
+      },
+    };
+    expect((await run(umbrella, ["agent", "Store", "--no-check"], { interactive: true, prompter })).code).toBe(0);
+    expect(read(umbrella, "apps/alpha/lib/alpha/store.ex")).toContain("defmodule Alpha.Store do");
+  });
+
+  it("inside an app of the umbrella: writes into that app, and it passes the gates", async () => {
+    const alpha = path.join(umbrella, "apps/alpha");
+    expect((await run(path.join(alpha, "lib"), ["rate-limiter", "Limiter", "--no-check"])).code).toBe(0);
+    expect(read(alpha, "lib/alpha/application.ex")).toContain("      Alpha.Limiter\n");
+    expectGatesPass(await elixirGates(alpha));
+  });
+
+  it("--app in a project that is not an umbrella is refused", async () => {
+    const r = await run(project(), ["genserver", "Counter", "--app", "other", "--no-check"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('invalid --app "other": this project\'s app is app');
+  });
+});
+
+describe("gen: a mix phx.new project (fixture)", () => {
+  it("puts new children before the Endpoint and its comments, and writes format-clean modules", async () => {
+    const dir = path.join(tempDir(), "shop");
+    cpSync(path.resolve(import.meta.dirname, "../fixtures/phx_app"), dir, { recursive: true });
+    mkdirSync(path.join(dir, "lib/shop"), { recursive: true });
+    const r = await run(dir, ["genserver", "Cart", "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    expect((await run(dir, ["dynamic-supervisor", "Carts", "--no-check"])).code).toBe(0);
+    expect(read(dir, "lib/shop/application.ex")).toContain(`      {Phoenix.PubSub, name: Shop.PubSub},
+      Shop.Cart,
+      Shop.Carts,
+      # Start a worker by calling: Shop.Worker.start_link(arg)
+      # {Shop.Worker, arg},
+      # Start to serve requests, typically the last entry
+      ShopWeb.Endpoint
+    ]`);
+    // The fixture's .formatter.exs imports Phoenix's DSLs, which cannot be fetched here;
+    // the generated files use none of them, so the default formatter is the right judge.
+    const files = ["lib/shop/application.ex", "lib/shop/cart.ex", "lib/shop/carts.ex", "lib/shop/carts/worker.ex", "test/shop/cart_test.exs"];
+    const script = `
+      for f <- System.argv(), src = File.read!(f), IO.iodata_to_binary([Code.format_string!(src), "\\n"]) != src do
+        IO.puts("unformatted: " <> f)
+      end
+    `;
+    const fmt = await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true });
+    expect(fmt.all).toBe("");
+  });
+});

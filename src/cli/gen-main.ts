@@ -1,13 +1,12 @@
 // `gen`: generators inside a Mix project.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { runGenerator } from "../core/engine.js";
 import type { GeneratorDef } from "../core/generator.js";
 import type { Io } from "../core/io.js";
 import { packageVersion } from "../core/paths.js";
 import { UserError } from "../core/errors.js";
 import { readMixProject, umbrellaApps, type MixProject } from "../elixir/project.js";
-import { genGenerators } from "./registry.js";
+
 
 const USAGE = `Usage: gen <generator> [args] [options]
 
@@ -83,7 +82,7 @@ function list(io: Io, generators: readonly GeneratorDef[]): number {
   return 0;
 }
 
-export async function gen(argv: string[], io: Io, generators: readonly GeneratorDef[] = genGenerators): Promise<number> {
+export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === "-h" || first === "--help" || first === "help") {
     io.stdout(USAGE);
@@ -93,6 +92,8 @@ export async function gen(argv: string[], io: Io, generators: readonly Generator
     io.stdout(`${packageVersion()}\n`);
     return 0;
   }
+  // The generators (and zod with them) load only when one is asked for.
+  const generators = given ?? (await import("./registry.js")).genGenerators;
   if (first === "list") return list(io, generators);
   if (first.startsWith("-")) {
     io.stderr(`gen: unknown option ${JSON.stringify(first)}; run gen --help\n`);
@@ -109,6 +110,7 @@ export async function gen(argv: string[], io: Io, generators: readonly Generator
     io.stderr(`gen: unknown generator ${JSON.stringify(first)}; run gen list to see the generators\n`);
     return 2;
   }
+  const { runGenerator } = await import("../core/engine.js");
   if (wantsHelp) return runGenerator(def, rest, io, `gen ${def.name}`);
   let project: MixProject;
   let args = rest;

@@ -3,13 +3,12 @@
 // changes -> conflict policy -> --dry-run? -> flush -> tasks -> checks -> report.
 import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { runChecks, type StepResult } from "../mix/check.js";
+import type { StepResult } from "../mix/check.js";
 import { CancelledError, UserError, WriteError, isExitPromptError } from "./errors.js";
 import { flush, nodeFsOps, undo, type WriteRecord } from "./flush.js";
 import type { GeneratorDef, Plan, PlanContext, Task } from "./generator.js";
 import type { Io } from "./io.js";
 import { buildCommand, commanderFailure, issueMessage, parseArgv, resolveOptions, type CommonOptions } from "./options.js";
-import { Renderer } from "./render.js";
 import { formatChanges, formatManual, formatStep, formatTask, jsonReport, printDryRun, printSummary, type RunReport, type TaskResult } from "./report.js";
 import { Tree, type Change } from "./tree.js";
 
@@ -118,6 +117,8 @@ export async function runGenerator(
 
     const plan = await def.plan(options.data, io, ctx);
     const tree = new Tree(plan.root);
+    // node-plop and handlebars load here, not at start-up (--help, bad input).
+    const { Renderer } = await import("./render.js");
     const manual = await new Renderer().run(def, plan, tree);
     const changes = tree.changes();
     const report: RunReport = {
@@ -134,8 +135,8 @@ export async function runGenerator(
       nextSteps: plan.nextSteps,
     };
     if (common.dryRun) {
-      if (json) io.stdout(jsonReport(report, changes));
-      else printDryRun(io, changes, manual);
+      if (json) io.stdout(await jsonReport(report, changes));
+      else await printDryRun(io, changes, manual);
       return 0;
     }
 
@@ -153,6 +154,7 @@ export async function runGenerator(
       const written = changes.filter((c) => c.action !== "identical").map((c) => c.path);
       const spinner = json ? undefined : await spinnerFor(io);
       if (!json) io.stdout("Checks\n");
+      const { runChecks } = await import("../mix/check.js");
       report.checks = await runChecks(plan.root, written, io, {
         onBegin: (step) => spinner?.start(`${step}…`),
         onEnd: (r: StepResult) => {
@@ -174,7 +176,7 @@ export async function runGenerator(
       }
     }
     report.ok = report.exitCode === 0;
-    if (json) io.stdout(jsonReport(report, changes));
+    if (json) io.stdout(await jsonReport(report, changes));
     else printSummary(io, report);
     return report.exitCode;
   } catch (err) {

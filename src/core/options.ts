@@ -22,7 +22,19 @@ export interface Field {
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
+const fieldsCache = new WeakMap<z.ZodObject, Field[]>();
+
+/** A schema's fields, read once per schema (z.toJSONSchema is not free). */
 export function fieldsOf(schema: z.ZodObject): Field[] {
+  let fields = fieldsCache.get(schema);
+  if (!fields) {
+    fields = readFields(schema);
+    fieldsCache.set(schema, fields);
+  }
+  return fields;
+}
+
+function readFields(schema: z.ZodObject): Field[] {
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as {
     properties: Record<string, Record<string, unknown>>;
     required?: string[];

@@ -1,5 +1,4 @@
 // What the user sees: the human report on stdout, or one JSON document with --json.
-import { createTwoFilesPatch } from "diff";
 import pc from "picocolors";
 import type { StepResult } from "../mix/check.js";
 import type { Io } from "./io.js";
@@ -26,7 +25,8 @@ export interface RunReport {
   nextSteps: string[];
 }
 
-export function unifiedDiff(c: Change): string {
+export async function unifiedDiff(c: Change): Promise<string> {
+  const { createTwoFilesPatch } = await import("diff");
   const from = c.before === undefined ? "/dev/null" : `a/${c.path}`;
   return createTwoFilesPatch(from, `b/${c.path}`, c.before ?? "", c.after, undefined, undefined, { context: 3 });
 }
@@ -64,8 +64,8 @@ export function formatManual(io: Io, manual: readonly string[]): string {
   return `${c.yellow("Do by hand")} (the file's shape was not one that can be patched safely):\n${manual.map((m) => `  ${m.replace(/\n/g, "\n  ")}`).join("\n")}\n`;
 }
 
-export function printDryRun(io: Io, changes: readonly Change[], manual: readonly string[]): void {
-  for (const ch of changes) if (ch.action !== "identical") io.stdout(unifiedDiff(ch));
+export async function printDryRun(io: Io, changes: readonly Change[], manual: readonly string[]): Promise<void> {
+  for (const ch of changes) if (ch.action !== "identical") io.stdout(await unifiedDiff(ch));
   io.stdout(formatChanges(io, changes));
   io.stdout(formatManual(io, manual));
   io.stdout(colorsFor(io).dim("Dry run: nothing was written.\n"));
@@ -91,11 +91,11 @@ export function printSummary(io: Io, report: RunReport): void {
   }
 }
 
-export function jsonReport(report: RunReport, changes: readonly Change[]): string {
-  const files = changes.map((ch) => ({
-    path: ch.path,
-    action: ch.action,
-    ...(report.dryRun && ch.action !== "identical" ? { diff: unifiedDiff(ch) } : {}),
-  }));
+export async function jsonReport(report: RunReport, changes: readonly Change[]): Promise<string> {
+  const files = [];
+  for (const ch of changes) {
+    const withDiff = report.dryRun && ch.action !== "identical";
+    files.push({ path: ch.path, action: ch.action, ...(withDiff ? { diff: await unifiedDiff(ch) } : {}) });
+  }
   return `${JSON.stringify({ ...report, files }, null, 2)}\n`;
 }

@@ -8,5 +8,6 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     globalSetup: ["test/global-setup.ts"],
+    setupFiles: ["test/setup.ts"],
   },
 });

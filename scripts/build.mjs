@@ -1,13 +1,14 @@
-// Builds the two CLI entries into dist/ with esbuild, dependencies included:
-// the installed package needs nothing else at run time, and start-up reads a
-// few files instead of hundreds. Heavy modules that are only needed for some
-// runs (execa, the prompts, the diff, node-plop's inquirer) are split into
-// chunks loaded on first use. Type-checking is `npm run typecheck`.
+// Builds the CLI into one CommonJS bundle, dist/cli.cjs, dependencies
+// included: the installed package needs nothing else at run time, and
+// bin/load.cjs can start it through a V8 code cache. Modules needed only by
+// some runs (execa, the prompts, the diff, node-plop's inquirer) stay lazy:
+// they are evaluated on first use. Type-checking is `npm run typecheck`.
 import { rm } from "node:fs/promises";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
-const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 /** node-plop's `import inquirer from "inquirer"` gets the lazy stand-in; everyone else the real module. */
 const lazyInquirer = {
@@ -22,19 +23,18 @@ const lazyInquirer = {
 await rm(path.join(root, "dist"), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { "create-otp-app": "src/cli/create-otp-app.ts", gen: "src/cli/gen.ts" },
+  entryPoints: { cli: "src/cli/main.ts" },
   outdir: "dist",
+  outExtension: { ".js": ".cjs" },
   bundle: true,
-  splitting: true,
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20",
   minify: true,
   legalComments: "linked",
   plugins: [lazyInquirer],
-  // Some bundled CommonJS packages call require(); give the ESM bundle one.
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
-  chunkNames: "chunks/[name]-[hash]",
+  define: { "import.meta.url": "__otpgenModuleUrl" },
+  banner: { js: "const __otpgenModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   sourcemap: "linked",
   logLevel: "warning",
 });

@@ -7,8 +7,17 @@ import { expect } from "vitest";
 import type { Io, Prompter } from "../src/core/io.js";
 import { execaRunner } from "../src/mix/runner.js";
 
+const created: string[] = [];
+
+/** A new temporary directory, removed after the test file (test/setup.ts). */
 export function tempDir(prefix = "otpgen-"): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export interface CapturedIo extends Io {

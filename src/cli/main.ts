@@ -1,0 +1,10 @@
+// The one entry of the bundle (dist/cli.cjs): bin/load.cjs calls main with
+// the command the user ran.
+import { createOtpApp } from "./create-main.js";
+import { gen } from "./gen-main.js";
+import { processIo } from "./io.js";
+
+export async function main(command: "gen" | "create-otp-app"): Promise<void> {
+  const argv = process.argv.slice(2);
+  process.exitCode = command === "gen" ? await gen(argv, processIo()) : await createOtpApp(argv, processIo());
+}

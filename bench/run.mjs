@@ -1,0 +1,177 @@
+// npm run bench: how fast create-otp-app is, as ratios against baselines
+// measured in the same run. Each case runs alternately with its baseline
+// (A B A B ...) after a warm-up; the table shows medians and the median of
+// the pair-by-pair ratios. Needs `npm run build` first (npm run bench does it).
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const WARMUP = 2;
+const work = mkdtempSync(path.join(os.tmpdir(), "otpgen-bench-"));
+const genBin = path.join(repo, "bin/gen.cjs");
+const createBin = path.join(repo, "bin/create-otp-app.cjs");
+const plopBin = path.join(repo, "node_modules/plop/bin/plop.js");
+const env = { ...process.env, NO_COLOR: "1" };
+
+function has(cmd) {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+}
+
+/** Run a command, return milliseconds; a failing command stops the bench. */
+function time(cmd, args, cwd) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}:\n${r.stdout}${r.stderr}`);
+  }
+  return ms;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+let counter = 0;
+const unique = (prefix) => `${prefix}${++counter}`;
+
+/** Alternate baseline and case; both are functions returning milliseconds. */
+function pair(label, baselineLabel, baseline, candidate, target) {
+  for (let i = 0; i < WARMUP; i++) {
+    baseline();
+    candidate();
+  }
+  const b = [];
+  const c = [];
+  const ratios = [];
+  for (let i = 0; i < RUNS; i++) {
+    const bi = baseline();
+    const ci = candidate();
+    b.push(bi);
+    c.push(ci);
+    ratios.push(ci / bi);
+  }
+  const row = { label, baselineLabel, candidate: median(c), baseline: median(b), ratio: median(ratios), target };
+  console.error(`  ${label}: ${row.candidate.toFixed(0)} ms vs ${row.baseline.toFixed(0)} ms (${row.ratio.toFixed(2)}x)`);
+  return row;
+}
+
+/** A project made by create-otp-app, without hex deps so mix can compile it here. */
+function project(name, extra = []) {
+  const dir = path.join(work, name);
+  time("node", [createBin, dir, "--yes", "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc", ...extra], work);
+  return dir;
+}
+
+/** An application.ex with n children, for the scaling rows. */
+function withChildren(dir, n) {
+  const app = path.join(dir, "lib", path.basename(dir), "application.ex");
+  const module = readFileSync(app, "utf8").match(/defmodule (\w+)\.Application/)[1];
+  const children = Array.from({ length: n }, (_, i) => `      {${module}.Child${i}, []}`).join(",\n");
+  writeFileSync(app, readFileSync(app, "utf8").replace(/children = \[\n[\s\S]*?\n {4}\]/, `children = [\n${children}\n    ]`));
+}
+
+const rows = [];
+const notes = [];
+const node = () => time("node", ["-e", "0"], work);
+
+console.error(`bench: ${RUNS} runs per case after ${WARMUP} warm-up runs, in ${work}`);
+
+const genProject = project("genproj");
+rows.push(
+  pair("gen genserver NAME --yes --no-check", "node -e 0", node, () => time("node", [genBin, "genserver", unique("Server"), "--yes", "--no-check"], genProject), 1.5),
+);
+
+rows.push(
+  pair("create-otp-app demo --yes --no-install --no-check", "node -e 0", node, () => time("node", [createBin, unique("demo"), "--yes", "--no-install", "--no-check"], work), 2),
+);
+
+if (has("mix")) {
+  rows.push(pair("mix new demo --sup (peer)", "node -e 0", node, () => time("mix", ["new", unique("peer"), "--sup"], work), undefined));
+} else {
+  notes.push("mix new: not measured, mix is not installed");
+}
+
+const plopDir = path.join(work, "plop");
+mkdirSync(plopDir);
+rows.push(
+  pair("plop, one-file generator (peer)", "node -e 0", node, () => time("node", [plopBin, "--plopfile", path.join(repo, "bench/plopfile.mjs"), "--dest", plopDir, "module", unique("Mod")], plopDir), undefined),
+);
+
+if (has("mix")) {
+  // The check step's own mix run against the same work done by hand: one BEAM instead of two.
+  const dir = project("checkproj");
+  const files = ["lib/checkproj.ex", "lib/checkproj/application.ex"];
+  const touch = () => {
+    const now = new Date();
+    for (const f of files) utimesSync(path.join(dir, f), now, now);
+  };
+  time("mix", ["compile"], dir);
+  const script = path.join(repo, "src/mix/check.exs");
+  rows.push(
+    pair(
+      "check step (format + compile + credo where present, one mix run)",
+      "mix format + mix compile --warnings-as-errors by hand",
+      () => {
+        touch();
+        return time("mix", ["format", ...files], dir) + time("mix", ["compile", "--warnings-as-errors"], dir);
+      },
+      () => {
+        touch();
+        return time("mix", ["run", "--no-compile", "--no-start", "--no-deps-check", script, ...files], dir);
+      },
+      0.8,
+    ),
+  );
+} else {
+  notes.push("check step: not measured, mix is not installed");
+}
+
+// Scaling: generation time as application.ex grows, against 10 children.
+const base = project("scale10");
+withChildren(base, 10);
+for (const n of [100, 1000]) {
+  const dir = project(`scale${n}`);
+  withChildren(dir, n);
+  rows.push(
+    pair(
+      `gen genserver into an application.ex with ${n} children`,
+      "the same with 10 children",
+      () => time("node", [genBin, "genserver", unique("Scaled"), "--yes", "--no-check"], base),
+      () => time("node", [genBin, "genserver", unique("Scaled"), "--yes", "--no-check"], dir),
+      undefined,
+    ),
+  );
+}
+notes.push("context with 5 and 100 fields: not measured yet, `gen context` (the Phoenix generators issue) does not exist yet");
+
+const elixir = has("elixir") ? spawnSync("elixir", ["--short-version"], { encoding: "utf8" }).stdout.trim() : "not installed";
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, Elixir ${elixir}`;
+const table = [
+  `# create-otp-app benchmark`,
+  "",
+  `${new Date().toISOString().slice(0, 10)} on ${machine}. ${RUNS} alternating runs per case after ${WARMUP} warm-up runs; medians; the ratio is the median of the pair-by-pair ratios.`,
+  "",
+  "| case | median | baseline | baseline median | ratio | target |",
+  "| --- | ---: | --- | ---: | ---: | ---: |",
+  ...rows.map(
+    (r) =>
+      `| ${r.label} | ${r.candidate.toFixed(0)} ms | ${r.baselineLabel} | ${r.baseline.toFixed(0)} ms | ${r.ratio.toFixed(2)}× | ${
+        r.target === undefined ? "" : `≤ ${r.target}× ${r.ratio <= r.target ? "met" : "not met"}`
+      } |`,
+  ),
+  "",
+  ...notes.map((n) => `- ${n}`),
+  "",
+].join("\n");
+
+process.stdout.write(`${table}\n`);
+mkdirSync(path.join(repo, "bench"), { recursive: true });
+writeFileSync(path.join(repo, "bench/results.md"), table);
+rmSync(work, { recursive: true, force: true });

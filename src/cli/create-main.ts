@@ -2,7 +2,17 @@ import app from "../../generators/app/index.js";
 import { runGenerator } from "../core/engine.js";
 import type { GeneratorDef } from "../core/generator.js";
 import type { Io } from "../core/io.js";
+import { UserError } from "../core/errors.js";
+import { loadTeam } from "../core/team.js";
 
-export function createOtpApp(argv: string[], io: Io): Promise<number> {
-  return runGenerator(app as unknown as GeneratorDef, argv, io, "create-otp-app");
+export async function createOtpApp(argv: string[], io: Io): Promise<number> {
+  let team;
+  try {
+    team = await loadTeam(io.cwd, io.cwd);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    io.stderr(`create-otp-app: ${err.message}\n`);
+    return err.exitCode;
+  }
+  return runGenerator(app as unknown as GeneratorDef, argv, io, "create-otp-app", { project: undefined, team });
 }

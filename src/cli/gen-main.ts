@@ -6,6 +6,7 @@ import type { Io } from "../core/io.js";
 import { packageVersion } from "../core/paths.js";
 import { UserError } from "../core/errors.js";
 import { readMixProject, umbrellaApps, type MixProject } from "../elixir/project.js";
+import { loadTeam, type Team } from "../core/team.js";
 
 
 const USAGE = `Usage: gen <generator> [args] [options]
@@ -15,8 +16,11 @@ around the current directory, wire them into the supervision tree, and check
 the result with mix format, the compiler and credo.
 
 Commands:
-  gen list                 list the generators
+  gen list                 list the generators (the team's own included)
   gen <generator> --help   options and examples of one generator
+  gen eject <generator>    copy a generator's templates into .otpgen/templates
+  gen templates diff <g>   what changed upstream in templates you ejected
+  gen doctor               check the team folder: config, templates, drift
 
 Options:
   -h, --help               show this help
@@ -93,15 +97,47 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     return 0;
   }
   // The generators (and zod with them) load only when one is asked for.
-  const generators = given ?? (await import("./registry.js")).genGenerators;
+  const builtins = given ?? (await import("./registry.js")).genGenerators;
+  const root = findMixProject(io.cwd);
+  const builtinNames = builtins.map((g) => g.name);
+  let team: Team | undefined;
+  let generators = builtins;
+  const teamCommand = first === "eject" || first === "templates" || first === "doctor";
+  if (first === "doctor") {
+    const { doctor } = await import("./team-commands.js");
+    const project = root ? readMixProject(root) : undefined;
+    return doctor(builtins, { project }, io, root ?? io.cwd);
+  }
+  try {
+    team = await loadTeam(root ?? io.cwd, io.cwd);
+    if (team) {
+      const { loadPlopGenerators } = await import("../core/plop-generators.js");
+      generators = [...builtins, ...(await loadPlopGenerators(team.generatorFiles, [...builtinNames, "eject", "templates", "doctor", "list"]))];
+    }
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    io.stderr(`gen: ${err.message}\n`);
+    return err.exitCode;
+  }
   if (first === "list") return list(io, generators);
+  if (first === "templates") {
+    const { templatesDiff } = await import("./team-commands.js");
+    if (rest[0] !== "diff") {
+      io.stderr("gen templates: usage: gen templates diff <generator>\n");
+      return 2;
+    }
+    return templatesDiff(rest[1], team, io);
+  }
+  if (teamCommand) {
+    const { ejectGenerator } = await import("./team-commands.js");
+    generators = [...generators, ejectGenerator(builtinNames)];
+  }
   if (first.startsWith("-")) {
     io.stderr(`gen: unknown option ${JSON.stringify(first)}; run gen --help\n`);
     return 2;
   }
   const def = generators.find((g) => g.name === first);
   const wantsHelp = rest.includes("--help") || rest.includes("-h");
-  const root = findMixProject(io.cwd);
   if (!root && !(def && wantsHelp)) {
     io.stderr(`gen: no mix.exs in ${io.cwd} or any directory above it; run gen inside a Mix project (create one with: npx create-otp-app my_app)\n`);
     return 2;
@@ -123,5 +159,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     }
     throw err;
   }
-  return runGenerator(def, args, io, `gen ${def.name}`, { project });
+  // In an umbrella, a team folder in the chosen app wins over one at the root.
+  const projectTeam = project.root === root ? team : ((await loadTeam(project.root, io.cwd).catch(() => team)) ?? team);
+  return runGenerator(def, args, io, `gen ${def.name}`, { project, team: projectTeam });
 }

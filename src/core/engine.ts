@@ -1,7 +1,7 @@
 // One run, one direction:
 // argv -> raw options -> prompts (TTY only) -> zod -> plan -> virtual tree ->
 // changes -> conflict policy -> --dry-run? -> flush -> tasks -> checks -> report.
-import { readdirSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { StepResult } from "../mix/check.js";
 import { CancelledError, UserError, WriteError, isExitPromptError } from "./errors.js";
@@ -11,6 +11,54 @@ import type { Io } from "./io.js";
 import { buildCommand, commanderFailure, issueMessage, parseArgv, resolveOptions, type CommonOptions } from "./options.js";
 import { formatChanges, formatManual, formatStep, formatTask, jsonReport, printDryRun, printSummary, type RunReport, type TaskResult } from "./report.js";
 import { Tree, type Change } from "./tree.js";
+import { builtinTemplatesDir, packageVersion } from "./paths.js";
+import { sha256, type Team } from "./team.js";
+import type { z } from "zod";
+
+/** The team's defaults for a generator, checked against its schema. */
+function teamDefaults(def: GeneratorDef, team: Team | undefined, io: Io): Record<string, unknown> {
+  if (!team) return {};
+  const given: Record<string, unknown> = { ...(team.config.defaults[def.name] ?? {}) };
+  if (def.name === "app" && team.config.elixir && given.elixir === undefined) given.elixir = team.config.elixir;
+  const parsed = def.schema.partial().strict().safeParse(given);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+    const key = issue.path.length > 0 ? issue.path.join(".") : (issue as { keys?: string[] }).keys?.join(", ") ?? "";
+    const where = path.relative(io.cwd, path.join(team.dir, "config")) || team.dir;
+    throw new UserError(`${where}: defaults.${def.name}.${key}: ${issue.message}`);
+  }
+  return given;
+}
+
+/** Answers from --answers FILE, checked against the generator's schema. */
+function readAnswers(def: GeneratorDef, file: string | undefined, io: Io): Record<string, unknown> {
+  if (!file) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path.resolve(io.cwd, file), "utf8"));
+  } catch (err) {
+    throw new UserError(`--answers ${file}: cannot read it as JSON (${(err as Error).message})`);
+  }
+  const parsed = def.schema.partial().strict().safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+    const key = issue.path.length > 0 ? issue.path.join(".") : (issue as { keys?: string[] }).keys?.join(", ") ?? "";
+    throw new UserError(`--answers ${file}: ${key}: ${issue.message}`);
+  }
+  return raw as Record<string, unknown>;
+}
+
+/** Built-in templates a team ejected that have changed upstream since. */
+export function driftOf(generator: string, team: Team | undefined, builtin = builtinTemplatesDir()): string[] {
+  const record = team?.ejected[generator];
+  if (!record) return [];
+  return Object.entries(record.files)
+    .filter(([file, hash]) => {
+      const upstream = path.join(builtin, file);
+      return !existsSync(upstream) || sha256(readFileSync(upstream, "utf8")) !== hash;
+    })
+    .map(([file]) => file);
+}
 
 function listDir(dir: string): string[] | undefined {
   try {
@@ -111,15 +159,29 @@ export async function runGenerator(
     }
     const { common } = parsed;
     json = common.json;
-    const values = await resolveOptions(def, parsed.raw, common, io);
-    const options = def.schema.safeParse(values);
+    const team = ctx.team;
+    if (!parsed.checkGiven && team?.config.check) common.check = team.config.check;
+    const answers = readAnswers(def, common.answers, io);
+    const values = await resolveOptions(def, parsed.raw, common, io, answers, teamDefaults(def, team, io));
+    const options = await def.schema.safeParseAsync(values);
     if (!options.success) throw new UserError(issueMessage(def, options.error, values));
+    if (common.record) {
+      writeFileSync(path.resolve(io.cwd, common.record), `${JSON.stringify(options.data, null, 2)}\n`);
+    }
 
     const plan = await def.plan(options.data, io, ctx);
+    plan.binding.team = team?.config.variables ?? {};
+    const drift = driftOf(def.name, team);
+    if (drift.length > 0) {
+      const from = team?.ejected[def.name]?.version;
+      io.stderr(
+        `${commandName}: warning: the built-in templates you ejected changed since ${from} (now ${packageVersion()}): ${drift.join(", ")}; see: gen templates diff ${def.name}\n`,
+      );
+    }
     const tree = new Tree(plan.root);
     // node-plop and handlebars load here, not at start-up (--help, bad input).
     const { Renderer } = await import("./render.js");
-    const manual = await new Renderer().run(def, plan, tree);
+    const manual = await new Renderer([...(team?.templateDirs ?? []), builtinTemplatesDir()]).run(def, plan, tree);
     const changes = tree.changes();
     const report: RunReport = {
       ok: true,
@@ -150,7 +212,7 @@ export async function runGenerator(
       if (!json) io.stdout(formatTask(io, result));
     }
 
-    if (common.check !== "off") {
+    if (common.check !== "off" && !plan.noCheck) {
       const written = changes.filter((c) => c.action !== "identical").map((c) => c.path);
       const spinner = json ? undefined : await spinnerFor(io);
       if (!json) io.stdout("Checks\n");

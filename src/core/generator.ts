@@ -4,6 +4,7 @@
 import type { z } from "zod";
 import type { MixProject } from "../elixir/project.js";
 import type { Io } from "./io.js";
+import type { Team } from "./team.js";
 
 /** Metadata a schema field may carry with `.meta({...})`. */
 export interface FieldMeta {
@@ -35,12 +36,21 @@ export interface PatchAction {
   patch(source: string | undefined): { source: string } | { manual: string };
 }
 
-export type PlanAction = RenderAction | PatchAction;
+/** Write a file as it is, without templating (e.g. copying templates). */
+export interface WriteAction {
+  type: "otp:write";
+  path: string;
+  content: string;
+}
+
+export type PlanAction = RenderAction | PatchAction | WriteAction;
 
 /** What a generator knows about where it runs. */
 export interface PlanContext {
   /** The Mix project `gen` runs in (undefined for create-otp-app). */
   project: MixProject | undefined;
+  /** The team folder in effect, if any. */
+  team?: Team | undefined;
 }
 
 /** Work queued after the files are written. */
@@ -59,6 +69,8 @@ export interface Plan {
   requireEmptyRoot: boolean;
   /** Shown after a successful run. */
   nextSteps: string[];
+  /** Skip the check step (nothing Elixir is written, e.g. ejecting templates). */
+  noCheck?: boolean;
 }
 
 export interface GeneratorDef<S extends z.ZodObject = z.ZodObject> {
@@ -71,6 +83,8 @@ export interface GeneratorDef<S extends z.ZodObject = z.ZodObject> {
   derive?: (partial: Partial<z.input<S>>, io: Io) => Partial<z.input<S>>;
   /** Needs a Mix project (every `gen` generator). */
   needsProject?: boolean;
+  /** A team's plop generator: the plopfile and the generator's name in it. */
+  plopSource?: { file: string; name: string };
   plan(options: z.output<S>, io: Io, ctx: PlanContext): Promise<Plan> | Plan;
 }
 

@@ -9,7 +9,11 @@ export interface Choice {
 }
 
 export interface Prompter {
-  input(opts: { message: string; default?: string; validate?: (v: string) => true | string }): Promise<string>;
+  input(opts: {
+    message: string;
+    default?: string;
+    validate?: (v: string) => true | string | Promise<true | string>;
+  }): Promise<string>;
   confirm(opts: { message: string; default: boolean }): Promise<boolean>;
   select(opts: { message: string; choices: Choice[]; default?: string }): Promise<string>;
   checkbox(opts: { message: string; choices: Choice[] }): Promise<string[]>;

@@ -69,6 +69,8 @@ export const commonSchema = z.object({
     .default("on")
     .describe("After writing, run mix format, compile and credo (--check=strict: a failing step exits 1; --no-check: skip)"),
   rollbackOnFail: z.boolean().default(false).describe("Roll back the files this run wrote when a check fails"),
+  answers: z.string().optional().describe("Take answers from a JSON file (flags still win)").meta({ valueName: "file" }),
+  record: z.string().optional().describe("Save this run's answers to a JSON file, to repeat the run with --answers").meta({ valueName: "file" }),
 });
 export type CommonOptions = z.output<typeof commonSchema>;
 
@@ -107,6 +109,8 @@ export function buildCommand(name: string, def: GeneratorDef, io: Io): Command {
     if (f.key === "check") {
       cmd.addOption(new Option("--check [mode]", `${f.description}`));
       cmd.addOption(new Option("--no-check").hideHelp());
+    } else if (f.type === "string") {
+      cmd.addOption(new Option(`--${f.flag} <${f.meta.valueName ?? "value"}>`, f.description));
     } else {
       cmd.addOption(new Option(f.key === "yes" ? "-y, --yes" : `--${f.flag}`, f.description));
     }
@@ -133,7 +137,7 @@ export function parseArgv(
   cmd: Command,
   def: GeneratorDef,
   argv: string[],
-): { raw: Record<string, unknown>; common: CommonOptions } {
+): { raw: Record<string, unknown>; common: CommonOptions; checkGiven: boolean } {
   cmd.parse(argv, { from: "user" });
   const opts = cmd.opts();
   const raw: Record<string, unknown> = {};
@@ -146,14 +150,16 @@ export function parseArgv(
   }
   const check = opts.check === true || opts.check === undefined ? "on" : opts.check === false ? "off" : opts.check;
   const parsed = commonSchema.safeParse({
-    ...Object.fromEntries(fieldsOf(commonSchema).map((f) => [f.key, opts[f.key] === true])),
+    ...Object.fromEntries(
+      fieldsOf(commonSchema).map((f) => [f.key, f.type === "string" ? opts[f.key] : opts[f.key] === true]),
+    ),
     check,
   });
   if (!parsed.success) {
     throw new UserError(`invalid --check ${JSON.stringify(check)}: must be on, strict or off (or --no-check)`);
   }
   const common: CommonOptions = parsed.data;
-  return { raw, common };
+  return { raw, common, checkGiven: opts.check !== undefined };
 }
 
 /** Name a field the way the user typed it: `--app` or `<dir>`. */
@@ -172,8 +178,8 @@ export function issueMessage(def: GeneratorDef, error: z.ZodError, values: Recor
   return `invalid ${label}${shown}: ${issue.message}`;
 }
 
-function validateOne(field: Field, value: unknown): true | string {
-  const r = field.schema.safeParse(value);
+async function validateOne(field: Field, value: unknown): Promise<true | string> {
+  const r = await field.schema.safeParseAsync(value);
   return r.success ? true : (r.error.issues[0]?.message ?? "invalid value");
 }
 
@@ -187,9 +193,13 @@ export async function resolveOptions(
   raw: Record<string, unknown>,
   common: { yes: boolean; json: boolean },
   io: Io,
+  /** Answers from a file: taken as given. */
+  answers: Record<string, unknown> = {},
+  /** The team's defaults: used (and offered at prompts) instead of the schema's. */
+  teamDefaults: Record<string, unknown> = {},
 ): Promise<Record<string, unknown>> {
   const fields = fieldsOf(def.schema);
-  const values: Record<string, unknown> = { ...raw };
+  const values: Record<string, unknown> = { ...answers, ...raw };
   const interactive = io.interactive && !common.yes && !common.json;
   const missing: Field[] = [];
   const asked = new Set<string>();
@@ -198,7 +208,7 @@ export async function resolveOptions(
     for (const f of fields) {
       if (values[f.key] !== undefined || asked.has(f.key)) continue;
       const derived = def.derive?.(values as never, io) as Record<string, unknown> | undefined;
-      const fallback = derived?.[f.key] ?? f.default;
+      const fallback = teamDefaults[f.key] ?? derived?.[f.key] ?? f.default;
       if (!interactive || f.meta.prompt === false) {
         if (fallback !== undefined) values[f.key] = fallback;
         else if (f.required) missing.push(f);

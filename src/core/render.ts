@@ -11,6 +11,14 @@ import { elixirString, heredocBody } from "../elixir/escape.js";
 import type { GeneratorDef, PatchAction, Plan, RenderAction } from "./generator.js";
 import { builtinTemplatesDir } from "./paths.js";
 import type { Tree } from "./tree.js";
+import { applyPlopfile, treeActions, type PlopApi } from "./plop-generators.js";
+import { UserError } from "./errors.js";
+
+/** node-plop's built-in case helpers (pascalCase, snakeCase, ...), offered to team templates. */
+const PLOP_HELPERS = [
+  "camelCase", "snakeCase", "dotCase", "pathCase", "lowerCase", "upperCase", "sentenceCase",
+  "constantCase", "titleCase", "dashCase", "kabobCase", "kebabCase", "properCase", "pascalCase",
+];
 
 type HelperFn = (...args: unknown[]) => unknown;
 
@@ -74,7 +82,8 @@ export class Renderer {
 
   renderString(source: string, data: Record<string, unknown>, name = "template"): string {
     try {
-      return this.hbs.compile(source, { noEscape: true, strict: true })(data);
+      // Partials go in as written (no re-indentation), so overrides control their layout.
+      return this.hbs.compile(source, { noEscape: true, strict: true, preventIndent: true })(data);
     } catch (err) {
       throw new Error(`${name}: ${(err as Error).message}`);
     }
@@ -84,18 +93,75 @@ export class Renderer {
     return this.renderString(readFileSync(this.resolve(template), "utf8"), data, template);
   }
 
+  /** plop's add / modify / append, writing into the virtual tree. */
+  private plopActions(plop: { setActionType: (n: string, f: unknown) => void }, tree: Tree): void {
+    const body = (config: Record<string, unknown>, data: Record<string, unknown>, where: string): string => {
+      if (typeof config.templateFile === "string") {
+        return this.renderString(readFileSync(config.templateFile, "utf8"), data, config.templateFile);
+      }
+      return this.renderString(String(config.template ?? ""), data, where);
+    };
+    plop.setActionType("otp:plop-add", (data: Record<string, unknown>, config: Record<string, unknown>) => {
+      const out = this.renderString(String(config.path), data, "add.path");
+      if (config.skipIfExists === true && tree.exists(out)) return `${out} (exists, skipped)`;
+      tree.write(out, body(config, data, out));
+      return out;
+    });
+    plop.setActionType("otp:plop-modify", (data: Record<string, unknown>, config: Record<string, unknown>) => {
+      const out = this.renderString(String(config.path), data, "modify.path");
+      const source = tree.read(out);
+      if (source === undefined) throw new UserError(`modify: ${out} does not exist`);
+      const pattern = config.pattern instanceof RegExp ? config.pattern : new RegExp(String(config.pattern ?? "$"));
+      tree.patch(out, source.replace(pattern, body(config, data, out)));
+      return out;
+    });
+    plop.setActionType("otp:plop-append", (data: Record<string, unknown>, config: Record<string, unknown>) => {
+      const out = this.renderString(String(config.path), data, "append.path");
+      const source = tree.read(out);
+      if (source === undefined) throw new UserError(`append: ${out} does not exist`);
+      const text = body(config, data, out);
+      if (config.unique !== false && source.includes(text)) return `${out} (already there)`;
+      const separator = typeof config.separator === "string" ? config.separator : "\n";
+      if (config.pattern === undefined) {
+        tree.patch(out, `${source}${separator}${text}`);
+      } else {
+        const pattern = config.pattern instanceof RegExp ? config.pattern : new RegExp(String(config.pattern));
+        tree.patch(out, source.replace(pattern, (m) => `${m}${separator}${text}`));
+      }
+      return out;
+    });
+  }
+
   /** Run a plan's actions through node-plop, rendering into the tree. Returns manual steps from refused patches. */
   async run(def: GeneratorDef, plan: Plan, tree: Tree): Promise<string[]> {
     const manual: string[] = [];
     const plop = await nodePlop("", { destBasePath: tree.root, force: false });
     for (const [name, fn] of Object.entries(helpers)) plop.setHelper(name, fn as never);
     for (const [name, src] of Object.entries(this.partials())) plop.setPartial(name, src);
-    for (const name of plop.getHelperList()) this.hbs.registerHelper(name, plop.getHelper(name) as HelperFn);
+    let actions: unknown = plan.actions;
+    if (def.plopSource) {
+      // A team generator: its plopfile registers itself (and its helpers, partials,
+      // action types) on this run's plop; its actions are re-pointed at the tree.
+      const { file, name } = def.plopSource;
+      await applyPlopfile(file, plop);
+      const config = (plop as unknown as PlopApi).getGenerator(name);
+      const baseDir = path.dirname(file);
+      actions = (data: Record<string, unknown>) =>
+        treeActions(typeof config.actions === "function" ? config.actions(data) : (config.actions ?? []), baseDir);
+      (plop as unknown as { virtualTree: Tree }).virtualTree = tree;
+    }
+    for (const name of [...PLOP_HELPERS, ...plop.getHelperList()]) this.hbs.registerHelper(name, plop.getHelper(name) as HelperFn);
     for (const name of plop.getPartialList()) this.hbs.registerPartial(name, plop.getPartial(name));
+    this.plopActions(plop as unknown as { setActionType: (n: string, f: unknown) => void }, tree);
 
     plop.setActionType("otp:render", (answers, config) => {
       const action = config as unknown as RenderAction;
       tree.write(action.path, this.render(action.template, answers as Record<string, unknown>), action.mode);
+      return action.path;
+    });
+    plop.setActionType("otp:write", (_answers, config) => {
+      const action = config as unknown as { path: string; content: string };
+      tree.write(action.path, action.content);
       return action.path;
     });
     plop.setActionType("otp:patch", (_answers, config) => {
@@ -105,7 +171,7 @@ export class Renderer {
       else tree.patch(action.path, result.source);
       return action.path;
     });
-    plop.setGenerator(def.name, { description: def.description, prompts: [], actions: plan.actions as never });
+    plop.setGenerator(def.name, { description: def.description, prompts: [], actions: actions as never });
     const { failures } = await plop.getGenerator(def.name).runActions({ ...plan.binding });
     if (failures.length > 0) {
       // node-plop reports a synchronous throw as the Error itself, a rejection as { error }.

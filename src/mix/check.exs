@@ -79,9 +79,13 @@ deps_ok =
 step.("compile", fn ->
   args = if deps_ok, do: ["--warnings-as-errors"], else: ["--warnings-as-errors", "--no-deps-check"]
 
-  case Mix.Task.run("compile", args) do
-    {:error, _} -> {"failed", "compilation failed"}
-    _ -> {"passed", ""}
+  try do
+    case Mix.Task.run("compile", args) do
+      {:error, _} -> {"failed", "the compiler reported the problems below"}
+      _ -> {"passed", ""}
+    end
+  catch
+    :exit, {:shutdown, _} -> {"failed", "the compiler reported the problems below"}
   end
 end)
 

@@ -42,6 +42,8 @@ export function parseProblems(lines: string[], files: readonly string[]): Proble
   let message = "";
   for (const raw of lines) {
     const line = raw.replace(/\x1b\[[0-9;]*m/g, "");
+    // Stack-trace entries point into Elixir itself: "(elixir 1.14.0) lib/kernel/...".
+    if (/^\s*\([\w]+ [\d.]+\) /.test(line)) continue;
     const head = /^\s*(?:\*\* \((\w+)\)\s*|(warning|error):\s*)(.*)$/.exec(line);
     if (head) message = (head[1] ? `${head[1]}: ` : `${head[2]}: `) + (head[3] ?? "");
     const loc = /((?:[\w.\-]+\/)*[\w.\-]+\.exs?):(\d+)/.exec(line);
@@ -92,8 +94,10 @@ export async function runChecks(root: string, files: readonly string[], io: Io, 
         hooks.onBegin?.(current);
       } else if (kind === "end") {
         const name = step as StepName;
-        const problems = status === "failed" ? parseProblems(stepLines, files) : [];
-        finish({ step: name, status: status as StepStatus, ms: Number(ms), detail: detail.join("\t"), problems });
+        // A failure's location may be in its output or only in its message (e.g. a SyntaxError from mix format).
+        const text = detail.join("\t");
+        const problems = status === "failed" ? parseProblems([...stepLines, text], files) : [];
+        finish({ step: name, status: status as StepStatus, ms: Number(ms), detail: text, problems });
         current = undefined;
       }
     },

@@ -1,5 +1,5 @@
 // Shared test helpers: a captured Io, temp dirs, and the real-Elixir checks.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -13,6 +13,13 @@ const created: string[] = [];
 export function tempDir(prefix = "otpgen-"): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   created.push(dir);
+  return dir;
+}
+
+/** A fresh copy of a project made once per test file, under the same folder name. */
+export function copyOf(project: string): string {
+  const dir = path.join(tempDir(), path.basename(project));
+  cpSync(project, dir, { recursive: true });
   return dir;
 }
 

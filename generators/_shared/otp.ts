@@ -147,13 +147,16 @@ export function parseDuration(text: string): number | null {
   return ms > 0 ? ms : null;
 }
 
-export const durationField = (description: string) =>
-  z
-    .string()
-    .refine((v) => parseDuration(v) !== null, "a duration is a positive whole number with a unit: 250ms, 5s, 2m or 1h")
-    .optional()
-    .describe(description)
-    .meta({ prompt: false, valueName: "duration" });
+const duration = () =>
+  z.string().refine((v) => parseDuration(v) !== null, "a duration is a positive whole number with a unit: 250ms, 5s, 2m or 1h");
+
+/** A duration flag such as `--every 5s`: optional, or with a default. */
+export function durationField(description: string): z.ZodOptional<z.ZodString>;
+export function durationField(description: string, fallback: string): z.ZodDefault<z.ZodString>;
+export function durationField(description: string, fallback?: string) {
+  const field = fallback === undefined ? duration().optional() : duration().default(fallback);
+  return field.describe(description).meta({ prompt: false, valueName: "duration" });
+}
 
 /** 5000 -> "5_000", as Elixir writes (and credo wants) numbers over 9999. */
 export function elixirInt(n: number): string {

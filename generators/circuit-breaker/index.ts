@@ -1,18 +1,13 @@
 // gen circuit-breaker NAME: closed / open / half-open with a reset timeout.
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
-import { descriptionField, durationExpr, nameField, parseDuration, simpleOtpGenerator, underField } from "../_shared/otp.js";
+import { descriptionField, durationExpr, durationField, nameField, parseDuration, simpleOtpGenerator, underField } from "../_shared/otp.js";
 
 export const schema = z.object({
   name: nameField("PaymentsBreaker"),
   description: descriptionField("Stops calling a failing dependency for a while, then tries again."),
   threshold: z.coerce.number().int().min(1, "--threshold must be 1 or more").default(5).describe("Consecutive failures that open the circuit").meta({ prompt: false, valueName: "n" }),
-  reset: z
-    .string()
-    .refine((v) => parseDuration(v) !== null, "a duration is a positive whole number with a unit: 250ms, 5s, 2m or 1h")
-    .default("30s")
-    .describe("How long the circuit stays open before one trial call is let through")
-    .meta({ prompt: false, valueName: "duration" }),
+  reset: durationField("How long the circuit stays open before one trial call is let through", "30s"),
   under: underField,
 });
 

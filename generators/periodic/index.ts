@@ -2,17 +2,12 @@
 // without piling up runs.
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
-import { descriptionField, durationExpr, nameField, parseDuration, simpleOtpGenerator, underField } from "../_shared/otp.js";
+import { descriptionField, durationExpr, durationField, nameField, parseDuration, simpleOtpGenerator, underField } from "../_shared/otp.js";
 
 export const schema = z.object({
   name: nameField("Cleanup"),
   description: descriptionField("Runs a job periodically."),
-  every: z
-    .string()
-    .refine((v) => parseDuration(v) !== null, "a duration is a positive whole number with a unit: 250ms, 5s, 2m or 1h")
-    .default("1m")
-    .describe("Time from the end of one run to the start of the next")
-    .meta({ prompt: false, valueName: "duration" }),
+  every: durationField("Time from the end of one run to the start of the next", "1m"),
   under: underField,
 });
 

@@ -2,18 +2,13 @@
 // one process, so concurrent callers never get more than the limit.
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
-import { descriptionField, durationExpr, elixirInt, nameField, parseDuration, simpleOtpGenerator, underField } from "../_shared/otp.js";
+import { descriptionField, durationExpr, durationField, elixirInt, nameField, parseDuration, simpleOtpGenerator, underField } from "../_shared/otp.js";
 
 export const schema = z.object({
   name: nameField("RateLimiter"),
   description: descriptionField("Limits how often each key may act: a token bucket per key."),
   limit: z.coerce.number().int().min(1, "--limit must be 1 or more").default(10).describe("Tokens per key: the burst size and the refill per --per").meta({ prompt: false, valueName: "n" }),
-  per: z
-    .string()
-    .refine((v) => parseDuration(v) !== null, "a duration is a positive whole number with a unit: 250ms, 5s, 2m or 1h")
-    .default("1s")
-    .describe("The time in which a bucket refills completely")
-    .meta({ prompt: false, valueName: "duration" }),
+  per: durationField("The time in which a bucket refills completely", "1s"),
   under: underField,
 });
 

@@ -1,11 +1,10 @@
 // `gen`: generators inside a Mix project.
-import { existsSync } from "node:fs";
 import path from "node:path";
 import type { GeneratorDef } from "../core/generator.js";
 import type { Io } from "../core/io.js";
 import { packageVersion } from "../core/paths.js";
 import { UserError } from "../core/errors.js";
-import { readMixProject, umbrellaApps, type MixProject } from "../elixir/project.js";
+import { findMixRoot, readMixProject, umbrellaApps, type MixProject } from "../elixir/project.js";
 import { loadTeam, type Team } from "../core/team.js";
 
 
@@ -26,17 +25,6 @@ Options:
   -h, --help               show this help
   -v, --version            show the version
 `;
-
-/** The nearest directory at or above `from` that holds a mix.exs. */
-export function findMixProject(from: string): string | undefined {
-  let dir = path.resolve(from);
-  for (;;) {
-    if (existsSync(path.join(dir, "mix.exs"))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
 
 /** Take `--app NAME` (or `--app=NAME`) out of argv. */
 function takeApp(argv: string[]): { app: string | undefined; rest: string[] } {
@@ -98,7 +86,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
   }
   // The generators (and zod with them) load only when one is asked for.
   const builtins = given ?? (await import("./registry.js")).genGenerators;
-  const root = findMixProject(io.cwd);
+  const root = findMixRoot(io.cwd);
   const builtinNames = builtins.map((g) => g.name);
   let team: Team | undefined;
   let generators = builtins;

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { findMixProject, gen } from "../../src/cli/gen-main.js";
+import { gen } from "../../src/cli/gen-main.js";
+import { findMixRoot } from "../../src/elixir/project.js";
 import { captureIo, tempDir } from "../helpers.js";
 
 describe("gen (skeleton)", () => {
@@ -35,7 +36,7 @@ describe("gen (skeleton)", () => {
     const root = tempDir();
     writeFileSync(path.join(root, "mix.exs"), "defmodule X.MixProject do\nend\n");
     mkdirSync(path.join(root, "lib/deep"), { recursive: true });
-    expect(findMixProject(path.join(root, "lib/deep"))).toBe(root);
+    expect(findMixRoot(path.join(root, "lib/deep"))).toBe(root);
     const io = captureIo(path.join(root, "lib/deep"));
     expect(await gen(["nope"], io)).toBe(2);
     expect(io.errText()).toBe('gen: unknown generator "nope"; run gen list to see the generators\n');

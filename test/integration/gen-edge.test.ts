@@ -6,7 +6,7 @@ import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import { genGenerators } from "../../src/cli/registry.js";
 import type { Prompter } from "../../src/core/io.js";
-import { captureIo, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
+import { captureIo, copyOf, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
 
 const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), "utf8");
 
@@ -18,11 +18,7 @@ beforeAll(async () => {
   template = path.join(cwd, "app");
 });
 
-function project(): string {
-  const dir = path.join(tempDir(), "app");
-  cpSync(template, dir, { recursive: true });
-  return dir;
-}
+const project = (): string => copyOf(template);
 
 async function run(cwd: string, args: string[], overrides = {}) {
   const io = captureIo(cwd, overrides);

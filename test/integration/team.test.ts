@@ -1,12 +1,12 @@
 // Team customisation, with real files in temp dirs and real Elixir checks.
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import type { Prompter } from "../../src/core/io.js";
 import { sha256 } from "../../src/core/team.js";
-import { captureIo, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
+import { captureIo, copyOf, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
 
 const BARE = ["--yes", "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc"];
 const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), "utf8");
@@ -24,11 +24,7 @@ beforeAll(async () => {
 });
 
 /** A fresh copy of a project with no hex deps (so mix compiles it here). */
-function project(): string {
-  const dir = path.join(tempDir(), "team_app");
-  cpSync(template, dir, { recursive: true });
-  return dir;
-}
+const project = (): string => copyOf(template);
 
 async function run(cwd: string, args: string[], overrides = {}) {
   const io = captureIo(cwd, overrides);

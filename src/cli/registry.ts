@@ -1,12 +1,14 @@
 // The generators `gen` offers, in the order `gen list` shows them.
 import agent from "../../generators/agent/index.js";
 import circuitBreaker from "../../generators/circuit-breaker/index.js";
+import cluster from "../../generators/cluster/index.js";
 import dynamicSupervisor from "../../generators/dynamic-supervisor/index.js";
 import etsCache from "../../generators/ets-cache/index.js";
 import genserver from "../../generators/genserver/index.js";
 import periodic from "../../generators/periodic/index.js";
 import rateLimiter from "../../generators/rate-limiter/index.js";
 import registry from "../../generators/registry/index.js";
+import release from "../../generators/release/index.js";
 import retry from "../../generators/retry/index.js";
 import supervisor from "../../generators/supervisor/index.js";
 import taskSupervisor from "../../generators/task-supervisor/index.js";
@@ -24,4 +26,6 @@ export const genGenerators: readonly GeneratorDef[] = [
   circuitBreaker,
   retry,
   periodic,
+  release,
+  cluster,
 ] as unknown as GeneratorDef[];

@@ -77,9 +77,9 @@ function elements(scan: Scan, site: ListSite): Element[] {
   return out;
 }
 
-/** The first term of an element: `MyApp.Worker` of `{MyApp.Worker, []}` or of `MyApp.Worker`. */
+/** The first term of an element: `MyApp.Worker` of `{MyApp.Worker, []}`, `:credo` of `{:credo, "~> 1.7"}`, `releases` of `releases: ...`. */
 function firstTerm(text: string): string {
-  return (/^\{?\s*([A-Za-z_][\w.]*)/.exec(text)?.[1] ?? "").trim();
+  return (/^\{?\s*(:?[A-Za-z_][\w.]*)/.exec(text)?.[1] ?? "").trim();
 }
 
 function isSame(el: Element, child: ChildSpec): boolean {
@@ -100,6 +100,30 @@ function indentAt(source: string, i: number): string {
 }
 
 export function addChild(source: string, child: ChildSpec, fn: "start" | "init" = "start"): PatchResult {
+  return addToList(source, child, (scan) => findList(scan, fn));
+}
+
+/** The list literal a function returns directly: `defp deps do [` or `def project do [`. */
+function listReturnedBy(scan: Scan, fn: string): ListSite | string {
+  const code = scan.codeOnly();
+  const matches = [...code.matchAll(new RegExp(`\\bdefp?\\s+${fn}(?:\\(\\))?\\s+do\\s*\\[`, "g"))];
+  if (matches.length !== 1) return `no \`${fn}\` function returning a list was found`;
+  const open = (matches[0] as RegExpMatchArray).index! + (matches[0] as RegExpMatchArray)[0].length - 1;
+  const close = scan.matching(open);
+  return close === -1 ? `the list of ${fn} has no closing bracket` : { open, close };
+}
+
+/** Add a dependency tuple to mix.exs `deps/0`, e.g. `{:libcluster, "~> 3.4"}`; present when the name is there. */
+export function addDep(source: string, name: string, code: string): PatchResult {
+  return addToList(source, { code, ids: [`:${name}`] }, (scan) => listReturnedBy(scan, "deps"));
+}
+
+/** Add a `key: value` entry to mix.exs `project/0`; present when the key is there. */
+export function addProjectEntry(source: string, key: string, code: string): PatchResult {
+  return addToList(source, { code, ids: [key] }, (scan) => listReturnedBy(scan, "project"));
+}
+
+function addToList(source: string, child: ChildSpec, locate: (scan: Scan) => ListSite | string): PatchResult {
   const snippet = child.code;
   let scan: Scan;
   try {
@@ -107,7 +131,7 @@ export function addChild(source: string, child: ChildSpec, fn: "start" | "init" 
   } catch {
     return { status: "refused", reason: "the file could not be read as Elixir", snippet };
   }
-  const site = findList(scan, fn);
+  const site = locate(scan);
   if (typeof site === "string") return { status: "refused", reason: site, snippet };
   const els = elements(scan, site);
   if (els.some((el) => isSame(el, child))) return { status: "present", source };
@@ -148,6 +172,11 @@ export function addChild(source: string, child: ChildSpec, fn: "start" | "init" 
     return { status: "added", source: s.slice(0, at) + text + s.slice(at) };
   }
 
+  if (child.first) {
+    // No element yet: the top of the list, above any comments.
+    return { status: "added", source: `${s.slice(0, site.open + 1)}\n${itemIndent}${child.code}${els.length > 0 ? "," : ""}${s.slice(site.open + 1)}` };
+  }
+
   // At the end: after the last element (adding its comma) and any comments, before the closing bracket.
   let out = s;
   let shift = 0;
@@ -166,4 +195,15 @@ export function addChild(source: string, child: ChildSpec, fn: "start" | "init" 
   }
   // `]` shares a line with the last element: break before it.
   return { status: "added", source: `${out.slice(0, close)}\n${itemIndent}${child.code}\n${closeIndent}${out.slice(close)}` };
+}
+
+/** Add a function (its full source, indented for the module body) before the module's last `end`; present when `def`/`defp name` exists. */
+export function addFunction(source: string, name: string, code: string): PatchResult {
+  const scan = new Scan(source);
+  const body = scan.codeOnly();
+  if (new RegExp(`\\bdefp?\\s+${name}\\b`).test(body)) return { status: "present", source };
+  const last = body.search(/\bend\s*$/);
+  if (last === -1) return { status: "refused", reason: "the module's closing `end` was not found", snippet: code };
+  const before = source.slice(0, last).replace(/\s*$/, "");
+  return { status: "added", source: `${before}\n\n${code.replace(/\s*$/, "")}\n${source.slice(last)}` };
 }

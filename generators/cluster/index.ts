@@ -1,0 +1,179 @@
+// gen cluster: connect the nodes of a release. `--strategy hosts` needs no
+// dependency (a supervised connector and CLUSTER_NODES); gossip, dns and
+// kubernetes use libcluster. `--registry pg` (OTP's :pg) or `horde` adds a
+// distributed process layer. Names, cookie and ports agree with gen release.
+import { z } from "zod";
+import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
+import { addDep } from "../../src/elixir/children.js";
+import { render, requireProject, wire } from "../_shared/otp.js";
+
+export const schema = z.object({
+  strategy: z
+    .enum(["hosts", "gossip", "dns", "kubernetes"])
+    .default("hosts")
+    .describe("How nodes find each other in production: hosts (CLUSTER_NODES, no dependency), gossip (UDP multicast), dns (a headless Service's DNS name) or kubernetes (Kubernetes.DNS); the last three use libcluster")
+    .meta({ prompt: "Clustering strategy in production", valueName: "strategy" }),
+  registry: z
+    .enum(["none", "pg", "horde"])
+    .default("none")
+    .describe("A distributed process layer: pg (OTP's process groups) or horde (a distributed registry and supervisor)")
+    .meta({ prompt: false, valueName: "layer" }),
+});
+
+const MARK = "# Cluster (gen cluster)";
+
+export default defineGenerator({
+  name: "cluster",
+  description: "Connect the release's nodes: a dependency-free connector or libcluster, and optionally :pg or Horde",
+  examples: ["gen cluster", "gen cluster --strategy hosts --registry pg", "gen cluster --strategy dns --registry horde"],
+  schema,
+  needsProject: true,
+  plan(o, _io, ctx) {
+    const project = requireProject(ctx);
+    const m = project.module;
+    const libcluster = o.strategy !== "hosts";
+    const binding = {
+      app: project.app,
+      module: m,
+      prefix: m,
+      strategy: o.strategy,
+      hosts: o.strategy === "hosts",
+      gossip: o.strategy === "gossip",
+      dns: o.strategy === "dns",
+      kubernetes: o.strategy === "kubernetes",
+      libcluster,
+      pg: o.registry === "pg",
+      horde: o.registry === "horde",
+    };
+    const actions: PlanAction[] = [];
+    const deps: [string, string][] = [];
+    if (libcluster) deps.push(["libcluster", '{:libcluster, "~> 3.4"}']);
+    if (o.registry === "horde") deps.push(["horde", '{:horde, "~> 0.9"}']);
+    for (const [name, code] of deps) {
+      actions.push({
+        type: "otp:patch",
+        path: "mix.exs",
+        describe: `add ${code} to deps`,
+        patch(source) {
+          if (source === undefined) return { manual: "mix.exs is missing" };
+          const r = addDep(source, name, code);
+          return r.status === "refused" ? { manual: `mix.exs: ${r.reason}. Add to deps/0:\n    ${code}` } : { source: r.source };
+        },
+      });
+    }
+    if (o.strategy === "hosts") {
+      actions.push(
+        render("cluster", "lib/__app__/cluster/connector.ex", `lib/${project.app}/cluster/connector.ex`),
+        render("cluster", "test/__app__/cluster/connector_test.exs", `test/${project.app}/cluster/connector_test.exs`),
+      );
+    }
+    if (libcluster) actions.push(render("cluster", "lib/__app__/cluster.ex", `lib/${project.app}/cluster.ex`));
+    if (o.registry === "pg") {
+      actions.push(
+        render("cluster", "lib/__app__/cluster/groups.ex", `lib/${project.app}/cluster/groups.ex`),
+        render("cluster", "test/__app__/cluster/groups_test.exs", `test/${project.app}/cluster/groups_test.exs`),
+      );
+    }
+    if (o.registry === "horde") {
+      actions.push(render("cluster", "lib/__app__/cluster/distributed.ex", `lib/${project.app}/cluster/distributed.ex`));
+    }
+    // Runtime configuration: read at boot, so one release runs anywhere.
+    const runtime: PatchAction = {
+      type: "otp:patch",
+      path: "config/runtime.exs",
+      describe: "configure clustering in config/runtime.exs",
+      patch: (source) => ({ source: source?.includes(MARK) ? source : `${(source ?? "import Config\n").replace(/\s*$/, "")}\n\n${runtimeConfig(binding)}` }),
+    };
+    actions.push(runtime);
+    // First in the tree: the clustering itself, then the layer the rest may use (each inserted at the top).
+    if (o.registry === "horde") {
+      actions.push(wire(project, { code: `${m}.Cluster.Distributed`, ids: [`${m}.Cluster.Distributed`], first: true }, undefined));
+    }
+    if (o.registry === "pg") {
+      actions.push(wire(project, { code: `${m}.Cluster.Groups`, ids: [`${m}.Cluster.Groups`], first: true }, undefined));
+    }
+    actions.push(
+      libcluster
+        ? wire(project, { code: `${m}.Cluster`, ids: [`${m}.Cluster`, "Cluster.Supervisor"], first: true }, undefined)
+        : wire(project, { code: `${m}.Cluster.Connector`, ids: [`${m}.Cluster.Connector`], first: true }, undefined),
+    );
+    return {
+      root: project.root,
+      binding,
+      actions,
+      tasks: [],
+      requireEmptyRoot: false,
+      nextSteps: [
+        ...(deps.length > 0 ? ["mix deps.get"] : []),
+        o.strategy === "hosts"
+          ? `start each node with RELEASE_NODE=${project.app}@<its address> CLUSTER_NODES=<every node, comma-separated> and one RELEASE_COOKIE`
+          : "gen release --k8s writes the headless Service the DNS strategies poll",
+      ],
+    };
+  },
+});
+
+function runtimeConfig(b: { app: string; module: string; hosts: boolean; gossip: boolean; dns: boolean; kubernetes: boolean }): string {
+  // CLUSTER_NODES is the operator's list of node names, read once at boot.
+  const nodes = `"CLUSTER_NODES"
+    |> System.get_env("")
+    |> String.split(",", trim: true)
+    |> Enum.map(&String.to_atom/1)`;
+  if (b.hosts) {
+    return `${MARK}: the nodes to keep connected, e.g.
+# CLUSTER_NODES="${b.app}@10.0.0.1,${b.app}@10.0.0.2" (names as in RELEASE_NODE).
+config :${b.app}, ${b.module}.Cluster.Connector,
+  nodes:
+    ${nodes}
+`;
+  }
+  const prod = b.gossip
+    ? `[
+        strategy: Cluster.Strategy.Gossip,
+        config: [
+          port: String.to_integer(System.get_env("CLUSTER_GOSSIP_PORT", "45892")),
+          if_addr: "0.0.0.0",
+          multicast_if: "0.0.0.0",
+          multicast_addr: "233.252.1.32",
+          multicast_ttl: 1,
+          secret: System.fetch_env!("CLUSTER_GOSSIP_SECRET")
+        ]
+      ]`
+    : b.dns
+      ? `[
+        strategy: Cluster.Strategy.DNSPoll,
+        config: [
+          polling_interval: 5_000,
+          query: System.get_env("CLUSTER_DNS_QUERY", "${b.app}-headless.default.svc.cluster.local"),
+          node_basename: System.get_env("CLUSTER_NODE_BASENAME", "${b.app}")
+        ]
+      ]`
+      : `[
+        strategy: Cluster.Strategy.Kubernetes.DNS,
+        config: [
+          service: System.get_env("CLUSTER_SERVICE", "${b.app}-headless"),
+          application_name: System.get_env("CLUSTER_NODE_BASENAME", "${b.app}"),
+          polling_interval: 5_000
+        ]
+      ]`;
+  return `${MARK}: libcluster's topologies. In production, ${b.gossip ? "UDP multicast gossip" : b.dns ? "the A records of a headless Service" : "Kubernetes' DNS"};
+# elsewhere, the node names in CLUSTER_NODES (e.g. "${b.app}@127.0.0.1,${b.app}_b@127.0.0.1").
+if config_env() == :prod do
+  config :libcluster,
+    topologies: [
+      ${b.app}: ${prod}
+    ]
+else
+  config :libcluster,
+    topologies: [
+      ${b.app}: [
+        strategy: Cluster.Strategy.Epmd,
+        config: [
+          hosts:
+            ${nodes.replace(/\n {4}/g, "\n            ")}
+        ]
+      ]
+    ]
+end
+`;
+}

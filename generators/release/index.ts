@@ -1,0 +1,120 @@
+// gen release: a Mix release that runs the same way on a laptop, in Docker and
+// in Kubernetes, with a dependency-free health check and documented shutdown.
+import path from "node:path";
+import { existsSync } from "node:fs";
+import { z } from "zod";
+import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
+import { addFunction, addProjectEntry } from "../../src/elixir/children.js";
+import { detectVersions } from "../../src/elixir/versions.js";
+import { render, requireProject } from "../_shared/otp.js";
+
+export const schema = z.object({
+  docker: z.boolean().default(true).describe("A multi-stage Dockerfile and .dockerignore").meta({ prompt: false }),
+  k8s: z.boolean().default(false).describe("Kubernetes manifests: a Deployment and a headless Service for DNS clustering").meta({ prompt: false }),
+  distPort: z.coerce.number().int().min(1024, "--dist-port must be 1024 to 65535").max(65535, "--dist-port must be 1024 to 65535").default(9100).describe("The one port Erlang distribution listens on (besides EPMD's 4369)").meta({ prompt: false, valueName: "port" }),
+});
+
+/** A patch of mix.exs through one of the mix.exs patchers; a refusal becomes a manual step. */
+function mixPatch(describe: string, step: (source: string) => ReturnType<typeof addFunction>): PatchAction {
+  return {
+    type: "otp:patch",
+    path: "mix.exs",
+    describe,
+    patch(source) {
+      if (source === undefined) return { manual: "mix.exs is missing" };
+      const r = step(source);
+      return r.status === "refused" ? { manual: `mix.exs: ${r.reason}. ${describe}:\n    ${r.snippet}` } : { source: r.source };
+    },
+  };
+}
+
+export default defineGenerator({
+  name: "release",
+  description: "A Mix release: rel/ scripts (node name, cookie, distribution port), health check, Dockerfile, optional Kubernetes",
+  examples: ["gen release", "gen release --k8s", "gen release --no-docker --dist-port 9200"],
+  schema,
+  needsProject: true,
+  async plan(o, io, ctx) {
+    const project = requireProject(ctx);
+    const versions = await detectVersions(io.env, io.mix, io.cwd);
+    const binding = {
+      app: project.app,
+      module: project.module,
+      prefix: project.module,
+      elixirVersion: versions.elixir ?? "1.17.3",
+      otpVersion: versions.otp ?? "27.1.2",
+      distPort: o.distPort,
+      hasPriv: existsSync(path.join(project.root, "priv")),
+      phoenix: project.phoenix,
+    };
+    const actions: PlanAction[] = [
+      render("release", "rel/env.sh.eex", "rel/env.sh.eex"),
+      render("release", "rel/vm.args.eex", "rel/vm.args.eex"),
+      { ...render("release", "rel/overlays/bin/server", "rel/overlays/bin/server"), mode: 0o755 },
+      { ...render("release", "rel/overlays/bin/health", "rel/overlays/bin/health"), mode: 0o755 },
+      render("release", "lib/__app__/health.ex", `lib/${project.app}/health.ex`),
+      render("release", "test/__app__/health_test.exs", `test/${project.app}/health_test.exs`),
+      mixPatch("add `releases: releases()` to project/0", (s) => addProjectEntry(s, "releases", "releases: releases()")),
+      mixPatch(
+        "add a releases/0 function",
+        (s) =>
+          addFunction(
+            s,
+            "releases",
+            `  defp releases do\n    [\n      ${project.app}: [\n        include_executables_for: [:unix],\n        applications: [runtime_tools: :permanent]\n      ]\n    ]\n  end`,
+          ),
+      ),
+      {
+        type: "otp:patch",
+        path: "README.md",
+        describe: "document running the release",
+        patch(source) {
+          if (source === undefined) return { manual: "README.md is missing: nothing to document the release in" };
+          if (source.includes("\n## Running the release\n")) return { source };
+          return { source: `${source.replace(/\s*$/, "")}\n\n${releaseReadme(project.app, o.distPort)}` };
+        },
+      },
+    ];
+    if (o.docker) {
+      actions.push(render("release", "Dockerfile", "Dockerfile"), render("release", ".dockerignore", ".dockerignore"));
+    }
+    if (o.k8s) {
+      actions.push(render("release", "k8s/deployment.yaml", "k8s/deployment.yaml"), render("release", "k8s/service.yaml", "k8s/service.yaml"));
+    }
+    return {
+      root: project.root,
+      binding,
+      actions,
+      tasks: [],
+      requireEmptyRoot: false,
+      nextSteps: [`MIX_ENV=prod mix release`, `_build/prod/rel/${project.app}/bin/${project.app} start`],
+    };
+  },
+});
+
+function releaseReadme(app: string, port: number): string {
+  return `## Running the release
+
+\`\`\`sh
+MIX_ENV=prod mix release
+_build/prod/rel/${app}/bin/${app} start      # or bin/server in the image
+_build/prod/rel/${app}/bin/${app} rpc "IO.puts(:ok)"
+_build/prod/rel/${app}/bin/health            # exit 0 when healthy
+\`\`\`
+
+\`rel/env.sh.eex\` names the node and sets up distribution; values already in
+the environment win: \`RELEASE_NODE\` (default \`${app}@$POD_IP\` in
+Kubernetes, else \`${app}@<host or 127.0.0.1>\`), \`RELEASE_DISTRIBUTION\`
+(default \`name\`), \`RELEASE_COOKIE\` (every node of a cluster needs the same
+one: set it from a secret), \`DIST_PORT\` (default ${port}; with EPMD's 4369,
+the only ports distribution uses).
+
+Shutdown: on SIGTERM (\`docker stop\`, a Kubernetes pod being replaced) the VM
+stops the application in an orderly way. Supervisors stop their children in
+the reverse of the order they started them, and each child gets its
+\`shutdown:\` time (5 seconds for workers by default, \`:infinity\` for
+supervisors) to finish what it is doing in \`terminate/2\` (a GenServer that
+traps exits). Keep the platform's grace period (\`terminationGracePeriodSeconds\`,
+\`docker stop --time\`) above the longest of those.
+`;
+}

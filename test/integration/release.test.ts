@@ -1,0 +1,194 @@
+// gen release + gen cluster --strategy hosts --registry pg, for real: the
+// release builds, starts, answers rpc and stops; two nodes on loopback find
+// each other, see each other's :pg members, and one notices the other's loss.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { createOtpApp } from "../../src/cli/create-main.js";
+import { gen } from "../../src/cli/gen-main.js";
+import { captureIo, elixirGates, expectGatesPass, mixExsWithoutHexDeps, tempDir } from "../helpers.js";
+
+const APP = "relapp";
+let dir: string;
+let rel: string;
+const started: Record<string, string>[] = [];
+
+beforeAll(async () => {
+  const cwd = tempDir();
+  expect(await createOtpApp([APP, "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
+  dir = path.join(cwd, APP);
+  for (const args of [["release", "--k8s"], ["cluster", "--strategy", "hosts", "--registry", "pg"]]) {
+    const io = captureIo(dir);
+    expect(await gen([...args, "--no-check"], io), io.errText()).toBe(0);
+  }
+  rel = path.join(dir, "_build/prod/rel", APP);
+});
+
+afterAll(async () => {
+  for (const env of started) await execa(path.join(rel, "bin", APP), ["stop"], { env, reject: false });
+});
+
+const read = (file: string): string => readFileSync(path.join(dir, file), "utf8");
+
+describe("gen release and gen cluster: the files", () => {
+  it("pass format, compile --warnings-as-errors and the generated tests", async () => {
+    expectGatesPass(await elixirGates(dir));
+  });
+
+  it("put the clustering first in the tree, and the node list in runtime config", () => {
+    expect(read(`lib/${APP}/application.ex`)).toContain(
+      "    children = [\n      Relapp.Cluster.Connector,\n      Relapp.Cluster.Groups\n      # Processes to supervise",
+    );
+    expect(read("config/runtime.exs")).toContain("config :relapp, Relapp.Cluster.Connector,\n  nodes:\n    \"CLUSTER_NODES\"");
+    expect(read("mix.exs")).toContain("      releases: releases()\n    ]");
+  });
+
+  it("the Dockerfile: two stages, builder pinned to the installed Elixir/OTP, non-root, health-checked", () => {
+    const lines = read("Dockerfile").split("\n");
+    const versions = { elixir: "", otp: "" };
+    for (const l of lines) {
+      versions.elixir ||= /^ARG ELIXIR_VERSION=(.+)$/.exec(l)?.[1] ?? "";
+      versions.otp ||= /^ARG OTP_VERSION=(.+)$/.exec(l)?.[1] ?? "";
+    }
+    expect(versions).toEqual({ elixir: "1.14.0", otp: readFileSync("/usr/lib/erlang/releases/25/OTP_VERSION", "utf8").trim() });
+    expect(lines.filter((l) => l.startsWith("FROM "))).toEqual(["FROM ${BUILDER_IMAGE} AS builder", "FROM ${RUNNER_IMAGE} AS runner"]);
+    expect(lines).toContain("USER nobody");
+    expect(lines).toContain('HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["/app/bin/health"]');
+    expect(lines).toContain('CMD ["/app/bin/server"]');
+    expect(lines).toContain(`COPY --from=builder --chown=nobody:root /app/_build/\${MIX_ENV}/rel/${APP} ./`);
+  });
+
+  it("names, cookie and ports agree across rel/, the Dockerfile and the manifests", () => {
+    const env = read("rel/env.sh.eex");
+    const port = /\$\{DIST_PORT:-(\d+)\}/.exec(env)?.[1];
+    expect(port).toBe("9100");
+    expect(read("Dockerfile")).toContain(`EXPOSE 4369 ${port}`);
+    const deployment = parseYaml(read("k8s/deployment.yaml"));
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([4369, Number(port)]);
+    const envs = Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value ?? e]));
+    expect(envs.DIST_PORT).toBe(port);
+    expect(envs.RELEASE_DISTRIBUTION).toBe("name");
+    expect(envs.POD_IP).toEqual({ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } });
+    expect(envs.RELEASE_COOKIE.valueFrom.secretKeyRef.name).toBe(`${APP}-cookie`);
+    expect(env).toContain('RELEASE_NODE="<%= @release.name %>@${POD_IP}"');
+    expect(container.readinessProbe.exec.command).toEqual(["/app/bin/health"]);
+    const service = parseYaml(read("k8s/service.yaml"));
+    expect(service.spec.clusterIP).toBe("None");
+    expect(service.spec.ports.map((p: { port: number }) => p.port)).toEqual([4369, Number(port)]);
+  });
+});
+
+/** Retry `fn` until it returns true or the time is up (the nodes are separate OS processes). */
+async function eventually(what: string, fn: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await fn()) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe("the release, for real", () => {
+  const node = (name: string, port: number): Record<string, string> => ({
+    RELEASE_NODE: `${name}@127.0.0.1`,
+    RELEASE_TMP: path.join(dir, `tmp-${name}`),
+    RELEASE_COOKIE: "otpgen-test-cookie",
+    DIST_PORT: String(port),
+    CLUSTER_NODES: `${APP}_a@127.0.0.1,${APP}_b@127.0.0.1`,
+  });
+  const bin = (...args: string[]) => path.join(rel, "bin", ...args);
+  const rpc = async (env: Record<string, string>, expr: string) =>
+    (await execa(bin(APP), ["rpc", expr], { env, reject: false, all: true })).all?.trim() ?? "";
+
+  it("builds with mix release", async () => {
+    const mixExs = path.join(dir, ".otpgen-test-mix.exs");
+    writeFileSync(mixExs, mixExsWithoutHexDeps(read("mix.exs")));
+    const r = await execa("mix", ["release", "--overwrite"], { cwd: dir, env: { MIX_ENV: "prod", MIX_EXS: mixExs }, reject: false, all: true, stdin: "ignore" });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(existsSync(bin(APP))).toBe(true);
+    expect(existsSync(bin("health"))).toBe(true);
+  });
+
+  it("starts, answers rpc and the health check, and stops cleanly", async () => {
+    const a = node(`${APP}_solo`, 9521);
+    await execa(bin(APP), ["daemon"], { env: a });
+    started.push(a);
+    await eventually("the node answers rpc", async () => (await rpc(a, "IO.puts(node())")) === `${APP}_solo@127.0.0.1`);
+    expect((await execa(bin("health"), [], { env: a, reject: false })).exitCode).toBe(0);
+    expect(await rpc(a, "IO.puts(Relapp.Health.check())")).toBe("ok");
+    await execa(bin(APP), ["stop"], { env: a });
+    await eventually("the node is gone", async () => (await execa(bin(APP), ["pid"], { env: a, reject: false })).exitCode !== 0);
+  });
+
+  it("two nodes on loopback cluster, share :pg groups, and notice a node's loss", async () => {
+    const a = node(`${APP}_a`, 9522);
+    const b = node(`${APP}_b`, 9523);
+    for (const env of [a, b]) {
+      await execa(bin(APP), ["daemon"], { env });
+      started.push(env);
+    }
+    await eventually("a sees b", async () => (await rpc(a, "IO.inspect(Node.list())")) === `[:"${APP}_b@127.0.0.1"]`);
+    await eventually("b sees a", async () => (await rpc(b, "IO.inspect(Node.list())")) === `[:"${APP}_a@127.0.0.1"]`);
+
+    const join = "spawn(fn -> Relapp.Cluster.Groups.join(:demo); Process.sleep(:infinity) end)";
+    await rpc(a, join);
+    await rpc(b, join);
+    await eventually("a sees both members", async () => (await rpc(a, "IO.puts(length(Relapp.Cluster.Groups.members(:demo)))")) === "2");
+    await eventually("b sees both members", async () => (await rpc(b, "IO.puts(length(Relapp.Cluster.Groups.members(:demo)))")) === "2");
+
+    await execa(bin(APP), ["stop"], { env: b });
+    await eventually("a notices b is gone", async () => (await rpc(a, "IO.inspect(Node.list())")) === "[]");
+    await eventually("b's member left a's view", async () => (await rpc(a, "IO.puts(length(Relapp.Cluster.Groups.members(:demo)))")) === "1");
+    await eventually("a logged the node going down", async () => {
+      const log = path.join(a.RELEASE_TMP as string, "log", "erlang.log.1");
+      return existsSync(log) && readFileSync(log, "utf8").includes("cluster: node down");
+    });
+  });
+});
+
+describe("gen cluster with libcluster and Horde (their code cannot be compiled here: no hex.pm)", () => {
+  it.each(["dns", "kubernetes", "gossip"])("--strategy %s --registry horde, then gen release --k8s: files parse, are formatted and agree", async (strategy) => {
+    const cwd = tempDir();
+    expect(await createOtpApp(["libapp", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
+    const app = path.join(cwd, "libapp");
+    for (const args of [["cluster", "--strategy", strategy, "--registry", "horde"], ["release", "--k8s"]]) {
+      const io = captureIo(app);
+      expect(await gen([...args, "--no-check"], io), io.errText()).toBe(0);
+    }
+    const file = (f: string): string => readFileSync(path.join(app, f), "utf8");
+    // Parses and is formatted, with the project's own formatter config.
+    const fmt = await execa("mix", ["format", "--check-formatted"], { cwd: app, reject: false, all: true, stdin: "ignore" });
+    expect(fmt.exitCode, fmt.all).toBe(0);
+
+    expect(file("mix.exs")).toContain('{:libcluster, "~> 3.4"}');
+    expect(file("mix.exs")).toContain('{:horde, "~> 0.9"}');
+    expect(file("lib/libapp/application.ex")).toContain(
+      "    children = [\n      Libapp.Cluster,\n      Libapp.Cluster.Distributed\n",
+    );
+    const runtime = file("config/runtime.exs");
+    const strategyModule = { dns: "Cluster.Strategy.DNSPoll", kubernetes: "Cluster.Strategy.Kubernetes.DNS", gossip: "Cluster.Strategy.Gossip" }[strategy];
+    expect(runtime).toContain(`strategy: ${strategyModule}`);
+    expect(runtime).toContain("strategy: Cluster.Strategy.Epmd");
+    const service = parseYaml(file("k8s/service.yaml")).metadata.name;
+    if (strategy === "dns") {
+      expect(runtime).toContain(`query: System.get_env("CLUSTER_DNS_QUERY", "${service}.default.svc.cluster.local")`);
+      expect(runtime).toContain('node_basename: System.get_env("CLUSTER_NODE_BASENAME", "libapp")');
+    }
+    if (strategy === "kubernetes") {
+      expect(runtime).toContain(`service: System.get_env("CLUSTER_SERVICE", "${service}")`);
+      expect(runtime).toContain('application_name: System.get_env("CLUSTER_NODE_BASENAME", "libapp")');
+    }
+    // The node basename in the topologies is the release's name in rel/env.sh.eex.
+    expect(file("rel/env.sh.eex")).toContain('RELEASE_NODE="<%= @release.name %>@${POD_IP}"');
+    expect(file("lib/libapp/cluster/distributed.ex")).toContain("{Horde.Registry, name: @registry, keys: :unique, members: :auto}");
+    expect(file("lib/libapp/cluster.ex")).toContain("{Cluster.Supervisor, [topologies, [name: Libapp.ClusterSupervisor]]}");
+
+    // Running it again changes nothing.
+    const again = captureIo(app);
+    expect(await gen(["cluster", "--strategy", strategy, "--registry", "horde", "--no-check", "--json"], again)).toBe(0);
+    expect(JSON.parse(again.text()).files.every((f: { action: string }) => f.action === "identical")).toBe(true);
+  });
+});

@@ -12,6 +12,7 @@ import release from "../../generators/release/index.js";
 import retry from "../../generators/retry/index.js";
 import supervisor from "../../generators/supervisor/index.js";
 import taskSupervisor from "../../generators/task-supervisor/index.js";
+import telemetry from "../../generators/telemetry/index.js";
 import type { GeneratorDef } from "../core/generator.js";
 
 export const genGenerators: readonly GeneratorDef[] = [
@@ -28,4 +29,5 @@ export const genGenerators: readonly GeneratorDef[] = [
   periodic,
   release,
   cluster,
+  telemetry,
 ] as unknown as GeneratorDef[];

@@ -116,7 +116,7 @@ describe("gen: dry run, JSON, help and list", () => {
     for (const g of genGenerators) expect(r.out).toContain(`  ${g.name}`);
     expect(genGenerators.map((g) => g.name)).toEqual([
       "genserver", "supervisor", "dynamic-supervisor", "registry", "agent", "task-supervisor",
-      "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic", "release", "cluster",
+      "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic", "release", "cluster", "telemetry",
     ]);
     const help = await run(tempDir(), ["genserver", "--help"]);
     expect(help.code).toBe(0);

@@ -192,3 +192,31 @@ describe("gen cluster with libcluster and Horde (their code cannot be compiled h
     expect(JSON.parse(again.text()).files.every((f: { action: string }) => f.action === "identical")).toBe(true);
   });
 });
+
+describe("gen telemetry (its deps cannot be compiled here: no hex.pm)", () => {
+  it("writes a format-clean Telemetry supervisor with VM metrics, reporters by config, wired first; idempotent", async () => {
+    const cwd = tempDir();
+    expect(await createOtpApp(["telapp", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
+    const app = path.join(cwd, "telapp");
+    const io = captureIo(app);
+    expect(await gen(["telemetry", "--prometheus", "--no-check"], io), io.errText()).toBe(0);
+    const fmt = await execa("mix", ["format", "--check-formatted"], { cwd: app, reject: false, all: true, stdin: "ignore" });
+    expect(fmt.exitCode, fmt.all).toBe(0);
+    const file = (f: string): string => readFileSync(path.join(app, f), "utf8");
+    const lib = file("lib/telapp/telemetry.ex");
+    expect(lib).toContain('last_value("vm.memory.total", unit: {:byte, :kilobyte})');
+    expect(lib).toContain(":telemetry.execute([:telapp, component, event], measurements, metadata)");
+    expect(lib).toContain("defp reporter(:prometheus), do: {TelemetryMetricsPrometheus, metrics: metrics(), port: 9568}");
+    expect(file("mix.exs")).toContain('{:telemetry_metrics, "~> 1.0"}');
+    expect(file("mix.exs")).toContain('{:telemetry_metrics_prometheus, "~> 1.1"}');
+    expect(file("config/dev.exs")).toContain("config :telapp, Telapp.Telemetry, reporters: [:console]");
+    expect(file("config/prod.exs")).toContain("config :telapp, Telapp.Telemetry, reporters: [:prometheus]");
+    expect(file("lib/telapp/application.ex")).toContain("    children = [\n      Telapp.Telemetry\n");
+    // Every public function has a @spec.
+    const defs = [...lib.matchAll(/^ {2}def (\w+)/gm)].map((m) => m[1]);
+    for (const name of defs.filter((d) => d !== "init")) expect(lib).toMatch(new RegExp(`@spec ${name}\\(`));
+    const again = captureIo(app);
+    expect(await gen(["telemetry", "--prometheus", "--no-check", "--json"], again)).toBe(0);
+    expect(JSON.parse(again.text()).files.every((f: { action: string }) => f.action === "identical")).toBe(true);
+  });
+});

@@ -5,6 +5,8 @@ import { existsSync } from "node:fs";
 import { z } from "zod";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
 import { addFunction, addProjectEntry } from "../../src/elixir/children.js";
+import { underscore } from "../../src/elixir/naming.js";
+import { Scan } from "../../src/elixir/lexer.js";
 import { detectVersions } from "../../src/elixir/versions.js";
 import { render, requireProject } from "../_shared/otp.js";
 
@@ -46,6 +48,7 @@ export default defineGenerator({
       distPort: o.distPort,
       hasPriv: existsSync(path.join(project.root, "priv")),
       phoenix: project.phoenix,
+      web: `${project.module}Web`,
     };
     const actions: PlanAction[] = [
       render("release", "rel/env.sh.eex", "rel/env.sh.eex"),
@@ -75,6 +78,30 @@ export default defineGenerator({
         },
       },
     ];
+    if (project.ecto) {
+      actions.push(
+        render("release", "lib/__app__/release.ex", `lib/${project.app}/release.ex`),
+        { ...render("release", "rel/overlays/bin/migrate", "rel/overlays/bin/migrate"), mode: 0o755 },
+      );
+    }
+    if (project.phoenix) {
+      const web = `${project.module}Web`;
+      const endpoint = `lib/${underscore(web)}/endpoint.ex`;
+      actions.push(render("release", "lib/__app___web/plugs/health.ex", `lib/${underscore(web)}/plugs/health.ex`), {
+        type: "otp:patch",
+        path: endpoint,
+        describe: "serve GET /health before the router",
+        patch(source) {
+          const line = `  plug ${web}.Plugs.Health\n`;
+          const manual = { manual: `${endpoint}: add this line before \`plug ${web}.Router\`:\n  ${line.trim()}` };
+          if (source === undefined) return manual;
+          if (source.includes(line)) return { source };
+          const code = new Scan(source).codeOnly();
+          const at = code.indexOf(`  plug ${web}.Router\n`);
+          return at === -1 ? manual : { source: `${source.slice(0, at)}${line}${source.slice(at)}` };
+        },
+      });
+    }
     if (o.docker) {
       actions.push(render("release", "Dockerfile", "Dockerfile"), render("release", ".dockerignore", ".dockerignore"));
     }

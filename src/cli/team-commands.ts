@@ -184,6 +184,12 @@ export async function doctor(generators: readonly GeneratorDef[], ctx: PlanConte
     if (drift.length > 0) problems.push(`drift: ${generator}: changed upstream since ${team?.ejected[generator]?.version}: ${drift.join(", ")} (gen templates diff ${generator})`);
     else ok(`ejected ${generator}: up to date with ${packageVersion()}`);
   }
+  if (ctx.project) {
+    const { opsProblems } = await import("../elixir/ops.js");
+    const ops = opsProblems(ctx.project.root, ctx.project.app);
+    problems.push(...ops);
+    if (ops.length === 0) ok("release and cluster files agree (node names, ports, Service)");
+  }
   for (const p of problems) io.stdout(`  ✖ ${p}\n`);
   io.stdout(problems.length === 0 ? "gen doctor: all good\n" : `gen doctor: ${problems.length} problem${problems.length > 1 ? "s" : ""}\n`);
   return problems.length === 0 ? 0 : 1;

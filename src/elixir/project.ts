@@ -19,6 +19,8 @@ export interface MixProject {
   appFile: string | undefined;
   /** Phoenix project (declares :phoenix). */
   phoenix: boolean;
+  /** Ecto SQL project (declares :ecto_sql). */
+  ecto: boolean;
 }
 
 /** The nearest directory at or above `from` that holds a mix.exs. */
@@ -83,5 +85,6 @@ export function readMixProject(root: string): MixProject {
     appModule: mod,
     appFile,
     phoenix: /\{:phoenix,/.test(code),
+    ecto: /\{:ecto_sql,/.test(code),
   };
 }

@@ -210,4 +210,28 @@ describe("gen: a mix phx.new project (fixture)", () => {
     const fmt = await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true });
     expect(fmt.all).toBe("");
   });
+
+  it("gen release in a Phoenix + Ecto app: a Release module, bin/migrate, and GET /health before the router", async () => {
+    const dir = path.join(tempDir(), "shop");
+    cpSync(path.resolve(import.meta.dirname, "../fixtures/phx_app"), dir, { recursive: true });
+    const r = await run(dir, ["release", "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    expect(read(dir, "lib/shop_web/endpoint.ex")).toContain("  plug Plug.Session, @session_options\n  plug ShopWeb.Plugs.Health\n  plug ShopWeb.Router\n");
+    expect(read(dir, "lib/shop/release.ex")).toContain("Ecto.Migrator.with_repo(repo, &Ecto.Migrator.run(&1, :up, all: true))");
+    expect(read(dir, "rel/overlays/bin/migrate")).toContain("exec ./shop eval Shop.Release.migrate");
+    expect(read(dir, "lib/shop_web/plugs/health.ex")).toContain('def call(%Plug.Conn{method: "GET", path_info: ["health"]} = conn, _opts) do');
+    const again = await run(dir, ["release", "--no-check", "--json"]);
+    expect(JSON.parse(again.out).files.every((f: { action: string }) => f.action === "identical")).toBe(true);
+    // Formatted as the Phoenix project's formatter would (its DSL's calls without parentheses).
+    const script = `
+      opts = [locals_without_parens: [plug: 1, plug: 2, socket: 2, socket: 3]]
+      for f <- System.argv(), src = File.read!(f), IO.iodata_to_binary([Code.format_string!(src, opts), "\\n"]) != src do
+        IO.puts("unformatted: " <> f)
+      end
+    `;
+    const files = ["lib/shop_web/endpoint.ex", "lib/shop/release.ex", "lib/shop/health.ex", "lib/shop_web/plugs/health.ex", "mix.exs"];
+    const fmt = await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true });
+    expect(fmt.all).toBe("");
+  });
 });
+

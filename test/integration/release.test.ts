@@ -220,3 +220,26 @@ describe("gen telemetry (its deps cannot be compiled here: no hex.pm)", () => {
     expect(JSON.parse(again.text()).files.every((f: { action: string }) => f.action === "identical")).toBe(true);
   });
 });
+
+describe("gen doctor: release and cluster files agree", () => {
+  it("in either order the files agree; a changed port or Service name is reported", async () => {
+    const cwd = tempDir();
+    expect(await createOtpApp(["opsapp", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
+    const app = path.join(cwd, "opsapp");
+    for (const args of [["release", "--k8s"], ["cluster", "--strategy", "dns", "--registry", "horde"]]) {
+      expect(await gen([...args, "--no-check"], captureIo(app))).toBe(0);
+    }
+    const ok = captureIo(app);
+    expect(await gen(["doctor"], ok), ok.text()).toBe(0);
+    expect(ok.text()).toContain("✔ release and cluster files agree");
+
+    const docker = path.join(app, "Dockerfile");
+    writeFileSync(docker, readFileSync(docker, "utf8").replace("EXPOSE 4369 9100", "EXPOSE 4369 9200"));
+    const service = path.join(app, "k8s/service.yaml");
+    writeFileSync(service, readFileSync(service, "utf8").replace("name: opsapp-headless", "name: opsapp-nodes"));
+    const bad = captureIo(app);
+    expect(await gen(["doctor"], bad)).toBe(1);
+    expect(bad.text()).toContain("✖ Dockerfile: EXPOSE 4369 9200 leaves out 9100 (DIST_PORT in rel/env.sh.eex)");
+    expect(bad.text()).toContain("✖ config/runtime.exs: the DNS query names opsapp-headless, k8s/service.yaml's Service is opsapp-nodes");
+  });
+});

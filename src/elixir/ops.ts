@@ -1,0 +1,46 @@
+// Do the release, Docker, Kubernetes and cluster files agree? Node names,
+// the distribution port and the headless Service must match across them;
+// `gen doctor` reports any disagreement. Text-level reading; files that do
+// not exist are not checked.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+export function opsProblems(root: string, app: string): string[] {
+  const read = (f: string): string | undefined => (existsSync(path.join(root, f)) ? readFileSync(path.join(root, f), "utf8") : undefined);
+  const env = read("rel/env.sh.eex");
+  const docker = read("Dockerfile");
+  const deployment = read("k8s/deployment.yaml");
+  const service = read("k8s/service.yaml");
+  const runtime = read("config/runtime.exs");
+  const problems: string[] = [];
+  const port = env ? /\$\{DIST_PORT:-(\d+)\}/.exec(env)?.[1] : undefined;
+
+  if (port && docker) {
+    const exposed = /^EXPOSE (.+)$/m.exec(docker)?.[1]?.split(/\s+/) ?? [];
+    for (const p of ["4369", port]) {
+      if (!exposed.includes(p)) problems.push(`Dockerfile: EXPOSE ${exposed.join(" ")} leaves out ${p} (${p === "4369" ? "EPMD" : "DIST_PORT in rel/env.sh.eex"})`);
+    }
+  }
+  if (port && deployment) {
+    const ports = [...deployment.matchAll(/containerPort: (\d+)/g)].map((m) => m[1]);
+    for (const p of ["4369", port]) if (!ports.includes(p)) problems.push(`k8s/deployment.yaml: no containerPort ${p}`);
+    const distEnv = /name: DIST_PORT\s+value: "(\d+)"/.exec(deployment)?.[1];
+    if (distEnv !== undefined && distEnv !== port) problems.push(`k8s/deployment.yaml: DIST_PORT is ${distEnv}, rel/env.sh.eex's default is ${port}`);
+  }
+  if (port && service) {
+    const ports = [...service.matchAll(/\bport: (\d+)/g)].map((m) => m[1]);
+    for (const p of ["4369", port]) if (!ports.includes(p)) problems.push(`k8s/service.yaml: no port ${p}`);
+  }
+  const serviceName = service ? /^\s*name: (\S+)/m.exec(service.slice(service.indexOf("metadata:")))?.[1] : undefined;
+  if (runtime && serviceName) {
+    const query = /"CLUSTER_DNS_QUERY", "([^".]+)\./.exec(runtime)?.[1];
+    if (query && query !== serviceName) problems.push(`config/runtime.exs: the DNS query names ${query}, k8s/service.yaml's Service is ${serviceName}`);
+    const svc = /"CLUSTER_SERVICE", "([^"]+)"/.exec(runtime)?.[1];
+    if (svc && svc !== serviceName) problems.push(`config/runtime.exs: the Kubernetes.DNS service is ${svc}, k8s/service.yaml's Service is ${serviceName}`);
+  }
+  if (runtime && env) {
+    const basename = /"CLUSTER_NODE_BASENAME", "([^"]+)"/.exec(runtime)?.[1];
+    if (basename && basename !== app) problems.push(`config/runtime.exs: nodes are named ${basename}@..., the release names them ${app}@... (rel/env.sh.eex)`);
+  }
+  return problems;
+}

@@ -15,23 +15,30 @@ import { builtinTemplatesDir, packageVersion } from "./paths.js";
 import { sha256, type Team } from "./team.js";
 import type { z } from "zod";
 
+/** Options given outside argv (team defaults, an answers file), checked against the schema: "key: rule", or undefined. */
+async function partialProblem(def: GeneratorDef, value: unknown): Promise<string | undefined> {
+  const parsed = await def.schema.partial().strict().safeParseAsync(value);
+  if (parsed.success) return undefined;
+  const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+  const key = issue.path.length > 0 ? issue.path.join(".") : ((issue as { keys?: string[] }).keys?.join(", ") ?? "");
+  return `${key}: ${issue.message}`;
+}
+
 /** The team's defaults for a generator, checked against its schema. */
-function teamDefaults(def: GeneratorDef, team: Team | undefined, io: Io): Record<string, unknown> {
+async function teamDefaults(def: GeneratorDef, team: Team | undefined, io: Io): Promise<Record<string, unknown>> {
   if (!team) return {};
   const given: Record<string, unknown> = { ...(team.config.defaults[def.name] ?? {}) };
   if (def.name === "app" && team.config.elixir && given.elixir === undefined) given.elixir = team.config.elixir;
-  const parsed = def.schema.partial().strict().safeParse(given);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-    const key = issue.path.length > 0 ? issue.path.join(".") : (issue as { keys?: string[] }).keys?.join(", ") ?? "";
+  const problem = await partialProblem(def, given);
+  if (problem) {
     const where = path.relative(io.cwd, path.join(team.dir, "config")) || team.dir;
-    throw new UserError(`${where}: defaults.${def.name}.${key}: ${issue.message}`);
+    throw new UserError(`${where}: defaults.${def.name}.${problem}`);
   }
   return given;
 }
 
 /** Answers from --answers FILE, checked against the generator's schema. */
-function readAnswers(def: GeneratorDef, file: string | undefined, io: Io): Record<string, unknown> {
+async function readAnswers(def: GeneratorDef, file: string | undefined, io: Io): Promise<Record<string, unknown>> {
   if (!file) return {};
   let raw: unknown;
   try {
@@ -39,12 +46,8 @@ function readAnswers(def: GeneratorDef, file: string | undefined, io: Io): Recor
   } catch (err) {
     throw new UserError(`--answers ${file}: cannot read it as JSON (${(err as Error).message})`);
   }
-  const parsed = def.schema.partial().strict().safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-    const key = issue.path.length > 0 ? issue.path.join(".") : (issue as { keys?: string[] }).keys?.join(", ") ?? "";
-    throw new UserError(`--answers ${file}: ${key}: ${issue.message}`);
-  }
+  const problem = await partialProblem(def, raw);
+  if (problem) throw new UserError(`--answers ${file}: ${problem}`);
   return raw as Record<string, unknown>;
 }
 
@@ -161,8 +164,8 @@ export async function runGenerator(
     json = common.json;
     const team = ctx.team;
     if (!parsed.checkGiven && team?.config.check) common.check = team.config.check;
-    const answers = readAnswers(def, common.answers, io);
-    const values = await resolveOptions(def, parsed.raw, common, io, answers, teamDefaults(def, team, io));
+    const answers = await readAnswers(def, common.answers, io);
+    const values = await resolveOptions(def, parsed.raw, common, io, answers, await teamDefaults(def, team, io));
     const options = await def.schema.safeParseAsync(values);
     if (!options.success) throw new UserError(issueMessage(def, options.error, values));
     if (common.record) {

@@ -107,7 +107,10 @@ export async function runChecks(root: string, files: readonly string[], io: Io, 
     return STEPS.map((step) => ({ step, status: "skipped", ms: 0, detail: INSTALL_ELIXIR, problems: [] }));
   }
 
-  if (current === "credo" && run.exitCode !== 0) {
+  if (current === "credo" && run.exitCode === 0) {
+    // credo halted the VM itself after a clean run.
+    finish({ step: "credo", status: "passed", ms: Date.now() - startedAt, detail: "", problems: [] });
+  } else if (current === "credo" && run.exitCode !== 0) {
     // credo halts the VM when it reports issues.
     const problems = parseCredo(stepLines);
     finish({

@@ -1,11 +1,13 @@
 // The generators `gen` offers, in the order `gen list` shows them.
 import agent from "../../generators/agent/index.js";
+import channel from "../../generators/channel/index.js";
 import circuitBreaker from "../../generators/circuit-breaker/index.js";
 import cluster from "../../generators/cluster/index.js";
 import dynamicSupervisor from "../../generators/dynamic-supervisor/index.js";
 import etsCache from "../../generators/ets-cache/index.js";
 import genserver from "../../generators/genserver/index.js";
 import periodic from "../../generators/periodic/index.js";
+import presence from "../../generators/presence/index.js";
 import rateLimiter from "../../generators/rate-limiter/index.js";
 import registry from "../../generators/registry/index.js";
 import release from "../../generators/release/index.js";
@@ -30,4 +32,6 @@ export const genGenerators: readonly GeneratorDef[] = [
   release,
   cluster,
   telemetry,
+  channel,
+  presence,
 ] as unknown as GeneratorDef[];

@@ -13,6 +13,8 @@ export interface ChildSpec {
   before?: string[];
   /** Place the child first in the list (e.g. a cluster supervisor). */
   first?: boolean;
+  /** Place the child right after the last element that mentions one of these names (e.g. Presence after PubSub). */
+  after?: string[];
 }
 
 export type PatchResult =
@@ -139,9 +141,12 @@ function addToList(source: string, child: ChildSpec, locate: (scan: Scan) => Lis
   const s = source;
   const multiLine = s.slice(site.open, site.close).includes("\n");
 
+  const afterIndex = child.after ? els.map((e) => mentions(e, child.after ?? [])).lastIndexOf(true) : -1;
+
   if (!multiLine) {
     const inner = els.map((e) => s.slice(e.start, e.end));
-    const idx = child.first ? 0 : child.before ? els.findIndex((e) => mentions(e, child.before ?? [])) : -1;
+    const idx =
+      afterIndex !== -1 ? afterIndex + 1 : child.first ? 0 : child.before ? els.findIndex((e) => mentions(e, child.before ?? [])) : -1;
     inner.splice(idx === -1 ? inner.length : idx, 0, child.code);
     const oneLine = `[${inner.join(", ")}]`;
     const ls = lineStart(s, site.open);
@@ -157,6 +162,16 @@ function addToList(source: string, child: ChildSpec, locate: (scan: Scan) => Lis
 
   const closeIndent = indentAt(s, site.open);
   const itemIndent = els[0] ? indentAt(s, els[0].start) : `${indentAt(s, site.open)}  `;
+  const afterEl = els[afterIndex];
+  if (afterEl) {
+    // Right after that element, on a line of its own.
+    const rest = scan.codeOnly(afterEl.end, site.close);
+    if (rest.trimStart().startsWith(",")) {
+      const comma = afterEl.end + rest.indexOf(",") + 1;
+      return { status: "added", source: `${s.slice(0, comma)}\n${itemIndent}${child.code},${s.slice(comma)}` };
+    }
+    return { status: "added", source: `${s.slice(0, afterEl.end)},\n${itemIndent}${child.code}${s.slice(afterEl.end)}` };
+  }
   const target = child.first ? els[0] : child.before ? els.find((e) => mentions(e, child.before ?? [])) : undefined;
   if (target) {
     // Before an existing element, on its own line.

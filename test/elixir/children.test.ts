@@ -227,3 +227,21 @@ end
     expect((r as { source: string }).source).toContain("      MyApp.A,\n      {MyApp.RateLimiter, []}\n    ]");
   });
 });
+
+describe("addChild with `after`", () => {
+  it("puts the child right after the element it follows (Presence after PubSub), idempotently", () => {
+    const src = app(`    children = [
+      MyApp.Repo,
+      {Phoenix.PubSub, name: MyApp.PubSub},
+      MyAppWeb.Endpoint
+    ]`);
+    const presence: ChildSpec = { code: "MyAppWeb.Presence", ids: ["MyAppWeb.Presence"], after: ["Phoenix.PubSub"] };
+    const r = addChild(src, presence);
+    expect(r.status === "added" && r.source).toContain(
+      "      {Phoenix.PubSub, name: MyApp.PubSub},\n      MyAppWeb.Presence,\n      MyAppWeb.Endpoint\n",
+    );
+    expect(addChild((r as { source: string }).source, presence).status).toBe("present");
+    const last = addChild(app(`    children = [\n      {Phoenix.PubSub, name: MyApp.PubSub}\n    ]`), presence);
+    expect(last.status === "added" && last.source).toContain("      {Phoenix.PubSub, name: MyApp.PubSub},\n      MyAppWeb.Presence\n    ]");
+  });
+});

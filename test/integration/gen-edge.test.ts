@@ -116,7 +116,7 @@ describe("gen: dry run, JSON, help and list", () => {
     for (const g of genGenerators) expect(r.out).toContain(`  ${g.name}`);
     expect(genGenerators.map((g) => g.name)).toEqual([
       "genserver", "supervisor", "dynamic-supervisor", "registry", "agent", "task-supervisor",
-      "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic", "release", "cluster", "telemetry",
+      "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic", "release", "cluster", "telemetry", "channel", "presence",
     ]);
     const help = await run(tempDir(), ["genserver", "--help"]);
     expect(help.code).toBe(0);
@@ -232,6 +232,57 @@ describe("gen: a mix phx.new project (fixture)", () => {
     const files = ["lib/shop_web/endpoint.ex", "lib/shop/release.ex", "lib/shop/health.ex", "lib/shop_web/plugs/health.ex", "mix.exs"];
     const fmt = await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true });
     expect(fmt.all).toBe("");
+  });
+
+  it("gen channel and gen presence: socket in the endpoint, channels in the socket, Presence right after PubSub", async () => {
+    const dir = path.join(tempDir(), "shop");
+    cpSync(path.resolve(import.meta.dirname, "../fixtures/phx_app"), dir, { recursive: true });
+    expect((await run(dir, ["channel", "Room", "--no-check"])).code).toBe(0);
+    expect((await run(dir, ["channel", "Chat.Lobby", "--topic", "lobby", "--no-check"])).code).toBe(0);
+    const p = await run(dir, ["presence", "--no-check"]);
+    expect(p.code, p.err).toBe(0);
+
+    expect(read(dir, "lib/shop_web/endpoint.ex")).toContain(
+      '  socket "/socket", ShopWeb.UserSocket,\n    websocket: true,\n    longpoll: false\n\n  socket "/live", Phoenix.LiveView.Socket,',
+    );
+    expect(read(dir, "lib/shop_web/channels/user_socket.ex")).toContain(
+      '  use Phoenix.Socket\n\n  channel "room:*", ShopWeb.RoomChannel\n  channel "lobby", ShopWeb.Chat.LobbyChannel\n',
+    );
+    expect(read(dir, "lib/shop_web/channels/room_channel.ex")).toContain('  def join("room:" <> _subtopic = topic, payload, socket) do');
+    expect(read(dir, "lib/shop_web/channels/chat/lobby_channel.ex")).toContain('  def join("lobby" = topic, payload, socket) do');
+    expect(read(dir, "test/shop_web/channels/room_channel_test.exs")).toContain('|> subscribe_and_join(ShopWeb.RoomChannel, "room:lobby")');
+    expect(read(dir, "test/support/channel_case.ex")).toContain("    Shop.DataCase.setup_sandbox(tags)");
+    expect(read(dir, "lib/shop/application.ex")).toContain("      {Phoenix.PubSub, name: Shop.PubSub},\n      ShopWeb.Presence,\n");
+    expect(read(dir, "lib/shop_web/presence.ex")).toContain("    pubsub_server: Shop.PubSub");
+
+    for (const args of [["channel", "Room"], ["channel", "Chat.Lobby", "--topic", "lobby"], ["presence"]]) {
+      const again = await run(dir, [...args, "--no-check", "--json"]);
+      expect(JSON.parse(again.out).files.every((f: { action: string }) => f.action === "identical"), args.join(" ")).toBe(true);
+    }
+    // Formatted as the Phoenix project's formatter would: its DSLs without parentheses.
+    const script = `
+      opts = [locals_without_parens: [plug: 1, plug: 2, socket: 2, socket: 3, channel: 2, channel: 3]]
+      for f <- System.argv(), src = File.read!(f), IO.iodata_to_binary([Code.format_string!(src, opts), "\\n"]) != src do
+        IO.puts("unformatted: " <> f)
+      end
+    `;
+    const files = [
+      "lib/shop_web/endpoint.ex", "lib/shop_web/channels/user_socket.ex", "lib/shop_web/channels/room_channel.ex",
+      "lib/shop_web/channels/chat/lobby_channel.ex", "test/shop_web/channels/room_channel_test.exs", "test/support/channel_case.ex",
+      "lib/shop_web/presence.ex", "lib/shop/application.ex",
+    ];
+    const fmt = await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true });
+    expect(fmt.all).toBe("");
+  });
+
+  it("channel and presence refuse a project without Phoenix, writing nothing", async () => {
+    const dir = project();
+    const before = snapshot(dir);
+    const r = await run(dir, ["channel", "Room", "--no-check"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("gen channel: gen channel works in a Phoenix project (one made by mix phx.new); mix.exs has no :phoenix dependency\n");
+    expect((await run(dir, ["presence", "--no-check"])).code).toBe(2);
+    expect(snapshot(dir)).toEqual(before);
   });
 });
 

@@ -1,0 +1,53 @@
+// gen presence [NAME]: a Phoenix.Presence tracker, started right after the
+// app's PubSub (which it broadcasts through).
+import { readFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { UserError } from "../../src/core/errors.js";
+import { defineGenerator } from "../../src/core/generator.js";
+import { Scan } from "../../src/elixir/lexer.js";
+import { moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
+import { render, requireProject, wire } from "../_shared/otp.js";
+import { requirePhoenix } from "../_shared/phoenix.js";
+
+export const schema = z.object({
+  name: z
+    .string()
+    .superRefine((v, ctx) => {
+      const p = moduleSyntaxProblem(v);
+      if (p) ctx.addIssue({ code: "custom", message: p });
+    })
+    .default("Presence")
+    .describe("Module name under the web module (default: Presence)")
+    .meta({ positional: true, prompt: "Presence module name" }),
+});
+
+export default defineGenerator({
+  name: "presence",
+  description: "A Phoenix.Presence tracker, started in the tree right after the app's PubSub",
+  examples: ["gen presence", "gen presence Tracking.Presence"],
+  schema,
+  needsProject: true,
+  plan(o, _io, ctx) {
+    const project = requireProject(ctx);
+    const { web } = requirePhoenix(project, "presence");
+    const module = `${web}.${o.name}`;
+    const appFile = project.appFile ? path.join(project.root, project.appFile) : undefined;
+    const appSource = appFile && existsSync(appFile) ? new Scan(readFileSync(appFile, "utf8")).codeOnly() : "";
+    const pubsub = /\{Phoenix\.PubSub,\s*name:\s*([A-Z][\w.]*)/.exec(appSource)?.[1];
+    if (!pubsub) {
+      throw new UserError(`gen presence needs the app's Phoenix.PubSub in its supervision tree ({Phoenix.PubSub, name: ${project.module}.PubSub}), and found none in ${project.appFile ?? "the application"}`);
+    }
+    return {
+      root: project.root,
+      binding: { app: project.app, module, prefix: project.module, web, pubsub },
+      actions: [
+        render("presence", "lib/presence.ex", `lib/${underscore(module)}.ex`),
+        wire(project, { code: module, ids: [module], after: ["Phoenix.PubSub"] }, undefined),
+      ],
+      tasks: [],
+      requireEmptyRoot: false,
+      nextSteps: [`track from a channel: ${module}.track(socket, user_id, %{online_at: System.system_time(:second)})`],
+    };
+  },
+});

@@ -2,6 +2,7 @@
 import agent from "../../generators/agent/index.js";
 import channel from "../../generators/channel/index.js";
 import circuitBreaker from "../../generators/circuit-breaker/index.js";
+import context from "../../generators/context/index.js";
 import cluster from "../../generators/cluster/index.js";
 import dynamicSupervisor from "../../generators/dynamic-supervisor/index.js";
 import etsCache from "../../generators/ets-cache/index.js";
@@ -34,4 +35,5 @@ export const genGenerators: readonly GeneratorDef[] = [
   telemetry,
   channel,
   presence,
+  context,
 ] as unknown as GeneratorDef[];

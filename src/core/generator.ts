@@ -10,6 +10,8 @@ import type { Team } from "./team.js";
 export interface FieldMeta {
   /** Taken as a positional argument (in declaration order) instead of a flag. */
   positional?: boolean;
+  /** The last positional argument, taking every remaining word (a list field). */
+  variadic?: boolean;
   /** Prompt text; defaults to the field's description. `false`: never prompted. */
   prompt?: string | false;
   /** Booleans sharing a group are asked in one checkbox prompt. */
@@ -36,6 +38,16 @@ export interface PatchAction {
   patch(source: string | undefined): { source: string } | { manual: string };
 }
 
+/** Render a template, then merge it into an existing file (or create the file when there is none). */
+export interface RenderPatchAction {
+  type: "otp:render-patch";
+  template: string;
+  path: string;
+  describe: string;
+  /** The new source; `source` is undefined when the file does not exist yet. */
+  patch(source: string | undefined, rendered: string): { source: string } | { manual: string };
+}
+
 /** Write a file as it is, without templating (e.g. copying templates). */
 export interface WriteAction {
   type: "otp:write";
@@ -43,7 +55,7 @@ export interface WriteAction {
   content: string;
 }
 
-export type PlanAction = RenderAction | PatchAction | WriteAction;
+export type PlanAction = RenderAction | PatchAction | WriteAction | RenderPatchAction;
 
 /** What a generator knows about where it runs. */
 export interface PlanContext {

@@ -11,7 +11,7 @@ import type { Io } from "./io.js";
 export interface Field {
   key: string;
   flag: string;
-  type: "string" | "boolean" | "enum";
+  type: "string" | "boolean" | "enum" | "list";
   choices: string[];
   description: string;
   default: unknown;
@@ -43,7 +43,7 @@ function readFields(schema: z.ZodObject): Field[] {
     const fieldSchema = schema.shape[key] as z.ZodType;
     const meta = (fieldSchema.meta() ?? {}) as FieldMeta;
     const choices = Array.isArray(prop.enum) ? (prop.enum as string[]) : [];
-    const type = choices.length > 0 ? "enum" : prop.type === "boolean" ? "boolean" : "string";
+    const type = choices.length > 0 ? "enum" : prop.type === "boolean" ? "boolean" : prop.type === "array" ? "list" : "string";
     return {
       key,
       flag: kebab(key),
@@ -95,7 +95,7 @@ export function buildCommand(name: string, def: GeneratorDef, io: Io): Command {
     });
   for (const f of fieldsOf(def.schema)) {
     if (f.meta.positional) {
-      cmd.argument(`[${f.flag}]`, describeDefault(f));
+      cmd.argument(f.meta.variadic ? `[${f.flag}...]` : `[${f.flag}]`, describeDefault(f));
     } else if (f.type === "boolean") {
       cmd.addOption(new Option(`--${f.flag}`, describeDefault(f)));
       cmd.addOption(new Option(`--no-${f.flag}`).hideHelp());
@@ -143,7 +143,10 @@ export function parseArgv(
   const raw: Record<string, unknown> = {};
   const positional = fieldsOf(def.schema).filter((f) => f.meta.positional);
   positional.forEach((f, i) => {
-    if (cmd.args[i] !== undefined) raw[f.key] = cmd.args[i];
+    if (f.meta.variadic) {
+      const rest = cmd.args.slice(i);
+      if (rest.length > 0) raw[f.key] = rest;
+    } else if (cmd.args[i] !== undefined) raw[f.key] = cmd.args[i];
   });
   for (const f of fieldsOf(def.schema)) {
     if (!f.meta.positional && opts[f.key] !== undefined) raw[f.key] = opts[f.key];

@@ -8,7 +8,7 @@ import path from "node:path";
 import Handlebars from "handlebars";
 import nodePlop from "node-plop";
 import { elixirString, heredocBody } from "../elixir/escape.js";
-import type { GeneratorDef, PatchAction, Plan, RenderAction } from "./generator.js";
+import type { GeneratorDef, PatchAction, Plan, RenderAction, RenderPatchAction } from "./generator.js";
 import { builtinTemplatesDir } from "./paths.js";
 import type { Tree } from "./tree.js";
 import { applyPlopfile, treeActions, type PlopApi } from "./plop-generators.js";
@@ -157,6 +157,15 @@ export class Renderer {
     plop.setActionType("otp:render", (answers, config) => {
       const action = config as unknown as RenderAction;
       tree.write(action.path, this.render(action.template, answers as Record<string, unknown>), action.mode);
+      return action.path;
+    });
+    plop.setActionType("otp:render-patch", (answers, config) => {
+      const action = config as unknown as RenderPatchAction;
+      const existing = tree.read(action.path);
+      const result = action.patch(existing, this.render(action.template, answers as Record<string, unknown>));
+      if ("manual" in result) manual.push(result.manual);
+      else if (existing === undefined) tree.write(action.path, result.source);
+      else tree.patch(action.path, result.source);
       return action.path;
     });
     plop.setActionType("otp:write", (_answers, config) => {

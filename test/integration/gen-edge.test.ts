@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -116,7 +116,7 @@ describe("gen: dry run, JSON, help and list", () => {
     for (const g of genGenerators) expect(r.out).toContain(`  ${g.name}`);
     expect(genGenerators.map((g) => g.name)).toEqual([
       "genserver", "supervisor", "dynamic-supervisor", "registry", "agent", "task-supervisor",
-      "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic", "release", "cluster", "telemetry", "channel", "presence",
+      "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic", "release", "cluster", "telemetry", "channel", "presence", "context",
     ]);
     const help = await run(tempDir(), ["genserver", "--help"]);
     expect(help.code).toBe(0);
@@ -283,6 +283,116 @@ describe("gen: a mix phx.new project (fixture)", () => {
     expect(r.err).toBe("gen channel: gen channel works in a Phoenix project (one made by mix phx.new); mix.exs has no :phoenix dependency\n");
     expect((await run(dir, ["presence", "--no-check"])).code).toBe(2);
     expect(snapshot(dir)).toEqual(before);
+  });
+
+});
+
+describe("gen context (a Phoenix + Ecto fixture; Ecto cannot be compiled here)", () => {
+  const ALL_TYPES = [
+    "users", "name:string", "email:string:unique", "age:integer", "bio:text", "score:float", "price:decimal",
+    "active:boolean", "born:date", "wake:time", "seen:naive_datetime", "at:utc_datetime", "token:uuid",
+    "blob:binary", "meta:map", "tags:array:string", "status:enum:draft,published", "org_id:references:orgs",
+    "password:string:redact",
+  ];
+  const shop = (): string => {
+    const dir = path.join(tempDir(), "shop");
+    cpSync(path.resolve(import.meta.dirname, "../fixtures/phx_app"), dir, { recursive: true });
+    return dir;
+  };
+  const ectoFormatted = async (dir: string, files: string[]) => {
+    const script = `
+      opts = [locals_without_parens: [field: 2, field: 3, timestamps: 0, timestamps: 1, add: 2, add: 3, create: 1, create: 2]]
+      for f <- System.argv(), src = File.read!(f), IO.iodata_to_binary([Code.format_string!(src, opts), "\\n"]) != src do
+        IO.puts("unformatted: " <> f)
+      end
+    `;
+    return (await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true })).all;
+  };
+
+  it("every field type: schema, migration, context, tests and fixtures that parse, are formatted and agree", async () => {
+    const dir = shop();
+    const r = await run(dir, ["context", "Accounts", "User", ...ALL_TYPES, "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    const migration = readdirSync(path.join(dir, "priv/repo/migrations")).filter((f) => f.endsWith("_create_users.exs"));
+    expect(migration).toHaveLength(1);
+    const files = ["lib/shop/accounts.ex", "lib/shop/accounts/user.ex", `priv/repo/migrations/${migration[0]}`, "test/shop/accounts_test.exs", "test/support/fixtures/accounts_fixtures.ex"];
+    expect(await ectoFormatted(dir, files)).toBe("");
+
+    const schemaSrc = read(dir, "lib/shop/accounts/user.ex");
+    const migrationSrc = read(dir, `priv/repo/migrations/${migration[0]}`);
+    const schemaFields = [...schemaSrc.matchAll(/^ {4}field :(\w+),/gm)].map((m) => m[1]);
+    const columns = [...migrationSrc.matchAll(/^ {6}add :(\w+),/gm)].map((m) => m[1]);
+    expect(schemaFields).toEqual(columns);
+    expect(schemaFields).toHaveLength(ALL_TYPES.length - 1);
+    for (const f of schemaFields) expect(schemaSrc).toMatch(new RegExp(`^ {10}${f}: .+ \\| nil,$`, "m"));
+    expect(schemaSrc).toContain("    field :status, Ecto.Enum, values: [:draft, :published]");
+    expect(schemaSrc).toContain("    field :password, :string, redact: true");
+    expect(schemaSrc).toContain("    |> unique_constraint(:email)");
+    expect(migrationSrc).toContain("      add :org_id, references(:orgs, on_delete: :nothing)");
+    expect(migrationSrc).toContain("    create unique_index(:users, [:email])");
+    expect(migrationSrc).toContain("    create index(:users, [:org_id])");
+
+    // Every public function of the context has @doc and @spec.
+    const context = read(dir, "lib/shop/accounts.ex");
+    const defs = [...context.matchAll(/^ {2}def ([\w!?]+)/gm)].map((m) => m[1] as string);
+    expect(defs).toEqual(["list_users", "get_user!", "get_user", "create_user", "update_user", "delete_user", "change_user"]);
+    for (const d of defs) expect(context).toContain(`@spec ${d}(`);
+    expect(context.match(/@doc /g)).toHaveLength(defs.length);
+    expect(read(dir, "test/support/fixtures/accounts_fixtures.ex")).toContain('email: "some email#{System.unique_integer([:positive])}",');
+
+    const again = await run(dir, ["context", "Accounts", "User", ...ALL_TYPES, "--no-check", "--json"]);
+    expect(JSON.parse(again.out).files.every((f: { action: string }) => f.action === "identical")).toBe(true);
+  });
+
+  it("into an existing context, appends only what is missing: functions, aliases, tests, fixture", async () => {
+    const dir = shop();
+    expect((await run(dir, ["context", "Accounts", "User", "users", "name:string", "--no-check"])).code).toBe(0);
+    const r = await run(dir, ["context", "Accounts", "Team", "teams", "title:string:unique", "--binary-id", "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    const context = read(dir, "lib/shop/accounts.ex");
+    expect(context).toContain("  alias Shop.Accounts.Team\n  alias Shop.Accounts.User\n  alias Shop.Repo\n");
+    expect([...context.matchAll(/^ {2}def (\w+)/gm)].map((m) => m[1])).toContain("list_teams");
+    expect(context).toContain("  @spec get_team!(Ecto.UUID.t()) :: Team.t()");
+    const test = read(dir, "test/shop/accounts_test.exs");
+    expect(test).toContain('  describe "users" do');
+    expect(test).toContain('  describe "teams" do');
+    expect(test).toContain("assert Accounts.get_team(Ecto.UUID.generate()) == nil");
+    expect(read(dir, "test/support/fixtures/accounts_fixtures.ex")).toContain("  def team_fixture(attrs \\\\ %{}) do");
+    const migrations = readdirSync(path.join(dir, "priv/repo/migrations"));
+    expect(await ectoFormatted(dir, ["lib/shop/accounts.ex", "test/shop/accounts_test.exs", "test/support/fixtures/accounts_fixtures.ex", ...migrations.map((m) => `priv/repo/migrations/${m}`)])).toBe("");
+    const again = await run(dir, ["context", "Accounts", "Team", "teams", "title:string:unique", "--binary-id", "--no-check", "--json"]);
+    expect(JSON.parse(again.out).files.every((f: { action: string }) => f.action === "identical")).toBe(true);
+  });
+
+  it.each([
+    [["price:money"], 'invalid field "price:money": unknown type "money"'],
+    [["Name:string"], 'invalid field "Name:string": a field name starts with a lowercase letter'],
+    [["name:string", "name:text"], 'invalid field "name:text": name is given twice'],
+    [["id:integer"], 'invalid field "id:integer": id is added by the schema itself'],
+    [["inserted_at:utc_datetime"], 'invalid field "inserted_at:utc_datetime": inserted_at is added by the schema itself'],
+    [["owner:references:users"], 'invalid field "owner:references:users": a reference\'s name ends in _id'],
+    [["status:enum"], 'invalid field "status:enum": enum needs values'],
+    [["name:string:indexed"], 'invalid field "name:string:indexed": unknown modifier "indexed"'],
+  ])("bad field specs %j: one line naming the field and the rule, exit 2, nothing written", async (fields, message) => {
+    const dir = shop();
+    const before = snapshot(dir);
+    const r = await run(dir, ["context", "Accounts", "User", "users", ...fields, "--no-check"]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split("\n")).toHaveLength(1);
+    expect(r.err).toContain(message);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it("refuses a project without Ecto, and Phoenix 1.8 scopes unless --no-scope", async () => {
+    const plain = project();
+    expect((await run(plain, ["context", "Accounts", "User", "--no-check"])).err).toContain("gen context works in a project with Ecto");
+    const dir = shop();
+    mkdirSync(path.join(dir, "config"), { recursive: true });
+    writeFileSync(path.join(dir, "config/config.exs"), "import Config\n\nconfig :shop, :scopes,\n  user: [default: true, module: Shop.Accounts.Scope]\n");
+    const scoped = await run(dir, ["context", "Accounts", "User", "--no-check"]);
+    expect(scoped.code).toBe(2);
+    expect(scoped.err).toContain("pass --no-scope for an unscoped context");
+    expect((await run(dir, ["context", "Accounts", "User", "--no-scope", "--no-check"])).code).toBe(0);
   });
 });
 

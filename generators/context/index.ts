@@ -1,0 +1,172 @@
+// gen context Accounts User users name:string age:integer ...: an Ecto schema
+// with its changeset and `t()` type, a migration, the context's functions
+// with @doc and @spec, tests and fixtures. In an existing context it adds only
+// what is missing, so a second run changes nothing.
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { UserError } from "../../src/core/errors.js";
+import { defineGenerator, type PlanAction, type RenderPatchAction } from "../../src/core/generator.js";
+import { FieldError, fieldView, parseFields } from "../../src/elixir/fields.js";
+import { Scan } from "../../src/elixir/lexer.js";
+import { camelize, moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
+import { render, requireProject } from "../_shared/otp.js";
+
+const moduleRule = (v: string, ctx: z.RefinementCtx): void => {
+  const p = moduleSyntaxProblem(v);
+  if (p) ctx.addIssue({ code: "custom", message: p });
+};
+
+export const schema = z.object({
+  context: z.string().superRefine(moduleRule).describe("The context module, e.g. Accounts").meta({ positional: true, prompt: "Context (e.g. Accounts)" }),
+  schema: z.string().superRefine(moduleRule).describe("The schema module, e.g. User").meta({ positional: true, prompt: "Schema (e.g. User)" }),
+  fields: z
+    .array(z.string())
+    .default([])
+    .describe("The table name (optional, e.g. users), then fields as name:type[:unique][:redact]")
+    .meta({ positional: true, variadic: true, prompt: false }),
+  table: z.string().regex(/^[a-z][a-z0-9_]*$/, "a table name is lowercase letters, digits and underscores").optional().describe("The table name (default: the schema in snake_case, plural)").meta({ prompt: false, valueName: "name" }),
+  binaryId: z.boolean().default(false).describe("UUID primary and foreign keys").meta({ prompt: false }),
+  scope: z.boolean().default(true).describe("Use the app's Phoenix 1.8 scope (--no-scope for an unscoped context)").meta({ prompt: false }),
+});
+
+const humanize = (s: string): string => s.replace(/_/g, " ");
+
+export default defineGenerator({
+  name: "context",
+  description: "An Ecto schema, migration, context functions with @spec, tests and fixtures; appends to an existing context",
+  examples: ["gen context Accounts User users name:string email:string:unique age:integer", "gen context Catalog Product price:decimal tags:array:string status:enum:draft,published"],
+  schema,
+  needsProject: true,
+  plan(o, _io, ctx) {
+    const project = requireProject(ctx);
+    if (!project.ecto) throw new UserError("gen context works in a project with Ecto (mix phx.new, or :ecto_sql in mix.exs)");
+    const config = path.join(project.root, "config/config.exs");
+    if (o.scope && existsSync(config) && /\bconfig\s+:\w+,\s*:scopes\b/.test(new Scan(readFileSync(config, "utf8")).codeOnly())) {
+      throw new UserError(
+        "this app configures Phoenix 1.8 scopes (config :scopes), and scoped contexts are not generated yet; pass --no-scope for an unscoped context",
+      );
+    }
+    const specs = [...o.fields];
+    const table = o.table ?? (specs[0] !== undefined && !specs[0].includes(":") ? (specs.shift() as string) : `${underscore(o.schema.split(".").pop() as string)}s`);
+    let fields;
+    try {
+      fields = parseFields(specs);
+    } catch (err) {
+      if (err instanceof FieldError) throw new UserError(`invalid ${err.message}`);
+      throw err;
+    }
+    const prefix = project.module;
+    const contextModule = `${prefix}.${o.context}`;
+    const schemaAlias = o.schema.split(".").pop() as string;
+    const schemaModule = `${contextModule}.${o.schema}`;
+    const singular = underscore(schemaAlias);
+    const views = fields.map((f) => fieldView(f, o.binaryId));
+    const cast = views.filter((v) => !v.reference);
+    const fixtureValue = (v: (typeof views)[number]): string =>
+      v.uniqueSample ? v.createValue.replace(/"$/, '#{System.unique_integer([:positive])}"') : v.unique && v.createValue === "42" ? "System.unique_integer([:positive])" : v.createValue;
+    const binding = {
+      app: project.app,
+      prefix,
+      contextModule,
+      contextAlias: o.context.split(".").pop() as string,
+      schemaModule,
+      schemaAlias,
+      singular,
+      plural: table,
+      table,
+      tableModule: camelize(table),
+      humanSingular: camelize(singular).replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/ ([A-Z])/g, (m) => m.toLowerCase()),
+      humanSingularLower: humanize(singular),
+      humanPlural: humanize(table),
+      repo: `${prefix}.Repo`,
+      dataCase: `${prefix}.DataCase`,
+      fixturesModule: `${prefix}.${o.context}Fixtures`,
+      binaryId: o.binaryId,
+      idType: o.binaryId ? "Ecto.UUID.t()" : "integer()",
+      missingId: o.binaryId ? "Ecto.UUID.generate()" : "-1",
+      fields: views,
+      castFields: cast.map((v) => v.name),
+      createAttrs: cast.map((v) => ({ name: v.name, value: v.createValue })),
+      updateAttrs: cast.map((v) => ({ name: v.name, value: v.updateValue })),
+      fixtureAttrs: cast.map((v) => ({ name: v.name, value: fixtureValue(v) })),
+    };
+    const has = (f: string): boolean => existsSync(path.join(project.root, f));
+    const contextFile = `lib/${underscore(contextModule)}.ex`;
+    const testFile = `test/${underscore(contextModule)}_test.exs`;
+    const fixturesFile = `test/support/fixtures/${underscore(`${o.context}Fixtures`)}.ex`;
+    const actions: PlanAction[] = [render("context", "lib/schema.ex", `lib/${underscore(schemaModule)}.ex`)];
+
+    actions.push(
+      has(contextFile)
+        ? merge(contextFile, "context/lib/access.ex", `add the ${table} functions to ${contextModule}`, [`alias ${binding.repo}`, `alias ${schemaModule}`])
+        : render("context", "lib/context.ex", contextFile),
+      has(testFile)
+        ? merge(testFile, "context/test/test_block.exs", `add the ${table} tests to ${contextModule}Test`, [`alias ${contextModule}`])
+        : render("context", "test/context_test.exs", testFile),
+      has(fixturesFile)
+        ? merge(fixturesFile, "context/test/fixture_fn.ex", `add ${singular}_fixture/1`, [`alias ${contextModule}`, `alias ${schemaModule}`])
+        : render("context", "test/fixtures.ex", fixturesFile),
+    );
+
+    // One migration per table: a second run does not add another.
+    const migrations = path.join(project.root, "priv/repo/migrations");
+    const existing = existsSync(migrations) ? readdirSync(migrations).find((f) => f.endsWith(`_create_${table}.exs`)) : undefined;
+    if (!existing) {
+      const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
+      actions.push(render("context", "priv/migration.exs", `priv/repo/migrations/${stamp}_create_${table}.exs`));
+    }
+    return {
+      root: project.root,
+      binding,
+      actions,
+      tasks: [],
+      requireEmptyRoot: false,
+      nextSteps: ["mix ecto.migrate", `mix test ${testFile}`],
+    };
+  },
+});
+
+/** Append to an existing module only the definitions (functions, types, describe blocks) it lacks, and the aliases. */
+function merge(file: string, template: string, describe: string, aliases: string[]): RenderPatchAction {
+  return {
+    type: "otp:render-patch",
+    template: `${template}.hbs`,
+    path: file,
+    describe,
+    patch(source, rendered) {
+      if (source === undefined) return { manual: `${file} is missing` };
+      const code = new Scan(source).codeOnly();
+      const last = code.search(/\bend\s*$/);
+      if (last === -1) return { manual: `${file}: the module's closing end was not found; ${describe} by hand` };
+      const units = rendered.replace(/\s+$/, "").split(/\n\n(?= {2}@(?:doc|typedoc) | {2}describe )/);
+      const missing = units.filter((u) => {
+        const id = /^ {2}(?:def|defp) ([\w!?]+)|^ {2}@type (\w+)|^ {2}describe ("[^"]*")/m.exec(u);
+        if (!id) return true;
+        const [, fn, type, block] = id;
+        if (fn) return !new RegExp(`\\bdef ${fn.replace(/[!?]/g, "\\$&")}[(\\s]`).test(code);
+        if (type) return !new RegExp(`@type ${type}\\b`).test(code);
+        return !source.includes(`describe ${block} do`);
+      });
+      let out = source;
+      if (missing.length > 0) {
+        out = `${out.slice(0, last).replace(/\s*$/, "")}\n\n${missing.join("\n\n")}\n${out.slice(last)}`;
+      }
+      return { source: addAliases(out, aliases) };
+    },
+  };
+}
+
+/** Add `alias X` lines to the module's first alias block (kept sorted), or after the moduledoc. */
+function addAliases(source: string, aliases: string[]): string {
+  const wanted = aliases.filter((a) => !new RegExp(`^ {2}${a.replace(/\./g, "\\.")}$`, "m").test(source));
+  if (wanted.length === 0) return source;
+  const block = /(?:^ {2}alias [^\n]+\n)+/m.exec(source);
+  if (block) {
+    const lines = [...block[0].trimEnd().split("\n"), ...wanted.map((a) => `  ${a}`)].sort();
+    return `${source.slice(0, block.index)}${lines.join("\n")}\n${source.slice(block.index + block[0].length)}`;
+  }
+  const after = /^ {2}(?:use|import) [^\n]+\n/m.exec(source) ?? /^ {2}@moduledoc """[\s\S]*?\n {2}"""\n/m.exec(source);
+  const at = after ? after.index + after[0].length : source.indexOf("\n") + 1;
+  return `${source.slice(0, at)}\n${wanted.sort().map((a) => `  ${a}`).join("\n")}\n${source.slice(at)}`;
+}

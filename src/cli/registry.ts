@@ -7,6 +7,7 @@ import cluster from "../../generators/cluster/index.js";
 import dynamicSupervisor from "../../generators/dynamic-supervisor/index.js";
 import etsCache from "../../generators/ets-cache/index.js";
 import genserver from "../../generators/genserver/index.js";
+import live from "../../generators/live/index.js";
 import periodic from "../../generators/periodic/index.js";
 import presence from "../../generators/presence/index.js";
 import rateLimiter from "../../generators/rate-limiter/index.js";
@@ -36,4 +37,5 @@ export const genGenerators: readonly GeneratorDef[] = [
   channel,
   presence,
   context,
+  live,
 ] as unknown as GeneratorDef[];

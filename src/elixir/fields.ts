@@ -166,3 +166,45 @@ export function fieldView(f: Field, binaryId: boolean) {
     uniqueSample: f.unique && f.kind === "scalar" && (f.scalar === "string" || f.scalar === "text"),
   };
 }
+
+/** How a field is edited in a LiveView form, or why it cannot be. */
+export function formInput(f: Field, schemaModule: string): { input: string } | { skip: string } {
+  const label = f.name.charAt(0).toUpperCase() + f.name.slice(1).replace(/_/g, " ");
+  const base = `<.input field={@form[:${f.name}]}`;
+  if (f.kind === "references") return { skip: "set in code, not in the form" };
+  if (f.kind === "enum") {
+    return { input: `${base} type="select" label="${label}" prompt="Choose a value" options={Ecto.Enum.values(${schemaModule}, :${f.name})} />` };
+  }
+  if (f.kind === "array") {
+    if (f.scalar !== "string") return { skip: `arrays of ${f.scalar} have no form input` };
+    return { input: `${base} type="select" label="${label}" multiple options={[{"Option 1", "option1"}, {"Option 2", "option2"}]} />` };
+  }
+  const type: Partial<Record<Scalar, string>> = {
+    string: "text", text: "textarea", integer: "number", float: "number", decimal: "number", boolean: "checkbox",
+    date: "date", time: "time", naive_datetime: "datetime-local", utc_datetime: "datetime-local", uuid: "text",
+  };
+  const t = type[f.scalar as Scalar];
+  if (!t) return { skip: `${f.scalar} fields have no form input` };
+  const step = f.scalar === "float" || f.scalar === "decimal" ? ' step="any"' : "";
+  return { input: `${base} type="${t}" label="${label}"${step} />` };
+}
+
+/** The value a browser form submits for a field (create: 0, update: 1), as Elixir source. */
+export function formParam(f: Field, i: 0 | 1): string {
+  if (f.kind === "enum") return `"${(f.values as string[])[Math.min(i, (f.values as string[]).length - 1)]}"`;
+  if (f.kind === "array") return i === 0 ? '["option1"]' : '["option1", "option2"]';
+  const v: Partial<Record<Scalar, [string, string]>> = {
+    string: [`"some ${f.name}"`, `"some updated ${f.name}"`],
+    text: [`"some ${f.name}"`, `"some updated ${f.name}"`],
+    integer: ["42", "43"],
+    float: ["120.5", "456.7"],
+    decimal: ['"120.5"', '"456.7"'],
+    boolean: ["true", "false"],
+    date: ['"2025-01-15"', '"2025-01-16"'],
+    time: ['"14:00"', '"15:01"'],
+    naive_datetime: ['"2025-01-15T14:00"', '"2025-01-16T15:01"'],
+    utc_datetime: ['"2025-01-15T14:00:00Z"', '"2025-01-16T15:01:00Z"'],
+    uuid: ['"7488a646-e31f-11e4-aace-600308960662"', '"7488a646-e31f-11e4-aace-600308960668"'],
+  };
+  return (v[f.scalar as Scalar] as [string, string])[i];
+}

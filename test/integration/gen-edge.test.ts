@@ -116,7 +116,7 @@ describe("gen: dry run, JSON, help and list", () => {
     for (const g of genGenerators) expect(r.out).toContain(`  ${g.name}`);
     expect(genGenerators.map((g) => g.name)).toEqual([
       "genserver", "supervisor", "dynamic-supervisor", "registry", "agent", "task-supervisor",
-      "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic", "release", "cluster", "telemetry", "channel", "presence", "context",
+      "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic", "release", "cluster", "telemetry", "channel", "presence", "context", "live",
     ]);
     const help = await run(tempDir(), ["genserver", "--help"]);
     expect(help.code).toBe(0);
@@ -393,6 +393,59 @@ describe("gen context (a Phoenix + Ecto fixture; Ecto cannot be compiled here)",
     expect(scoped.code).toBe(2);
     expect(scoped.err).toContain("pass --no-scope for an unscoped context");
     expect((await run(dir, ["context", "Accounts", "User", "--no-scope", "--no-check"])).code).toBe(0);
+  });
+
+  it("gen live: context, LiveViews on the core components, their tests, and routes in the browser scope; idempotent", async () => {
+    const dir = shop();
+    const fields = ["products", "title:string", "price:decimal", "in_stock:boolean", "released:date", "status:enum:draft,published", "tags:array:string", "owner_id:references:users"];
+    const r = await run(dir, ["live", "Catalog", "Product", ...fields, "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    const router = read(dir, "lib/shop_web/router.ex");
+    expect(router).toContain(`    get "/", PageController, :home
+
+    live "/products", ProductLive.Index, :index
+    live "/products/new", ProductLive.Form, :new
+    live "/products/:id", ProductLive.Show, :show
+    live "/products/:id/edit", ProductLive.Form, :edit
+  end`);
+    const index = read(dir, "lib/shop_web/live/product_live/index.ex");
+    expect(index).toContain("    <Layouts.app flash={@flash}>");
+    expect(index).toContain("     |> stream(:products, Catalog.list_products())}");
+    expect(index).toContain('        <:col :let={{_id, product}} label="Title">{product.title}</:col>');
+    expect(index).toContain("{:noreply, stream_delete(socket, :products, product)}");
+    const form = read(dir, "lib/shop_web/live/product_live/form.ex");
+    expect(form).toContain('<.input field={@form[:status]} type="select" label="Status" prompt="Choose a value" options={Ecto.Enum.values(Shop.Catalog.Product, :status)} />');
+    expect(form).toContain('<.input field={@form[:price]} type="number" label="Price" step="any" />');
+    expect(form).not.toContain("owner_id");
+    const test = read(dir, "test/shop_web/live/product_live_test.exs");
+    expect(test).toContain("    in_stock: false,\n    released: nil,");
+    expect(test).toContain("    tags: []\n  }");
+    // Every LiveView callback is an @impl; the Elixir side is formatted (HEEx is the LiveView formatter plugin's).
+    for (const f of ["index", "show", "form"]) {
+      const src = read(dir, `lib/shop_web/live/product_live/${f}.ex`);
+      expect(src.match(/@impl true/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
+    }
+    const script = `
+      opts = [locals_without_parens: [field: 2, field: 3, timestamps: 1, add: 2, create: 1, plug: 1, plug: 2, live: 3, get: 3, pipe_through: 1, live_dashboard: 2, forward: 2, pipeline: 2, scope: 2, scope: 3]]
+      for f <- System.argv(), src = File.read!(f), IO.iodata_to_binary([Code.format_string!(src, opts), "\\n"]) != src do
+        IO.puts("unformatted: " <> f)
+      end
+    `;
+    const files = ["lib/shop_web/router.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/live/product_live/show.ex", "lib/shop_web/live/product_live/form.ex", "test/shop_web/live/product_live_test.exs"];
+    expect((await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true })).all).toBe("");
+    const again = await run(dir, ["live", "Catalog", "Product", ...fields, "--no-check", "--json"]);
+    expect(JSON.parse(again.out).files.every((f: { action: string }) => f.action === "identical")).toBe(true);
+  });
+
+  it("gen live refuses fields a form cannot edit, naming them; a router it cannot patch gets the exact routes printed", async () => {
+    const dir = shop();
+    const bad = await run(dir, ["live", "Catalog", "Product", "products", "meta:map", "--no-check"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('invalid field "meta:map" for gen live: map fields have no form input');
+    writeFileSync(path.join(dir, "lib/shop_web/router.ex"), "defmodule ShopWeb.Router do\n  use ShopWeb, :router\nend\n");
+    const r = await run(dir, ["live", "Catalog", "Product", "products", "title:string", "--no-check"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('add these routes to the `scope "/", ShopWeb do` block that pipes through :browser:\n      live "/products", ProductLive.Index, :index');
   });
 });
 

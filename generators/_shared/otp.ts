@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { PatchAction, Plan, PlanContext, RenderAction } from "../../src/core/generator.js";
 import { UserError } from "../../src/core/errors.js";
-import { addChild, type ChildSpec } from "../../src/elixir/children.js";
+import { addChild, addDep, type ChildSpec } from "../../src/elixir/children.js";
 import { moduleNameProblem, moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
 import { fileDefining, type MixProject } from "../../src/elixir/project.js";
 import { looksLikeDoctest } from "../../src/elixir/escape.js";
@@ -12,6 +12,24 @@ const moduleRule = (value: string, ctx: z.RefinementCtx): void => {
   const p = moduleSyntaxProblem(value);
   if (p) ctx.addIssue({ code: "custom", message: p });
 };
+
+/** A module name argument (syntax checked; the full name is checked once prefixed). */
+export const moduleField = (description: string, prompt: string) =>
+  z.string().superRefine(moduleRule).describe(description).meta({ positional: true, prompt });
+
+/** Add `code` (e.g. `{:libcluster, "~> 3.4"}`) to mix.exs deps/0; a refusal becomes a manual step. */
+export function depPatch(name: string, code: string): PatchAction {
+  return {
+    type: "otp:patch",
+    path: "mix.exs",
+    describe: `add ${code} to deps`,
+    patch(source) {
+      if (source === undefined) return { manual: "mix.exs is missing" };
+      const r = addDep(source, name, code);
+      return r.status === "refused" ? { manual: `mix.exs: ${r.reason}. Add to deps/0:\n    ${code}` } : { source: r.source };
+    },
+  };
+}
 
 export const nameField = (example: string) =>
   z

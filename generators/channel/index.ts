@@ -6,19 +6,12 @@ import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
 import { Scan } from "../../src/elixir/lexer.js";
-import { moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
-import { render, requireProject } from "../_shared/otp.js";
+import { underscore } from "../../src/elixir/naming.js";
+import { moduleField, render, requireProject } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
 export const schema = z.object({
-  name: z
-    .string()
-    .superRefine((v, ctx) => {
-      const p = moduleSyntaxProblem(v);
-      if (p) ctx.addIssue({ code: "custom", message: p });
-    })
-    .describe("Channel name, e.g. Room (becomes AppWeb.RoomChannel)")
-    .meta({ positional: true, prompt: "Channel name" }),
+  name: moduleField("Channel name, e.g. Room (becomes AppWeb.RoomChannel)", "Channel name"),
   topic: z
     .string()
     .regex(/^[a-z0-9_:.-]+(\*)?$/, 'a topic pattern is lowercase letters, digits and _ : . -, optionally ending in * (e.g. "room:*")')

@@ -4,8 +4,7 @@
 // distributed process layer. Names, cookie and ports agree with gen release.
 import { z } from "zod";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
-import { addDep } from "../../src/elixir/children.js";
-import { render, requireProject, wire } from "../_shared/otp.js";
+import { depPatch, render, requireProject, wire } from "../_shared/otp.js";
 
 export const schema = z.object({
   strategy: z
@@ -49,18 +48,7 @@ export default defineGenerator({
     const deps: [string, string][] = [];
     if (libcluster) deps.push(["libcluster", '{:libcluster, "~> 3.4"}']);
     if (o.registry === "horde") deps.push(["horde", '{:horde, "~> 0.9"}']);
-    for (const [name, code] of deps) {
-      actions.push({
-        type: "otp:patch",
-        path: "mix.exs",
-        describe: `add ${code} to deps`,
-        patch(source) {
-          if (source === undefined) return { manual: "mix.exs is missing" };
-          const r = addDep(source, name, code);
-          return r.status === "refused" ? { manual: `mix.exs: ${r.reason}. Add to deps/0:\n    ${code}` } : { source: r.source };
-        },
-      });
-    }
+    for (const [name, code] of deps) actions.push(depPatch(name, code));
     if (o.strategy === "hosts") {
       actions.push(
         render("cluster", "lib/__app__/cluster/connector.ex", `lib/${project.app}/cluster/connector.ex`),

@@ -9,17 +9,12 @@ import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PlanAction, type RenderPatchAction } from "../../src/core/generator.js";
 import { FieldError, fieldView, parseFields } from "../../src/elixir/fields.js";
 import { Scan } from "../../src/elixir/lexer.js";
-import { camelize, moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
-import { render, requireProject } from "../_shared/otp.js";
-
-const moduleRule = (v: string, ctx: z.RefinementCtx): void => {
-  const p = moduleSyntaxProblem(v);
-  if (p) ctx.addIssue({ code: "custom", message: p });
-};
+import { camelize, underscore } from "../../src/elixir/naming.js";
+import { moduleField, render, requireProject } from "../_shared/otp.js";
 
 export const schema = z.object({
-  context: z.string().superRefine(moduleRule).describe("The context module, e.g. Accounts").meta({ positional: true, prompt: "Context (e.g. Accounts)" }),
-  schema: z.string().superRefine(moduleRule).describe("The schema module, e.g. User").meta({ positional: true, prompt: "Schema (e.g. User)" }),
+  context: moduleField("The context module, e.g. Accounts", "Context (e.g. Accounts)"),
+  schema: moduleField("The schema module, e.g. User", "Schema (e.g. User)"),
   fields: z
     .array(z.string())
     .default([])

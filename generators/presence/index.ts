@@ -6,20 +6,12 @@ import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator } from "../../src/core/generator.js";
 import { Scan } from "../../src/elixir/lexer.js";
-import { moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
-import { render, requireProject, wire } from "../_shared/otp.js";
+import { underscore } from "../../src/elixir/naming.js";
+import { moduleField, render, requireProject, wire } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
 export const schema = z.object({
-  name: z
-    .string()
-    .superRefine((v, ctx) => {
-      const p = moduleSyntaxProblem(v);
-      if (p) ctx.addIssue({ code: "custom", message: p });
-    })
-    .default("Presence")
-    .describe("Module name under the web module (default: Presence)")
-    .meta({ positional: true, prompt: "Presence module name" }),
+  name: moduleField("Module name under the web module (default: Presence)", "Presence module name").default("Presence").meta({ positional: true, prompt: "Presence module name" }),
 });
 
 export default defineGenerator({

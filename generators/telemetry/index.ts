@@ -3,8 +3,7 @@
 // a Prometheus reporter.
 import { z } from "zod";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
-import { addDep } from "../../src/elixir/children.js";
-import { render, requireProject, wire } from "../_shared/otp.js";
+import { depPatch, render, requireProject, wire } from "../_shared/otp.js";
 
 export const schema = z.object({
   prometheus: z.boolean().default(false).describe("Also serve the metrics for Prometheus (telemetry_metrics_prometheus)").meta({ prompt: false }),
@@ -27,18 +26,7 @@ export default defineGenerator({
       ...(o.prometheus ? ([["telemetry_metrics_prometheus", '{:telemetry_metrics_prometheus, "~> 1.1"}']] as [string, string][]) : []),
     ];
     const actions: PlanAction[] = [render("telemetry", "lib/__app__/telemetry.ex", `lib/${project.app}/telemetry.ex`)];
-    for (const [name, code] of deps) {
-      actions.push({
-        type: "otp:patch",
-        path: "mix.exs",
-        describe: `add ${code} to deps`,
-        patch(source) {
-          if (source === undefined) return { manual: "mix.exs is missing" };
-          const r = addDep(source, name, code);
-          return r.status === "refused" ? { manual: `mix.exs: ${r.reason}. Add to deps/0:\n    ${code}` } : { source: r.source };
-        },
-      });
-    }
+    for (const [name, code] of deps) actions.push(depPatch(name, code));
     const config = (file: string, reporters: string): PatchAction => ({
       type: "otp:patch",
       path: file,

@@ -4,6 +4,13 @@ import { inquirerPrompter, type Io } from "../core/io.js";
 import { execaRunner } from "../mix/runner.js";
 
 export function processIo(): Io {
+  // Output piped into a reader that stops early (`gen list | head`): stop quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   return {
     cwd: process.cwd(),
     env: process.env,

@@ -75,7 +75,7 @@ export const commonSchema = z.object({
 export type CommonOptions = z.output<typeof commonSchema>;
 
 function describeDefault(f: Field): string {
-  if (f.default === undefined) return f.description;
+  if (f.default === undefined || (Array.isArray(f.default) && f.default.length === 0)) return f.description;
   if (f.type === "boolean") {
     return f.default ? `${f.description} (default: yes; --no-${f.flag} to leave out)` : `${f.description} (default: no)`;
   }

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { PatchAction, Plan, PlanContext, RenderAction } from "../../src/core/generator.js";
 import { UserError } from "../../src/core/errors.js";
-import { addChild, addDep, type ChildSpec } from "../../src/elixir/children.js";
+import { addChild, addDep, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
 import { moduleNameProblem, moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
 import { fileDefining, type MixProject } from "../../src/elixir/project.js";
 import { looksLikeDoctest } from "../../src/elixir/escape.js";
@@ -17,19 +17,22 @@ const moduleRule = (value: string, ctx: z.RefinementCtx): void => {
 export const moduleField = (description: string, prompt: string) =>
   z.string().superRefine(moduleRule).describe(description).meta({ positional: true, prompt });
 
-/** Add `code` (e.g. `{:libcluster, "~> 3.4"}`) to mix.exs deps/0; a refusal becomes a manual step. */
-export function depPatch(name: string, code: string): PatchAction {
+/** A patch of mix.exs through one of the mix.exs patchers; a refusal becomes a manual step with the snippet. */
+export function mixPatch(describe: string, step: (source: string) => PatchResult): PatchAction {
   return {
     type: "otp:patch",
     path: "mix.exs",
-    describe: `add ${code} to deps`,
+    describe,
     patch(source) {
       if (source === undefined) return { manual: "mix.exs is missing" };
-      const r = addDep(source, name, code);
-      return r.status === "refused" ? { manual: `mix.exs: ${r.reason}. Add to deps/0:\n    ${code}` } : { source: r.source };
+      const r = step(source);
+      return r.status === "refused" ? { manual: `mix.exs: ${r.reason}. To ${describe}, add:\n    ${r.snippet}` } : { source: r.source };
     },
   };
 }
+
+/** Add `code` (e.g. `{:libcluster, "~> 3.4"}`) to mix.exs deps/0. */
+export const depPatch = (name: string, code: string): PatchAction => mixPatch(`add ${code} to deps/0`, (s) => addDep(s, name, code));
 
 export const nameField = (example: string) =>
   z

@@ -7,7 +7,7 @@ import path from "node:path";
 import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PlanAction, type RenderPatchAction } from "../../src/core/generator.js";
-import { FieldError, fieldView, parseFields } from "../../src/elixir/fields.js";
+import { FieldError, fieldView, parseFields, type Field } from "../../src/elixir/fields.js";
 import { Scan } from "../../src/elixir/lexer.js";
 import { camelize, underscore } from "../../src/elixir/naming.js";
 import { moduleField, render, requireProject } from "../_shared/otp.js";
@@ -27,6 +27,20 @@ export const schema = z.object({
 
 const humanize = (s: string): string => s.replace(/_/g, " ");
 
+/** The table (--table, else a first word without a colon, else the plural schema name) and the parsed fields. */
+export function tableAndFields(o: { schema: string; fields: string[]; table?: string | undefined }): { table: string; fields: Field[] } {
+  const specs = [...o.fields];
+  const first = specs[0];
+  const positional = o.table === undefined && first !== undefined && !first.includes(":") ? specs.shift() : undefined;
+  const table = o.table ?? positional ?? `${underscore(o.schema.split(".").pop() as string)}s`;
+  try {
+    return { table, fields: parseFields(specs) };
+  } catch (err) {
+    if (err instanceof FieldError) throw new UserError(`invalid ${err.message}`);
+    throw err;
+  }
+}
+
 export default defineGenerator({
   name: "context",
   description: "An Ecto schema, migration, context functions with @spec, tests and fixtures; appends to an existing context",
@@ -42,15 +56,7 @@ export default defineGenerator({
         "this app configures Phoenix 1.8 scopes (config :scopes), and scoped contexts are not generated yet; pass --no-scope for an unscoped context",
       );
     }
-    const specs = [...o.fields];
-    const table = o.table ?? (specs[0] !== undefined && !specs[0].includes(":") ? (specs.shift() as string) : `${underscore(o.schema.split(".").pop() as string)}s`);
-    let fields;
-    try {
-      fields = parseFields(specs);
-    } catch (err) {
-      if (err instanceof FieldError) throw new UserError(`invalid ${err.message}`);
-      throw err;
-    }
+    const { table, fields } = tableAndFields(o);
     const prefix = project.module;
     const contextModule = `${prefix}.${o.context}`;
     const schemaAlias = o.schema.split(".").pop() as string;

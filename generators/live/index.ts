@@ -5,10 +5,10 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
-import { FieldError, formInput, formParam, parseFields } from "../../src/elixir/fields.js";
+import { formInput, formParam } from "../../src/elixir/fields.js";
 import { Scan } from "../../src/elixir/lexer.js";
 import { underscore } from "../../src/elixir/naming.js";
-import context, { schema } from "../context/index.js";
+import context, { schema, tableAndFields } from "../context/index.js";
 import { render, requireProject } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
@@ -25,15 +25,7 @@ export default defineGenerator({
     const { web, webPath } = requirePhoenix(project, "live");
     const plan = await context.plan(o, io, ctx);
     const b = plan.binding as Record<string, unknown> & { singular: string; plural: string; schemaModule: string; schemaAlias: string };
-    const specs = [...o.fields];
-    if (o.table === undefined && specs[0] !== undefined && !specs[0].includes(":")) specs.shift();
-    let fields;
-    try {
-      fields = parseFields(specs);
-    } catch (err) {
-      if (err instanceof FieldError) throw new UserError(`invalid ${err.message}`);
-      throw err;
-    }
+    const { fields } = tableAndFields(o);
     const inputs: string[] = [];
     for (const f of fields) {
       const r = formInput(f, b.schemaModule);

@@ -3,32 +3,18 @@
 import path from "node:path";
 import { existsSync } from "node:fs";
 import { z } from "zod";
-import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
+import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { addFunction, addProjectEntry } from "../../src/elixir/children.js";
 import { underscore } from "../../src/elixir/naming.js";
 import { Scan } from "../../src/elixir/lexer.js";
 import { detectVersions } from "../../src/elixir/versions.js";
-import { render, requireProject } from "../_shared/otp.js";
+import { mixPatch, render, requireProject } from "../_shared/otp.js";
 
 export const schema = z.object({
   docker: z.boolean().default(true).describe("A multi-stage Dockerfile and .dockerignore").meta({ prompt: false }),
   k8s: z.boolean().default(false).describe("Kubernetes manifests: a Deployment and a headless Service for DNS clustering").meta({ prompt: false }),
   distPort: z.coerce.number().int().min(1024, "--dist-port must be 1024 to 65535").max(65535, "--dist-port must be 1024 to 65535").default(9100).describe("The one port Erlang distribution listens on (besides EPMD's 4369)").meta({ prompt: false, valueName: "port" }),
 });
-
-/** A patch of mix.exs through one of the mix.exs patchers; a refusal becomes a manual step. */
-function mixPatch(describe: string, step: (source: string) => ReturnType<typeof addFunction>): PatchAction {
-  return {
-    type: "otp:patch",
-    path: "mix.exs",
-    describe,
-    patch(source) {
-      if (source === undefined) return { manual: "mix.exs is missing" };
-      const r = step(source);
-      return r.status === "refused" ? { manual: `mix.exs: ${r.reason}. ${describe}:\n    ${r.snippet}` } : { source: r.source };
-    },
-  };
-}
 
 export default defineGenerator({
   name: "release",

@@ -5,7 +5,7 @@ import type { Io } from "../core/io.js";
 import { packageVersion } from "../core/paths.js";
 import { UserError } from "../core/errors.js";
 import { findMixRoot, readMixProject, umbrellaApps, type MixProject } from "../elixir/project.js";
-import { loadTeam, type Team } from "../core/team.js";
+import type { Team } from "../core/team.js";
 
 
 const USAGE = `Usage: gen <generator> [args] [options]
@@ -96,6 +96,8 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     const project = root ? readMixProject(root) : undefined;
     return doctor(builtins, { project }, io, root ?? io.cwd);
   }
+  // zod comes with the team config: loaded here, not on --help's path.
+  const { loadTeam } = await import("../core/team.js");
   try {
     team = await loadTeam(root ?? io.cwd, io.cwd);
     if (team) {
@@ -138,8 +140,11 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
   if (wantsHelp) return runGenerator(def, rest, io, `gen ${def.name}`);
   let project: MixProject;
   let args = rest;
+  let projectTeam = team;
   try {
     ({ project, args } = await resolveProject(root as string, rest, io));
+    // In an umbrella, a team folder in the chosen app wins over one at the root.
+    if (project.root !== root) projectTeam = (await loadTeam(project.root, io.cwd)) ?? team;
   } catch (err) {
     if (err instanceof UserError) {
       io.stderr(`gen ${def.name}: ${err.message}\n`);
@@ -147,7 +152,5 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     }
     throw err;
   }
-  // In an umbrella, a team folder in the chosen app wins over one at the root.
-  const projectTeam = project.root === root ? team : ((await loadTeam(project.root, io.cwd).catch(() => team)) ?? team);
   return runGenerator(def, args, io, `gen ${def.name}`, { project, team: projectTeam });
 }

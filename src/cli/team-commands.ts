@@ -178,8 +178,8 @@ export async function doctor(generators: readonly GeneratorDef[], ctx: PlanConte
       }
     }
   }
+  const { driftOf } = await import("../core/engine.js");
   for (const generator of Object.keys(team?.ejected ?? {})) {
-    const { driftOf } = await import("../core/engine.js");
     const drift = driftOf(generator, team);
     if (drift.length > 0) problems.push(`drift: ${generator}: changed upstream since ${team?.ejected[generator]?.version}: ${drift.join(", ")} (gen templates diff ${generator})`);
     else ok(`ejected ${generator}: up to date with ${packageVersion()}`);

@@ -10,7 +10,6 @@ type Inquirer = {
 
 let real: Promise<Inquirer> | undefined;
 const load = (): Promise<Inquirer> => (real ??= import("inquirer").then((m) => m.default as unknown as Inquirer));
-const registered: [string, unknown][] = [];
 
 const prompt = Object.assign((questions: unknown, answers?: unknown) => load().then((i) => i.prompt(questions, answers)), {
   /** The prompt types plop's bypass logic looks up; filled in once the real module is loaded. */
@@ -19,7 +18,6 @@ const prompt = Object.assign((questions: unknown, answers?: unknown) => load().t
 
 export default {
   registerPrompt(name: string, p: unknown): void {
-    registered.push([name, p]);
     void load().then((i) => {
       i.registerPrompt(name, p);
       Object.assign(prompt.prompts, i.prompt.prompts ?? {});

@@ -62,13 +62,6 @@ export class Renderer {
     throw new Error(`template not found: ${template} (looked in ${this.templateDirs.join(", ")})`);
   }
 
-  /** Template files of one generator, relative to its folder. */
-  templatesOf(generator: string): string[] {
-    const all = new Set<string>();
-    for (const dir of this.templateDirs) walk(path.join(dir, generator)).forEach((f) => all.add(f));
-    return [...all].sort();
-  }
-
   /** Partials under _partials/, by path without the extension: {{> moduledoc_footer}} */
   partials(): Record<string, string> {
     const out: Record<string, string> = {};

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -174,6 +174,20 @@ describe("gen: umbrella projects", () => {
     expect((await run(path.join(alpha, "lib"), ["rate-limiter", "Limiter", "--no-check"])).code).toBe(0);
     expect(read(alpha, "lib/alpha/application.ex")).toContain("      Alpha.Limiter\n");
     expectGatesPass(await elixirGates(alpha));
+  });
+
+  it("a broken team config in the chosen app is reported, not ignored", async () => {
+    mkdirSync(path.join(umbrella, "apps/beta/.otpgen"), { recursive: true });
+    writeFileSync(path.join(umbrella, "apps/beta/.otpgen/config.json"), JSON.stringify({ colour: "red" }));
+    try {
+      const before = snapshot(path.join(umbrella, "apps/beta"));
+      const r = await run(umbrella, ["agent", "Broken", "--app", "beta", "--no-check"]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain("apps/beta/.otpgen/config.json: colour: unknown key");
+      expect(snapshot(path.join(umbrella, "apps/beta"))).toEqual(before);
+    } finally {
+      rmSync(path.join(umbrella, "apps/beta/.otpgen"), { recursive: true, force: true });
+    }
   });
 
   it("--app in a project that is not an umbrella is refused", async () => {

@@ -2,12 +2,13 @@
 // with its changeset and `t()` type, a migration, the context's functions
 // with @doc and @spec, tests and fixtures. In an existing context it adds only
 // what is missing, so a second run changes nothing.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PlanAction, type RenderPatchAction } from "../../src/core/generator.js";
 import { FieldError, fieldView, parseFields, type Field } from "../../src/elixir/fields.js";
+import { selectScope, type PhoenixScope } from "../../src/elixir/scopes.js";
 import { Scan } from "../../src/elixir/lexer.js";
 import { camelize, underscore } from "../../src/elixir/naming.js";
 import { moduleField, render, requireProject } from "../_shared/otp.js";
@@ -22,8 +23,51 @@ export const schema = z.object({
     .meta({ positional: true, variadic: true, prompt: false }),
   table: z.string().regex(/^[a-z][a-z0-9_]*$/, "a table name is lowercase letters, digits and underscores").optional().describe("The table name (default: the schema in snake_case, plural)").meta({ prompt: false, valueName: "name" }),
   binaryId: z.boolean().default(false).describe("UUID primary and foreign keys").meta({ prompt: false }),
-  scope: z.boolean().default(true).describe("Use the app's Phoenix 1.8 scope (--no-scope for an unscoped context)").meta({ prompt: false }),
+  scope: z
+    .union([z.string().regex(/^[a-z_][a-z0-9_]*$/, "a scope is named like an atom, e.g. user"), z.literal(false)])
+    .optional()
+    .describe("The Phoenix 1.8 scope (config :app, :scopes) to scope by (default: the one marked default: true)")
+    .meta({ prompt: false, valueName: "name", negatable: "No scope, even when the app configures a default one" }),
 });
+
+/** Aliases sorted as credo's AliasOrder wants them (segment by segment). */
+export function sortAliases(modules: string[]): string[] {
+  const key = (m: string): string[] => m.split(".");
+  return [...new Set(modules)].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      if (x[i] !== y[i]) return (x[i] as string) < (y[i] as string) ? -1 : 1;
+    }
+    return x.length - y.length;
+  });
+}
+
+const SCOPE_TYPESPECS: Record<string, string> = {
+  id: "integer()", integer: "integer()", binary_id: "Ecto.UUID.t()", uuid: "Ecto.UUID.t()", string: "String.t()",
+};
+
+/** What the templates need to know about the scope (undefined: not scoped). */
+export function scopeView(scope: PhoenixScope | undefined, fixturesModule: string) {
+  if (!scope) return undefined;
+  return {
+    name: scope.name,
+    module: scope.module,
+    alias: scope.alias,
+    assignKey: scope.assignKey,
+    access: scope.accessPath.join("."),
+    schemaKey: scope.schemaKey,
+    schemaType: scope.schemaType,
+    typespec: `${SCOPE_TYPESPECS[scope.schemaType] ?? "term()"} | nil`,
+    migration: scope.schemaTable
+      ? `references(:${scope.schemaTable}, type: :${scope.schemaMigrationType}, on_delete: :delete_all)`
+      : `:${scope.schemaMigrationType}`,
+    fixtureModule: scope.testDataFixture,
+    importFixture: scope.testDataFixture !== fixturesModule,
+    setupHelper: scope.testSetupHelper,
+    routePrefix: scope.routePrefix,
+    routeAccess: scope.routeAccessPath.join("."),
+  };
+}
 
 const humanize = (s: string): string => s.replace(/_/g, " ");
 
@@ -50,18 +94,15 @@ export default defineGenerator({
   plan(o, _io, ctx) {
     const project = requireProject(ctx);
     if (!project.ecto) throw new UserError("gen context works in a project with Ecto (mix phx.new, or :ecto_sql in mix.exs)");
-    const config = path.join(project.root, "config/config.exs");
-    if (o.scope && existsSync(config) && /\bconfig\s+:\w+,\s*:scopes\b/.test(new Scan(readFileSync(config, "utf8")).codeOnly())) {
-      throw new UserError(
-        "this app configures Phoenix 1.8 scopes (config :scopes), and scoped contexts are not generated yet; pass --no-scope for an unscoped context",
-      );
-    }
     const { table, fields } = tableAndFields(o);
+    const scope = selectScope(project.root, project.app, o.scope);
     const prefix = project.module;
+    const fixturesModule = `${prefix}.${o.context}Fixtures`;
     const contextModule = `${prefix}.${o.context}`;
     const schemaAlias = o.schema.split(".").pop() as string;
     const schemaModule = `${contextModule}.${o.schema}`;
     const singular = underscore(schemaAlias);
+    if (scope) checkScope(scope, fields, schemaAlias, o.context.split(".").pop() as string);
     const views = fields.map((f) => fieldView(f, o.binaryId));
     const cast = views.filter((v) => !v.reference);
     const fixtureValue = (v: (typeof views)[number]): string =>
@@ -82,7 +123,12 @@ export default defineGenerator({
       humanPlural: humanize(table),
       repo: `${prefix}.Repo`,
       dataCase: `${prefix}.DataCase`,
-      fixturesModule: `${prefix}.${o.context}Fixtures`,
+      fixturesModule,
+      scope: scopeView(scope, fixturesModule),
+      pubsub: `${prefix}.PubSub`,
+      hasColumns: fields.length > 0 || scope !== undefined,
+      contextAliases: sortAliases([`${prefix}.Repo`, schemaModule, ...(scope ? [scope.module] : [])]),
+      fixtureAliases: sortAliases([contextModule, schemaModule, ...(scope ? [scope.module] : [])]),
       binaryId: o.binaryId,
       idType: o.binaryId ? "Ecto.UUID.t()" : "integer()",
       missingId: o.binaryId ? "Ecto.UUID.generate()" : "-1",
@@ -100,13 +146,13 @@ export default defineGenerator({
 
     actions.push(
       has(contextFile)
-        ? merge(contextFile, "context/lib/access.ex", `add the ${table} functions to ${contextModule}`, [`alias ${binding.repo}`, `alias ${schemaModule}`])
+        ? merge(contextFile, "context/lib/access.ex", `add the ${table} functions to ${contextModule}`, binding.contextAliases.map((a) => `alias ${a}`))
         : render("context", "lib/context.ex", contextFile),
       has(testFile)
         ? merge(testFile, "context/test/test_block.exs", `add the ${table} tests to ${contextModule}Test`, [`alias ${contextModule}`])
         : render("context", "test/context_test.exs", testFile),
       has(fixturesFile)
-        ? merge(fixturesFile, "context/test/fixture_fn.ex", `add ${singular}_fixture/1`, [`alias ${contextModule}`, `alias ${schemaModule}`])
+        ? merge(fixturesFile, "context/test/fixture_fn.ex", `add ${singular}_fixture/${scope ? 2 : 1}`, binding.fixtureAliases.map((a) => `alias ${a}`))
         : render("context", "test/fixtures.ex", fixturesFile),
     );
 
@@ -123,10 +169,29 @@ export default defineGenerator({
       actions,
       tasks: [],
       requireEmptyRoot: false,
-      nextSteps: ["mix ecto.migrate", `mix test ${testFile}`],
+      nextSteps: [
+        // Which scope was used, and how to opt out: a default scope applies without being asked for.
+        ...(scope ? [`scoped by :${scope.name} (${scope.module}, ${scope.schemaKey}); --no-scope generates an unscoped context`] : []),
+        "mix ecto.migrate",
+        `mix test ${testFile}`,
+      ],
     };
   },
 });
+
+/** Refuse what a scoped context cannot be: a field that is the scope's key, a schema named like the scope, tests without a scope fixture. */
+function checkScope(scope: PhoenixScope, fields: Field[], schemaAlias: string, contextAlias: string): void {
+  const clash = fields.find((f) => f.name === scope.schemaKey);
+  if (clash) {
+    throw new UserError(`invalid field "${clash.spec}": ${scope.schemaKey} is the key of scope :${scope.name}, added by the scope (or pass --no-scope)`);
+  }
+  if (schemaAlias === scope.alias || contextAlias === scope.alias) {
+    throw new UserError(`invalid module ${schemaAlias === scope.alias ? schemaAlias : contextAlias}: it would clash with the alias of the scope module ${scope.module}`);
+  }
+  if (!scope.testDataFixture) {
+    throw new UserError(`scope :${scope.name} has no test_data_fixture (the module with ${scope.name}_scope_fixture/0 the generated tests use); add it to config :scopes, or pass --no-scope`);
+  }
+}
 
 /** Append to an existing module only the definitions (functions, types, describe blocks) it lacks, and the aliases. */
 function merge(file: string, template: string, describe: string, aliases: string[]): RenderPatchAction {

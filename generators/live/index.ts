@@ -8,7 +8,7 @@ import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { formInput, formParam } from "../../src/elixir/fields.js";
 import { Scan } from "../../src/elixir/lexer.js";
 import { underscore } from "../../src/elixir/naming.js";
-import context, { schema, tableAndFields } from "../context/index.js";
+import context, { schema, scopeView, tableAndFields } from "../context/index.js";
 import { render, requireProject } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
@@ -24,7 +24,17 @@ export default defineGenerator({
     const project = requireProject(ctx);
     const { web, webPath } = requirePhoenix(project, "live");
     const plan = await context.plan(o, io, ctx);
-    const b = plan.binding as Record<string, unknown> & { singular: string; plural: string; schemaModule: string; schemaAlias: string };
+    const b = plan.binding as Record<string, unknown> & {
+      singular: string;
+      plural: string;
+      schemaModule: string;
+      schemaAlias: string;
+      scope: ReturnType<typeof scopeView>;
+    };
+    const scope = b.scope;
+    if (scope && !scope.setupHelper) {
+      throw new UserError(`scope :${scope.name} has no test_setup_helper (the ConnCase function that logs a user in for the LiveView tests); add it to config :scopes, or pass --no-scope`);
+    }
     const { fields } = tableAndFields(o);
     const inputs: string[] = [];
     for (const f of fields) {
@@ -40,10 +50,23 @@ export default defineGenerator({
     const shownString = editable.find((f) => f.kind === "scalar" && (f.scalar === "string" || f.scalar === "text") && !f.unique)?.name;
     const liveModule = `${web}.${b.schemaAlias}Live`;
     const route = `/${b.plural}`;
+    // With a route_prefix ("/orgs/:org"), paths carry the scope's value: from the assigns, the socket or a variable.
+    const prefixed = (expr: string): string =>
+      scope?.routePrefix ? `${scope.routePrefix.replace(/:\w+/, `#{${expr}.${scope.routeAccess}}`)}${route}` : route;
+    const routerPath = scope?.routePrefix ? `${scope.routePrefix}${route}` : route;
     Object.assign(plan.binding, {
       web,
       liveModule,
       route,
+      routeA: prefixed(`@${scope?.assignKey}`),
+      routeS: prefixed(`socket.assigns.${scope?.assignKey}`),
+      routeV: prefixed("scope"),
+      layoutScope: scope ? ` ${scope.assignKey}={@${scope.assignKey}}` : "",
+      scopeArg: scope ? "scope, " : "",
+      scopeOnly: scope ? "scope" : "",
+      returnScopeAssign: scope?.routePrefix ? `@${scope.assignKey}, ` : "",
+      returnScopeVar: scope?.routePrefix ? "scope, " : "",
+      testScope: scope?.routePrefix ? ", scope: scope" : "",
       inputs,
       shown,
       shownString: shownString ?? false,
@@ -64,37 +87,70 @@ export default defineGenerator({
       render("live", "test/live_test.exs", `test/${webPath}/live/${underscore(`${b.schemaAlias}Live`)}_test.exs`),
     ];
     const alias = `${b.schemaAlias}Live`;
-    const routes = [
-      `    live "${route}", ${alias}.Index, :index`,
-      `    live "${route}/new", ${alias}.Form, :new`,
-      `    live "${route}/:id", ${alias}.Show, :show`,
-      `    live "${route}/:id/edit", ${alias}.Form, :edit`,
+    const routeLines = [
+      `live "${routerPath}", ${alias}.Index, :index`,
+      `live "${routerPath}/new", ${alias}.Form, :new`,
+      `live "${routerPath}/:id", ${alias}.Show, :show`,
+      `live "${routerPath}/:id/edit", ${alias}.Form, :edit`,
     ];
     const routerFile = `lib/${webPath}/router.ex`;
     actions.push({
       type: "otp:patch",
       path: routerFile,
-      describe: `add the ${b.plural} routes to the browser scope`,
+      describe: scope ? `add the ${b.plural} routes to the live_session that requires a ${scope.name}` : `add the ${b.plural} routes to the browser scope`,
       patch(source) {
-        const manual = { manual: `${routerFile}: add these routes to the \`scope "/", ${web} do\` block that pipes through :browser:\n${routes.join("\n")}` };
+        const where = scope
+          ? `inside the live_session that sets @${scope.assignKey} for a logged-in ${scope.name} (mix phx.gen.auth's \`live_session :require_authenticated_${scope.name}\`)`
+          : `to the \`scope "/", ${web} do\` block that pipes through :browser`;
+        const manual = { manual: `${routerFile}: add these routes ${where}:\n${routeLines.map((l) => `    ${l}`).join("\n")}` };
         if (source === undefined) return manual;
-        if (source.includes(routes[0] as string)) return { source };
-        const code = new Scan(source).codeOnly();
-        // The `scope "/", AppWeb do` block piped through :browser (formatted: its `end` at two spaces).
-        const scopes = [...code.matchAll(new RegExp(`^ {2}scope\\s+,\\s*${web}\\s+do\\n`, "gm"))];
-        for (const s of scopes) {
-          const start = s.index + s[0].length;
-          const end = code.indexOf("\n  end\n", start);
-          if (end === -1) continue;
-          if (!/^ {4}pipe_through :browser$/m.test(code.slice(start, end))) continue;
-          return { source: `${source.slice(0, end)}\n\n${routes.join("\n")}${source.slice(end)}` };
-        }
-        return manual;
+        if (source.includes(routeLines[0] as string)) return { source };
+        const at = scope ? authenticatedLiveSession(source) : browserScope(source, web);
+        if (at === undefined) return manual;
+        return { source: `${source.slice(0, at.end)}\n\n${routeLines.map((l) => `${at.indent}${l}`).join("\n")}${source.slice(at.end)}` };
       },
     });
     plan.actions.push(...actions);
-    plan.nextSteps = ["mix ecto.migrate", `mix test test/${webPath}/live`, `open ${route}`];
+    plan.nextSteps = [...plan.nextSteps.filter((n) => !n.startsWith("mix ")), "mix ecto.migrate", `mix test test/${webPath}/live`, `open ${routerPath}`];
     if (!existsSync(path.join(project.root, "test/support/conn_case.ex"))) plan.nextSteps.push("the LiveView tests use ConnCase (test/support/conn_case.ex, as mix phx.new writes it)");
     return plan;
   },
 });
+
+/** Where the last line of a block ends (formatted code: the block's `end` at `indent` less two). */
+interface Insertion {
+  /** Index of the newline before the block's `end`. */
+  end: number;
+  /** Indentation of the block's body. */
+  indent: string;
+}
+
+/** The `scope "/", AppWeb do` block piped through :browser (and nothing else). */
+function browserScope(source: string, web: string): Insertion | undefined {
+  const code = new Scan(source).codeOnly();
+  for (const s of code.matchAll(new RegExp(`^ {2}scope\\s+,\\s*${web}\\s+do\\n`, "gm"))) {
+    const start = s.index + s[0].length;
+    const end = code.indexOf("\n  end\n", start);
+    if (end === -1) continue;
+    if (/^ {4}pipe_through :browser$/m.test(code.slice(start, end))) return { end, indent: "    " };
+  }
+  return undefined;
+}
+
+/**
+ * The one live_session whose on_mount requires an authenticated user (mix
+ * phx.gen.auth: `live_session :require_authenticated_user, on_mount:
+ * [{AppWeb.UserAuth, :require_authenticated}] do`): its LiveViews get the
+ * current scope. None, or more than one: undefined (the routes are printed).
+ */
+function authenticatedLiveSession(source: string): Insertion | undefined {
+  const code = new Scan(source).codeOnly();
+  const found: Insertion[] = [];
+  for (const s of code.matchAll(/^( +)live_session\s+:\w+[^]*?\sdo\n/gm)) {
+    if (!/:require_authenticated\b/.test(s[0])) continue;
+    const indent = s[1] as string;
+    const end = code.indexOf(`\n${indent}end\n`, s.index + s[0].length);
+    if (end !== -1) found.push({ end, indent: `${indent}  ` });
+  }
+  return found.length === 1 ? found[0] : undefined;
+}

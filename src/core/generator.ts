@@ -18,6 +18,8 @@ export interface FieldMeta {
   group?: string;
   /** Placeholder shown in --help for string flags, e.g. `<name>`. */
   valueName?: string;
+  /** A string flag that also takes `--no-<flag>` (the value is then `false`); the text is its help. */
+  negatable?: string;
 }
 
 /** One file to render: a template (relative to templates/) and its output path. */

@@ -103,6 +103,7 @@ export function buildCommand(name: string, def: GeneratorDef, io: Io): Command {
       cmd.addOption(new Option(`--${f.flag} <${f.meta.valueName ?? "value"}>`, describeDefault(f)).choices(f.choices));
     } else {
       cmd.addOption(new Option(`--${f.flag} <${f.meta.valueName ?? "value"}>`, describeDefault(f)));
+      if (f.meta.negatable) cmd.addOption(new Option(`--no-${f.flag}`, f.meta.negatable));
     }
   }
   for (const f of fieldsOf(commonSchema)) {
@@ -140,6 +141,12 @@ export function parseArgv(
 ): { raw: Record<string, unknown>; common: CommonOptions; checkGiven: boolean } {
   cmd.parse(argv, { from: "user" });
   const opts = cmd.opts();
+  for (const f of fieldsOf(def.schema)) {
+    const given = (flag: string): boolean => argv.some((a) => a === flag || a.startsWith(`${flag}=`));
+    if (f.meta.negatable && given(`--${f.flag}`) && given(`--no-${f.flag}`)) {
+      throw new UserError(`--${f.flag} and --no-${f.flag} cannot be used together`);
+    }
+  }
   const raw: Record<string, unknown> = {};
   const positional = fieldsOf(def.schema).filter((f) => f.meta.positional);
   positional.forEach((f, i) => {

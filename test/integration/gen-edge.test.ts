@@ -7,6 +7,34 @@ import { gen } from "../../src/cli/gen-main.js";
 import { genGenerators } from "../../src/cli/registry.js";
 import type { Prompter } from "../../src/core/io.js";
 import { captureIo, copyOf, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
+import { checkHeex, componentsOf } from "../heex.js";
+
+const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
+
+/** Problems of the HEEx in a LiveView directory against the fixture's core components and Layouts.app. */
+function heexProblems(dir: string, live: string): string[] {
+  const web = path.join(dir, "lib/shop_web");
+  const components = new Map([
+    ...componentsOf(readFileSync(path.join(web, "components/core_components.ex"), "utf8")),
+    ...componentsOf(readFileSync(path.join(web, "components/layouts.ex"), "utf8"), "Layouts."),
+  ]);
+  return ["index", "show", "form"].flatMap((f) =>
+    checkHeex(readFileSync(path.join(web, "live", live, `${f}.ex`), "utf8"), components, new Set([".link", ".form"])).map((p) => `${f}.ex: ${p}`),
+  );
+}
+
+/** Files not formatted under the Ecto and Phoenix DSLs' locals_without_parens (as their .formatter.exs export them). */
+async function phoenixUnformatted(dir: string, files: string[]): Promise<string> {
+  const script = `
+    opts = [locals_without_parens: [field: 2, field: 3, timestamps: 0, timestamps: 1, add: 2, add: 3, create: 1, create: 2,
+      plug: 1, plug: 2, live: 3, live: 4, get: 3, post: 3, delete: 3, pipe_through: 1, live_dashboard: 2, forward: 2,
+      pipeline: 2, scope: 2, scope: 3, live_session: 2, live_session: 3, attr: 2, attr: 3, slot: 1, slot: 2, slot: 3]]
+    for f <- System.argv(), src = File.read!(f), IO.iodata_to_binary([Code.format_string!(src, opts), "\\n"]) != src do
+      IO.puts("unformatted: " <> f)
+    end
+  `;
+  return (await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true })).all ?? "";
+}
 
 const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), "utf8");
 
@@ -397,16 +425,11 @@ describe("gen context (a Phoenix + Ecto fixture; Ecto cannot be compiled here)",
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it("refuses a project without Ecto, and Phoenix 1.8 scopes unless --no-scope", async () => {
+  it("refuses a project without Ecto", async () => {
     const plain = project();
-    expect((await run(plain, ["context", "Accounts", "User", "--no-check"])).err).toContain("gen context works in a project with Ecto");
-    const dir = shop();
-    mkdirSync(path.join(dir, "config"), { recursive: true });
-    writeFileSync(path.join(dir, "config/config.exs"), "import Config\n\nconfig :shop, :scopes,\n  user: [default: true, module: Shop.Accounts.Scope]\n");
-    const scoped = await run(dir, ["context", "Accounts", "User", "--no-check"]);
-    expect(scoped.code).toBe(2);
-    expect(scoped.err).toContain("pass --no-scope for an unscoped context");
-    expect((await run(dir, ["context", "Accounts", "User", "--no-scope", "--no-check"])).code).toBe(0);
+    const r = await run(plain, ["context", "Accounts", "User", "--no-check"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("gen context works in a project with Ecto");
   });
 
   it("gen live: context, LiveViews on the core components, their tests, and routes in the browser scope; idempotent", async () => {
@@ -447,6 +470,7 @@ describe("gen context (a Phoenix + Ecto fixture; Ecto cannot be compiled here)",
     `;
     const files = ["lib/shop_web/router.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/live/product_live/show.ex", "lib/shop_web/live/product_live/form.ex", "test/shop_web/live/product_live_test.exs"];
     expect((await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true })).all).toBe("");
+    expect(heexProblems(dir, "product_live")).toEqual([]);
     const again = await run(dir, ["live", "Catalog", "Product", ...fields, "--no-check", "--json"]);
     expect(JSON.parse(again.out).files.every((f: { action: string }) => f.action === "identical")).toBe(true);
   });
@@ -463,3 +487,189 @@ describe("gen context (a Phoenix + Ecto fixture; Ecto cannot be compiled here)",
   });
 });
 
+
+describe("Phoenix 1.8 scopes (the fixture plus what mix phx.gen.auth adds; not compiled here)", () => {
+  const authShop = (): string => {
+    const dir = path.join(tempDir(), "shop");
+    cpSync(path.join(FIXTURES, "phx_app"), dir, { recursive: true });
+    cpSync(path.join(FIXTURES, "phx_auth_overlay"), dir, { recursive: true });
+    return dir;
+  };
+  const contextFiles = (dir: string, table: string): string[] => {
+    const m = readdirSync(path.join(dir, "priv/repo/migrations")).filter((f) => f.endsWith(`_create_${table}.exs`));
+    expect(m).toHaveLength(1);
+    return [`priv/repo/migrations/${m[0]}`];
+  };
+  const publicDefs = (src: string): string[] => [...src.matchAll(/^ {2}def ([\w!?]+)\(([^)]*)/gm)].map((m) => `${m[1]}(${m[2]})`);
+
+  it("gen context: scoped functions, PubSub notices, the scope's key in schema and migration, scoped tests and fixtures", async () => {
+    const dir = authShop();
+    const fields = ["products", "title:string", "sku:string:unique", "price:decimal", "status:enum:draft,published", "tags:array:string", "owner_id:references:users"];
+    const r = await run(dir, ["context", "Catalog", "Product", ...fields, "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("scoped by :user (Shop.Accounts.Scope, user_id)");
+    const [migration] = contextFiles(dir, "products");
+    const files = ["lib/shop/catalog.ex", "lib/shop/catalog/product.ex", migration as string, "test/shop/catalog_test.exs", "test/support/fixtures/catalog_fixtures.ex"];
+    expect(await phoenixUnformatted(dir, files)).toBe("");
+
+    const context = read(dir, "lib/shop/catalog.ex");
+    expect(context).toContain("  alias Shop.Accounts.Scope\n  alias Shop.Catalog.Product\n  alias Shop.Repo\n");
+    const defs = publicDefs(context);
+    expect(defs.map((d) => d.split("(")[0])).toEqual(["subscribe_products", "list_products", "get_product!", "get_product", "create_product", "update_product", "delete_product", "change_product"]);
+    // Every public function takes the scope first and has @doc and a @spec that says so.
+    for (const d of defs) {
+      expect(d).toMatch(/\(%Scope\{\} = scope/);
+      expect(context).toMatch(new RegExp(`@spec ${d.split("(")[0]?.replace(/[!?]/g, "\\$&")}\\(%Scope\\{\\}`));
+    }
+    expect(context.match(/@doc /g)).toHaveLength(defs.length);
+    expect(context).toContain("    Repo.all_by(Product, user_id: scope.user.id)");
+    expect(context).toContain("    Repo.get_by!(Product, id: id, user_id: scope.user.id)");
+    expect(context).toContain('  defp product_topic(scope), do: "user:#{scope.user.id}:products"');
+    expect(context.match(/ {4}true = product\.user_id == scope\.user\.id/g)).toHaveLength(3);
+    for (const event of ["created", "updated", "deleted"]) expect(context).toContain(`broadcast_product(scope, {:${event}, product})`);
+
+    const schema = read(dir, "lib/shop/catalog/product.ex");
+    const migrationSrc = read(dir, migration as string);
+    const schemaFields = [...schema.matchAll(/^ {4}field :(\w+),/gm)].map((m) => m[1]);
+    expect(schemaFields).toEqual([...migrationSrc.matchAll(/^ {6}add :(\w+),/gm)].map((m) => m[1]));
+    expect(schemaFields.at(-1)).toBe("user_id");
+    for (const f of schemaFields) expect(schema).toMatch(new RegExp(`^ {10}${f}: .+ \\| nil,$`, "m"));
+    expect(schema).toContain("    field :user_id, :id\n");
+    expect(schema).toContain("  @spec changeset(t(), map(), %Scope{}) :: Ecto.Changeset.t()\n  def changeset(product, attrs, user_scope) do");
+    expect(schema).toContain("    |> put_change(:user_id, user_scope.user.id)\n  end");
+    expect(schema).not.toMatch(/@fields \[[^\]]*:user_id/);
+    expect(migrationSrc).toContain("      add :user_id, references(:users, type: :id, on_delete: :delete_all)");
+    expect(migrationSrc).toContain("    create index(:products, [:user_id])");
+
+    const test = read(dir, "test/shop/catalog_test.exs");
+    expect(test).toContain("    import Shop.AccountsFixtures, only: [user_scope_fixture: 0]\n    import Shop.CatalogFixtures\n");
+    expect(test).toContain("      assert product.user_id == scope.user.id");
+    expect(test).toContain("      assert_raise MatchError, fn -> Catalog.update_product(other_scope, product, %{}) end");
+    expect(test).toContain("      assert_receive {:created, ^product}");
+    const fixtures = read(dir, "test/support/fixtures/catalog_fixtures.ex");
+    expect(fixtures).toContain("  @spec product_fixture(%Scope{}, map()) :: Product.t()\n  def product_fixture(scope, attrs \\\\ %{}) do");
+    expect(fixtures).toContain("    {:ok, product} = Catalog.create_product(scope, attrs)");
+
+    const again = await run(dir, ["context", "Catalog", "Product", ...fields, "--no-check", "--json"]);
+    expect(JSON.parse(again.out).files.every((f: { action: string }) => f.action === "identical")).toBe(true);
+  });
+
+  it("gen context into the context that holds the scope's fixtures: one import, aliases added in order", async () => {
+    const dir = authShop();
+    const r = await run(dir, ["context", "Accounts", "Note", "notes", "body:text", "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    const test = read(dir, "test/shop/accounts_test.exs");
+    expect(test).toContain('  describe "notes" do\n    alias Shop.Accounts.Note\n\n    import Shop.AccountsFixtures\n\n');
+    expect(test).not.toContain("only: [user_scope_fixture: 0]");
+    const fixtures = read(dir, "test/support/fixtures/accounts_fixtures.ex");
+    expect(fixtures).toContain("  alias Shop.Accounts\n  alias Shop.Accounts.Note\n  alias Shop.Accounts.Scope\n");
+    expect(fixtures).toContain("  def user_scope_fixture do");
+    expect(fixtures).toContain("  def note_fixture(scope, attrs \\\\ %{}) do");
+    const [migration] = contextFiles(dir, "notes");
+    expect(await phoenixUnformatted(dir, ["lib/shop/accounts.ex", "lib/shop/accounts/note.ex", migration as string, "test/shop/accounts_test.exs", "test/support/fixtures/accounts_fixtures.ex"])).toBe("");
+  });
+
+  it("gen live: scoped LiveViews that follow PubSub, the current scope in the layout, routes in the authenticated live_session", async () => {
+    const dir = authShop();
+    const fields = ["products", "title:string", "price:decimal", "in_stock:boolean", "status:enum:draft,published"];
+    const r = await run(dir, ["live", "Catalog", "Product", ...fields, "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    const router = read(dir, "lib/shop_web/router.ex");
+    expect(router).toContain(`      live "/users/settings/confirm-email/:token", UserLive.Settings, :confirm_email
+
+      live "/products", ProductLive.Index, :index
+      live "/products/new", ProductLive.Form, :new
+      live "/products/:id", ProductLive.Show, :show
+      live "/products/:id/edit", ProductLive.Form, :edit
+    end`);
+    expect(router.match(/live "\/products"/g)).toHaveLength(1);
+    const live = "lib/shop_web/live/product_live";
+    for (const f of ["index", "show", "form"]) expect(read(dir, `${live}/${f}.ex`)).toContain("<Layouts.app flash={@flash} current_scope={@current_scope}>");
+    const index = read(dir, `${live}/index.ex`);
+    expect(index).toContain("    if connected?(socket), do: Catalog.subscribe_products(scope)");
+    expect(index).toContain("  def handle_info({change, %Product{}}, socket) when change in @changes do");
+    const show = read(dir, `${live}/show.ex`);
+    expect(show).toContain("  def handle_info({:deleted, %Product{} = product}, socket) do");
+    const form = read(dir, `${live}/form.ex`);
+    expect(form).toContain("    product = %Product{user_id: scope.user.id}");
+    expect(form).toContain("    case Catalog.update_product(scope, socket.assigns.product, params) do");
+    const test = read(dir, "test/shop_web/live/product_live_test.exs");
+    expect(test).toContain("  setup :register_and_log_in_user\n\n  defp create_product(%{scope: scope}) do\n    %{product: product_fixture(scope)}\n  end");
+    expect(heexProblems(dir, "product_live")).toEqual([]);
+    const files = ["lib/shop_web/router.ex", `${live}/index.ex`, `${live}/show.ex`, `${live}/form.ex`, "test/shop_web/live/product_live_test.exs"];
+    expect(await phoenixUnformatted(dir, files)).toBe("");
+    const again = await run(dir, ["live", "Catalog", "Product", ...fields, "--no-check", "--json"]);
+    expect(JSON.parse(again.out).files.every((f: { action: string }) => f.action === "identical")).toBe(true);
+  });
+
+  it("--scope NAME with a route_prefix: paths carry the scope's value everywhere; --no-scope: unscoped, in the browser scope", async () => {
+    const dir = authShop();
+    const config = read(dir, "config/config.exs").replace(
+      "    test_setup_helper: :register_and_log_in_user\n  ]\n",
+      `    test_setup_helper: :register_and_log_in_user
+  ],
+  org: [
+    module: Shop.Accounts.Scope,
+    assign_key: :current_scope,
+    access_path: [:org, :id],
+    route_prefix: "/orgs/:org",
+    schema_key: :org_id,
+    schema_type: :binary_id,
+    schema_table: :orgs,
+    test_data_fixture: Shop.AccountsFixtures,
+    test_setup_helper: :register_and_log_in_user
+  ]
+`,
+    );
+    writeFileSync(path.join(dir, "config/config.exs"), config);
+    const r = await run(dir, ["live", "Catalog", "Product", "products", "title:string", "--scope", "org", "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    const live = "lib/shop_web/live/product_live";
+    expect(read(dir, "lib/shop_web/router.ex")).toContain('      live "/orgs/:org/products/:id/edit", ProductLive.Form, :edit\n    end');
+    expect(read(dir, `${live}/index.ex`)).toContain('navigate={~p"/orgs/#{@current_scope.org}/products/new"}');
+    expect(read(dir, `${live}/show.ex`)).toContain('push_navigate(to: ~p"/orgs/#{socket.assigns.current_scope.org}/products")');
+    expect(read(dir, `${live}/form.ex`)).toContain('  defp return_path(scope, "index", _product), do: ~p"/orgs/#{scope.org}/products"');
+    const test = read(dir, "test/shop_web/live/product_live_test.exs");
+    expect(test).toContain('    test "displays the product", %{conn: conn, scope: scope, product: product} do');
+    expect(read(dir, "lib/shop/catalog/product.ex")).toContain("    field :org_id, :binary_id\n");
+    expect(read(dir, "lib/shop/catalog.ex")).toContain('"org:#{scope.org.id}:products"');
+    expect(heexProblems(dir, "product_live")).toEqual([]);
+    const [migration] = contextFiles(dir, "products");
+    const files = ["lib/shop/catalog.ex", "lib/shop/catalog/product.ex", migration as string, "lib/shop_web/router.ex", `${live}/index.ex`, `${live}/show.ex`, `${live}/form.ex`, "test/shop_web/live/product_live_test.exs"];
+    expect(await phoenixUnformatted(dir, files)).toBe("");
+
+    const plain = await run(dir, ["live", "Blog", "Post", "posts", "title:string", "--no-scope", "--no-check"]);
+    expect(plain.code, plain.err).toBe(0);
+    expect(read(dir, "lib/shop/blog.ex")).not.toContain("Scope");
+    expect(read(dir, "lib/shop_web/router.ex")).toContain('    get "/", PageController, :home\n\n    live "/posts", PostLive.Index, :index');
+  });
+
+  it.each([
+    [["context", "Catalog", "Product", "products", "user_id:references:users"], 'invalid field "user_id:references:users": user_id is the key of scope :user, added by the scope (or pass --no-scope)'],
+    [["context", "Catalog", "Product", "products", "title:string", "--scope", "team"], "invalid --scope team: config/config.exs configures only user under config :shop, :scopes"],
+    [["context", "Catalog", "Scope", "scopes", "title:string"], "invalid module Scope: it would clash with the alias of the scope module Shop.Accounts.Scope"],
+    [["context", "Catalog", "Product", "products", "--scope", "Bad"], 'invalid --scope "Bad": a scope is named like an atom, e.g. user'],
+    [["context", "Catalog", "Product", "products", "--scope", "user", "--no-scope"], "--scope and --no-scope cannot be used together"],
+  ])("refuses %j with one line, exit 2, nothing written", async (args, message) => {
+    const dir = authShop();
+    const before = snapshot(dir);
+    const r = await run(dir, [...args, "--no-check"]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split("\n")).toHaveLength(1);
+    expect(r.err).toContain(message);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it("a scope without what the tests need, or a config gen cannot read, is refused by name", async () => {
+    const dir = authShop();
+    writeFileSync(path.join(dir, "config/config.exs"), read(dir, "config/config.exs").replace("    test_setup_helper: :register_and_log_in_user\n", ""));
+    const live = await run(dir, ["live", "Catalog", "Product", "products", "title:string", "--no-check"]);
+    expect(live.code).toBe(2);
+    expect(live.err).toContain("scope :user has no test_setup_helper");
+    writeFileSync(path.join(dir, "config/config.exs"), "import Config\n\nconfig :shop, :scopes,\n  user: [default: true, module: scope_module()]\n");
+    const ctx = await run(dir, ["context", "Catalog", "Product", "products", "title:string", "--no-check"]);
+    expect(ctx.code).toBe(2);
+    expect(ctx.err).toContain("config/config.exs:4: cannot read `scope_module()]`");
+    expect(ctx.err).toContain("(or pass --no-scope)");
+  });
+});

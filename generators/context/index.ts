@@ -69,6 +69,10 @@ export function scopeView(scope: PhoenixScope | undefined, fixturesModule: strin
   };
 }
 
+/** The Ecto and Phoenix DSL calls the generated files use, without parentheses (as their .formatter.exs export them). */
+export const PHOENIX_LOCALS =
+  "[field: 2, field: 3, timestamps: 0, timestamps: 1, add: 2, add: 3, create: 1, create: 2, live: 3, live: 4, pipe_through: 1]";
+
 const humanize = (s: string): string => s.replace(/_/g, " ");
 
 /** The table (--table, else a first word without a colon, else the plural schema name) and the parsed fields. */
@@ -167,6 +171,8 @@ export default defineGenerator({
       root: project.root,
       binding,
       actions,
+      // Names make these lines as long as they are: Elixir's formatter lays them out.
+      format: { localsWithoutParens: PHOENIX_LOCALS },
       tasks: [],
       requireEmptyRoot: false,
       nextSteps: [

@@ -85,6 +85,12 @@ export interface Plan {
   nextSteps: string[];
   /** Skip the check step (nothing Elixir is written, e.g. ejecting templates). */
   noCheck?: boolean;
+  /**
+   * Run rendered .ex/.exs files (and fragments merged into modules) through
+   * Elixir's formatter, with these DSL calls written without parentheses
+   * (Elixir source of a keyword list, e.g. `[field: 2, add: 2]`).
+   */
+  format?: { localsWithoutParens: string };
 }
 
 export interface GeneratorDef<S extends z.ZodObject = z.ZodObject> {

@@ -128,6 +128,7 @@ export class Renderer {
   /** Run a plan's actions through node-plop, rendering into the tree. Returns manual steps from refused patches. */
   async run(def: GeneratorDef, plan: Plan, tree: Tree): Promise<string[]> {
     const manual: string[] = [];
+    const formatter = plan.format ? await elixirFormatter(plan.root, plan.format.localsWithoutParens) : undefined;
     const plop = await nodePlop("", { destBasePath: tree.root, force: false });
     for (const [name, fn] of Object.entries(helpers)) plop.setHelper(name, fn as never);
     for (const [name, src] of Object.entries(this.partials())) plop.setPartial(name, src);
@@ -147,15 +148,18 @@ export class Renderer {
     for (const name of plop.getPartialList()) this.hbs.registerPartial(name, plop.getPartial(name));
     this.plopActions(plop as unknown as { setActionType: (n: string, f: unknown) => void }, tree);
 
-    plop.setActionType("otp:render", (answers, config) => {
+    const isElixir = (p: string): boolean => /\.exs?$/.test(p);
+    plop.setActionType("otp:render", async (answers, config) => {
       const action = config as unknown as RenderAction;
-      tree.write(action.path, this.render(action.template, answers as Record<string, unknown>), action.mode);
+      const text = this.render(action.template, answers as Record<string, unknown>);
+      tree.write(action.path, formatter && isElixir(action.path) ? await formatter.format(text) : text, action.mode);
       return action.path;
     });
-    plop.setActionType("otp:render-patch", (answers, config) => {
+    plop.setActionType("otp:render-patch", async (answers, config) => {
       const action = config as unknown as RenderPatchAction;
       const existing = tree.read(action.path);
-      const result = action.patch(existing, this.render(action.template, answers as Record<string, unknown>));
+      const text = this.render(action.template, answers as Record<string, unknown>);
+      const result = action.patch(existing, formatter && isElixir(action.path) ? await formatter.formatInModule(text) : text);
       if ("manual" in result) manual.push(result.manual);
       else if (existing === undefined) tree.write(action.path, result.source);
       else tree.patch(action.path, result.source);
@@ -174,7 +178,12 @@ export class Renderer {
       return action.path;
     });
     plop.setGenerator(def.name, { description: def.description, prompts: [], actions: actions as never });
-    const { failures } = await plop.getGenerator(def.name).runActions({ ...plan.binding });
+    let failures: unknown[];
+    try {
+      ({ failures } = await plop.getGenerator(def.name).runActions({ ...plan.binding }));
+    } finally {
+      formatter?.close();
+    }
     if (failures.length > 0) {
       // node-plop reports a synchronous throw as the Error itself, a rejection as { error }.
       const f = failures[0] as { path?: string; error?: string; message?: string };
@@ -182,4 +191,13 @@ export class Renderer {
     }
     return manual;
   }
+}
+
+/** The formatter for a plan that asks for one, with the project's line_length. */
+async function elixirFormatter(root: string, localsWithoutParens: string) {
+  const { ElixirFormatter, lineLengthOf } = await import("../mix/formatter.js");
+  const dotFormatter = path.join(root, ".formatter.exs");
+  const formatter = new ElixirFormatter({ localsWithoutParens, lineLength: lineLengthOf(existsSync(dotFormatter) ? readFileSync(dotFormatter, "utf8") : undefined) });
+  formatter.start();
+  return formatter;
 }

@@ -644,6 +644,26 @@ describe("Phoenix 1.8 scopes (the fixture plus what mix phx.gen.auth adds; not c
     expect(read(dir, "lib/shop_web/router.ex")).toContain('    get "/", PageController, :home\n\n    live "/posts", PostLive.Index, :index');
   });
 
+  it("long names: every file, and what is merged into an existing context, stays format-clean (Elixir's formatter lays them out)", async () => {
+    const dir = authShop();
+    const spec = ["Fulfillment", "ShipmentTrackingEvent", "shipment_tracking_events", "carrier_status_description:string", "sequence_number:integer"];
+    expect((await run(dir, ["live", ...spec, "--no-check"])).code).toBe(0);
+    const merged = await run(dir, ["context", "Fulfillment", "OutboundParcelConsignment", "outbound_parcel_consignments", "consignment_reference_code:string:unique", "--no-check"]);
+    expect(merged.code, merged.err).toBe(0);
+    const live = "lib/shop_web/live/shipment_tracking_event_live";
+    const migrations = readdirSync(path.join(dir, "priv/repo/migrations")).map((m) => `priv/repo/migrations/${m}`);
+    const files = [
+      "lib/shop/fulfillment.ex", "lib/shop/fulfillment/shipment_tracking_event.ex", "lib/shop/fulfillment/outbound_parcel_consignment.ex",
+      "test/shop/fulfillment_test.exs", "test/support/fixtures/fulfillment_fixtures.ex", ...migrations,
+      "lib/shop_web/router.ex", `${live}/index.ex`, `${live}/show.ex`, `${live}/form.ex`, "test/shop_web/live/shipment_tracking_event_live_test.exs",
+    ];
+    expect(await phoenixUnformatted(dir, files)).toBe("");
+    expect(read(dir, "lib/shop/fulfillment.ex")).toContain("  @type outbound_parcel_consignment_result ::\n          {:ok, OutboundParcelConsignment.t()} | {:error, Ecto.Changeset.t()}\n");
+    expect(heexProblems(dir, "shipment_tracking_event_live")).toEqual([]);
+    const again = await run(dir, ["context", "Fulfillment", "OutboundParcelConsignment", "outbound_parcel_consignments", "consignment_reference_code:string:unique", "--no-check", "--json"]);
+    expect(JSON.parse(again.out).files.every((f: { action: string }) => f.action === "identical")).toBe(true);
+  });
+
   it.each([
     [["context", "Catalog", "Product", "products", "user_id:references:users"], 'invalid field "user_id:references:users": user_id is the key of scope :user, added by the scope (or pass --no-scope)'],
     [["context", "Catalog", "Product", "products", "title:string", "--scope", "team"], "invalid --scope team: config/config.exs configures only user under config :shop, :scopes"],

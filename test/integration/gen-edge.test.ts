@@ -54,6 +54,16 @@ async function run(cwd: string, args: string[], overrides = {}) {
   return { code, out: io.text(), err: io.errText() };
 }
 
+/** Bad input: one line naming it and the rule, exit 2, nothing written. */
+async function expectRefused(dir: string, args: string[], message: string): Promise<void> {
+  const before = snapshot(dir);
+  const r = await run(dir, [...args, "--no-check"]);
+  expect(r.code).toBe(2);
+  expect(r.err.trim().split("\n")).toHaveLength(1);
+  expect(r.err).toContain(message);
+  expect(snapshot(dir)).toEqual(before);
+}
+
 describe("gen: bad input is one line, exit 2, nothing written", () => {
   it.each([
     [["genserver", "rate_limiter"], 'gen genserver: invalid <name> "rate_limiter": each segment of a module name must start with an uppercase letter'],
@@ -67,12 +77,7 @@ describe("gen: bad input is one line, exit 2, nothing written", () => {
     [["genserver"], "gen genserver: missing <name> (no terminal to ask at); pass <name> on the command line"],
   ])("%j", async (args, message) => {
     const dir = project();
-    const before = snapshot(dir);
-    const r = await run(dir, [...args, "--no-check"]);
-    expect(r.code).toBe(2);
-    expect(r.err.split("\n").filter(Boolean)).toHaveLength(1);
-    expect(r.err).toContain(message);
-    expect(snapshot(dir)).toEqual(before);
+    await expectRefused(dir, args, message);
   });
 
   it("a module file that exists and differs is a conflict unless --force", async () => {
@@ -417,12 +422,7 @@ describe("gen context (a Phoenix + Ecto fixture; Ecto cannot be compiled here)",
     [["name:string:indexed"], 'invalid field "name:string:indexed": unknown modifier "indexed"'],
   ])("bad field specs %j: one line naming the field and the rule, exit 2, nothing written", async (fields, message) => {
     const dir = shop();
-    const before = snapshot(dir);
-    const r = await run(dir, ["context", "Accounts", "User", "users", ...fields, "--no-check"]);
-    expect(r.code).toBe(2);
-    expect(r.err.trim().split("\n")).toHaveLength(1);
-    expect(r.err).toContain(message);
-    expect(snapshot(dir)).toEqual(before);
+    await expectRefused(dir, ["context", "Accounts", "User", "users", ...fields], message);
   });
 
   it("refuses a project without Ecto", async () => {
@@ -671,13 +671,7 @@ describe("Phoenix 1.8 scopes (the fixture plus what mix phx.gen.auth adds; not c
     [["context", "Catalog", "Product", "products", "--scope", "Bad"], 'invalid --scope "Bad": a scope is named like an atom, e.g. user'],
     [["context", "Catalog", "Product", "products", "--scope", "user", "--no-scope"], "--scope and --no-scope cannot be used together"],
   ])("refuses %j with one line, exit 2, nothing written", async (args, message) => {
-    const dir = authShop();
-    const before = snapshot(dir);
-    const r = await run(dir, [...args, "--no-check"]);
-    expect(r.code).toBe(2);
-    expect(r.err.trim().split("\n")).toHaveLength(1);
-    expect(r.err).toContain(message);
-    expect(snapshot(dir)).toEqual(before);
+    await expectRefused(authShop(), args, message);
   });
 
   it("a scope without what the tests need, or a config gen cannot read, is refused by name", async () => {

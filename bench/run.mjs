@@ -3,7 +3,7 @@
 // (A B A B ...) after a warm-up; the table shows medians and the median of
 // the pair-by-pair ratios. Needs `npm run build` first (npm run bench does it).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -149,7 +149,15 @@ for (const n of [100, 1000]) {
     ),
   );
 }
-notes.push("context with 5 and 100 fields: not measured yet, `gen context` (the Phoenix generators issue) does not exist yet");
+// gen context in the Phoenix fixture: a fresh context each run; 100 fields against 5.
+const phx = path.join(work, "phx");
+cpSync(path.join(repo, "test/fixtures/phx_app"), phx, { recursive: true });
+const TYPES = ["string", "integer", "text", "boolean", "decimal", "date", "utc_datetime", "array:string", "enum:a,b", "map"];
+const fields = (n) => Array.from({ length: n }, (_, i) => `field${i}:${TYPES[i % TYPES.length]}`);
+const context = (n) => () => time("node", [genBin, "context", unique("Ctx"), "Item", "items", ...fields(n), "--no-check"], phx);
+rows.push(pair("gen context Ctx Item items (5 fields) --no-check", "node -e 0", node, context(5), undefined));
+rows.push(pair("gen context with 100 fields", "the same with 5 fields", context(5), context(100), undefined));
+if (has("elixir")) notes.push("gen context includes Elixir's formatter over the generated files (one BEAM start, about 0.4 s here)");
 
 const elixir = has("elixir") ? spawnSync("elixir", ["--short-version"], { encoding: "utf8" }).stdout.trim() : "not installed";
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, Elixir ${elixir}`;

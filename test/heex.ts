@@ -7,7 +7,12 @@ interface Component {
   attrs: Map<string, { required: boolean }>;
   /** attr :rest, :global: phx-*, aria-*, data-*, HTML globals and `include:`. */
   global: Set<string> | undefined;
-  slots: Map<string, Map<string, { required: boolean }>>;
+  slots: Map<string, Slot>;
+}
+
+interface Slot {
+  required: boolean;
+  attrs: Map<string, { required: boolean }>;
 }
 
 const HTML_GLOBALS = new Set(["id", "class", "style", "title", "role", "hidden", "lang", "dir", "tabindex", "translate", "spellcheck", "draggable", "autofocus"]);
@@ -37,10 +42,9 @@ export function componentsOf(source: string, prefix = "."): Map<string, Componen
     }
     const slotLine = /^\s+slot :(\w+)(.*?)( do)?$/.exec(line);
     if (slotLine) {
-      const s = new Map<string, { required: boolean }>();
+      const s: Slot = { required: /required: true/.test(slotLine[2] as string), attrs: new Map() };
       pending.slots.set(slotLine[1] as string, s);
-      slot = slotLine[3] ? s : undefined;
-      if (/required: true/.test(slotLine[2] as string)) s.set("__required__", { required: true });
+      slot = slotLine[3] ? s.attrs : undefined;
       continue;
     }
     if (slot && /^\s+end$/.test(line)) {
@@ -146,8 +150,8 @@ export function checkHeex(source: string, components: Map<string, Component>, bu
         const top = stack.pop();
         if (!top || top.name !== t.close) problems.push(`</${t.close}> closes ${top ? `<${top.name}>` : "nothing"}`);
         else if (top.component) {
-          for (const [slot, attrs] of top.component.slots) {
-            if (attrs.has("__required__") && slot !== "inner_block" && !top.slots.has(slot)) problems.push(`<${top.name}> lacks its required slot :${slot}`);
+          for (const [name, slot] of top.component.slots) {
+            if (slot.required && name !== "inner_block" && !top.slots.has(name)) problems.push(`<${top.name}> lacks its required slot :${name}`);
           }
         }
         continue;
@@ -159,8 +163,8 @@ export function checkHeex(source: string, components: Map<string, Component>, bu
         if (!declared) problems.push(`line ${t.line}: <${t.name}> is not a slot of <${parent?.name ?? "?"}>`);
         else {
           parent?.slots.add(t.name.slice(1));
-          for (const a of t.attrs) if (!SPECIAL.has(a) && !declared.has(a)) problems.push(`line ${t.line}: <${t.name}> has no attr ${a}`);
-          for (const [a, { required }] of declared) if (required && a !== "__required__" && !t.attrs.includes(a)) problems.push(`line ${t.line}: <${t.name}> needs ${a}`);
+          for (const a of t.attrs) if (!SPECIAL.has(a) && !declared.attrs.has(a)) problems.push(`line ${t.line}: <${t.name}> has no attr ${a}`);
+          for (const [a, { required }] of declared.attrs) if (required && !t.attrs.includes(a)) problems.push(`line ${t.line}: <${t.name}> needs ${a}`);
         }
         if (!t.selfClosing) stack.push({ name: t.name, component: undefined, slots: new Set() });
         continue;

@@ -147,15 +147,13 @@ export function wire(project: MixProject, child: ChildSpec, under: string | unde
   };
 }
 
+/** The plan of a generator that writes into an existing project (no tasks; the project is not empty). */
+export function projectPlan(project: MixProject, binding: Record<string, unknown>, actions: Plan["actions"], nextSteps: string[]): Plan {
+  return { root: project.root, binding, actions, tasks: [], requireEmptyRoot: false, nextSteps };
+}
+
 export function otpPlan(project: MixProject, binding: Record<string, unknown>, actions: Plan["actions"], names: OtpNames): Plan {
-  return {
-    root: project.root,
-    binding,
-    actions,
-    tasks: [],
-    requireEmptyRoot: false,
-    nextSteps: [`mix test ${names.testFile}`],
-  };
+  return projectPlan(project, binding, actions, [`mix test ${names.testFile}`]);
 }
 
 /** "5s" -> 5000, "250ms" -> 250, "2m" -> 120000, "1h" -> 3600000. */

@@ -7,7 +7,7 @@ import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
 import { Scan } from "../../src/elixir/lexer.js";
 import { underscore } from "../../src/elixir/naming.js";
-import { moduleField, render, requireProject } from "../_shared/otp.js";
+import { moduleField, projectPlan, render, requireProject } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
 export const schema = z.object({
@@ -79,14 +79,7 @@ export default defineGenerator({
       const at = /^ {2}socket\s/m.exec(code) ?? /^ {2}plug\s/m.exec(code);
       return at ? insertAt(src, at.index, socketLine) : undefined;
     }));
-    return {
-      root: project.root,
-      binding,
-      actions,
-      tasks: [],
-      requireEmptyRoot: false,
-      nextSteps: [`mix test ${testFile}`, `join "${binding.joinTopic}" from the client (assets/js)`],
-    };
+    return projectPlan(project, binding, actions, [`mix test ${testFile}`, `join "${binding.joinTopic}" from the client (assets/js)`]);
   },
 });
 

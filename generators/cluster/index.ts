@@ -4,7 +4,7 @@
 // distributed process layer. Names, cookie and ports agree with gen release.
 import { z } from "zod";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
-import { depPatch, render, requireProject, wire } from "../_shared/otp.js";
+import { depPatch, projectPlan, render, requireProject, wire } from "../_shared/otp.js";
 
 export const schema = z.object({
   strategy: z
@@ -85,19 +85,12 @@ export default defineGenerator({
         ? wire(project, { code: `${m}.Cluster`, ids: [`${m}.Cluster`, "Cluster.Supervisor"], first: true }, undefined)
         : wire(project, { code: `${m}.Cluster.Connector`, ids: [`${m}.Cluster.Connector`], first: true }, undefined),
     );
-    return {
-      root: project.root,
-      binding,
-      actions,
-      tasks: [],
-      requireEmptyRoot: false,
-      nextSteps: [
-        ...(deps.length > 0 ? ["mix deps.get"] : []),
-        o.strategy === "hosts"
-          ? `start each node with RELEASE_NODE=${project.app}@<its address> CLUSTER_NODES=<every node, comma-separated> and one RELEASE_COOKIE`
-          : "gen release --k8s writes the headless Service the DNS strategies poll",
-      ],
-    };
+    return projectPlan(project, binding, actions, [
+      ...(deps.length > 0 ? ["mix deps.get"] : []),
+      o.strategy === "hosts"
+        ? `start each node with RELEASE_NODE=${project.app}@<its address> CLUSTER_NODES=<every node, comma-separated> and one RELEASE_COOKIE`
+        : "gen release --k8s writes the headless Service the DNS strategies poll",
+    ]);
   },
 });
 

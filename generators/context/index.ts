@@ -11,7 +11,7 @@ import { FieldError, fieldView, parseFields, type Field } from "../../src/elixir
 import { selectScope, type PhoenixScope } from "../../src/elixir/scopes.js";
 import { Scan } from "../../src/elixir/lexer.js";
 import { camelize, underscore } from "../../src/elixir/naming.js";
-import { moduleField, render, requireProject } from "../_shared/otp.js";
+import { moduleField, projectPlan, render, requireProject } from "../_shared/otp.js";
 
 export const schema = z.object({
   context: moduleField("The context module, e.g. Accounts", "Context (e.g. Accounts)"),
@@ -99,7 +99,7 @@ export default defineGenerator({
     const project = requireProject(ctx);
     if (!project.ecto) throw new UserError("gen context works in a project with Ecto (mix phx.new, or :ecto_sql in mix.exs)");
     const { table, fields } = tableAndFields(o);
-    const scope = selectScope(project.root, project.app, o.scope);
+    const scope = selectScope(project, o.scope);
     const prefix = project.module;
     const fixturesModule = `${prefix}.${o.context}Fixtures`;
     const contextModule = `${prefix}.${o.context}`;
@@ -150,13 +150,13 @@ export default defineGenerator({
 
     actions.push(
       has(contextFile)
-        ? merge(contextFile, "context/lib/access.ex", `add the ${table} functions to ${contextModule}`, binding.contextAliases.map((a) => `alias ${a}`))
+        ? merge(contextFile, "context/lib/access.ex", `add the ${table} functions to ${contextModule}`, binding.contextAliases)
         : render("context", "lib/context.ex", contextFile),
       has(testFile)
-        ? merge(testFile, "context/test/test_block.exs", `add the ${table} tests to ${contextModule}Test`, [`alias ${contextModule}`])
+        ? merge(testFile, "context/test/test_block.exs", `add the ${table} tests to ${contextModule}Test`, [contextModule])
         : render("context", "test/context_test.exs", testFile),
       has(fixturesFile)
-        ? merge(fixturesFile, "context/test/fixture_fn.ex", `add ${singular}_fixture/${scope ? 2 : 1}`, binding.fixtureAliases.map((a) => `alias ${a}`))
+        ? merge(fixturesFile, "context/test/fixture_fn.ex", `add ${singular}_fixture/${scope ? 2 : 1}`, binding.fixtureAliases)
         : render("context", "test/fixtures.ex", fixturesFile),
     );
 
@@ -168,22 +168,17 @@ export default defineGenerator({
       actions.push(render("context", "priv/migration.exs", `priv/repo/migrations/${stamp}_create_${table}.exs`));
     }
     return {
-      root: project.root,
-      binding,
-      actions,
+      ...projectPlan(project, binding, actions, [...scopeNote(binding.scope), "mix ecto.migrate", `mix test ${testFile}`]),
       // Names make these lines as long as they are: Elixir's formatter lays them out.
       format: { localsWithoutParens: PHOENIX_LOCALS },
-      tasks: [],
-      requireEmptyRoot: false,
-      nextSteps: [
-        // Which scope was used, and how to opt out: a default scope applies without being asked for.
-        ...(scope ? [`scoped by :${scope.name} (${scope.module}, ${scope.schemaKey}); --no-scope generates an unscoped context`] : []),
-        "mix ecto.migrate",
-        `mix test ${testFile}`,
-      ],
     };
   },
 });
+
+/** Which scope was used, and how to opt out: a default scope applies without being asked for. */
+export function scopeNote(scope: ReturnType<typeof scopeView>): string[] {
+  return scope ? [`scoped by :${scope.name} (${scope.module}, ${scope.schemaKey}); --no-scope generates an unscoped context`] : [];
+}
 
 /** Refuse what a scoped context cannot be: a field that is the scope's key, a schema named like the scope, tests without a scope fixture. */
 function checkScope(scope: PhoenixScope, fields: Field[], schemaAlias: string, contextAlias: string): void {
@@ -229,16 +224,18 @@ function merge(file: string, template: string, describe: string, aliases: string
   };
 }
 
-/** Add `alias X` lines to the module's first alias block (kept sorted), or after the moduledoc. */
-function addAliases(source: string, aliases: string[]): string {
-  const wanted = aliases.filter((a) => !new RegExp(`^ {2}${a.replace(/\./g, "\\.")}$`, "m").test(source));
+/** Add `alias X` for each module to the module's first alias block (kept in credo's order), or after the moduledoc. */
+function addAliases(source: string, modules: string[]): string {
+  const wanted = modules.filter((m) => !new RegExp(`^ {2}alias ${m.replace(/\./g, "\\.")}$`, "m").test(source));
   if (wanted.length === 0) return source;
   const block = /(?:^ {2}alias [^\n]+\n)+/m.exec(source);
   if (block) {
-    const lines = [...block[0].trimEnd().split("\n"), ...wanted.map((a) => `  ${a}`)].sort();
+    const present = block[0].trimEnd().split("\n").map((l) => l.replace(/^ {2}alias /, ""));
+    const lines = sortAliases([...present, ...wanted]).map((a) => `  alias ${a}`);
     return `${source.slice(0, block.index)}${lines.join("\n")}\n${source.slice(block.index + block[0].length)}`;
   }
   const after = /^ {2}(?:use|import) [^\n]+\n/m.exec(source) ?? /^ {2}@moduledoc """[\s\S]*?\n {2}"""\n/m.exec(source);
   const at = after ? after.index + after[0].length : source.indexOf("\n") + 1;
-  return `${source.slice(0, at)}\n${wanted.sort().map((a) => `  ${a}`).join("\n")}\n${source.slice(at)}`;
+  const lines = sortAliases(wanted).map((a) => `  alias ${a}`);
+  return `${source.slice(0, at)}\n${lines.join("\n")}\n${source.slice(at)}`;
 }

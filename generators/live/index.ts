@@ -8,7 +8,7 @@ import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { formInput, formParam } from "../../src/elixir/fields.js";
 import { Scan } from "../../src/elixir/lexer.js";
 import { underscore } from "../../src/elixir/naming.js";
-import context, { schema, scopeView, tableAndFields } from "../context/index.js";
+import context, { schema, scopeNote, scopeView, tableAndFields } from "../context/index.js";
 import { render, requireProject } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
@@ -111,7 +111,7 @@ export default defineGenerator({
       },
     });
     plan.actions.push(...actions);
-    plan.nextSteps = [...plan.nextSteps.filter((n) => !n.startsWith("mix ")), "mix ecto.migrate", `mix test test/${webPath}/live`, `open ${routerPath}`];
+    plan.nextSteps = [...scopeNote(scope), "mix ecto.migrate", `mix test test/${webPath}/live`, `open ${routerPath}`];
     if (!existsSync(path.join(project.root, "test/support/conn_case.ex"))) plan.nextSteps.push("the LiveView tests use ConnCase (test/support/conn_case.ex, as mix phx.new writes it)");
     return plan;
   },

@@ -7,7 +7,7 @@ import { UserError } from "../../src/core/errors.js";
 import { defineGenerator } from "../../src/core/generator.js";
 import { Scan } from "../../src/elixir/lexer.js";
 import { underscore } from "../../src/elixir/naming.js";
-import { moduleField, render, requireProject, wire } from "../_shared/otp.js";
+import { moduleField, projectPlan, render, requireProject, wire } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
 export const schema = z.object({
@@ -30,16 +30,11 @@ export default defineGenerator({
     if (!pubsub) {
       throw new UserError(`gen presence needs the app's Phoenix.PubSub in its supervision tree ({Phoenix.PubSub, name: ${project.module}.PubSub}), and found none in ${project.appFile ?? "the application"}`);
     }
-    return {
-      root: project.root,
-      binding: { app: project.app, module, prefix: project.module, web, pubsub },
-      actions: [
-        render("presence", "lib/presence.ex", `lib/${underscore(module)}.ex`),
-        wire(project, { code: module, ids: [module], after: ["Phoenix.PubSub"] }, undefined),
-      ],
-      tasks: [],
-      requireEmptyRoot: false,
-      nextSteps: [`track from a channel: ${module}.track(socket, user_id, %{online_at: System.system_time(:second)})`],
-    };
+    return projectPlan(
+      project,
+      { app: project.app, module, prefix: project.module, web, pubsub },
+      [render("presence", "lib/presence.ex", `lib/${underscore(module)}.ex`), wire(project, { code: module, ids: [module], after: ["Phoenix.PubSub"] }, undefined)],
+      [`track from a channel: ${module}.track(socket, user_id, %{online_at: System.system_time(:second)})`],
+    );
   },
 });

@@ -8,7 +8,7 @@ import { addFunction, addProjectEntry } from "../../src/elixir/children.js";
 import { underscore } from "../../src/elixir/naming.js";
 import { Scan } from "../../src/elixir/lexer.js";
 import { detectVersions } from "../../src/elixir/versions.js";
-import { mixPatch, render, requireProject } from "../_shared/otp.js";
+import { mixPatch, projectPlan, render, requireProject } from "../_shared/otp.js";
 
 export const schema = z.object({
   docker: z.boolean().default(true).describe("A multi-stage Dockerfile and .dockerignore").meta({ prompt: false }),
@@ -94,14 +94,7 @@ export default defineGenerator({
     if (o.k8s) {
       actions.push(render("release", "k8s/deployment.yaml", "k8s/deployment.yaml"), render("release", "k8s/service.yaml", "k8s/service.yaml"));
     }
-    return {
-      root: project.root,
-      binding,
-      actions,
-      tasks: [],
-      requireEmptyRoot: false,
-      nextSteps: [`MIX_ENV=prod mix release`, `_build/prod/rel/${project.app}/bin/${project.app} start`],
-    };
+    return projectPlan(project, binding, actions, [`MIX_ENV=prod mix release`, `_build/prod/rel/${project.app}/bin/${project.app} start`]);
   },
 });
 

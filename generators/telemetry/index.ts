@@ -3,7 +3,7 @@
 // a Prometheus reporter.
 import { z } from "zod";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
-import { depPatch, render, requireProject, wire } from "../_shared/otp.js";
+import { depPatch, projectPlan, render, requireProject, wire } from "../_shared/otp.js";
 
 export const schema = z.object({
   prometheus: z.boolean().default(false).describe("Also serve the metrics for Prometheus (telemetry_metrics_prometheus)").meta({ prompt: false }),
@@ -40,13 +40,9 @@ export default defineGenerator({
     actions.push(config("config/dev.exs", "[:console]"));
     if (o.prometheus) actions.push(config("config/prod.exs", "[:prometheus]"));
     actions.push(wire(project, { code: `${m}.Telemetry`, ids: [`${m}.Telemetry`], first: true }, undefined));
-    return {
-      root: project.root,
-      binding: { app: project.app, module: m, prefix: m, prometheus: o.prometheus },
-      actions,
-      tasks: [],
-      requireEmptyRoot: false,
-      nextSteps: ["mix deps.get", `emit events with ${m}.Telemetry.execute(component, event, measurements, metadata)`],
-    };
+    return projectPlan(project, { app: project.app, module: m, prefix: m, prometheus: o.prometheus }, actions, [
+      "mix deps.get",
+      `emit events with ${m}.Telemetry.execute(component, event, measurements, metadata)`,
+    ]);
   },
 });

@@ -21,6 +21,8 @@ export interface MixProject {
   phoenix: boolean;
   /** Ecto SQL project (declares :ecto_sql). */
   ecto: boolean;
+  /** The app's config file (absolute): `config_path:` in mix.exs (umbrella apps), else config/config.exs. */
+  configFile: string;
 }
 
 /** The nearest directory at or above `from` that holds a mix.exs. */
@@ -71,7 +73,10 @@ export function fileDefining(root: string, module: string): string | undefined {
 
 export function readMixProject(root: string): MixProject {
   const mixExs = path.join(root, "mix.exs");
-  const code = codeOf(mixExs);
+  const source = readFileSync(mixExs, "utf8");
+  const scan = new Scan(source);
+  const code = scan.codeOnly();
+  const configPath = /config_path:\s*"([^"#]+)"/.exec(source);
   const app = /\bapp:\s*:([a-z][a-z0-9_]*)/.exec(code)?.[1];
   if (!app) throw new UserError(`cannot read the app name from ${mixExs} (no \`app: :name\` in project/0)`);
   const mod = /\bmod:\s*\{\s*([A-Z][\w.]*)\s*,/.exec(code)?.[1];
@@ -86,5 +91,7 @@ export function readMixProject(root: string): MixProject {
     appFile,
     phoenix: /\{:phoenix,/.test(code),
     ecto: /\{:ecto_sql,/.test(code),
+    configFile:
+      configPath && scan.isCode(configPath.index) ? path.resolve(root, configPath[1] as string) : path.join(root, "config/config.exs"),
   };
 }

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../core/errors.js";
 import { Scan } from "./lexer.js";
+import type { MixProject } from "./project.js";
 
 export type Term =
   | { t: "atom"; v: string }
@@ -289,42 +290,22 @@ export function toScope(name: string, opts: [string, Term][], file: string): Pho
   };
 }
 
-/** Where the app's config lives: `config_path:` in mix.exs, else config/config.exs. */
-export function configFile(root: string): string {
-  const src = readFileSync(path.join(root, "mix.exs"), "utf8");
-  const scan = new Scan(src);
-  const m = /config_path:\s*"([^"#]+)"/.exec(src);
-  if (m && scan.isCode(m.index)) return path.resolve(root, m[1] as string);
-  return path.join(root, "config/config.exs");
-}
-
 /**
  * The scope a generator uses: `--scope NAME` (string), none for `--no-scope`
  * (false), else the app's default scope, if one is configured.
  */
-export function selectScope(root: string, app: string, choice: string | boolean | undefined): PhoenixScope | undefined {
+export function selectScope(project: Pick<MixProject, "root" | "app" | "configFile">, choice: string | boolean | undefined): PhoenixScope | undefined {
   if (choice === false) return undefined;
-  const file = configFile(root);
+  const { root, app, configFile: file } = project;
   const shown = path.relative(root, file) || file;
   if (!existsSync(file)) {
     if (typeof choice === "string") throw new UserError(`invalid --scope ${choice}: ${shown} does not exist, so no scope is configured`);
     return undefined;
   }
-  let scopes: [string, Term][];
-  try {
-    scopes = readScopesConfig(readFileSync(file, "utf8"), app, shown);
-  } catch (err) {
-    if (err instanceof ConfigReadError) throw new UserError(`${err.message} (or pass --no-scope)`);
-    throw err;
-  }
+  const scopes = refusingUnreadable(() => readScopesConfig(readFileSync(file, "utf8"), app, shown));
   const build = (name: string, t: Term): PhoenixScope => {
     if (t.t !== "kw") throw new UserError(`${shown}: scope :${name} must be a keyword list of options`);
-    try {
-      return toScope(name, t.v, shown);
-    } catch (err) {
-      if (err instanceof ConfigReadError) throw new UserError(`${err.message} (or pass --no-scope)`);
-      throw err;
-    }
+    return refusingUnreadable(() => toScope(name, t.v, shown));
   };
   if (typeof choice === "string") {
     const found = scopes.find(([n]) => n === choice);
@@ -342,24 +323,12 @@ export function selectScope(root: string, app: string, choice: string | boolean 
   return d ? build(d[0], d[1]) : undefined;
 }
 
-/** Elixir's `inspect` of a term (for comparing with real Elixir in tests). */
-export function inspectTerm(t: Term): string {
-  switch (t.t) {
-    case "atom":
-      return /^[A-Za-z_][A-Za-z0-9_@]*[?!]?$/.test(t.v) ? `:${t.v}` : `:${JSON.stringify(t.v)}`;
-    case "alias":
-      return t.v;
-    case "string":
-      return JSON.stringify(t.v);
-    case "bool":
-      return String(t.v);
-    case "nil":
-      return "nil";
-    case "int":
-      return t.v;
-    case "list":
-      return `[${t.v.map(inspectTerm).join(", ")}]`;
-    case "kw":
-      return `[${t.v.map(([k, v]) => `${/^[A-Za-z_][A-Za-z0-9_@]*[?!]?$/.test(k) ? k : JSON.stringify(k)}: ${inspectTerm(v)}`).join(", ")}]`;
+/** A config gen cannot read is the user's to fix, or to step around. */
+function refusingUnreadable<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ConfigReadError) throw new UserError(`${err.message} (or pass --no-scope)`);
+    throw err;
   }
 }

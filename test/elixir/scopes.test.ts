@@ -3,8 +3,31 @@ import path from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../../src/core/errors.js";
-import { ConfigReadError, inspectTerm, readScopesConfig, selectScope } from "../../src/elixir/scopes.js";
+import { readMixProject } from "../../src/elixir/project.js";
+import { ConfigReadError, readScopesConfig, selectScope, type Term } from "../../src/elixir/scopes.js";
 import { tempDir } from "../helpers.js";
+
+/** Elixir's `inspect` of a term, to compare our reading with Config.Reader's. */
+function inspectTerm(t: Term): string {
+  switch (t.t) {
+    case "atom":
+      return /^[A-Za-z_][A-Za-z0-9_@]*[?!]?$/.test(t.v) ? `:${t.v}` : `:${JSON.stringify(t.v)}`;
+    case "alias":
+      return t.v;
+    case "string":
+      return JSON.stringify(t.v);
+    case "bool":
+      return String(t.v);
+    case "nil":
+      return "nil";
+    case "int":
+      return t.v;
+    case "list":
+      return `[${t.v.map(inspectTerm).join(", ")}]`;
+    case "kw":
+      return `[${t.v.map(([k, v]) => `${/^[A-Za-z_][A-Za-z0-9_@]*[?!]?$/.test(k) ? k : JSON.stringify(k)}: ${inspectTerm(v)}`).join(", ")}]`;
+  }
+}
 
 const fixture = readFileSync(path.resolve(import.meta.dirname, "../fixtures/phx_auth_overlay/config/config.exs"), "utf8");
 
@@ -73,17 +96,18 @@ describe("reading config :app, :scopes like Config does", () => {
 describe("choosing the scope", () => {
   const project = (config: string | undefined): string => {
     const dir = tempDir("otpgen-scope-");
-    writeFileSync(path.join(dir, "mix.exs"), "defmodule Shop.MixProject do\n  use Mix.Project\nend\n");
+    writeFileSync(path.join(dir, "mix.exs"), "defmodule Shop.MixProject do\n  use Mix.Project\n\n  def project, do: [app: :shop]\nend\n");
     if (config !== undefined) {
       mkdirSync(path.join(dir, "config"));
       writeFileSync(path.join(dir, "config/config.exs"), config);
     }
     return dir;
   };
+  const pick = (dir: string, choice: string | false | undefined) => selectScope(readMixProject(dir), choice);
 
   it("the default one, --scope NAME, or none with --no-scope", () => {
     const dir = project(fixture);
-    const scope = selectScope(dir, "shop", undefined);
+    const scope = pick(dir, undefined);
     expect(scope).toMatchObject({
       name: "user",
       module: "Shop.Accounts.Scope",
@@ -98,26 +122,26 @@ describe("choosing the scope", () => {
       testDataFixture: "Shop.AccountsFixtures",
       testSetupHelper: "register_and_log_in_user",
     });
-    expect(selectScope(dir, "shop", "user")?.name).toBe("user");
-    expect(selectScope(dir, "shop", false)).toBeUndefined();
-    expect(() => selectScope(dir, "shop", "org")).toThrow("invalid --scope org: config/config.exs configures only user under config :shop, :scopes");
+    expect(pick(dir, "user")?.name).toBe("user");
+    expect(pick(dir, false)).toBeUndefined();
+    expect(() => pick(dir, "org")).toThrow("invalid --scope org: config/config.exs configures only user under config :shop, :scopes");
   });
 
   it("no config, or no default scope: unscoped; two defaults or a bad option: one line naming the rule", () => {
-    expect(selectScope(project(undefined), "shop", undefined)).toBeUndefined();
-    expect(() => selectScope(project(undefined), "shop", "user")).toThrow(UserError);
-    expect(selectScope(project("import Config\nconfig :shop, :scopes, user: [module: S]\n"), "shop", undefined)).toBeUndefined();
+    expect(pick(project(undefined), undefined)).toBeUndefined();
+    expect(() => pick(project(undefined), "user")).toThrow(UserError);
+    expect(pick(project("import Config\nconfig :shop, :scopes, user: [module: S]\n"), undefined)).toBeUndefined();
     const two = project("import Config\nconfig :shop, :scopes, a: [default: true], b: [default: true]\n");
-    expect(() => selectScope(two, "shop", undefined)).toThrow("more than one default scope (a, b)");
+    expect(() => pick(two, undefined)).toThrow("more than one default scope (a, b)");
     const bad = project("import Config\nconfig :shop, :scopes, user: [default: true, module: Shop.Scope, access_path: :user]\n");
-    expect(() => selectScope(bad, "shop", undefined)).toThrow("scope :user: access_path must be a list of atoms, e.g. [:user, :id] (or pass --no-scope)");
+    expect(() => pick(bad, undefined)).toThrow("scope :user: access_path must be a list of atoms, e.g. [:user, :id] (or pass --no-scope)");
   });
 
   it("reads the config where mix.exs says it is (umbrella apps)", () => {
     const root = project(fixture);
     const app = path.join(root, "apps/shop");
     mkdirSync(app, { recursive: true });
-    writeFileSync(path.join(app, "mix.exs"), 'defmodule Shop.MixProject do\n  def project, do: [config_path: "../../config/config.exs"]\nend\n');
-    expect(selectScope(app, "shop", undefined)?.name).toBe("user");
+    writeFileSync(path.join(app, "mix.exs"), 'defmodule Shop.MixProject do\n  def project, do: [app: :shop, config_path: "../../config/config.exs"]\nend\n');
+    expect(pick(app, undefined)?.name).toBe("user");
   });
 });

@@ -23,18 +23,22 @@ function heexProblems(dir: string, live: string): string[] {
   );
 }
 
-/** Files not formatted under the Ecto and Phoenix DSLs' locals_without_parens (as their .formatter.exs export them). */
-async function phoenixUnformatted(dir: string, files: string[]): Promise<string> {
+/** Files Elixir's formatter would change, with these calls written without parentheses (empty: the default formatter). */
+async function unformatted(dir: string, files: string[], localsWithoutParens = "[]"): Promise<string> {
   const script = `
-    opts = [locals_without_parens: [field: 2, field: 3, timestamps: 0, timestamps: 1, add: 2, add: 3, create: 1, create: 2,
-      plug: 1, plug: 2, live: 3, live: 4, get: 3, post: 3, delete: 3, pipe_through: 1, live_dashboard: 2, forward: 2,
-      pipeline: 2, scope: 2, scope: 3, live_session: 2, live_session: 3, attr: 2, attr: 3, slot: 1, slot: 2, slot: 3]]
+    opts = [locals_without_parens: ${localsWithoutParens}]
     for f <- System.argv(), src = File.read!(f), IO.iodata_to_binary([Code.format_string!(src, opts), "\\n"]) != src do
       IO.puts("unformatted: " <> f)
     end
   `;
   return (await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true })).all ?? "";
 }
+
+/** The Ecto and Phoenix DSLs' calls without parentheses (as their .formatter.exs export them). */
+const PHOENIX_DSLS = `[field: 2, field: 3, timestamps: 0, timestamps: 1, add: 2, add: 3, create: 1, create: 2,
+  plug: 1, plug: 2, socket: 2, socket: 3, channel: 2, channel: 3, live: 3, live: 4, get: 3, post: 3, delete: 3,
+  pipe_through: 1, live_dashboard: 2, forward: 2, pipeline: 2, scope: 2, scope: 3, live_session: 2, live_session: 3]`;
+const phoenixUnformatted = (dir: string, files: string[]): Promise<string> => unformatted(dir, files, PHOENIX_DSLS);
 
 const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), "utf8");
 
@@ -249,13 +253,7 @@ describe("gen: a mix phx.new project (fixture)", () => {
     // The fixture's .formatter.exs imports Phoenix's DSLs, which cannot be fetched here;
     // the generated files use none of them, so the default formatter is the right judge.
     const files = ["lib/shop/application.ex", "lib/shop/cart.ex", "lib/shop/carts.ex", "lib/shop/carts/worker.ex", "test/shop/cart_test.exs"];
-    const script = `
-      for f <- System.argv(), src = File.read!(f), IO.iodata_to_binary([Code.format_string!(src), "\\n"]) != src do
-        IO.puts("unformatted: " <> f)
-      end
-    `;
-    const fmt = await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true });
-    expect(fmt.all).toBe("");
+    expect(await unformatted(dir, files)).toBe("");
   });
 
   it("gen release in a Phoenix + Ecto app: a Release module, bin/migrate, and GET /health before the router", async () => {
@@ -270,15 +268,8 @@ describe("gen: a mix phx.new project (fixture)", () => {
     const again = await run(dir, ["release", "--no-check", "--json"]);
     expect(JSON.parse(again.out).files.every((f: { action: string }) => f.action === "identical")).toBe(true);
     // Formatted as the Phoenix project's formatter would (its DSL's calls without parentheses).
-    const script = `
-      opts = [locals_without_parens: [plug: 1, plug: 2, socket: 2, socket: 3]]
-      for f <- System.argv(), src = File.read!(f), IO.iodata_to_binary([Code.format_string!(src, opts), "\\n"]) != src do
-        IO.puts("unformatted: " <> f)
-      end
-    `;
     const files = ["lib/shop_web/endpoint.ex", "lib/shop/release.ex", "lib/shop/health.ex", "lib/shop_web/plugs/health.ex", "mix.exs"];
-    const fmt = await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true });
-    expect(fmt.all).toBe("");
+    expect(await phoenixUnformatted(dir, files)).toBe("");
   });
 
   it("gen channel and gen presence: socket in the endpoint, channels in the socket, Presence right after PubSub", async () => {
@@ -307,19 +298,12 @@ describe("gen: a mix phx.new project (fixture)", () => {
       expect(JSON.parse(again.out).files.every((f: { action: string }) => f.action === "identical"), args.join(" ")).toBe(true);
     }
     // Formatted as the Phoenix project's formatter would: its DSLs without parentheses.
-    const script = `
-      opts = [locals_without_parens: [plug: 1, plug: 2, socket: 2, socket: 3, channel: 2, channel: 3]]
-      for f <- System.argv(), src = File.read!(f), IO.iodata_to_binary([Code.format_string!(src, opts), "\\n"]) != src do
-        IO.puts("unformatted: " <> f)
-      end
-    `;
     const files = [
       "lib/shop_web/endpoint.ex", "lib/shop_web/channels/user_socket.ex", "lib/shop_web/channels/room_channel.ex",
       "lib/shop_web/channels/chat/lobby_channel.ex", "test/shop_web/channels/room_channel_test.exs", "test/support/channel_case.ex",
       "lib/shop_web/presence.ex", "lib/shop/application.ex",
     ];
-    const fmt = await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true });
-    expect(fmt.all).toBe("");
+    expect(await phoenixUnformatted(dir, files)).toBe("");
   });
 
   it("channel and presence refuse a project without Phoenix, writing nothing", async () => {
@@ -346,15 +330,6 @@ describe("gen context (a Phoenix + Ecto fixture; Ecto cannot be compiled here)",
     cpSync(path.resolve(import.meta.dirname, "../fixtures/phx_app"), dir, { recursive: true });
     return dir;
   };
-  const ectoFormatted = async (dir: string, files: string[]) => {
-    const script = `
-      opts = [locals_without_parens: [field: 2, field: 3, timestamps: 0, timestamps: 1, add: 2, add: 3, create: 1, create: 2]]
-      for f <- System.argv(), src = File.read!(f), IO.iodata_to_binary([Code.format_string!(src, opts), "\\n"]) != src do
-        IO.puts("unformatted: " <> f)
-      end
-    `;
-    return (await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true })).all;
-  };
 
   it("every field type: schema, migration, context, tests and fixtures that parse, are formatted and agree", async () => {
     const dir = shop();
@@ -363,7 +338,7 @@ describe("gen context (a Phoenix + Ecto fixture; Ecto cannot be compiled here)",
     const migration = readdirSync(path.join(dir, "priv/repo/migrations")).filter((f) => f.endsWith("_create_users.exs"));
     expect(migration).toHaveLength(1);
     const files = ["lib/shop/accounts.ex", "lib/shop/accounts/user.ex", `priv/repo/migrations/${migration[0]}`, "test/shop/accounts_test.exs", "test/support/fixtures/accounts_fixtures.ex"];
-    expect(await ectoFormatted(dir, files)).toBe("");
+    expect(await phoenixUnformatted(dir, files)).toBe("");
 
     const schemaSrc = read(dir, "lib/shop/accounts/user.ex");
     const migrationSrc = read(dir, `priv/repo/migrations/${migration[0]}`);
@@ -406,7 +381,7 @@ describe("gen context (a Phoenix + Ecto fixture; Ecto cannot be compiled here)",
     expect(test).toContain("assert Accounts.get_team(Ecto.UUID.generate()) == nil");
     expect(read(dir, "test/support/fixtures/accounts_fixtures.ex")).toContain("  def team_fixture(attrs \\\\ %{}) do");
     const migrations = readdirSync(path.join(dir, "priv/repo/migrations"));
-    expect(await ectoFormatted(dir, ["lib/shop/accounts.ex", "test/shop/accounts_test.exs", "test/support/fixtures/accounts_fixtures.ex", ...migrations.map((m) => `priv/repo/migrations/${m}`)])).toBe("");
+    expect(await phoenixUnformatted(dir, ["lib/shop/accounts.ex", "test/shop/accounts_test.exs", "test/support/fixtures/accounts_fixtures.ex", ...migrations.map((m) => `priv/repo/migrations/${m}`)])).toBe("");
     const again = await run(dir, ["context", "Accounts", "Team", "teams", "title:string:unique", "--binary-id", "--no-check", "--json"]);
     expect(JSON.parse(again.out).files.every((f: { action: string }) => f.action === "identical")).toBe(true);
   });
@@ -462,14 +437,8 @@ describe("gen context (a Phoenix + Ecto fixture; Ecto cannot be compiled here)",
       const src = read(dir, `lib/shop_web/live/product_live/${f}.ex`);
       expect(src.match(/@impl true/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
     }
-    const script = `
-      opts = [locals_without_parens: [field: 2, field: 3, timestamps: 1, add: 2, create: 1, plug: 1, plug: 2, live: 3, get: 3, pipe_through: 1, live_dashboard: 2, forward: 2, pipeline: 2, scope: 2, scope: 3]]
-      for f <- System.argv(), src = File.read!(f), IO.iodata_to_binary([Code.format_string!(src, opts), "\\n"]) != src do
-        IO.puts("unformatted: " <> f)
-      end
-    `;
     const files = ["lib/shop_web/router.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/live/product_live/show.ex", "lib/shop_web/live/product_live/form.ex", "test/shop_web/live/product_live_test.exs"];
-    expect((await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true })).all).toBe("");
+    expect(await phoenixUnformatted(dir, files)).toBe("");
     expect(heexProblems(dir, "product_live")).toEqual([]);
     const again = await run(dir, ["live", "Catalog", "Product", ...fields, "--no-check", "--json"]);
     expect(JSON.parse(again.out).files.every((f: { action: string }) => f.action === "identical")).toBe(true);

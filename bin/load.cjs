@@ -1,34 +1,42 @@
 "use strict";
-// Starts the CLI bundle (dist/cli.cjs). Node 20 keeps no compile cache of its
-// own, so this compiles the bundle through vm.Script with V8 cached data kept
-// in the user's cache directory: later starts skip most parsing and compiling.
-// The cache is private to the user (mode 0700), keyed by the Node version and
-// the bundle's size and time, written atomically, and ignored on any error.
-// OTPGEN_NO_CODE_CACHE=1 turns it off.
+// Starts the CLI bundle (dist/cli.cjs) as a plain Node program would run it:
+// `import()` of a team's .mjs files works, and stack traces name the bundle's
+// real functions and lines (the bundle is not minified).
+//
+// Start-up: where Node keeps a compile cache of its own (module.enableCompileCache,
+// Node >= 22.1), the bundle is required with that cache on. On older Nodes
+// (20.x) the bundle is compiled through vm.Script with V8 cached data kept in the
+// user's cache directory, so later starts skip most parsing and compiling. That
+// cache is private to the user (mode 0700), keyed by a hash of the bundle's
+// content, the package version, the Node version and the architecture, written
+// atomically, and ignored on any error. OTPGEN_NO_CODE_CACHE=1 turns both off.
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const vm = require("node:vm");
+const crypto = require("node:crypto");
 const Module = require("node:module");
 
-function cacheFile(bundle) {
-  if (process.env.OTPGEN_NO_CODE_CACHE) return undefined;
+const bundle = path.join(__dirname, "..", "dist", "cli.cjs");
+
+function cacheFile(source) {
   try {
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));
     const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
     const dir = path.join(base, "create-otp-app");
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const stat = fs.statSync(bundle);
-    const key = `${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}`;
-    return path.join(dir, `cli-${key}.v8cache`);
+    // The build writes the content's hash on the first line; a bundle without it is hashed here.
+    const stamp = /^\/\/ otpgen-bundle ([0-9a-f]{64})\n/.exec(source.slice(0, 100));
+    const hash = (stamp ? stamp[1] : crypto.createHash("sha256").update(source).digest("hex")).slice(0, 32);
+    return path.join(dir, `cli-${version}-${process.version}-${process.arch}-${hash}.v8cache`);
   } catch {
     return undefined;
   }
 }
 
-module.exports = function load(command) {
-  const bundle = path.join(__dirname, "..", "dist", "cli.cjs");
+function runCached(command) {
   const source = fs.readFileSync(bundle, "utf8");
-  const cache = cacheFile(bundle);
+  const cache = cacheFile(source);
   let cachedData;
   if (cache) {
     try {
@@ -37,9 +45,13 @@ module.exports = function load(command) {
       cachedData = undefined;
     }
   }
-  const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
+  const script = new vm.Script(Module.wrap(source), {
+    filename: bundle,
+    cachedData,
+  });
   const mod = { exports: {} };
-  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle));
+  const req = Module.createRequire(bundle);
+  script.runInThisContext().call(mod.exports, mod.exports, req, mod, bundle, path.dirname(bundle));
   if (cache && (cachedData === undefined || script.cachedDataRejected)) {
     // Written after the run, so the functions it used are in the cache too.
     process.once("beforeExit", () => {
@@ -47,10 +59,33 @@ module.exports = function load(command) {
         const tmp = `${cache}.${process.pid}.tmp`;
         fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         fs.renameSync(tmp, cache);
+        // Caches of other bundles (an earlier version) are of no more use.
+        for (const f of fs.readdirSync(path.dirname(cache))) {
+          if (/^cli-.*\.v8cache$/.test(f) && f !== path.basename(cache)) fs.rmSync(path.join(path.dirname(cache), f), { force: true });
+        }
       } catch {
         // A cache is an optimisation; never fail the run for it.
       }
     });
   }
-  return mod.exports.main(command);
+  return mod.exports.main(command, importModule);
+}
+
+// A script from V8's code cache has no loader for `import()` (not even with
+// vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER, on Node 20), so the bundle
+// imports users' ES modules (a team's config.mjs, its plopfiles) through this
+// plain CommonJS file's own `import()`.
+const importModule = (url) => import(url);
+
+module.exports = function load(command) {
+  if (process.env.OTPGEN_NO_CODE_CACHE) return require(bundle).main(command, importModule);
+  if (typeof Module.enableCompileCache === "function") {
+    try {
+      Module.enableCompileCache();
+    } catch {
+      // No cache directory: run without one.
+    }
+    return require(bundle).main(command, importModule);
+  }
+  return runCached(command);
 };

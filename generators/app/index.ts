@@ -2,7 +2,8 @@
 // team wants from day one.
 import path from "node:path";
 import { defineGenerator, type RenderAction, type Task } from "../../src/core/generator.js";
-import { appNameFromDir, camelize } from "../../src/elixir/naming.js";
+import { UserError } from "../../src/core/errors.js";
+import { appNameFromDir, appNameProblem, camelize } from "../../src/elixir/naming.js";
 import { detectVersions, FALLBACK_ELIXIR, majorMinor, versionAtLeast } from "../../src/elixir/versions.js";
 import { schema } from "./schema.js";
 
@@ -17,8 +18,18 @@ export default defineGenerator({
     "create-otp-app services/billing --app billing --no-install --no-git --yes",
   ],
   schema,
-  derive(partial) {
-    const app = partial.app ?? (partial.dir ? appNameFromDir(path.basename(path.resolve(partial.dir))) : undefined);
+  derive(partial, io) {
+    let app = partial.app;
+    if (app === undefined && partial.dir) {
+      const dir = path.basename(path.resolve(io.cwd, partial.dir));
+      app = appNameFromDir(dir);
+      const problem = appNameProblem(app);
+      if (problem) {
+        // At a terminal the app name is asked with no default; elsewhere this is the error.
+        if (io.interactive) return { app: undefined, module: partial.module };
+        throw new UserError(`cannot name the app after the directory "${dir}" (${problem}); pass --app NAME`);
+      }
+    }
     return { app, module: partial.module ?? (app ? camelize(app) : undefined) };
   },
   async plan(o, io) {

@@ -30,13 +30,22 @@ export function ejectGenerator(builtinNames: readonly string[]): GeneratorDef {
     examples: ["gen eject genserver"],
     schema,
     needsProject: true,
-    plan(o: { generator: string }, _io: Io, ctx: PlanContext) {
+    async plan(o: { generator: string }, _io: Io, ctx: PlanContext) {
       const root = ctx.project?.root;
       if (!root) throw new UserError("gen eject runs inside a Mix project");
       const teamDir = ctx.team?.dir ?? path.join(root, TEAM_DIR);
       const rel = (p: string): string => path.relative(root, path.join(teamDir, p)).split(path.sep).join("/");
       const builtin = builtinTemplatesDir();
-      const files = walk(path.join(builtin, o.generator)).map((f) => `${o.generator}/${f}`);
+      const own = walk(path.join(builtin, o.generator)).map((f) => `${o.generator}/${f}`);
+      // The partials its templates include (and theirs), where much of the code lives;
+      // a partial the team already overrides stays the team's.
+      const kept: string[] = [];
+      const partials = (await partialsIncluded(own, builtin)).filter((f) => {
+        const mine = existsSync(path.join(teamDir, "templates", f));
+        if (mine) kept.push(f);
+        return !mine;
+      });
+      const files = [...own, ...partials];
       const record: EjectRecord[string] = {
         version: packageVersion(),
         files: Object.fromEntries(files.map((f) => [f, sha256(readFileSync(path.join(builtin, f), "utf8"))])),
@@ -65,10 +74,30 @@ export function ejectGenerator(builtinNames: readonly string[]): GeneratorDef {
         tasks: [],
         requireEmptyRoot: false,
         noCheck: true,
-        nextSteps: [`edit ${rel(`templates/${o.generator}`)}/; after an upgrade, gen warns when these templates changed upstream`],
+        nextSteps: [
+          `edit ${rel(`templates/${o.generator}`)}/; after an upgrade, gen warns when these templates changed upstream`,
+          ...(partials.length > 0 ? [`the partials it includes are in ${rel("templates/_partials")}/ (${partials.map((f) => path.basename(f, ".hbs")).join(", ")}); every generator that includes one uses your copy`] : []),
+          ...kept.map((f) => `kept your ${rel(`templates/${f}`)}`),
+        ],
       };
     },
   } as unknown as GeneratorDef;
+}
+
+/** Every built-in partial that `templates` include, directly or through other partials: `_partials/NAME.hbs`. */
+async function partialsIncluded(templates: readonly string[], builtin: string): Promise<string[]> {
+  const { default: Handlebars } = await import("handlebars");
+  const found = new Set<string>();
+  const queue = [...templates];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    for (const name of namesRead(readFileSync(path.join(builtin, file), "utf8"), Handlebars).partials) {
+      const partial = `_partials/${name}.hbs`;
+      if (found.has(partial) || !existsSync(path.join(builtin, partial))) continue;
+      found.add(partial);
+      queue.push(partial);
+    }
+  }
+  return [...found].sort();
 }
 
 /** `gen templates diff GENERATOR`: what changed upstream since the templates were ejected. */
@@ -150,9 +179,10 @@ export async function doctor(generators: readonly GeneratorDef[], ctx: PlanConte
   }
   ok(`templates: ${compiled} compiled`);
 
-  // Overrides may only read what their generator provides (plus team variables).
-  const partialNames = new Set(dirs.flatMap((d) => walk(path.join(d, "_partials")).map((f) => f.replace(/\.hbs$/, ""))));
-  const helperNames = new Set(["str", "heredoc", "lb", "rb", "eq", "or", "and", "not", "if", "unless", "each", "with", "lookup", "log"]);
+  // Overrides may only read what their generator provides (plus team variables),
+  // and use the helpers and partials of the very registry that renders them.
+  const { Renderer } = await import("../core/render.js");
+  const { helpers: helperNames, partials: partialNames } = await new Renderer(dirs).registry();
   for (const dir of team?.templateDirs ?? []) {
     for (const file of walk(dir).filter((f) => f.endsWith(".hbs") && !f.startsWith("_partials/"))) {
       const generator = file.split("/")[0] as string;
@@ -161,7 +191,15 @@ export async function doctor(generators: readonly GeneratorDef[], ctx: PlanConte
         problems.push(`${path.relative(io.cwd, path.join(dir, file))}: no generator named ${generator}`);
         continue;
       }
-      const provided = await sampleBinding(def, ctx, io);
+      let provided: Set<string>;
+      try {
+        provided = await sampleBinding(def, ctx, io);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        // The generator does not run in this project (gen context outside an Ecto app): nothing to check against.
+        io.stdout(`  – ${path.relative(io.cwd, path.join(dir, file))}: variables not checked (${err.message})\n`);
+        continue;
+      }
       let read: ReturnType<typeof namesRead>;
       try {
         read = namesRead(readFileSync(path.join(dir, file), "utf8"), Handlebars);

@@ -9,7 +9,7 @@ import { flush, nodeFsOps, undo, type WriteRecord } from "./flush.js";
 import type { GeneratorDef, Plan, PlanContext, Task } from "./generator.js";
 import type { Io } from "./io.js";
 import { buildCommand, commanderFailure, issueMessage, parseArgv, resolveOptions, type CommonOptions } from "./options.js";
-import { formatChanges, formatManual, formatStep, formatTask, jsonReport, printDryRun, printSummary, type RunReport, type TaskResult } from "./report.js";
+import { formatChanges, formatExternal, formatManual, formatStep, formatTask, jsonReport, printDryRun, printSummary, type RunReport, type TaskResult } from "./report.js";
 import { Tree, type Change } from "./tree.js";
 import { builtinTemplatesDir, packageVersion } from "./paths.js";
 import { sha256, type Team } from "./team.js";
@@ -70,6 +70,8 @@ function listDir(dir: string): string[] | undefined {
     return undefined;
   }
 }
+
+const NOT_RUN = "writes outside the virtual tree, so --dry-run does not run it";
 
 const rel = (io: Io, p: string): string => path.relative(io.cwd, p) || ".";
 
@@ -184,7 +186,8 @@ export async function runGenerator(
     const tree = new Tree(plan.root);
     // node-plop and handlebars load here, not at start-up (--help, bad input).
     const { Renderer } = await import("./render.js");
-    const manual = await new Renderer([...(team?.templateDirs ?? []), builtinTemplatesDir()]).run(def, plan, tree);
+    const rendered = await new Renderer([...(team?.templateDirs ?? []), builtinTemplatesDir()]).run(def, plan, tree);
+    const { manual } = rendered;
     const changes = tree.changes();
     const report: RunReport = {
       ok: true,
@@ -196,18 +199,25 @@ export async function runGenerator(
       checks: [],
       rolledBack: false,
       manual,
+      external: rendered.external.map((action) => ({ action, status: "not run", detail: NOT_RUN })),
       exitCode: 0,
       nextSteps: plan.nextSteps,
     };
     if (common.dryRun) {
       if (json) io.stdout(await jsonReport(report, changes));
-      else await printDryRun(io, changes, manual);
+      else await printDryRun(io, changes, manual, report.external);
       return 0;
     }
 
     await applyConflictPolicy(plan, changes, common, io);
     const record = await flush(plan.root, changes, io.fs ?? nodeFsOps);
     if (!json) io.stdout(formatChanges(io, changes) + formatManual(io, manual));
+    if (rendered.external.length > 0) {
+      // Team actions that write to disk themselves run once the plan's files are written.
+      report.external = await rendered.runExternal();
+      if (!json) io.stdout(formatExternal(io, report.external));
+      if (report.external.some((e) => e.status === "failed")) report.exitCode = 1;
+    }
 
     for (const task of plan.tasks) {
       const result = await runTask(task, plan.root, io);

@@ -4,9 +4,9 @@
 // and plop's add / modify / append actions write into the virtual tree, so
 // dry-run, conflicts, JSON output and the check step apply to them too.
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { UserError } from "./errors.js";
+import { importFile } from "./import-file.js";
 import type { FieldMeta, GeneratorDef, PlanContext } from "./generator.js";
 
 /** The parts of an inquirer-style question a plop generator may use. */
@@ -36,7 +36,7 @@ export interface PlopApi {
 export async function applyPlopfile(file: string, plop: unknown): Promise<void> {
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = (await importFile(file)) as { default?: unknown };
   } catch (err) {
     throw new UserError(`${file}: could not be loaded (${(err as Error).message})`);
   }
@@ -83,9 +83,38 @@ function schemaFromPrompts(file: string, generator: string, prompts: PlopGenerat
   return z.object(shape);
 }
 
-/** Plop action configs, re-pointed at the virtual tree. */
-export function treeActions(actions: unknown[], baseDir: string): unknown[] {
+/**
+ * An action that does not write into the virtual tree: a function action, or a
+ * custom action type not registered as writing into it. The engine never runs
+ * one while planning: under --dry-run it is listed and not run; otherwise it
+ * runs after the files are written, and the report names it.
+ */
+export interface ExternalAction {
+  /** How the report names it: `type "deploy"`, `function notify`. */
+  describe: string;
+  /** The action as the plopfile wrote it. */
+  action: unknown;
+}
+
+/** What a plop action is called in reports. */
+function describeAction(a: unknown): string {
+  if (typeof a === "function") return `function ${a.name || "(anonymous)"}`;
+  const type = (a as { type?: unknown }).type;
+  return `type "${String(type)}"`;
+}
+
+/**
+ * Plop action configs, re-pointed at the virtual tree. `treeTypes` are the
+ * custom action types the plopfile registered as writing only into
+ * `plop.virtualTree`; every other custom type, and every function action, is
+ * handed to `external` instead of being run.
+ */
+export function treeActions(actions: unknown[], baseDir: string, treeTypes: ReadonlySet<string> = new Set(), external?: (a: ExternalAction) => void): unknown[] {
   return actions.map((a) => {
+    if (typeof a === "function") {
+      external?.({ describe: describeAction(a), action: a });
+      return { type: "otp:external", describe: describeAction(a) };
+    }
     if (typeof a !== "object" || a === null) return a;
     const action = a as Record<string, unknown>;
     const templateFile = typeof action.templateFile === "string" ? path.resolve(baseDir, action.templateFile) : undefined;
@@ -99,7 +128,9 @@ export function treeActions(actions: unknown[], baseDir: string): unknown[] {
       case "addMany":
         throw new UserError(`${baseDir}: the addMany action is not supported here; list the files as add actions`);
       default:
-        return action;
+        if (typeof action.type === "string" && treeTypes.has(action.type)) return action;
+        external?.({ describe: describeAction(action), action });
+        return { type: "otp:external", describe: describeAction(action) };
     }
   });
 }

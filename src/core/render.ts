@@ -11,7 +11,7 @@ import { elixirString, heredocBody } from "../elixir/escape.js";
 import type { GeneratorDef, PatchAction, Plan, RenderAction, RenderPatchAction } from "./generator.js";
 import { builtinTemplatesDir } from "./paths.js";
 import type { Tree } from "./tree.js";
-import { applyPlopfile, treeActions, type PlopApi } from "./plop-generators.js";
+import { applyPlopfile, treeActions, type ExternalAction, type PlopApi } from "./plop-generators.js";
 import { UserError } from "./errors.js";
 
 /** node-plop's built-in case helpers (pascalCase, snakeCase, ...), offered to team templates. */
@@ -86,6 +86,26 @@ export class Renderer {
     return this.renderString(readFileSync(this.resolve(template), "utf8"), data, template);
   }
 
+  /** A node-plop instance with this project's helpers and partials. */
+  private async newPlop(destBasePath: string) {
+    const plop = await nodePlop("", { destBasePath, force: false });
+    for (const [name, fn] of Object.entries(helpers)) plop.setHelper(name, fn as never);
+    for (const [name, src] of Object.entries(this.partials())) plop.setPartial(name, src);
+    return plop;
+  }
+
+  /** Render with plop's helpers and partials (ours, node-plop's and a team plopfile's). */
+  private adopt(plop: Awaited<ReturnType<typeof nodePlop>>): void {
+    for (const name of [...PLOP_HELPERS, ...plop.getHelperList()]) this.hbs.registerHelper(name, plop.getHelper(name) as HelperFn);
+    for (const name of plop.getPartialList()) this.hbs.registerPartial(name, plop.getPartial(name));
+  }
+
+  /** The helpers and partials a built-in or overridden template can use: those of the instance that renders. */
+  async registry(): Promise<{ helpers: Set<string>; partials: Set<string> }> {
+    this.adopt(await this.newPlop(process.cwd()));
+    return { helpers: new Set(Object.keys(this.hbs.helpers)), partials: new Set(Object.keys(this.hbs.partials)) };
+  }
+
   /** plop's add / modify / append, writing into the virtual tree. */
   private plopActions(plop: { setActionType: (n: string, f: unknown) => void }, tree: Tree): void {
     const body = (config: Record<string, unknown>, data: Record<string, unknown>, where: string): string => {
@@ -125,27 +145,40 @@ export class Renderer {
     });
   }
 
-  /** Run a plan's actions through node-plop, rendering into the tree. Returns manual steps from refused patches. */
-  async run(def: GeneratorDef, plan: Plan, tree: Tree): Promise<string[]> {
+  /**
+   * Run a plan's actions through node-plop, rendering into the tree. Returns
+   * the manual steps from refused patches, and the team actions that write
+   * outside the tree (not run here: see `runExternal`).
+   */
+  async run(def: GeneratorDef, plan: Plan, tree: Tree): Promise<RenderResult> {
     const manual: string[] = [];
+    const external: ExternalAction[] = [];
     const formatter = plan.format ? await elixirFormatter(plan.root, plan.format.localsWithoutParens) : undefined;
-    const plop = await nodePlop("", { destBasePath: tree.root, force: false });
-    for (const [name, fn] of Object.entries(helpers)) plop.setHelper(name, fn as never);
-    for (const [name, src] of Object.entries(this.partials())) plop.setPartial(name, src);
+    const plop = await this.newPlop(tree.root);
     let actions: unknown = plan.actions;
     if (def.plopSource) {
       // A team generator: its plopfile registers itself (and its helpers, partials,
       // action types) on this run's plop; its actions are re-pointed at the tree.
       const { file, name } = def.plopSource;
+      // plop.setActionType(name, fn, { virtualTree: true }) declares a custom type
+      // that writes only into plop.virtualTree: it runs while planning, dry-run included.
+      const treeTypes = new Set<string>();
+      const setActionType = plop.setActionType.bind(plop);
+      (plop as unknown as { setActionType: unknown }).setActionType = (type: string, fn: never, options?: { virtualTree?: boolean }) => {
+        if (options?.virtualTree === true) treeTypes.add(type);
+        return setActionType(type, fn);
+      };
       await applyPlopfile(file, plop);
       const config = (plop as unknown as PlopApi).getGenerator(name);
       const baseDir = path.dirname(file);
       actions = (data: Record<string, unknown>) =>
-        treeActions(typeof config.actions === "function" ? config.actions(data) : (config.actions ?? []), baseDir);
+        treeActions(typeof config.actions === "function" ? config.actions(data) : (config.actions ?? []), baseDir, treeTypes, (a) =>
+          external.push(a),
+        );
       (plop as unknown as { virtualTree: Tree }).virtualTree = tree;
+      plop.setActionType("otp:external", (_answers, config) => `not run while planning: ${(config as unknown as { describe: string }).describe}`);
     }
-    for (const name of [...PLOP_HELPERS, ...plop.getHelperList()]) this.hbs.registerHelper(name, plop.getHelper(name) as HelperFn);
-    for (const name of plop.getPartialList()) this.hbs.registerPartial(name, plop.getPartial(name));
+    this.adopt(plop);
     this.plopActions(plop as unknown as { setActionType: (n: string, f: unknown) => void }, tree);
 
     const isElixir = (p: string): boolean => /\.exs?$/.test(p);
@@ -184,13 +217,47 @@ export class Renderer {
     } finally {
       formatter?.close();
     }
-    if (failures.length > 0) {
-      // node-plop reports a synchronous throw as the Error itself, a rejection as { error }.
-      const f = failures[0] as { path?: string; error?: string; message?: string };
-      throw new Error(`rendering failed: ${f.error ?? f.message ?? "unknown error"}${f.path ? ` (${f.path})` : ""}`);
-    }
-    return manual;
+    if (failures.length > 0) throw new Error(`rendering failed: ${failureText(failures[0])}`);
+    const runExternal = async (): Promise<ExternalResult[]> => {
+      const results: ExternalResult[] = [];
+      for (const [i, e] of external.entries()) {
+        // One generator per action, on the plop that registered its type, so each result is its own.
+        const name = `otp:external:${i}`;
+        plop.setGenerator(name, { prompts: [], actions: [e.action] as never });
+        const r = await plop.getGenerator(name).runActions({ ...plan.binding });
+        const failed = r.failures[0];
+        results.push(
+          failed === undefined
+            ? { action: e.describe, status: "ran", detail: String((r.changes[0] as { path?: string } | undefined)?.path ?? "") }
+            : { action: e.describe, status: "failed", detail: failureText(failed) },
+        );
+      }
+      return results;
+    };
+    return { manual, external: external.map((e) => e.describe), runExternal };
   }
+}
+
+/** node-plop reports a synchronous throw as the Error itself, a rejection as { error }. */
+function failureText(failure: unknown): string {
+  const f = failure as { path?: string; error?: string; message?: string };
+  return `${f.error ?? f.message ?? "unknown error"}${f.path ? ` (${f.path})` : ""}`;
+}
+
+/** What a team action that writes outside the virtual tree did, after the flush. */
+export interface ExternalResult {
+  action: string;
+  status: "ran" | "failed" | "not run";
+  detail: string;
+}
+
+export interface RenderResult {
+  /** Patches refused as unsafe: what to do by hand. */
+  manual: string[];
+  /** Team actions that write outside the virtual tree, by description; not run yet. */
+  external: string[];
+  /** Run them (after the flush; never under --dry-run). */
+  runExternal(): Promise<ExternalResult[]>;
 }
 
 /** The formatter for a plan that asks for one, with the project's line_length. */

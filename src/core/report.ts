@@ -3,6 +3,7 @@ import pc from "picocolors";
 import type { StepResult } from "../mix/check.js";
 import type { Io } from "./io.js";
 import type { Change } from "./tree.js";
+import type { ExternalResult } from "./render.js";
 
 export interface TaskResult {
   task: string;
@@ -21,6 +22,8 @@ export interface RunReport {
   rolledBack: boolean;
   /** Changes a patcher could not make safely: what to do by hand. */
   manual: string[];
+  /** Team actions that write outside the virtual tree: run after the write, never under --dry-run. */
+  external: ExternalResult[];
   exitCode: number;
   nextSteps: string[];
 }
@@ -64,10 +67,19 @@ export function formatManual(io: Io, manual: readonly string[]): string {
   return `${c.yellow("Do by hand")} (the file's shape was not one that can be patched safely):\n${manual.map((m) => `  ${m.replace(/\n/g, "\n  ")}`).join("\n")}\n`;
 }
 
-export async function printDryRun(io: Io, changes: readonly Change[], manual: readonly string[]): Promise<void> {
+export function formatExternal(io: Io, external: readonly ExternalResult[]): string {
+  if (external.length === 0) return "";
+  const c = colorsFor(io);
+  const mark = { ran: c.green("✔"), failed: c.red("✖"), "not run": c.yellow("–") };
+  const lines = external.map((e) => `  ${mark[e.status]} ${e.action}  ${e.status}${e.detail ? `: ${e.detail}` : ""}\n`);
+  return `${c.yellow("Team actions outside the virtual tree")}\n${lines.join("")}`;
+}
+
+export async function printDryRun(io: Io, changes: readonly Change[], manual: readonly string[], external: readonly ExternalResult[] = []): Promise<void> {
   for (const ch of changes) if (ch.action !== "identical") io.stdout(await unifiedDiff(ch));
   io.stdout(formatChanges(io, changes));
   io.stdout(formatManual(io, manual));
+  io.stdout(formatExternal(io, external));
   io.stdout(colorsFor(io).dim("Dry run: nothing was written.\n"));
 }
 

@@ -7,9 +7,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { UserError } from "./errors.js";
+import { importFile } from "./import-file.js";
 
 export const TEAM_DIR = ".otpgen";
 
@@ -85,7 +85,7 @@ async function readConfig(dir: string, shown: (p: string) => string): Promise<Te
   } else if (existsSync(mjs)) {
     file = mjs;
     try {
-      const mod = (await import(pathToFileURL(mjs).href)) as { default?: unknown };
+      const mod = (await importFile(mjs)) as { default?: unknown };
       raw = typeof mod.default === "function" ? await (mod.default as () => unknown)() : mod.default;
     } catch (err) {
       throw new UserError(`${shown(mjs)}: could not be loaded (${(err as Error).message})`);

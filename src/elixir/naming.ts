@@ -126,6 +126,7 @@ export function appNameProblem(name: string): string | null {
   if (!APP_RE.test(name)) {
     return "an app name must start with a lowercase letter and contain only lowercase letters, digits and underscores";
   }
+  if (name.length > MAX_ATOM) return `an app name is an atom, and an atom holds at most ${MAX_ATOM} characters (this one has ${name.length})`;
   if (RESERVED_WORDS.has(name)) return `"${name}" is a reserved word in Elixir`;
   if (RESERVED_APPS.has(name)) return `"${name}" is an application shipped with Elixir/OTP`;
   return null;
@@ -151,10 +152,33 @@ export function moduleNameProblem(name: string): string | null {
   if (segments.length > 1 && first === "Elixir") {
     return 'a module name must not start with "Elixir."';
   }
+  const atom = `Elixir.${name}`.length;
+  if (atom > MAX_ATOM) {
+    return `a module name becomes the atom Elixir.<name>, and an atom holds at most ${MAX_ATOM} characters (this one has ${atom})`;
+  }
+  // Segments become directory names, the last one a file name (`rate_limiter_test.exs`): most file systems cap both at 255 bytes.
+  const longest = Math.max(...segments.map((seg, i) => underscore(seg).length + (i === segments.length - 1 ? "_test.exs".length : 0)));
+  if (longest > MAX_ATOM) {
+    return `a module name's segments become directory and file names (snake_case; the last plus _test.exs), and those hold at most ${MAX_ATOM} bytes (the longest here needs ${longest})`;
+  }
   return null;
 }
 
-/** App name derived from a directory name: `My-App` -> `my_app`. */
+/**
+ * App name derived from a directory name. A valid name is kept as it is (as
+ * `mix new` keeps it); otherwise the name is cleaned the way a person would:
+ * words split at dashes, dots, spaces and case changes, joined with one
+ * underscore (`Bad-Name` -> `bad_name`, `MyApp` -> `my_app`). What is still not
+ * a valid app name (`1st`, `über`) is refused by the caller, naming `--app`.
+ */
 export function appNameFromDir(dirName: string): string {
-  return underscore(dirName.replace(/-/g, "_"));
+  if (APP_RE.test(dirName)) return dirName;
+  return dirName
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w !== "")
+    .map((w) => underscore(w))
+    .join("_");
 }
+
+/** Atoms (module and app names) hold at most 255 characters. */
+export const MAX_ATOM = 255;

@@ -150,7 +150,9 @@ describe("create-otp-app: bad input, conflicts and safety", () => {
     [["x", "--app", "MyApp"], 'invalid --app "MyApp": an app name must start with a lowercase letter'],
     [["x", "--app", "logger"], 'invalid --app "logger": "logger" is an application shipped with Elixir/OTP'],
     [["x", "--module", "my_app"], 'invalid --module "my_app": each segment of a module name must start with an uppercase letter'],
-    [["123"], 'invalid --app "123": an app name must start with a lowercase letter'],
+    [["123"], 'cannot name the app after the directory "123" (an app name must start with a lowercase letter'],
+    [["x", "--module", `A${"b".repeat(248)}`], "a module name becomes the atom Elixir.<name>, and an atom holds at most 255 characters (this one has 256)"],
+    [["x", "--app", `a${"b".repeat(255)}`], "an atom holds at most 255 characters (this one has 256)"],
     [["x", "--elixir", "latest"], 'invalid --elixir "latest": an Elixir version must look like 1.17'],
     [["x", "--bogus"], "unknown option '--bogus'"],
     [["x", "--check=sometimes"], 'invalid --check "sometimes"'],
@@ -160,6 +162,22 @@ describe("create-otp-app: bad input, conflicts and safety", () => {
     expect(io.errText().trim().split("\n")).toHaveLength(1);
     expect(io.errText()).toContain(message);
     expect(snapshot(cwd)).toEqual({});
+  });
+
+  it("a directory name that is not an app name is cleaned as a person would (Bad-Name -> bad_name, BadName)", async () => {
+    const { cwd, code, io } = await create(["Bad-Name", "--yes", "--no-check"]);
+    expect(code, io.errText()).toBe(0);
+    const mix = readFileSync(path.join(cwd, "Bad-Name/mix.exs"), "utf8");
+    expect(mix).toContain("      app: :bad_name,\n");
+    expect(mix).toContain("defmodule BadName.MixProject do");
+    expect(existsSync(path.join(cwd, "Bad-Name/lib/bad_name/application.ex"))).toBe(true);
+  });
+
+  it("a module name at the atom limit (248 + Elixir.) is accepted", async () => {
+    const module = `A${"b".repeat(200)}.C${"d".repeat(45)}`;
+    expect(module).toHaveLength(248);
+    const { code, io } = await create(["x", "--module", module, "--yes", "--no-check"]);
+    expect(code, io.errText()).toBe(0);
   });
 
   it("without a terminal, a missing directory is an error naming the argument, not a hang", async () => {

@@ -1,5 +1,5 @@
 // Team customisation, with real files in temp dirs and real Elixir checks.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
@@ -196,7 +196,13 @@ describe("eject, drift and doctor", () => {
     const record = JSON.parse(read(dir, ".otpgen/ejected.json"));
     const version = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../../package.json"), "utf8")).version;
     expect(record.genserver.version).toBe(version);
-    expect(Object.keys(record.genserver.files).sort()).toEqual(["genserver/lib/module.ex.hbs", "genserver/test/module_test.exs.hbs"]);
+    // Its own templates, and the partials they include (every generated file's header and moduledoc footer).
+    expect(Object.keys(record.genserver.files).sort()).toEqual([
+      "_partials/header.hbs",
+      "_partials/moduledoc_footer.hbs",
+      "genserver/lib/module.ex.hbs",
+      "genserver/test/module_test.exs.hbs",
+    ]);
     expect(read(dir, ".otpgen/templates/genserver/lib/module.ex.hbs")).toBe(
       readFileSync(path.resolve(import.meta.dirname, "../../templates/genserver/lib/module.ex.hbs"), "utf8"),
     );
@@ -221,6 +227,60 @@ describe("eject, drift and doctor", () => {
     const doc = await run(dir, ["doctor"]);
     expect(doc.code).toBe(1);
     expect(doc.out).toContain("✖ drift: genserver: changed upstream since 0.0.9: genserver/lib/module.ex.hbs");
+  });
+
+  it("eject context copies the partials where its code lives (in a Phoenix app); a team edit of one changes the output; an upstream change to one is drift", async () => {
+    const dir = path.join(tempDir(), "shop");
+    cpSync(path.resolve(import.meta.dirname, "../fixtures/phx_app"), dir, { recursive: true });
+    const ejected = await run(dir, ["eject", "context"]);
+    expect(ejected.code, ejected.err).toBe(0);
+    const record = JSON.parse(read(dir, ".otpgen/ejected.json"));
+    const files = Object.keys(record.context.files);
+    for (const partial of ["context_access", "context_access_scoped", "context_fixture", "context_test", "context_test_scoped"]) {
+      expect(files).toContain(`_partials/${partial}.hbs`);
+      expect(read(dir, `.otpgen/templates/_partials/${partial}.hbs`)).toBe(
+        readFileSync(path.resolve(import.meta.dirname, `../../templates/_partials/${partial}.hbs`), "utf8"),
+      );
+    }
+    // The team edits the ejected partial: the generated context follows it.
+    const partial = ".otpgen/templates/_partials/context_access.hbs";
+    write(dir, partial, read(dir, partial).replace('  @doc "Returns every {{humanSingularLower}}."', '  @doc "Returns every {{humanSingularLower}} (team edition)."'));
+    const generated = await run(dir, ["context", "Catalog", "Product", "products", "title:string", "--no-check"]);
+    expect(generated.code, generated.err).toBe(0);
+    expect(read(dir, "lib/shop/catalog.ex")).toContain('@doc "Returns every product (team edition)."');
+
+    // A partial the team already overrides is kept, not ejected over.
+    const other = project();
+    write(other, ".otpgen/templates/_partials/header.hbs", "# ours\n");
+    const kept = await run(other, ["eject", "context"]);
+    expect(kept.code, kept.err).toBe(0);
+    expect(read(other, ".otpgen/templates/_partials/header.hbs")).toBe("# ours\n");
+    expect(Object.keys(JSON.parse(read(other, ".otpgen/ejected.json")).context.files)).not.toContain("_partials/header.hbs");
+    expect(kept.out).toContain("kept your .otpgen/templates/_partials/header.hbs");
+
+    // Upstream changed one of those partials since the eject: drift names it.
+    record.context.files["_partials/context_access.hbs"] = sha256("an older partial");
+    record.context.version = "0.0.9";
+    write(dir, ".otpgen/ejected.json", JSON.stringify(record));
+    const doc = await run(dir, ["doctor"]);
+    expect(doc.out).toContain("✖ drift: context: changed upstream since 0.0.9: _partials/context_access.hbs");
+  });
+
+  it("doctor knows every helper the renderer has (node-plop's case helpers included), and still reports an unknown one", async () => {
+    const dir = project();
+    const builtin = readFileSync(path.resolve(import.meta.dirname, "../../templates/agent/lib/module.ex.hbs"), "utf8");
+    write(dir, ".otpgen/templates/agent/lib/module.ex.hbs", builtin.replace("  use Agent\n", "  use Agent\n  # {{snakeCase alias}} {{kebabCase alias}}\n"));
+    const good = await run(dir, ["doctor"]);
+    expect(good.out).not.toContain("snakeCase");
+    expect(good.code, good.out).toBe(0);
+    // It renders, too: the doctor and the renderer agree.
+    expect((await run(dir, ["agent", "Settings", "--no-check"])).code).toBe(0);
+    expect(read(dir, "lib/team_app/settings.ex")).toContain("  # settings settings\n");
+
+    write(dir, ".otpgen/templates/agent/lib/module.ex.hbs", builtin.replace("  use Agent\n", "  use Agent\n  # {{shoutCase alias}}\n"));
+    const bad = await run(dir, ["doctor"]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain("uses {{shoutCase}}, which agent does not provide");
   });
 
   it("doctor reports template syntax errors with file and line, and variables a generator does not provide", async () => {

@@ -8,8 +8,10 @@
 // (20.x) the bundle is compiled through vm.Script with V8 cached data kept in the
 // user's cache directory, so later starts skip most parsing and compiling. That
 // cache is private to the user (mode 0700), keyed by a hash of the bundle's
-// content, the package version, the Node version and the architecture, written
-// atomically, and ignored on any error. OTPGEN_NO_CODE_CACHE=1 turns both off.
+// content (written by the build on its first line), its size and time (for a
+// bundle edited in place), the package version, the Node version and the
+// architecture; written atomically, and ignored on any error. V8 itself checks
+// only the source's length, so the key is what keeps old code from running. OTPGEN_NO_CODE_CACHE=1 turns both off.
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -28,7 +30,10 @@ function cacheFile(source) {
     // The build writes the content's hash on the first line; a bundle without it is hashed here.
     const stamp = /^\/\/ otpgen-bundle ([0-9a-f]{64})\n/.exec(source.slice(0, 100));
     const hash = (stamp ? stamp[1] : crypto.createHash("sha256").update(source).digest("hex")).slice(0, 32);
-    return path.join(dir, `cli-${version}-${process.version}-${process.arch}-${hash}.v8cache`);
+    // A bundle edited in place (patch-package) keeps its stamp but not its time and size.
+    const stat = fs.statSync(bundle);
+    const edit = `${stat.size.toString(36)}${Math.trunc(stat.mtimeMs).toString(36)}`;
+    return path.join(dir, `cli-${version}-${process.version}-${process.arch}-${hash}-${edit}.v8cache`);
   } catch {
     return undefined;
   }

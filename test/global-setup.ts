@@ -1,7 +1,21 @@
 // The suite runs real tools and never skips a test for want of one: every tool
 // is checked here, up front, and a missing one stops the run with its name and
 // how to get it (`bash scripts/setup.sh` installs them all).
+//
+// It also packs the package (`npm pack`, which builds dist/ first) and installs
+// the tarball into a temporary prefix, once per run: test/e2e/ runs those bins
+// as a user runs them. Tests read the bin folder with inject("packedBin").
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    packedBin: string;
+  }
+}
 
 const TOOLS: { command: string; args: string[]; why: string; debian: string }[] = [
   { command: "mix", args: ["--version"], why: "the real-Elixir gates (format, compile, mix test)", debian: "elixir" },
@@ -12,7 +26,17 @@ const TOOLS: { command: string; args: string[]; why: string; debian: string }[] 
   { command: "npm", args: ["--version"], why: "npm pack and install of the packed CLI", debian: "npm" },
 ];
 
-export default function setup(): void {
+function packAndInstall(): { bin: string; dir: string } {
+  const repo = path.resolve(import.meta.dirname, "..");
+  const dir = mkdtempSync(path.join(tmpdir(), "otpgen-packed-"));
+  const out = execFileSync("npm", ["pack", "--pack-destination", dir, "--json"], { cwd: repo, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const tarball = path.join(dir, (JSON.parse(out) as { filename: string }[])[0]!.filename);
+  const prefix = path.join(dir, "prefix");
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefix", prefix, tarball], { stdio: ["ignore", "ignore", "inherit"] });
+  return { bin: path.join(prefix, "node_modules", ".bin"), dir };
+}
+
+export default function setup(project: TestProject): () => void {
   const missing = TOOLS.filter((t) => {
     try {
       execFileSync(t.command, t.args, { stdio: "ignore" });
@@ -25,4 +49,7 @@ export default function setup(): void {
     const lines = missing.map((t) => `  ${t.command}: needed for ${t.why} (Debian package ${t.debian})`);
     throw new Error(`missing tools; run bash scripts/setup.sh, which installs them all:\n${lines.join("\n")}`);
   }
+  const packed = packAndInstall();
+  project.provide("packedBin", packed.bin);
+  return () => rmSync(packed.dir, { recursive: true, force: true });
 }

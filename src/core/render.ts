@@ -164,9 +164,13 @@ export class Renderer {
       // that writes only into plop.virtualTree: it runs while planning, dry-run included.
       const treeTypes = new Set<string>();
       const setActionType = plop.setActionType.bind(plop);
-      (plop as unknown as { setActionType: unknown }).setActionType = (type: string, fn: never, options?: { virtualTree?: boolean }) => {
-        if (options?.virtualTree === true) treeTypes.add(type);
-        return setActionType(type, fn);
+      type ActionFn = (data: unknown, config: unknown, plopApi: object) => unknown;
+      (plop as unknown as { setActionType: unknown }).setActionType = (type: string, fn: ActionFn, options?: { virtualTree?: boolean }) => {
+        if (options?.virtualTree !== true) return setActionType(type, fn as never);
+        treeTypes.add(type);
+        // node-plop hands actions its inner API object, not the one returned to us: give it the tree there.
+        const withTree: ActionFn = (data, config, plopApi) => fn(data, config, Object.assign(Object.create(plopApi), { virtualTree: tree }));
+        return setActionType(type, withTree as never);
       };
       await applyPlopfile(file, plop);
       const config = (plop as unknown as PlopApi).getGenerator(name);
@@ -175,7 +179,6 @@ export class Renderer {
         treeActions(typeof config.actions === "function" ? config.actions(data) : (config.actions ?? []), baseDir, treeTypes, (a) =>
           external.push(a),
         );
-      (plop as unknown as { virtualTree: Tree }).virtualTree = tree;
       plop.setActionType("otp:external", (_answers, config) => `not run while planning: ${(config as unknown as { describe: string }).describe}`);
     }
     this.adopt(plop);

@@ -1,54 +1,82 @@
-// The built CLI, installed from `npm pack` output as a user gets it.
-import { existsSync, readdirSync } from "node:fs";
+// The built CLI, installed from `npm pack` output as a user gets it (see
+// test/global-setup.ts): create-otp-app, every built-in generator group, the
+// check step, --json against its schema, bad input, prompts at a real
+// terminal, and the loader's code cache.
+import { cpSync, existsSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
-import { elixirGates, expectGatesPass, tempDir } from "../helpers.js";
+import { copyOf, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, tempDir, unformatted } from "../helpers.js";
+import { RUNS } from "../runs.js";
+import { REPO, binDir, errorReportSchema, fixtureCopy, jsonReport, runBin, runOk, treeHash, unparsable } from "./packed.js";
 
-const repo = path.resolve(import.meta.dirname, "../..");
-let bin: string;
+const BARE = ["--yes", "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc"];
 
+/** A bare project (no hex deps, so mix compiles it here), made by the installed create-otp-app once per file. */
+let bare: string;
 beforeAll(async () => {
-  const packDir = tempDir("otpgen-pack-");
-  // prepack builds dist/ first.
-  const packed = await execa("npm", ["pack", "--pack-destination", packDir, "--json"], { cwd: repo });
-  const tarball = path.join(packDir, JSON.parse(packed.stdout)[0].filename);
-  const prefix = tempDir("otpgen-install-");
-  await execa("npm", ["install", "--no-audit", "--no-fund", "--prefix", prefix, tarball]);
-  bin = path.join(prefix, "node_modules", ".bin");
-}, 300_000);
+  const cwd = tempDir();
+  await runOk("create-otp-app", ["packed", ...BARE], cwd);
+  bare = path.join(cwd, "packed");
+});
 
-describe("installed from npm pack", () => {
+describe("create-otp-app, installed", () => {
   it("create-otp-app demo --yes writes a project that passes format, compile and tests", async () => {
     const cwd = tempDir();
-    const r = await execa(path.join(bin, "create-otp-app"), ["demo", "--yes", "--no-install", "--no-git"], {
-      cwd,
-      reject: false,
-      all: true,
-      env: { NO_COLOR: "1" },
-    });
-    expect(r.exitCode, r.all).toBe(0);
+    const r = await runBin("create-otp-app", ["demo", "--yes", "--no-install", "--no-git"], cwd);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain("create    mix.exs");
     expect(r.stdout).toMatch(/✔ format/);
     expect(r.stdout).toContain("Next steps");
     expectGatesPass(await elixirGates(path.join(cwd, "demo")));
   });
 
-  it("gen --help, gen list, and gen outside a project", async () => {
+  it("--json: one document that matches the schema, file by file", async () => {
     const cwd = tempDir();
-    const help = await execa(path.join(bin, "gen"), ["--help"], { cwd });
-    expect(help.stdout).toMatch(/^Usage: gen <generator>/);
-    const list = await execa(path.join(bin, "gen"), ["list"], { cwd });
-    expect(list.exitCode).toBe(0);
-    const outside = await execa(path.join(bin, "gen"), ["genserver", "X"], { cwd, reject: false });
-    expect(outside.exitCode).toBe(2);
-    expect(outside.stderr).toMatch(/^gen: no mix\.exs in .* run gen inside a Mix project/);
+    const r = await runOk("create-otp-app", ["jsoned", ...BARE, "--json"], cwd);
+    const report = jsonReport(r.stdout);
+    expect(report.ok).toBe(true);
+    expect(report.files.map((f) => f.path)).toContain("lib/jsoned/application.ex");
+    expect(report.files.every((f) => f.action === "create")).toBe(true);
+  });
+
+  it("--dry-run changes nothing on disk, byte for byte; its --json carries each file's diff", async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, "keep.txt"), "mine\n");
+    const before = treeHash(cwd);
+    const r = await runOk("create-otp-app", ["dry", "--yes", "--dry-run", "--json"], cwd);
+    expect(treeHash(cwd)).toEqual(before);
+    const report = jsonReport(r.stdout);
+    expect(report.dryRun).toBe(true);
+    expect(report.files.find((f) => f.path === "mix.exs")?.diff).toContain("+++ b/mix.exs");
+  });
+
+  it("a bad name: exit 2, one line on stderr naming the input and the rule, nothing written; --json gives the error document", async () => {
+    const cwd = tempDir();
+    const r = await runBin("create-otp-app", ["demo", "--app", "Demo", "--yes"], cwd);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual(['create-otp-app: invalid --app "Demo": an app name must start with a lowercase letter and contain only lowercase letters, digits and underscores']);
+    const long = await runBin("create-otp-app", ["demo", "--module", `A${"b".repeat(300)}`, "--yes", "--json"], cwd);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain("an atom holds at most 255 characters (this one has 308)");
+    expect(errorReportSchema.parse(JSON.parse(long.stdout)).error).toContain("--module");
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("a directory name that is no app name: cleaned (Bad-Name -> bad_name) or refused naming --app", async () => {
+    const cwd = tempDir();
+    await runOk("create-otp-app", ["Bad-Name", ...BARE], cwd);
+    expect(readFileSync(path.join(cwd, "Bad-Name/mix.exs"), "utf8")).toContain("app: :bad_name,");
+    const r = await runBin("create-otp-app", ["1st", ...BARE], cwd);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^create-otp-app: cannot name the app after the directory "1st" \(.*\); pass --app NAME$/);
+    expect(existsSync(path.join(cwd, "1st"))).toBe(false);
   });
 
   it("at a real terminal, Ctrl-C at the first prompt exits cleanly and writes nothing", async () => {
     const cwd = tempDir();
-    const pty = path.join(repo, "test/e2e/run_in_pty.py");
-    const r = await execa("python3", [pty, cwd, "Project directory", "\\x03", path.join(bin, "create-otp-app")], { reject: false });
+    const pty = path.join(REPO, "test/e2e/run_in_pty.py");
+    const r = await execa("python3", [pty, cwd, "Project directory", "\\x03", path.join(binDir(), "create-otp-app")], { reject: false });
     expect(r.stdout).toContain("Project directory");
     expect(r.stdout).toContain("cancelled; nothing was written");
     expect(r.stdout.trim().split("\n").pop()).toBe("exit=130");
@@ -57,22 +85,174 @@ describe("installed from npm pack", () => {
 
   it("at a real terminal, the prompts take answers and the project is written", async () => {
     const cwd = tempDir();
-    const pty = path.join(repo, "test/e2e/run_in_pty.py");
+    const pty = path.join(REPO, "test/e2e/run_in_pty.py");
     // Answer the directory, then accept every default with Enter.
     const r = await execa(
       "python3",
-      [pty, cwd, "Project directory", "typed_app\\r", path.join(bin, "create-otp-app"), "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc", "--app", "typed_app", "--module", "TypedApp"],
+      [pty, cwd, "Project directory", "typed_app\\r", path.join(binDir(), "create-otp-app"), "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc", "--app", "typed_app", "--module", "TypedApp"],
       { reject: false },
     );
     expect(r.stdout.trim().split("\n").pop(), r.stdout).toBe("exit=0");
     expect(existsSync(path.join(cwd, "typed_app/lib/typed_app/application.ex"))).toBe(true);
   });
+});
 
-  it("a bad name from the real bin: exit 2, one line on stderr, nothing written", async () => {
+describe("gen, installed", () => {
+  it("gen --help, gen --version, gen list, and gen outside a project", async () => {
     const cwd = tempDir();
-    const r = await execa(path.join(bin, "create-otp-app"), ["demo", "--app", "Demo", "--yes"], { cwd, reject: false });
-    expect(r.exitCode).toBe(2);
-    expect(r.stderr.split("\n")).toHaveLength(1);
-    expect(existsSync(path.join(cwd, "demo"))).toBe(false);
+    const help = await runOk("gen", ["--help"], cwd);
+    expect(help.stdout).toMatch(/^Usage: gen <generator>/);
+    const version = await runOk("gen", ["--version"], cwd);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")).version);
+    const list = await runOk("gen", ["list"], cwd);
+    for (const name of ["genserver", "dynamic-supervisor", "release", "cluster", "telemetry", "context", "live", "channel", "presence"]) {
+      expect(list.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
+    }
+    const outside = await runBin("gen", ["genserver", "X"], cwd);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toMatch(/^gen: no mix\.exs in .* run gen inside a Mix project/);
+  });
+
+  it("the OTP generators, each with its main options, then the check step: format, compile --warnings-as-errors and the generated tests pass", async () => {
+    const dir = copyOf(bare);
+    for (const args of RUNS("Packed")) await runOk("gen", [...args, "--no-check"], dir);
+    // The check step itself, from the installed package, reported as JSON.
+    const checked = await runOk("gen", ["genserver", "Checked", "--check=strict", "--json"], dir);
+    const report = jsonReport(checked.stdout);
+    expect(report.checks.map((c) => `${c.step}:${c.status}`)).toEqual(expect.arrayContaining(["format:passed", "compile:passed"]));
+    const gates = await elixirGates(dir);
+    expectGatesPass(gates);
+    expect(Number(/(\d+) tests, 0 failures/.exec(gates.test.output)?.[1])).toBeGreaterThanOrEqual(90);
+  });
+
+  it("gen --dry-run changes nothing on disk, byte for byte, for a new module and for a patch of application.ex", async () => {
+    const dir = copyOf(bare);
+    const before = treeHash(dir);
+    const r = await runOk("gen", ["dynamic-supervisor", "Rooms", "--dry-run"], dir);
+    expect(r.stdout).toContain("+++ b/lib/packed/rooms.ex");
+    expect(r.stdout).toContain("+++ b/lib/packed/application.ex");
+    expect(r.stdout).toContain("Dry run: nothing was written.");
+    expect(treeHash(dir)).toEqual(before);
+  });
+
+  it("release, cluster (hosts): written, wired, and the project passes the gates; telemetry: parses and is formatted", async () => {
+    const dir = copyOf(bare);
+    await runOk("gen", ["cluster", "--strategy", "hosts", "--no-check"], dir);
+    const release = jsonReport((await runOk("gen", ["release", "--k8s", "--no-check", "--json"], dir)).stdout);
+    expect(release.files.map((f) => f.path)).toEqual(expect.arrayContaining(["rel/env.sh.eex", "Dockerfile", "mix.exs"]));
+    expectGatesPass(await elixirGates(dir));
+    // Releases and cluster agree, as gen doctor reads them.
+    const doctor = await runBin("gen", ["doctor"], dir);
+    expect(doctor.stdout).toContain("release and cluster files agree");
+
+    // telemetry brings hex deps (telemetry_metrics), which cannot be fetched here: parse and format only.
+    const tele = copyOf(bare);
+    const t = jsonReport((await runOk("gen", ["telemetry", "--prometheus", "--no-check", "--json"], tele)).stdout);
+    const files = t.files.filter((f) => /\.exs?$/.test(f.path)).map((f) => f.path);
+    expect(files.length).toBeGreaterThan(1);
+    expect(await unparsable(tele, files)).toEqual([]);
+    expect(await unformatted(tele, files)).toBe("");
+  });
+
+  it("Phoenix: context, live, channel and presence in a phx.new 1.8 app: parse, formatted as Phoenix formats, routes and socket wired", async () => {
+    const dir = fixtureCopy("phx_app", "shop");
+    const written = new Set<string>();
+    for (const args of [
+      ["context", "Blog", "Post", "posts", "title:string", "body:text", "published:boolean"],
+      ["live", "Catalog", "Product", "products", "name:string", "price:decimal", "status:enum:draft,live"],
+      ["channel", "Room"],
+      ["presence"],
+    ]) {
+      const report = jsonReport((await runOk("gen", [...args, "--no-check", "--json"], dir)).stdout);
+      expect(report.manual, args.join(" ")).toEqual([]);
+      for (const f of report.files) if (/\.exs?$/.test(f.path)) written.add(f.path);
+    }
+    const files = [...written];
+    expect(files).toEqual(expect.arrayContaining(["lib/shop/blog.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/channels/room_channel.ex", "lib/shop_web/router.ex"]));
+    expect(await unparsable(dir, files)).toEqual([]);
+    expect(await phoenixUnformatted(dir, files)).toBe("");
+    expect(readFileSync(path.join(dir, "lib/shop_web/router.ex"), "utf8")).toContain('live "/products", ProductLive.Index, :index');
+  });
+});
+
+describe("the loader", () => {
+  /** A private copy of the install, so its bundle can be changed without touching the shared one. */
+  function privateInstall(): { gen: string; bundle: string } {
+    const prefix = path.join(tempDir(), "prefix");
+    cpSync(path.dirname(path.dirname(binDir())), prefix, { recursive: true, verbatimSymlinks: true });
+    return { gen: path.join(prefix, "node_modules/.bin/gen"), bundle: path.join(prefix, "node_modules/create-otp-app/dist/cli.cjs") };
+  }
+
+  /** Change the bundle's usage line without changing its length (V8 checks only the length). */
+  function sameLengthEdit(bundle: string, from: string, to: string, stamp?: string): void {
+    const source = readFileSync(bundle, "utf8");
+    expect(source).toContain(from);
+    let next = source.replace(from, to);
+    if (stamp) next = next.replace(/^\/\/ otpgen-bundle [0-9a-f]{64}\n/, `// otpgen-bundle ${stamp}\n`);
+    expect(next.length).toBe(source.length);
+    const { atime, mtime } = statSync(bundle);
+    writeFileSync(bundle, next);
+    // npm gives every packed file the same time: an upgrade can keep both size and time.
+    utimesSync(bundle, atime, mtime);
+  }
+
+  it("an upgrade whose bundle keeps the size and time runs the new code, not the cached old code", async () => {
+    const install = privateInstall();
+    const cwd = tempDir();
+    const env = { XDG_CACHE_HOME: tempDir("otpgen-cache-") };
+    expect((await runOk(install.gen, ["--help"], cwd, { env })).stdout).toMatch(/^Usage: gen <generator>/);
+    expect((await runOk(install.gen, ["--help"], cwd, { env })).stdout).toMatch(/^Usage: gen <generator>/);
+    expect(readdirSync(path.join(env.XDG_CACHE_HOME, "create-otp-app")).filter((f) => f.endsWith(".v8cache"))).toHaveLength(1);
+    // A new release: different code, same length, same time, a new content stamp (the build writes it).
+    sameLengthEdit(install.bundle, "Usage: gen <generator>", "Usage: GEN <generator>", "f".repeat(64));
+    expect((await runOk(install.gen, ["--help"], cwd, { env })).stdout).toMatch(/^Usage: GEN <generator>/);
+    // The old cache is gone; the new one serves the next run.
+    expect(readdirSync(path.join(env.XDG_CACHE_HOME, "create-otp-app")).filter((f) => f.endsWith(".v8cache"))).toHaveLength(1);
+    expect((await runOk(install.gen, ["--help"], cwd, { env })).stdout).toMatch(/^Usage: GEN <generator>/);
+  });
+
+  it("a bundle edited in place (patch-package) keeps its stamp but runs the edit", async () => {
+    const install = privateInstall();
+    const cwd = tempDir();
+    const env = { XDG_CACHE_HOME: tempDir("otpgen-cache-") };
+    await runOk(install.gen, ["--help"], cwd, { env });
+    await runOk(install.gen, ["--help"], cwd, { env });
+    const source = readFileSync(install.bundle, "utf8");
+    writeFileSync(install.bundle, source.replace("Usage: gen <generator>", "Usage: gen <patched!>"));
+    expect((await runOk(install.gen, ["--help"], cwd, { env })).stdout).toMatch(/^Usage: gen <patched!>/);
+  });
+
+  it("an internal error prints a stack trace that names the source module and function", async () => {
+    const install = privateInstall();
+    const cwd = tempDir();
+    const source = readFileSync(install.bundle, "utf8");
+    // Make `gen list` fail inside the bundle, as a bug would.
+    const marker = "io.stdout(`Generators (gen <generator> --help for options):";
+    expect(source).toContain(marker);
+    writeFileSync(install.bundle, source.replace(marker, `throw new Error("injected bug"); ${marker}`));
+    const project = copyOf(bare);
+    const r = await runBin(install.gen, ["list"], project, { env: { XDG_CACHE_HOME: tempDir("otpgen-cache-") } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("Error: injected bug");
+    // Real names, not minified ones: the function, and the bundle line it is on.
+    expect(r.stderr).toMatch(/at list \(.*dist\/cli\.cjs:\d+:\d+\)/);
+    const line = Number(/at list \(.*dist\/cli\.cjs:(\d+):\d+\)/.exec(r.stderr)?.[1]);
+    const lines = readFileSync(install.bundle, "utf8").split("\n");
+    // The bundle says which source file each module came from.
+    const origin = lines.slice(0, line).reverse().find((l) => /^\/\/ src\//.test(l));
+    expect(origin).toBe("// src/cli/gen-main.ts");
+  });
+});
+
+describe("what stays the user's", () => {
+  it("a generated file the user edited is not overwritten without --force; nothing is written", async () => {
+    const dir = copyOf(bare);
+    await runOk("gen", ["agent", "Settings", "--no-check"], dir);
+    writeFileSync(path.join(dir, "lib/packed/settings.ex"), "defmodule Packed.Settings do\nend\n");
+    const before = snapshot(dir);
+    const r = await runBin("gen", ["agent", "Settings", "--no-check"], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("lib/packed/settings.ex; pass --force");
+    expect(snapshot(dir)).toEqual(before);
   });
 });

@@ -10,32 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import { captureIo, elixirGates, expectGatesPass, tempDir } from "../helpers.js";
-
-/** Each generator with its main option combinations (Workers must exist before --under it). */
-const RUNS = (prefix: string): string[][] => [
-  ["genserver", "RateLimiter"],
-  ["genserver", "Inventory", "--continue", "--every", "30s"],
-  ["genserver", "Session", "--registry"],
-  ["genserver", "Accounts.Feed", "--registry", "--continue", "--every", "250ms"],
-  ["supervisor", "Workers"],
-  ["supervisor", "Pipeline", "--strategy", "rest_for_one", "--max-restarts", "10", "--max-seconds", "60"],
-  ["genserver", "Worker", "--under", `${prefix}.Workers`],
-  ["dynamic-supervisor", "Sessions"],
-  ["dynamic-supervisor", "Games.Rooms"],
-  ["registry", "Lookup.Registry"],
-  ["agent", "Settings"],
-  ["task-supervisor", "TaskSupervisor"],
-  ["ets-cache", "Cache"],
-  ["ets-cache", "Sessions.Cache", "--ttl", "15m"],
-  ["rate-limiter", "Limiter"],
-  ["rate-limiter", "Api.Throttle", "--limit", "100", "--per", "1m"],
-  ["circuit-breaker", "PaymentsBreaker"],
-  ["circuit-breaker", "Geo.Breaker", "--threshold", "3", "--reset", "10s"],
-  ["retry"],
-  ["retry", "Http.Retry"],
-  ["periodic", "Cleanup"],
-  ["periodic", "Reports.Nightly", "--every", "1h"],
-];
+import { RUNS } from "../runs.js";
 
 async function applyAll(project: string, prefix: string): Promise<{ args: string[]; code: number; err: string }[]> {
   const results = [];

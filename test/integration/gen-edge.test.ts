@@ -6,7 +6,7 @@ import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import { genGenerators } from "../../src/cli/registry.js";
 import type { Prompter } from "../../src/core/io.js";
-import { captureIo, copyOf, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
+import { captureIo, copyOf, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, tempDir, unformatted } from "../helpers.js";
 import { checkHeex, componentsOf } from "../heex.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
@@ -22,23 +22,6 @@ function heexProblems(dir: string, live: string): string[] {
     checkHeex(readFileSync(path.join(web, "live", live, `${f}.ex`), "utf8"), components, new Set([".link", ".form"])).map((p) => `${f}.ex: ${p}`),
   );
 }
-
-/** Files Elixir's formatter would change, with these calls written without parentheses (empty: the default formatter). */
-async function unformatted(dir: string, files: string[], localsWithoutParens = "[]"): Promise<string> {
-  const script = `
-    opts = [locals_without_parens: ${localsWithoutParens}]
-    for f <- System.argv(), src = File.read!(f), IO.iodata_to_binary([Code.format_string!(src, opts), "\\n"]) != src do
-      IO.puts("unformatted: " <> f)
-    end
-  `;
-  return (await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true })).all ?? "";
-}
-
-/** The Ecto and Phoenix DSLs' calls without parentheses (as their .formatter.exs export them). */
-const PHOENIX_DSLS = `[field: 2, field: 3, timestamps: 0, timestamps: 1, add: 2, add: 3, create: 1, create: 2,
-  plug: 1, plug: 2, socket: 2, socket: 3, channel: 2, channel: 3, live: 3, live: 4, get: 3, post: 3, delete: 3,
-  pipe_through: 1, live_dashboard: 2, forward: 2, pipeline: 2, scope: 2, scope: 3, live_session: 2, live_session: 3]`;
-const phoenixUnformatted = (dir: string, files: string[]): Promise<string> => unformatted(dir, files, PHOENIX_DSLS);
 
 const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), "utf8");
 

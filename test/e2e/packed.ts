@@ -1,0 +1,132 @@
+// Running the installed package as a user runs it: the bins that
+// test/global-setup.ts installed from `npm pack` output, in a shell-like
+// environment (no colour, a code cache of the test file's own), never src/.
+import { createHash } from "node:crypto";
+import { cpSync, lstatSync, readFileSync, readdirSync, readlinkSync } from "node:fs";
+import path from "node:path";
+import { execa } from "execa";
+import { expect, inject } from "vitest";
+import { z } from "zod";
+import { tempDir } from "../helpers.js";
+
+export const REPO = path.resolve(import.meta.dirname, "../..");
+export const FIXTURES = path.join(REPO, "test/fixtures");
+
+/** The folder holding the installed bins (create-otp-app, gen). */
+export const binDir = (): string => inject("packedBin");
+
+/** The code cache this test file's runs share: the first run writes it, later ones start from it. */
+const cacheHome = tempDir("otpgen-cache-");
+
+export interface BinResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run an installed bin. `bin` may be a path (a private copy of the install). */
+export async function runBin(
+  bin: "gen" | "create-otp-app" | string,
+  args: string[],
+  cwd: string,
+  options: { env?: Record<string, string>; input?: string } = {},
+): Promise<BinResult> {
+  const file = bin.includes(path.sep) ? bin : path.join(binDir(), bin);
+  const r = await execa(file, args, {
+    cwd,
+    reject: false,
+    env: { NO_COLOR: "1", XDG_CACHE_HOME: cacheHome, ...options.env },
+    ...(options.input === undefined ? { stdin: "ignore" as const } : { input: options.input }),
+  });
+  return { code: r.exitCode ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Run and require exit 0, showing the output when it is not. */
+export async function runOk(bin: string, args: string[], cwd: string, options: Parameters<typeof runBin>[3] = {}): Promise<BinResult> {
+  const r = await runBin(bin, args, cwd, options);
+  expect(r.code, `${bin} ${args.join(" ")}\n${r.stdout}\n${r.stderr}`).toBe(0);
+  return r;
+}
+
+/**
+ * Every entry under dir, as lines `path type mode sha256` (links by target):
+ * two equal results mean the tree is byte-identical, entries and modes included.
+ */
+export function treeHash(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const abs = path.join(d, name);
+      const rel = path.relative(dir, abs);
+      const st = lstatSync(abs);
+      const mode = (st.mode & 0o7777).toString(8);
+      if (st.isSymbolicLink()) out.push(`${rel} link ${mode} ${readlinkSync(abs)}`);
+      else if (st.isDirectory()) {
+        out.push(`${rel} dir ${mode}`);
+        walk(abs);
+      } else out.push(`${rel} file ${mode} ${createHash("sha256").update(readFileSync(abs)).digest("hex")}`);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** A project copied from a fixture folder. */
+export function fixtureCopy(name: string, as = name): string {
+  const dir = path.join(tempDir(), as);
+  cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+/** Files that real Elixir cannot parse (Code.string_to_quoted), with the reason; empty when all parse. */
+export async function unparsable(dir: string, files: string[]): Promise<string[]> {
+  const script = `
+    for f <- System.argv() do
+      case Code.string_to_quoted(File.read!(f), file: f, columns: true) do
+        {:ok, _} -> :ok
+        {:error, reason} -> IO.puts("#{f}: #{inspect(reason)}")
+      end
+    end
+  `;
+  const r = await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true });
+  return (r.all ?? "").split("\n").filter((l) => l !== "");
+}
+
+// The --json document, as the README promises it. Strict: a field the schema
+// does not know is an error, so the schema and the output cannot drift apart.
+const problem = z.object({ file: z.string(), line: z.number().int().nonnegative(), message: z.string() }).strict();
+const step = z
+  .object({
+    step: z.enum(["format", "deps", "compile", "credo"]),
+    status: z.enum(["passed", "failed", "skipped"]),
+    ms: z.number().nonnegative(),
+    detail: z.string(),
+    problems: z.array(problem),
+  })
+  .strict();
+export const runReportSchema = z
+  .object({
+    ok: z.boolean(),
+    command: z.string(),
+    root: z.string(),
+    dryRun: z.boolean(),
+    files: z.array(
+      z.object({ path: z.string(), action: z.enum(["create", "update", "identical"]), diff: z.string().optional() }).strict(),
+    ),
+    tasks: z.array(z.object({ task: z.string(), status: z.enum(["passed", "warning"]), detail: z.string() }).strict()),
+    checks: z.array(step),
+    rolledBack: z.boolean(),
+    manual: z.array(z.string()),
+    external: z.array(z.object({ action: z.string(), status: z.enum(["ran", "failed", "not run"]), detail: z.string() }).strict()),
+    exitCode: z.number().int(),
+    nextSteps: z.array(z.string()),
+  })
+  .strict();
+export const errorReportSchema = z.object({ ok: z.literal(false), error: z.string(), exitCode: z.literal(2) }).strict();
+
+export type RunReportJson = z.output<typeof runReportSchema>;
+
+/** Parse a --json document and check it against the schema. */
+export function jsonReport(stdout: string): RunReportJson {
+  return runReportSchema.parse(JSON.parse(stdout));
+}

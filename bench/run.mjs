@@ -22,9 +22,9 @@ function has(cmd) {
 }
 
 /** Run a command, return milliseconds; a failing command stops the bench. */
-function time(cmd, args, cwd) {
+function time(cmd, args, cwd, withEnv = env) {
   const start = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const r = spawnSync(cmd, args, { cwd, env: withEnv, stdio: ["ignore", "pipe", "pipe"] });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) {
     throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}:\n${r.stdout}${r.stderr}`);
@@ -86,6 +86,18 @@ console.error(`bench: ${RUNS} runs per case after ${WARMUP} warm-up runs, in ${w
 const genProject = project("genproj");
 rows.push(
   pair("gen genserver NAME --yes --no-check", "node -e 0", node, () => time("node", [genBin, "genserver", unique("Server"), "--yes", "--no-check"], genProject), 1.5),
+);
+
+// The loader's V8 code cache (Node 20) against plain loading of the same bundle.
+const noCache = { ...env, OTPGEN_NO_CODE_CACHE: "1" };
+rows.push(
+  pair(
+    "gen genserver NAME, code cache (bin/load.cjs)",
+    "the same, plain require (OTPGEN_NO_CODE_CACHE=1)",
+    () => time("node", [genBin, "genserver", unique("Plain"), "--yes", "--no-check"], genProject, noCache),
+    () => time("node", [genBin, "genserver", unique("Cached"), "--yes", "--no-check"], genProject),
+    undefined,
+  ),
 );
 
 rows.push(

@@ -1,14 +1,14 @@
 "use strict";
 // Starts the CLI bundle (dist/cli.cjs) as a plain Node program would run it:
-// `import()` of a team's .mjs files works, and stack traces name the bundle's
-// real functions and lines (the bundle is not minified).
+// `import()` of a team's .mjs files works, and an internal error's stack trace
+// names the original sources (src/core/stack.ts maps the minified bundle back).
 //
 // Start-up: where Node keeps a compile cache of its own (module.enableCompileCache,
 // Node >= 22.1), the bundle is required with that cache on. On older Nodes
 // (20.x) the bundle is compiled through vm.Script with V8 cached data kept in the
 // user's cache directory, so later starts skip most parsing and compiling. That
 // cache is private to the user (mode 0700), keyed by a hash of the bundle's
-// content (written by the build on its first line), its size and time (for a
+// content (written by the build on its last line), its size and time (for a
 // bundle edited in place), the package version, the Node version and the
 // architecture; written atomically, and ignored on any error. V8 itself checks
 // only the source's length, so the key is what keeps old code from running. OTPGEN_NO_CODE_CACHE=1 turns both off.
@@ -27,8 +27,8 @@ function cacheFile(source) {
     const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
     const dir = path.join(base, "create-otp-app");
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // The build writes the content's hash on the first line; a bundle without it is hashed here.
-    const stamp = /^\/\/ otpgen-bundle ([0-9a-f]{64})\n/.exec(source.slice(0, 100));
+    // The build writes the content's hash on the last line; a bundle without it is hashed here.
+    const stamp = /\/\/ otpgen-bundle ([0-9a-f]{64})\n$/.exec(source.slice(-100));
     const hash = (stamp ? stamp[1] : crypto.createHash("sha256").update(source).digest("hex")).slice(0, 32);
     // A bundle edited in place (patch-package) keeps its stamp but not its time and size.
     const stat = fs.statSync(bundle);

@@ -12,6 +12,7 @@ import { buildCommand, commanderFailure, issueMessage, parseArgv, resolveOptions
 import { formatChanges, formatExternal, formatManual, formatStep, formatTask, jsonReport, printDryRun, printSummary, type RunReport, type TaskResult } from "./report.js";
 import { Tree, type Change } from "./tree.js";
 import { builtinTemplatesDir, packageVersion } from "./paths.js";
+import { readableStack } from "./stack.js";
 import { sha256, type Team } from "./team.js";
 import type { z } from "zod";
 
@@ -268,7 +269,7 @@ export async function runGenerator(
       io.stderr(`${commandName}: ${err.message}\n`);
       return err.exitCode;
     }
-    io.stderr(`${commandName}: internal error (please report it)\n${(err as Error).stack ?? String(err)}\n`);
+    io.stderr(`${commandName}: internal error (please report it)\n${readableStack(err)}\n`);
     return 1;
   }
 }

@@ -1,0 +1,86 @@
+// The second Elixir of the suite: Debian unstable's Elixir (1.20 on OTP 29), in
+// the chroot scripts/elixir-next.sh makes. Every OTP, release and cluster
+// generator's output, in a create-otp-app project and in a project made by that
+// Elixir's own `mix new --sup`: formatted, compiled with --warnings-as-errors
+// (1.20's type checker included), and its generated tests run.
+import { cpSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createOtpApp } from "../../src/cli/create-main.js";
+import { gen } from "../../src/cli/gen-main.js";
+import { captureIo, elixirGates, elixirNextDir, elixirNextGates, expectGatesPass, inElixirNext, tempDir, testCounts } from "../helpers.js";
+import { RUNS } from "../runs.js";
+
+const DISTRIBUTION = [
+  ["cluster", "--strategy", "hosts", "--registry", "pg"],
+  ["release", "--k8s"],
+];
+
+async function applyAll(project: string, prefix: string): Promise<void> {
+  for (const args of [...RUNS(prefix), ...DISTRIBUTION]) {
+    const io = captureIo(project);
+    expect(await gen([...args, "--no-check"], io), `${args.join(" ")}: ${io.errText()}`).toBe(0);
+  }
+}
+
+let version: string;
+let ours: string;
+let plain: string;
+
+beforeAll(async () => {
+  const cwd = tempDir();
+  // The default extras: credo, dialyxir and ex_doc in mix.exs, as a user gets them.
+  expect(await createOtpApp(["ours", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
+  ours = path.join(cwd, "ours");
+  await applyAll(ours, "Ours");
+
+  // `mix new --sup` of the newest Elixir itself, then the generators.
+  const { inside, outside } = elixirNextDir();
+  const made = await inElixirNext(inside, ["mix", "new", "plain", "--sup"]);
+  expect(made.exitCode, made.output).toBe(0);
+  plain = path.join(tempDir(), "plain");
+  cpSync(path.join(outside, "plain"), plain, { recursive: true });
+  await applyAll(plain, "Plain");
+  version = (await inElixirNext(inside, ["elixir", "--short-version"])).output.trim();
+});
+
+describe("the newest Elixir (Debian unstable's, in a chroot)", () => {
+  it("is 1.20 or later on OTP 29 or later", async () => {
+    expect(version).toMatch(/^1\.(2\d|[3-9]\d)\./);
+    const { inside } = elixirNextDir();
+    const otp = await inElixirNext(inside, ["erl", "-noshell", "-eval", "io:format(\"~s\", [erlang:system_info(otp_release)]), halt()."]);
+    expect(Number(otp.output.trim())).toBeGreaterThanOrEqual(29);
+  });
+
+  it("a create-otp-app project with every OTP, cluster and release generator: format, compile --warnings-as-errors (mix.exs too) and the generated tests pass", async () => {
+    const gates = await elixirNextGates(ours);
+    expectGatesPass(gates);
+    expect(testCounts(gates.test.output)?.tests).toBeGreaterThanOrEqual(90);
+  });
+
+  it("its own mix new --sup project with the same generators passes the same gates", async () => {
+    expectGatesPass(await elixirNextGates(plain));
+  });
+
+  it("catches what 1.14 cannot: a conditional that 1.20's type checker proves constant fails the compile gate there only", async () => {
+    const dir = path.join(tempDir(), "ours");
+    cpSync(ours, dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, "lib/ours/stub.ex"),
+      `defmodule Ours.Stub do
+  @moduledoc false
+
+  @spec check(term()) :: :ok | :error
+  def check(x), do: if(allowed?(x), do: :ok, else: :error)
+
+  defp allowed?(_x), do: true
+end
+`,
+    );
+    const old = await elixirGates(dir);
+    expect(old.compile.exitCode, old.compile.output).toBe(0);
+    const next = await elixirNextGates(dir);
+    expect(next.compile.exitCode).not.toBe(0);
+    expect(next.compile.output).toMatch(/lib\/ours\/stub\.ex:\d+/);
+  });
+});

@@ -59,12 +59,24 @@ export function parseProblems(lines: string[], files: readonly string[]): Proble
   return problems;
 }
 
-/** credo --format flycheck: `lib/x.ex:12:5: R: Modules should have a @moduledoc tag.` */
-function parseCredo(lines: string[]): Problem[] {
-  return lines.flatMap((l) => {
-    const m = /^(.+?\.exs?):(\d+)(?::\d+)?: \w: (.*)$/.exec(l);
-    return m ? [{ file: m[1] as string, line: Number(m[2]), message: m[3] as string }] : [];
+/**
+ * credo --format flycheck: `lib/x.ex:12:5: R: Modules should have a @moduledoc tag.`
+ * Each finding keeps credo's category letter, as its own report shows it:
+ * `[R] Modules should have a @moduledoc tag.`
+ */
+export function parseCredo(lines: string[]): Problem[] {
+  return lines.flatMap((raw) => {
+    const l = raw.replace(/\x1b\[[0-9;]*m/g, "");
+    const m = /^(.+?\.exs?):(\d+)(?::\d+)?: ([A-Z]): (.*)$/.exec(l);
+    return m ? [{ file: m[1] as string, line: Number(m[2]), message: `[${m[3]}] ${m[4]}` }] : [];
   });
+}
+
+/** The credo step's result, whether credo exited (caught by check.exs) or halted the VM. */
+function credoFailure(lines: string[], ms: number): StepResult {
+  const problems = parseCredo(lines);
+  const n = problems.length;
+  return { step: "credo", status: "failed", ms, detail: `credo --strict reported ${n || "some"} issue${n === 1 ? "" : "s"}`, problems };
 }
 
 export async function runChecks(root: string, files: readonly string[], io: Io, hooks: CheckHooks = {}): Promise<StepResult[]> {
@@ -96,8 +108,13 @@ export async function runChecks(root: string, files: readonly string[], io: Io, 
         const name = step as StepName;
         // A failure's location may be in its output or only in its message (e.g. a SyntaxError from mix format).
         const text = detail.join("\t");
-        const problems = status === "failed" ? parseProblems([...stepLines, text], files) : [];
-        finish({ step: name, status: status as StepStatus, ms: Number(ms), detail: text, problems });
+        if (name === "credo" && status === "failed" && parseCredo(stepLines).length > 0) {
+          // credo exited with its findings (caught by check.exs): its own format, not the compiler's.
+          finish(credoFailure(stepLines, Number(ms)));
+        } else {
+          const problems = status === "failed" ? parseProblems([...stepLines, text], files) : [];
+          finish({ step: name, status: status as StepStatus, ms: Number(ms), detail: text, problems });
+        }
         current = undefined;
       }
     },
@@ -112,14 +129,7 @@ export async function runChecks(root: string, files: readonly string[], io: Io, 
     finish({ step: "credo", status: "passed", ms: Date.now() - startedAt, detail: "", problems: [] });
   } else if (current === "credo" && run.exitCode !== 0) {
     // credo halts the VM when it reports issues.
-    const problems = parseCredo(stepLines);
-    finish({
-      step: "credo",
-      status: "failed",
-      ms: Date.now() - startedAt,
-      detail: `credo --strict reported ${problems.length || "some"} issue${problems.length === 1 ? "" : "s"}`,
-      problems,
-    });
+    finish(credoFailure(stepLines, Date.now() - startedAt));
   } else if (results.length === 0 && /Could not find Hex|Could not find an SCM for dependency/.test(run.output)) {
     // Mix cannot even load the project's deps without Hex; mix format still works alone.
     hooks.onBegin?.("format");

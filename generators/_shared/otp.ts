@@ -7,6 +7,9 @@ import { addChild, addDep, type ChildSpec, type PatchResult } from "../../src/el
 import { moduleNameProblem, moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
 import { fileDefining, type MixProject } from "../../src/elixir/project.js";
 import { looksLikeDoctest } from "../../src/elixir/escape.js";
+import { addLoggerMetadata } from "../../src/elixir/logger-config.js";
+import { versionAtLeast } from "../../src/elixir/versions.js";
+import path from "node:path";
 
 const moduleRule = (value: string, ctx: z.RefinementCtx): void => {
   const p = moduleSyntaxProblem(value);
@@ -27,6 +30,37 @@ export function mixPatch(describe: string, step: (source: string) => PatchResult
       if (source === undefined) return { manual: "mix.exs is missing" };
       const r = step(source);
       return r.status === "refused" ? { manual: `mix.exs: ${r.reason}. To ${describe}, add:\n    ${r.snippet}` } : { source: r.source };
+    },
+  };
+}
+
+/**
+ * Declare the Logger metadata keys a generated module logs with in the
+ * project's config, so that they show in log lines and credo's
+ * MissedMetadataKeyInLoggerConfig agrees (config :logger, :default_formatter,
+ * or :console for projects that still admit Elixir 1.14).
+ */
+export function loggerMetadataPatch(project: MixProject, keys: readonly string[]): PatchAction {
+  const file = path.relative(project.root, project.configFile).split(path.sep).join("/");
+  const preferred = project.minElixir !== undefined && versionAtLeast(project.minElixir, "1.15") ? "default_formatter" : "console";
+  const describe = `declare the Logger metadata ${keys.map((k) => `:${k}`).join(", ")} in ${file}`;
+  if (file.startsWith("../")) {
+    // An umbrella app's config is the umbrella's: outside what this run may write.
+    const at = path.relative(project.root, project.configFile);
+    return {
+      type: "otp:patch",
+      path: "mix.exs",
+      describe,
+      patch: () => ({ manual: `${at} is the umbrella's config, outside this app: to ${describe}, add:\n    config :logger, :${preferred}, metadata: [${keys.map((k) => `:${k}`).join(", ")}]` }),
+    };
+  }
+  return {
+    type: "otp:patch",
+    path: file,
+    describe,
+    patch(source) {
+      const r = addLoggerMetadata(source, keys, preferred);
+      return r.status === "refused" ? { manual: `${file}: ${r.reason}. To ${describe}, add:\n    ${r.snippet}` } : { source: r.source };
     },
   };
 }
@@ -201,6 +235,8 @@ export function simpleOtpGenerator<S extends z.ZodObject>(spec: {
   /** The child to add to the supervision tree; undefined: none (a plain module). */
   child?: (o: z.output<S>, n: OtpNames) => ChildSpec | undefined;
   nextSteps?: (o: z.output<S>, n: OtpNames) => string[];
+  /** Logger metadata keys the module logs with: declared in the project's config. */
+  loggerMetadata?: readonly string[];
 }) {
   return {
     name: spec.name,
@@ -218,6 +254,7 @@ export function simpleOtpGenerator<S extends z.ZodObject>(spec: {
       ];
       const child = spec.child?.(o, n);
       if (child) actions.push(wire(project, child, (o as { under?: string }).under));
+      if (spec.loggerMetadata) actions.push(loggerMetadataPatch(project, spec.loggerMetadata));
       const plan = otpPlan(project, binding, actions, n);
       plan.nextSteps.push(...(spec.nextSteps?.(o, n) ?? []));
       return plan;

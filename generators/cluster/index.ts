@@ -4,7 +4,7 @@
 // distributed process layer. Names, cookie and ports agree with gen release.
 import { z } from "zod";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
-import { depPatch, projectPlan, render, requireProject, wire } from "../_shared/otp.js";
+import { depPatch, loggerMetadataPatch, projectPlan, render, requireProject, wire } from "../_shared/otp.js";
 
 export const schema = z.object({
   strategy: z
@@ -53,6 +53,7 @@ export default defineGenerator({
       actions.push(
         render("cluster", "lib/__app__/cluster/connector.ex", `lib/${project.app}/cluster/connector.ex`),
         render("cluster", "test/__app__/cluster/connector_test.exs", `test/${project.app}/cluster/connector_test.exs`),
+        loggerMetadataPatch(project, ["node", "nodes"]),
       );
     }
     if (libcluster) actions.push(render("cluster", "lib/__app__/cluster.ex", `lib/${project.app}/cluster.ex`));

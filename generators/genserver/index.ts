@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import {
-  descriptionField, durationExpr, durationField, nameField, otpNames, otpPlan, parseDuration, render, requireProject, underField, wire,
+  descriptionField, durationExpr, durationField, loggerMetadataPatch, nameField, otpNames, otpPlan, parseDuration, render, requireProject, underField, wire,
 } from "../_shared/otp.js";
 
 export const schema = z.object({
@@ -48,6 +48,7 @@ export default defineGenerator({
     } else {
       actions.push(wire(project, { code: n.module, ids: [n.module] }, o.under));
     }
+    actions.push(loggerMetadataPatch(project, ["server", "unexpected_message"]));
     const plan = otpPlan(project, binding, actions, n);
     if (o.registry) plan.nextSteps.push(`start servers by key: ${n.module}.start_link(key: key), e.g. under a DynamicSupervisor (gen dynamic-supervisor)`);
     return plan;

@@ -19,5 +19,6 @@ export default defineGenerator(
     schema,
     binding: (o) => ({ description: o.description, interval: durationExpr(parseDuration(o.every) as number) }),
     child: (_o, n) => ({ code: n.module, ids: [n.module] }),
+    loggerMetadata: ["scheduler", "reason"],
   }),
 );

@@ -21,6 +21,10 @@ export class Scan {
     return this.kinds[i] === CODE;
   }
 
+  isComment(i: number): boolean {
+    return this.kinds[i] === COMMENT;
+  }
+
   /** Source with strings and comments blanked out (same length): safe to search. */
   codeOnly(from = 0, to = this.source.length): string {
     let out = "";

@@ -23,6 +23,8 @@ export interface MixProject {
   ecto: boolean;
   /** The app's config file (absolute): `config_path:` in mix.exs (umbrella apps), else config/config.exs. */
   configFile: string;
+  /** The oldest Elixir that mix.exs's `elixir:` requirement admits, as X.Y (undefined when it says none). */
+  minElixir: string | undefined;
 }
 
 /** The nearest directory at or above `from` that holds a mix.exs. */
@@ -77,6 +79,7 @@ export function readMixProject(root: string): MixProject {
   const scan = new Scan(source);
   const code = scan.codeOnly();
   const configPath = /config_path:\s*"([^"#]+)"/.exec(source);
+  const requirement = /\belixir:\s*"[~>=\s]*(\d+\.\d+)/.exec(source);
   const app = /\bapp:\s*:([a-z][a-z0-9_]*)/.exec(code)?.[1];
   if (!app) throw new UserError(`cannot read the app name from ${mixExs} (no \`app: :name\` in project/0)`);
   const mod = /\bmod:\s*\{\s*([A-Z][\w.]*)\s*,/.exec(code)?.[1];
@@ -93,5 +96,6 @@ export function readMixProject(root: string): MixProject {
     ecto: /\{:ecto_sql,/.test(code),
     configFile:
       configPath && scan.isCode(configPath.index) ? path.resolve(root, configPath[1] as string) : path.join(root, "config/config.exs"),
+    minElixir: requirement && scan.isCode(requirement.index) ? requirement[1] : undefined,
   };
 }

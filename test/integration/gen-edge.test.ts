@@ -172,7 +172,11 @@ describe("gen: umbrella projects", () => {
   });
 
   it("at the root with --app, or at a terminal by choosing: writes into that app", async () => {
-    expect((await run(umbrella, ["genserver", "Counter", "--app", "beta", "--no-check"])).code).toBe(0);
+    const counter = await run(umbrella, ["genserver", "Counter", "--app", "beta", "--no-check"]);
+    expect(counter.code).toBe(0);
+    // The umbrella's config is outside the app: the Logger metadata line is printed, not skipped.
+    expect(counter.out).toContain("../../config/config.exs is the umbrella's config, outside this app");
+    expect(counter.out).toContain("config :logger, :console, metadata: [:server, :unexpected_message]");
     expect(read(umbrella, "apps/beta/lib/beta/counter.ex")).toContain("defmodule Beta.Counter do");
     expect(read(umbrella, "apps/beta/lib/beta/application.ex")).toContain("      Beta.Counter\n");
 

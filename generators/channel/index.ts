@@ -70,7 +70,10 @@ export default defineGenerator({
         return use ? insertAt(src, use.index + use[0].length, `\n${channelLine}`) : undefined;
       }));
     } else {
-      actions.push(render("channel", "lib/user_socket.ex", socketFile));
+      actions.push(
+        render("channel", "lib/user_socket.ex", socketFile),
+        render("channel", "test/user_socket_test.exs", `test/${webPath}/channels/user_socket_test.exs`),
+      );
     }
     const socketLine = `  socket "/socket", ${socket},\n    websocket: true,\n    longpoll: false\n\n`;
     actions.push(patchLines(endpointFile, `serve ${socket} at /socket, before the endpoint's plugs`, socketLine, (src) => {
@@ -79,7 +82,13 @@ export default defineGenerator({
       const at = /^ {2}socket\s/m.exec(code) ?? /^ {2}plug\s/m.exec(code);
       return at ? insertAt(src, at.index, socketLine) : undefined;
     }));
-    return projectPlan(project, binding, actions, [`mix test ${testFile}`, `join "${binding.joinTopic}" from the client (assets/js)`]);
+    return projectPlan(project, binding, actions, [
+      `mix test ${testFile}`,
+      has(socketFile)
+        ? `${module} admits sockets whose assigns carry :user_id; make ${socket}.connect/3 assign it (or change authorized?/2)`
+        : `sign a token for the client: Phoenix.Token.sign(${web}.Endpoint, "user socket", user.id) (see ${socket}'s @moduledoc)`,
+      `join "${binding.joinTopic}" from the client (assets/js)`,
+    ]);
   },
 });
 

@@ -273,8 +273,20 @@ describe("gen: a mix phx.new project (fixture)", () => {
     expect(read(dir, "lib/shop_web/channels/user_socket.ex")).toContain(
       '  use Phoenix.Socket\n\n  channel "room:*", ShopWeb.RoomChannel\n  channel "lobby", ShopWeb.Chat.LobbyChannel\n',
     );
-    expect(read(dir, "lib/shop_web/channels/room_channel.ex")).toContain('  def join("room:" <> _subtopic = topic, payload, socket) do');
-    expect(read(dir, "lib/shop_web/channels/chat/lobby_channel.ex")).toContain('  def join("lobby" = topic, payload, socket) do');
+    const room = read(dir, "lib/shop_web/channels/room_channel.ex");
+    expect(room).toContain('  def join("room:" <> _subtopic = topic, _payload, socket) do\n    if authorized?(socket, topic) do');
+    // Honest authorisation (Elixir 1.20 proves a constant-true stub and warns): authenticated sockets only.
+    expect(room).toContain(
+      "  defp authorized?(%Phoenix.Socket{assigns: %{user_id: _user_id}}, _topic), do: true\n  defp authorized?(%Phoenix.Socket{}, _topic), do: false\n",
+    );
+    expect(read(dir, "lib/shop_web/channels/chat/lobby_channel.ex")).toContain('  def join("lobby" = topic, _payload, socket) do');
+    // The socket it created verifies a signed token, and its test says so both ways.
+    const socket = read(dir, "lib/shop_web/channels/user_socket.ex");
+    expect(socket).toContain("    case Phoenix.Token.verify(socket, @token_salt, token, max_age: @token_max_age) do\n");
+    expect(socket).toContain("  def connect(_params, _socket, _connect_info), do: :error\n");
+    expect(read(dir, "test/shop_web/channels/user_socket_test.exs")).toContain('assert :error = connect(ShopWeb.UserSocket, %{"token" => forged})');
+    expect(read(dir, "test/shop_web/channels/room_channel_test.exs")).toContain('|> socket("user_socket:42", %{user_id: 42})');
+    expect(read(dir, "test/shop_web/channels/room_channel_test.exs")).toContain('assert {:error, %{reason: "unauthorized"}} =');
     expect(read(dir, "test/shop_web/channels/room_channel_test.exs")).toContain('|> subscribe_and_join(ShopWeb.RoomChannel, "room:lobby")');
     expect(read(dir, "test/support/channel_case.ex")).toContain("    Shop.DataCase.setup_sandbox(tags)");
     expect(read(dir, "lib/shop/application.ex")).toContain("      {Phoenix.PubSub, name: Shop.PubSub},\n      ShopWeb.Presence,\n");
@@ -288,6 +300,7 @@ describe("gen: a mix phx.new project (fixture)", () => {
     const files = [
       "lib/shop_web/endpoint.ex", "lib/shop_web/channels/user_socket.ex", "lib/shop_web/channels/room_channel.ex",
       "lib/shop_web/channels/chat/lobby_channel.ex", "test/shop_web/channels/room_channel_test.exs", "test/support/channel_case.ex",
+      "test/shop_web/channels/user_socket_test.exs",
       "lib/shop_web/presence.ex", "lib/shop/application.ex",
     ];
     expect(await phoenixUnformatted(dir, files)).toBe("");

@@ -210,3 +210,31 @@ export async function elixirNextGates(project: string): Promise<ElixirResult & {
   const test = await inElixirNext(dir, ["mix", "test", "--warnings-as-errors"], env);
   return { format, compile, test, version };
 }
+
+/**
+ * `@spec`s that name a struct literal (`%Scope{}`), found in the AST by real
+ * Elixir, as "file:line": credo's SpecWithStruct reports them (a compile-time
+ * dependency). Empty when there are none.
+ */
+export async function specsWithStructs(dir: string, files: string[]): Promise<string[]> {
+  const script = `
+    for f <- System.argv() do
+      f
+      |> File.read!()
+      |> Code.string_to_quoted!(file: f)
+      |> Macro.prewalk([], fn
+        {:@, meta, [{:spec, _, [spec]}]} = ast, acc ->
+          {_, found} = Macro.prewalk(spec, false, fn
+            {:%, _, [_struct, _fields]} = s, _ -> {s, true}
+            s, found -> {s, found}
+          end)
+          {ast, if(found, do: ["#{f}:#{meta[:line]}" | acc], else: acc)}
+        ast, acc -> {ast, acc}
+      end)
+      |> elem(1)
+      |> Enum.each(&IO.puts/1)
+    end
+  `;
+  const r = await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true });
+  return (r.all ?? "").split("\n").filter((l) => l !== "");
+}

@@ -6,10 +6,12 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
-import { defineGenerator, type PlanAction, type RenderPatchAction } from "../../src/core/generator.js";
+import { defineGenerator, type PatchAction, type PlanAction, type RenderPatchAction } from "../../src/core/generator.js";
 import { FieldError, fieldView, parseFields, type Field } from "../../src/elixir/fields.js";
 import { selectScope, type PhoenixScope } from "../../src/elixir/scopes.js";
 import { Scan } from "../../src/elixir/lexer.js";
+import { fileDefining } from "../../src/elixir/project.js";
+import { addStructType } from "../../src/elixir/struct-type.js";
 import { camelize, underscore } from "../../src/elixir/naming.js";
 import { moduleField, projectPlan, render, requireProject } from "../_shared/otp.js";
 
@@ -160,6 +162,10 @@ export default defineGenerator({
         : render("context", "test/fixtures.ex", fixturesFile),
     );
 
+    // Specs name the scope as Scope.t() (a struct literal in a spec is a compile-time
+    // dependency, which credo's SpecWithStruct reports): the scope module gets the type.
+    if (scope) actions.push(scopeTypePatch(project.root, scope.module));
+
     // One migration per table: a second run does not add another.
     const migrations = path.join(project.root, "priv/repo/migrations");
     const existing = existsSync(migrations) ? readdirSync(migrations).find((f) => f.endsWith(`_create_${table}.exs`)) : undefined;
@@ -174,6 +180,26 @@ export default defineGenerator({
     };
   },
 });
+
+/** `@type t` in the scope module (phx.gen.auth's has a defstruct and no type). */
+function scopeTypePatch(root: string, module: string): PatchAction {
+  const file = fileDefining(root, module);
+  const describe = `add @type t to ${module}, which the generated @specs name`;
+  const typedoc = "Who is acting, and on whose behalf: the caller's scope.";
+  if (!file) {
+    return { type: "otp:patch", path: "mix.exs", describe, patch: () => ({ manual: `no file under lib/ defines ${module}: ${describe}:\n    @type t :: %__MODULE__{}` }) };
+  }
+  return {
+    type: "otp:patch",
+    path: file,
+    describe,
+    patch(source) {
+      if (source === undefined) return { manual: `${file} is missing` };
+      const r = addStructType(source, module, typedoc);
+      return r.status === "refused" ? { manual: `${file}: ${r.reason}; ${describe}:\n    ${r.snippet}` } : { source: r.source };
+    },
+  };
+}
 
 /** Which scope was used, and how to opt out: a default scope applies without being asked for. */
 export function scopeNote(scope: ReturnType<typeof scopeView>): string[] {

@@ -9,7 +9,8 @@ import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
-import { captureIo, elixirGates, expectGatesPass, tempDir } from "../helpers.js";
+import { execFileSync } from "node:child_process";
+import { captureIo, elixirGates, expectGatesPass, specsWithStructs, tempDir } from "../helpers.js";
 import { RUNS } from "../runs.js";
 
 async function applyAll(project: string, prefix: string): Promise<{ args: string[]; code: number; err: string }[]> {
@@ -49,6 +50,12 @@ describe("gen: every generator in a create-otp-app project and a mix new --sup p
     const [, doctests, tests] = /(\d+) doctests, (\d+) tests, 0 failures/.exec(gates.test.output) ?? [];
     expect(Number(doctests)).toBeGreaterThanOrEqual(15);
     expect(Number(tests)).toBeGreaterThanOrEqual(90);
+  });
+
+  it("no @spec in the generated modules names a struct literal (credo's SpecWithStruct), read by Elixir", async () => {
+    const files = execFileSync("find", ["lib", "-name", "*.ex"], { cwd: ours, encoding: "utf8" }).trim().split("\n");
+    expect(files.length).toBeGreaterThan(20);
+    expect(await specsWithStructs(ours, files)).toEqual([]);
   });
 
   it("the mix new --sup project passes the same gates", async () => {

@@ -186,3 +186,51 @@ export function checkHeex(source: string, components: Map<string, Component>, bu
   }
   return problems;
 }
+
+/**
+ * Lines of the ~H heredocs in an Elixir source that Phoenix.LiveView.HTMLFormatter
+ * would lay out differently, as "line N: why": a line over the line length
+ * (unless it is one attribute of a broken tag, or an expression with nothing
+ * to break at, which the formatter leaves as they are), and a broken tag that is not one attribute per line between `<name`
+ * and a `>` or `/>` line at the tag's indentation. Independent of the code
+ * that lays the HEEx out.
+ */
+export function heexLayoutProblems(source: string, lineLength = 98): string[] {
+  const problems: string[] = [];
+  const lines = source.split("\n");
+  let inHeex = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (!inHeex) {
+      if (/~H"""$/.test(line)) inHeex = true;
+      continue;
+    }
+    if (/^\s*"""$/.test(line)) {
+      inHeex = false;
+      continue;
+    }
+    const open = /^(\s*)<([.:]?[A-Za-z][\w.:-]*)(.*)$/.exec(line);
+    const closesHere = open ? /\/?>/.test(open[3] as string) : true;
+    if (open && !closesHere) {
+      const indent = open[1] as string;
+      if ((open[3] as string).trim() !== "") problems.push(`line ${i + 1}: <${open[2]} breaks with attributes still on its first line`);
+      // One attribute per line at indent + 2, then `>` or `/>` alone at the tag's indentation.
+      let j = i + 1;
+      for (; j < lines.length; j++) {
+        const l = lines[j] as string;
+        if (l === `${indent}>` || l === `${indent}/>`) break;
+        if (!l.startsWith(`${indent}  `) || /^\s/.test(l.slice(indent.length + 2))) {
+          problems.push(`line ${j + 1}: an attribute of <${open[2]}> not on its own line at indentation ${indent.length + 2}`);
+          break;
+        }
+      }
+      if (j >= lines.length) problems.push(`line ${i + 1}: <${open[2]} is never closed`);
+      i = j;
+      continue;
+    }
+    // An expression with nothing to break at (`{post.a_very_long_field_name}`) stays as it is.
+    const unbreakable = /^\s*\{[^\s{}]+\}$/.test(line);
+    if (line.length > lineLength && !unbreakable) problems.push(`line ${i + 1}: ${line.length} columns, over ${lineLength}: ${line.trim().slice(0, 40)}…`);
+  }
+  return problems;
+}

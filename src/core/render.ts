@@ -8,6 +8,7 @@ import path from "node:path";
 import Handlebars from "handlebars";
 import nodePlop from "node-plop";
 import { elixirString, heredocBody } from "../elixir/escape.js";
+import { layoutHeex } from "../elixir/heex-layout.js";
 import type { GeneratorDef, PatchAction, Plan, RenderAction, RenderPatchAction } from "./generator.js";
 import { builtinTemplatesDir } from "./paths.js";
 import type { Tree } from "./tree.js";
@@ -185,10 +186,17 @@ export class Renderer {
     this.plopActions(plop as unknown as { setActionType: (n: string, f: unknown) => void }, tree);
 
     const isElixir = (p: string): boolean => /\.exs?$/.test(p);
+    let heexLineLength: number | undefined;
     plop.setActionType("otp:render", async (answers, config) => {
       const action = config as unknown as RenderAction;
-      const text = this.render(action.template, answers as Record<string, unknown>);
-      tree.write(action.path, formatter && isElixir(action.path) ? await formatter.format(text) : text, action.mode);
+      let text = this.render(action.template, answers as Record<string, unknown>);
+      if (formatter && isElixir(action.path)) text = await formatter.format(text);
+      if (isElixir(action.path) && text.includes('~H"""')) {
+        // HEEx is laid out as the project's HTML formatter plugin would (Elixir's formatter leaves it alone).
+        heexLineLength ??= await projectHeexLineLength(plan.root);
+        text = layoutHeex(text, heexLineLength);
+      }
+      tree.write(action.path, text, action.mode);
       return action.path;
     });
     plop.setActionType("otp:render-patch", async (answers, config) => {
@@ -261,6 +269,12 @@ export interface RenderResult {
   external: string[];
   /** Run them (after the flush; never under --dry-run). */
   runExternal(): Promise<ExternalResult[]>;
+}
+
+async function projectHeexLineLength(root: string): Promise<number> {
+  const { heexLineLengthOf } = await import("../mix/formatter.js");
+  const dotFormatter = path.join(root, ".formatter.exs");
+  return heexLineLengthOf(existsSync(dotFormatter) ? readFileSync(dotFormatter, "utf8") : undefined);
 }
 
 /** The formatter for a plan that asks for one, with the project's line_length. */

@@ -108,3 +108,9 @@ export function lineLengthOf(formatterExs: string | undefined): number {
   const m = formatterExs === undefined ? null : /\bline_length:\s*(\d+)/.exec(formatterExs);
   return m ? Number(m[1]) : 98;
 }
+
+/** The HEEx formatter's line length: `heex_line_length`, else `line_length`, else 98 (Phoenix.LiveView.HTMLFormatter's rule). */
+export function heexLineLengthOf(formatterExs: string | undefined): number {
+  const m = formatterExs === undefined ? null : /\bheex_line_length:\s*(\d+)/.exec(formatterExs);
+  return m ? Number(m[1]) : lineLengthOf(formatterExs);
+}

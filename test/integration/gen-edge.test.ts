@@ -7,7 +7,8 @@ import { gen } from "../../src/cli/gen-main.js";
 import { genGenerators } from "../../src/cli/registry.js";
 import type { Prompter } from "../../src/core/io.js";
 import { captureIo, copyOf, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, specsWithStructs, tempDir, unformatted } from "../helpers.js";
-import { checkHeex, componentsOf } from "../heex.js";
+import { checkHeex, componentsOf, heexLayoutProblems } from "../heex.js";
+import { unparsable } from "../e2e/packed.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
 
@@ -18,9 +19,11 @@ function heexProblems(dir: string, live: string): string[] {
     ...componentsOf(readFileSync(path.join(web, "components/core_components.ex"), "utf8")),
     ...componentsOf(readFileSync(path.join(web, "components/layouts.ex"), "utf8"), "Layouts."),
   ]);
-  return ["index", "show", "form"].flatMap((f) =>
-    checkHeex(readFileSync(path.join(web, "live", live, `${f}.ex`), "utf8"), components, new Set([".link", ".form"])).map((p) => `${f}.ex: ${p}`),
-  );
+  return ["index", "show", "form"].flatMap((f) => {
+    const source = readFileSync(path.join(web, "live", live, `${f}.ex`), "utf8");
+    // Declared attributes and slots, and the HTML formatter's layout of long tags.
+    return [...checkHeex(source, components, new Set([".link", ".form"])), ...heexLayoutProblems(source)].map((p) => `${f}.ex: ${p}`);
+  });
 }
 
 const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), "utf8");
@@ -426,7 +429,19 @@ describe("gen context (a Phoenix + Ecto fixture; Ecto cannot be compiled here)",
     expect(index).toContain('        <:col :let={{_id, product}} label="Title">{product.title}</:col>');
     expect(index).toContain("{:noreply, stream_delete(socket, :products, product)}");
     const form = read(dir, "lib/shop_web/live/product_live/form.ex");
-    expect(form).toContain('<.input field={@form[:status]} type="select" label="Status" prompt="Choose a value" options={Ecto.Enum.values(Shop.Catalog.Product, :status)} />');
+    // Too long for one line: laid out as Phoenix.LiveView.HTMLFormatter lays it out.
+    expect(form).toContain(
+      [
+        "        <.input",
+        "          field={@form[:status]}",
+        '          type="select"',
+        '          label="Status"',
+        '          prompt="Choose a value"',
+        "          options={Ecto.Enum.values(Shop.Catalog.Product, :status)}",
+        "        />",
+        "",
+      ].join("\n"),
+    );
     expect(form).toContain('<.input field={@form[:price]} type="number" label="Price" step="any" />');
     expect(form).not.toContain("owner_id");
     const test = read(dir, "test/shop_web/live/product_live_test.exs");
@@ -616,6 +631,33 @@ describe("Phoenix 1.8 scopes (the fixture plus what mix phx.gen.auth adds; not c
     expect(plain.code, plain.err).toBe(0);
     expect(read(dir, "lib/shop/blog.ex")).not.toContain("Scope");
     expect(read(dir, "lib/shop_web/router.ex")).toContain('    get "/", PageController, :home\n\n    live "/posts", PostLive.Index, :index');
+  });
+
+  it("very long names: every HEEx tag that would pass the line length is laid out as the HTML formatter lays it out", async () => {
+    const dir = authShop();
+    const spec = [
+      "InternationalFulfillment", "CrossBorderShipmentTrackingEvent", "cross_border_shipment_tracking_events",
+      "carrier_reported_customs_clearance_status_description:string",
+      "customs_clearance_processing_stage:enum:submitted,under_review,cleared,held_for_inspection",
+      "declared_value_in_destination_currency:decimal", "requires_manual_customs_inspection:boolean",
+    ];
+    const r = await run(dir, ["live", ...spec, "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    const live = "cross_border_shipment_tracking_event_live";
+    const form = read(dir, `lib/shop_web/live/${live}/form.ex`);
+    // Without the layout these lines would pass 98 columns (the checker below reports them).
+    expect(form).toContain("          options={Ecto.Enum.values(Shop.InternationalFulfillment.CrossBorderShipmentTrackingEvent, :customs_clearance_processing_stage)}\n");
+    expect(heexProblems(dir, live)).toEqual([]);
+    const files = ["index", "show", "form"].map((f) => `lib/shop_web/live/${live}/${f}.ex`);
+    expect(await phoenixUnformatted(dir, files)).toBe("");
+    expect(await unparsable(dir, files)).toEqual([]);
+  });
+
+  it("the layout checker reports a long tag left on one line, and a tag broken with attributes on its first line", () => {
+    const long = `    ~H"""\n    <.input field={@form[:status]} type="select" label="Status" prompt="Choose a value" options={Ecto.Enum.values(A.B, :status)} />\n    """\n`;
+    expect(heexLayoutProblems(long)).toEqual([expect.stringMatching(/^line 2: 1\d\d columns, over 98/)]);
+    const half = `    ~H"""\n    <.input field={@form[:status]}\n      type="select"\n    />\n    """\n`;
+    expect(heexLayoutProblems(half)).toEqual(["line 2: <.input breaks with attributes still on its first line"]);
   });
 
   it("long names: every file, and what is merged into an existing context, stays format-clean (Elixir's formatter lays them out)", async () => {

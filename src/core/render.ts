@@ -199,7 +199,10 @@ export class Renderer {
       tree.write(action.path, text, action.mode);
       return action.path;
     });
+    // Patchers read Elixir through the tree-sitter reader: loaded here, once, only when a file is patched.
+    const reader = async (): Promise<void> => (await import("../elixir/reader.js")).loadReader();
     plop.setActionType("otp:render-patch", async (answers, config) => {
+      await reader();
       const action = config as unknown as RenderPatchAction;
       const existing = tree.read(action.path);
       const text = this.render(action.template, answers as Record<string, unknown>);
@@ -214,7 +217,8 @@ export class Renderer {
       tree.write(action.path, action.content);
       return action.path;
     });
-    plop.setActionType("otp:patch", (_answers, config) => {
+    plop.setActionType("otp:patch", async (_answers, config) => {
+      await reader();
       const action = config as unknown as PatchAction;
       const result = action.patch(tree.read(action.path));
       if ("manual" in result) manual.push(result.manual);

@@ -1,8 +1,13 @@
-// Adds a child to the `children = [...]` list of a supervisor's start/2 or
-// init/1. Pure: source in, new source / "already there" / a refusal with the
-// exact snippet to add by hand out. It never throws on odd input, and applying
-// it twice leaves the second result unchanged.
-import { Scan } from "./lexer.js";
+// Adds a child to the children of a supervisor's start/2 or init/1, found by
+// syntax (the tree-sitter reader) wherever real applications keep them: the
+// list given to Supervisor.start_link/init, a variable bound to it, the literal
+// part of a `++` chain, every branch of an if/case, a private function, a
+// module attribute; old `worker/2` specs count as children. Also adds to
+// mix.exs's deps/0 and project/0 lists, and functions to a module.
+// Pure: source in, new source / "already there" / a refusal with the exact
+// snippet to add by hand out. It never throws on odd input, and applying it
+// twice leaves the second result unchanged. Needs `loadReader()` first.
+import { bodyExpressions, callArgs, callName, callReceiver, codeChildren, doBlock, findAll, functions, keywordValue, modules, parse, type Node, type Tree } from "./reader.js";
 
 export interface ChildSpec {
   /** The child as it goes in the list, e.g. `{MyApp.RateLimiter, []}`. */
@@ -24,68 +29,192 @@ export type PatchResult =
 
 const MAX_LINE = 98;
 
+/** A list literal to add to: `open` is its `[`, `close` its `]`. */
 interface ListSite {
   open: number;
   close: number;
+  list: Node;
 }
 
-/** Where `children = [` is, inside `def start(` or `def init(`; refuses zero or several. */
-function findList(scan: Scan, fn: "start" | "init"): ListSite | string {
-  const code = scan.codeOnly();
-  const defs = [...code.matchAll(/\b(defp?|defmacrop?)\s+([a-z_][\w?!]*)/g)].map((m) => ({ at: m.index, name: m[2] }));
-  const sites: ListSite[] = [];
-  for (const m of code.matchAll(/\bchildren\s*=\s*\[/g)) {
-    const open = m.index + m[0].length - 1;
-    const enclosing = defs.filter((d) => d.at < m.index).pop();
-    if (!enclosing || enclosing.name !== fn) continue;
-    const close = scan.matching(open);
-    if (close === -1) return "its children list has no closing bracket";
-    sites.push({ open, close });
+const siteOf = (list: Node): ListSite => ({ open: list.startIndex, close: list.endIndex - 1, list });
+
+/** At most this many hops from the supervisor call to the list (a variable, a function, an attribute...). */
+const MAX_HOPS = 8;
+
+type Resolved = { lists: Node[] } | { why: string };
+
+/**
+ * The list literals that an expression evaluates to, followed through the
+ * shapes real applications use: a literal list; a variable bound earlier in
+ * the function; `++` chains (the literal part, not the conditional extras);
+ * `if`/`unless`/`case`/`cond` whose branches are lists (every branch); a
+ * private function returning the list; a module attribute. Anything else (a
+ * function of config, a remote call) cannot be known.
+ */
+function resolveLists(expr: Node, scope: Node, module: Node | undefined, hops: number, prefer: (l: Node) => boolean): Resolved {
+  if (hops > MAX_HOPS) return { why: "its children list is built through too many steps to follow" };
+  const t = expr.type;
+  if (t === "list") return { lists: [expr] };
+  if (t === "block") {
+    const last = codeChildren(expr).pop();
+    return last ? resolveLists(last, scope, module, hops + 1, prefer) : { why: "an empty block" };
   }
-  if (sites.length === 0) return `no \`children = [...]\` list was found in ${fn === "start" ? "start/2" : "init/1"}`;
-  if (sites.length > 1) return `${fn === "start" ? "start/2" : "init/1"} has ${sites.length} children lists; which one is meant is not clear`;
-  return sites[0] as ListSite;
+  if (t === "identifier") {
+    // The first binding of the variable in the function, `children = ...`.
+    const bindings = findAll(scope, (n) => n.type === "binary_operator" && n.childForFieldName("operator")?.text === "=" && n.childForFieldName("left")?.text === expr.text && n.startIndex < expr.startIndex);
+    if (bindings.length > 1) return { why: `\`${expr.text}\` is bound ${bindings.length} times before the supervisor starts; which list is meant is not clear` };
+    const rhs = bindings[0]?.childForFieldName("right");
+    if (!rhs) return { why: `its children come from \`${expr.text}\`, which is not bound to a list in this function` };
+    return resolveLists(rhs, scope, module, hops + 1, prefer);
+  }
+  if (t === "binary_operator" && expr.childForFieldName("operator")?.text === "++") {
+    // The operands of the chain, left to right; lists inside conditionals are extras, not the app's own processes.
+    const operands: Node[] = [];
+    const flatten = (n: Node): void => {
+      if (n.type === "binary_operator" && n.childForFieldName("operator")?.text === "++") {
+        flatten(n.childForFieldName("left") as Node);
+        flatten(n.childForFieldName("right") as Node);
+      } else operands.push(n);
+    };
+    flatten(expr);
+    const found: Node[] = [];
+    for (const op of operands) {
+      if (op.type === "call" && ["if", "unless", "case", "cond"].includes(callName(op) ?? "")) continue;
+      const r = resolveLists(op, scope, module, hops + 1, prefer);
+      if ("lists" in r && r.lists.length === 1) found.push(r.lists[0] as Node);
+    }
+    if (found.length === 0) return { why: "its children are a `++` of parts none of which is a list literal" };
+    return { lists: [found.find(prefer) ?? (found[0] as Node)] };
+  }
+  if (t === "call" && ["if", "unless", "case", "cond"].includes(callName(expr) ?? "")) {
+    // Every branch holds the list: the child goes into each.
+    const branches: Node[] = [];
+    const block = doBlock(expr);
+    if (block) {
+      if (callName(expr) === "case" || callName(expr) === "cond") {
+        for (const clause of codeChildren(block).filter((c) => c.type === "stab_clause")) {
+          const body = clause.childForFieldName("right");
+          if (body) branches.push(body);
+        }
+      } else {
+        const parts = codeChildren(block).filter((c) => c.type !== "else_block");
+        const last = parts.pop();
+        if (last) branches.push(last);
+        const elseBlock = block.namedChildren.find((c) => c?.type === "else_block");
+        const elseLast = elseBlock ? codeChildren(elseBlock).pop() : undefined;
+        if (elseLast) branches.push(elseLast);
+      }
+    } else {
+      for (const key of ["do", "else"]) {
+        const v = keywordValue(expr, key);
+        if (v) branches.push(v);
+      }
+    }
+    const lists: Node[] = [];
+    for (const b of branches) {
+      const r = resolveLists(b, scope, module, hops + 1, prefer);
+      if ("why" in r) return r;
+      lists.push(...r.lists);
+    }
+    return lists.length > 0 ? { lists } : { why: `its children come from a \`${callName(expr)}\` whose branches are not lists` };
+  }
+  if (t === "call" && !callReceiver(expr) && module) {
+    // A function of this module returning the list: `children()`, `children(env)`.
+    const name = callName(expr) ?? "";
+    const defs = functions(module, name, callArgs(expr).length);
+    if (defs.length !== 1) return { why: `its children come from \`${expr.text}\`${defs.length > 1 ? ", which has several clauses" : ""}` };
+    const body = bodyExpressions(defs[0] as Node);
+    const last = body[body.length - 1];
+    return last ? resolveLists(last, defs[0] as Node, module, hops + 1, prefer) : { why: `${name} returns nothing` };
+  }
+  if (t === "unary_operator" && expr.text.startsWith("@") && module) {
+    // A module attribute: `@children [...]`.
+    const name = expr.text.slice(1).trim();
+    const defined = codeChildren(module).find((n) => n.type === "unary_operator" && n.text.startsWith("@") && callName(codeChildren(n)[0] as Node) === name && callArgs(codeChildren(n)[0] as Node).length === 1);
+    const value = defined ? callArgs(codeChildren(defined)[0] as Node)[0] : undefined;
+    return value ? resolveLists(value, module, module, hops + 1, prefer) : { why: `its children come from @${name}, which is not set in this module` };
+  }
+  return { why: `its children come from \`${expr.text.replace(/\s+/g, " ").slice(0, 60)}\`, which cannot be known without running the code` };
+}
+
+/** The supervisor call of start/2 or init/1: `Supervisor.start_link(children, ...)`, `Supervisor.init(children, ...)`, `supervise(children, ...)`. */
+function supervisorCall(def: Node): Node | undefined {
+  return findAll(def, (n) => {
+    const name = callName(n);
+    const receiver = callReceiver(n);
+    return (receiver === "Supervisor" && (name === "start_link" || name === "init")) || (!receiver && name === "supervise");
+  })[0];
+}
+
+/** Where the children lists of a supervisor's start/2 or init/1 are; a reason when they cannot be known. */
+function findLists(tree: Tree, fn: "start" | "init", prefer: (l: Node) => boolean): ListSite[] | string {
+  const where = fn === "start" ? "start/2" : "init/1";
+  if (tree.rootNode.hasError) return "the file does not parse as Elixir";
+  const clauses = modules(tree.rootNode).flatMap((m) => functions(m.body, fn, fn === "start" ? 2 : 1, ["def"]).map((def) => ({ def, module: m.body })));
+  if (clauses.length === 0) return `no ${where} was found`;
+  // The clause that starts the supervisor (another may delegate to it: `def start({:takeover, _}, args), do: start(:normal, args)`).
+  const found = clauses.flatMap((c) => {
+    const call = supervisorCall(c.def);
+    return call ? [{ ...c, call }] : [];
+  });
+  if (found.length === 0) return `${where} does not call Supervisor.${fn === "start" ? "start_link" : "init"} with its children`;
+  if (found.length > 1) return `${found.length} clauses of ${where} start a supervisor; which one is meant is not clear`;
+  const { def, module, call } = found[0] as { def: Node; module: Node | undefined; call: Node };
+  const first = callArgs(call)[0];
+  if (!first) return "its supervisor call has no children argument";
+  const r = resolveLists(first, def, module, 0, prefer);
+  return "why" in r ? r.why : r.lists.map(siteOf);
 }
 
 interface Element {
   start: number;
   end: number;
-  /** Code of the element with comments removed, whitespace collapsed. */
+  /** Code of the element, whitespace collapsed. */
   text: string;
+  node: Node;
+  /** Index just after the comma that follows the element, if one does. */
+  comma: number | undefined;
+  /** For a keyword pair (`releases: ...`), its key. */
+  key?: string;
 }
 
-function elements(scan: Scan, site: ListSite): Element[] {
+function elements(site: ListSite): Element[] {
+  const all = site.list.children.filter((c): c is Node => c !== null);
   const out: Element[] = [];
-  let depth = 0;
-  let segStart = site.open + 1;
-  const push = (from: number, to: number): void => {
-    const code = scan.codeOnly(from, to);
-    const first = code.search(/\S/);
-    if (first === -1) return;
-    const last = code.length - code.trimEnd().length;
-    out.push({ start: from + first, end: to - last, text: code.trim().replace(/\s+/g, " ") });
-  };
-  for (let i = site.open + 1; i < site.close; i++) {
-    if (!scan.isCode(i)) continue;
-    const ch = scan.source[i] as string;
-    if ("([{".includes(ch)) depth++;
-    else if (")]}".includes(ch)) depth--;
-    else if (ch === "," && depth === 0) {
-      push(segStart, i);
-      segStart = i + 1;
-    }
-  }
-  push(segStart, site.close);
+  all.forEach((c, i) => {
+    if (!c.isNamed || c.type === "comment") return;
+    const next = all.slice(i + 1).find((n) => n.type !== "comment");
+    out.push({ start: c.startIndex, end: c.endIndex, text: c.text.replace(/\s+/g, " "), node: c, comma: next?.type === "," ? next.endIndex : undefined });
+  });
   return out;
 }
 
-/** The first term of an element: `MyApp.Worker` of `{MyApp.Worker, []}`, `:credo` of `{:credo, "~> 1.7"}`, `releases` of `releases: ...`. */
-function firstTerm(text: string): string {
-  return (/^\{?\s*(:?[A-Za-z_][\w.]*)/.exec(text)?.[1] ?? "").trim();
+/**
+ * What names an element: `MyApp.Worker` of `MyApp.Worker` and `{MyApp.Worker, []}`,
+ * of `worker(MyApp.Worker, [])` and `Supervisor.child_spec({MyApp.Worker, []}, id: :x)`;
+ * `:credo` of `{:credo, "~> 1.7"}`; `releases` of `releases: ...`.
+ */
+function headOf(node: Node): string {
+  if (node.type === "alias" || node.type === "atom") return node.text;
+  if (node.type === "tuple") {
+    const first = codeChildren(node)[0];
+    return first ? headOf(first) : "";
+  }
+  if (node.type === "call") {
+    const name = callName(node);
+    if (!callReceiver(node) && (name === "worker" || name === "supervisor")) return callArgs(node)[0]?.text ?? "";
+    if (callReceiver(node) === "Supervisor" && name === "child_spec") {
+      const first = callArgs(node)[0];
+      return first ? headOf(first) : "";
+    }
+    return node.text.split("(")[0] ?? "";
+  }
+  if (node.type === "keywords") return codeChildren(node)[0]?.childForFieldName("key")?.text.replace(/:\s*$/, "") ?? "";
+  return node.text;
 }
 
 function isSame(el: Element, child: ChildSpec): boolean {
-  const head = firstTerm(el.text);
+  const head = el.key ?? headOf(el.node);
   return child.ids.some((id) => head === id || new RegExp(`\\bname: ${id.replace(/\./g, "\\.")}(?![\\w.])`).test(el.text));
 }
 
@@ -102,45 +231,73 @@ function indentAt(source: string, i: number): string {
 }
 
 export function addChild(source: string, child: ChildSpec, fn: "start" | "init" = "start"): PatchResult {
-  return addToList(source, child, (scan) => findList(scan, fn));
+  // In a Phoenix app the list to use is the one holding the Endpoint (which stays last).
+  const prefer = (l: Node): boolean => (child.before ?? []).some((b) => codeChildren(l).some((e) => e.text.includes(b)));
+  return addToList(source, child, (tree) => findLists(tree, fn, prefer));
 }
 
-/** The list literal a function returns directly: `defp deps do [` or `def project do [`. */
-function listReturnedBy(scan: Scan, fn: string): ListSite | string {
-  const code = scan.codeOnly();
-  const matches = [...code.matchAll(new RegExp(`\\bdefp?\\s+${fn}(?:\\(\\))?\\s+do\\s*\\[`, "g"))];
-  if (matches.length !== 1) return `no \`${fn}\` function returning a list was found`;
-  const open = (matches[0] as RegExpMatchArray).index! + (matches[0] as RegExpMatchArray)[0].length - 1;
-  const close = scan.matching(open);
-  return close === -1 ? `the list of ${fn} has no closing bracket` : { open, close };
+/** The list literal a function returns: `defp deps do [...] end` or `def project, do: [...]`. */
+function listReturnedBy(tree: Tree, fn: string): ListSite[] | string {
+  if (tree.rootNode.hasError) return "the file does not parse as Elixir";
+  const defs = modules(tree.rootNode).flatMap((m) => functions(m.body, fn, 0));
+  if (defs.length !== 1) return `no \`${fn}\` function returning a list was found`;
+  const last = bodyExpressions(defs[0] as Node).pop();
+  return last?.type === "list" ? [siteOf(last)] : `\`${fn}\` does not return a list literal`;
 }
 
 /** Add a dependency tuple to mix.exs `deps/0`, e.g. `{:libcluster, "~> 3.4"}`; present when the name is there. */
 export function addDep(source: string, name: string, code: string): PatchResult {
-  return addToList(source, { code, ids: [`:${name}`] }, (scan) => listReturnedBy(scan, "deps"));
+  return addToList(source, { code, ids: [`:${name}`] }, (tree) => listReturnedBy(tree, "deps"));
 }
 
 /** Add a `key: value` entry to mix.exs `project/0`; present when the key is there. */
 export function addProjectEntry(source: string, key: string, code: string): PatchResult {
-  return addToList(source, { code, ids: [key] }, (scan) => listReturnedBy(scan, "project"));
+  return addToList(source, { code, ids: [key] }, (tree) => listReturnedBy(tree, "project"));
 }
 
-function addToList(source: string, child: ChildSpec, locate: (scan: Scan) => ListSite | string): PatchResult {
+/** `keywords` elements (`[app: :x, version: "1"]` parses as one keywords node): their pairs are the elements. */
+function keywordElements(site: ListSite): Element[] | undefined {
+  const kids = codeChildren(site.list);
+  if (kids.length !== 1 || kids[0]?.type !== "keywords") return undefined;
+  const pairs = (kids[0] as Node).children.filter((c): c is Node => c !== null);
+  const out: Element[] = [];
+  pairs.forEach((c, i) => {
+    if (c.type !== "pair") return;
+    const next = pairs.slice(i + 1).find((n) => n.type !== "comment");
+    const key = c.childForFieldName("key")?.text.replace(/:\s*$/, "") ?? "";
+    out.push({ start: c.startIndex, end: c.endIndex, text: c.text.replace(/\s+/g, " "), node: c, comma: next?.type === "," ? next.endIndex : undefined, key });
+  });
+  // A trailing comma after the last pair belongs to the list node.
+  const last = out[out.length - 1];
+  if (last && last.comma === undefined) {
+    const after = site.list.children.filter((c): c is Node => c !== null).find((c) => c.startIndex >= last.end && c.type === ",");
+    if (after) last.comma = after.endIndex;
+  }
+  return out;
+}
+
+function addToList(source: string, child: ChildSpec, locate: (tree: Tree) => ListSite[] | string): PatchResult {
   const snippet = child.code;
-  let scan: Scan;
+  let tree: Tree;
   try {
-    scan = new Scan(source);
+    tree = parse(source);
   } catch {
     return { status: "refused", reason: "the file could not be read as Elixir", snippet };
   }
-  const site = locate(scan);
-  if (typeof site === "string") return { status: "refused", reason: site, snippet };
-  const els = elements(scan, site);
-  if (els.some((el) => isSame(el, child))) return { status: "present", source };
+  const sites = locate(tree);
+  if (typeof sites === "string") return { status: "refused", reason: sites, snippet };
+  const todo = sites.filter((site) => !(keywordElements(site) ?? elements(site)).some((el) => isSame(el, child)));
+  if (todo.length === 0) return { status: "present", source };
+  // From the last list to the first, so that the positions of the earlier ones hold.
+  let out = source;
+  for (const site of [...todo].sort((a, b) => b.open - a.open)) out = insertInto(out, site, child);
+  return { status: "added", source: out };
+}
 
-  const s = source;
+/** The source with the child added to one list, placed as the ChildSpec asks, in the list's own layout. */
+function insertInto(s: string, site: ListSite, child: ChildSpec): string {
+  const els = keywordElements(site) ?? elements(site);
   const multiLine = s.slice(site.open, site.close).includes("\n");
-
   const afterIndex = child.after ? els.map((e) => mentions(e, child.after ?? [])).lastIndexOf(true) : -1;
 
   if (!multiLine) {
@@ -153,11 +310,11 @@ function addToList(source: string, child: ChildSpec, locate: (scan: Scan) => Lis
     const lineEnd = s.indexOf("\n", site.close);
     const after = s.slice(site.close + 1, lineEnd === -1 ? s.length : lineEnd);
     if (site.open - ls + oneLine.length + after.length <= MAX_LINE) {
-      return { status: "added", source: s.slice(0, site.open) + oneLine + s.slice(site.close + 1) };
+      return s.slice(0, site.open) + oneLine + s.slice(site.close + 1);
     }
     const base = indentAt(s, site.open);
     const body = inner.map((x) => `${base}  ${x}`).join(",\n");
-    return { status: "added", source: `${s.slice(0, site.open)}[\n${body}\n${base}]${s.slice(site.close + 1)}` };
+    return `${s.slice(0, site.open)}[\n${body}\n${base}]${s.slice(site.close + 1)}`;
   }
 
   const closeIndent = indentAt(s, site.open);
@@ -165,12 +322,8 @@ function addToList(source: string, child: ChildSpec, locate: (scan: Scan) => Lis
   const afterEl = els[afterIndex];
   if (afterEl) {
     // Right after that element, on a line of its own.
-    const rest = scan.codeOnly(afterEl.end, site.close);
-    if (rest.trimStart().startsWith(",")) {
-      const comma = afterEl.end + rest.indexOf(",") + 1;
-      return { status: "added", source: `${s.slice(0, comma)}\n${itemIndent}${child.code},${s.slice(comma)}` };
-    }
-    return { status: "added", source: `${s.slice(0, afterEl.end)},\n${itemIndent}${child.code}${s.slice(afterEl.end)}` };
+    if (afterEl.comma !== undefined) return `${s.slice(0, afterEl.comma)}\n${itemIndent}${child.code},${s.slice(afterEl.comma)}`;
+    return `${s.slice(0, afterEl.end)},\n${itemIndent}${child.code}${s.slice(afterEl.end)}`;
   }
   const target = child.first ? els[0] : child.before ? els.find((e) => mentions(e, child.before ?? [])) : undefined;
   if (target) {
@@ -184,41 +337,49 @@ function addToList(source: string, child: ChildSpec, locate: (scan: Scan) => Lis
       at = prev;
     }
     const text = at === target.start ? `${child.code},\n${itemIndent}` : `${itemIndent}${child.code},\n`;
-    return { status: "added", source: s.slice(0, at) + text + s.slice(at) };
+    return s.slice(0, at) + text + s.slice(at);
   }
 
   if (child.first) {
     // No element yet: the top of the list, above any comments.
-    return { status: "added", source: `${s.slice(0, site.open + 1)}\n${itemIndent}${child.code}${els.length > 0 ? "," : ""}${s.slice(site.open + 1)}` };
+    return `${s.slice(0, site.open + 1)}\n${itemIndent}${child.code}${els.length > 0 ? "," : ""}${s.slice(site.open + 1)}`;
   }
 
   // At the end: after the last element (adding its comma) and any comments, before the closing bracket.
   let out = s;
   let shift = 0;
   const last = els[els.length - 1];
-  if (last) {
-    const afterLast = scan.codeOnly(last.end, site.close);
-    if (!afterLast.trimStart().startsWith(",")) {
-      out = `${out.slice(0, last.end)},${out.slice(last.end)}`;
-      shift = 1;
-    }
+  if (last && last.comma === undefined) {
+    out = `${out.slice(0, last.end)},${out.slice(last.end)}`;
+    shift = 1;
   }
   const close = site.close + shift;
   const closeLine = lineStart(out, close);
   if (out.slice(closeLine, close).trim() === "") {
-    return { status: "added", source: `${out.slice(0, closeLine)}${itemIndent}${child.code}\n${out.slice(closeLine)}` };
+    return `${out.slice(0, closeLine)}${itemIndent}${child.code}\n${out.slice(closeLine)}`;
   }
   // `]` shares a line with the last element: break before it.
-  return { status: "added", source: `${out.slice(0, close)}\n${itemIndent}${child.code}\n${closeIndent}${out.slice(close)}` };
+  return `${out.slice(0, close)}\n${itemIndent}${child.code}\n${closeIndent}${out.slice(close)}`;
 }
 
-/** Add a function (its full source, indented for the module body) before the module's last `end`; present when `def`/`defp name` exists. */
-export function addFunction(source: string, name: string, code: string): PatchResult {
-  const scan = new Scan(source);
-  const body = scan.codeOnly();
-  if (new RegExp(`\\bdefp?\\s+${name}\\b`).test(body)) return { status: "present", source };
-  const last = body.search(/\bend\s*$/);
-  if (last === -1) return { status: "refused", reason: "the module's closing `end` was not found", snippet: code };
-  const before = source.slice(0, last).replace(/\s*$/, "");
-  return { status: "added", source: `${before}\n\n${code.replace(/\s*$/, "")}\n${source.slice(last)}` };
+/**
+ * Add a function (its full source, indented for the module body) at the end of
+ * the body of the module `module` (default: the file's first), before its own
+ * `end`; present when a `def`/`defp name` is in that module.
+ */
+export function addFunction(source: string, name: string, code: string, module?: string): PatchResult {
+  let tree: Tree;
+  try {
+    tree = parse(source);
+  } catch {
+    return { status: "refused", reason: "the file could not be read as Elixir", snippet: code };
+  }
+  const all = modules(tree.rootNode);
+  const target = module ? all.find((m) => m.name === module) : all[0];
+  if (!target?.body || tree.rootNode.hasError) return { status: "refused", reason: `no module ${module ?? ""} was found to add ${name} to`.replace("  ", " "), snippet: code };
+  if (functions(target.body, name).length > 0) return { status: "present", source };
+  // The do-block ends with `end`: insert before that keyword.
+  const endAt = target.body.endIndex - 3;
+  const before = source.slice(0, endAt).replace(/\s*$/, "");
+  return { status: "added", source: `${before}\n\n${code.replace(/\s*$/, "")}\n${indentAt(source, endAt)}${source.slice(endAt)}` };
 }

@@ -189,17 +189,17 @@ end
 
   it.each([
     [
-      "no children variable",
-      `defmodule A.Application do\n  use Application\n\n  def start(_t, _a) do\n    Supervisor.start_link([A.Repo], strategy: :one_for_one)\n  end\nend\n`,
-      /no `children = \[...\]` list was found in start\/2/,
+      "children read from config at run time",
+      `defmodule A.Application do\n  use Application\n\n  def start(_t, _a) do\n    Supervisor.start_link(Application.fetch_env!(:a, :children), strategy: :one_for_one)\n  end\nend\n`,
+      /its children come from `Application.fetch_env!\(:a, :children\)`, which cannot be known without running the code/,
     ],
     [
-      "two lists in start/2",
+      "a children variable bound three times",
       `defmodule A.Application do\n  use Application\n\n  def start(_t, _a) do\n    children = [A.Repo]\n    children = if true, do: children, else: []\n    children = [A.Other | children]\n    Supervisor.start_link(children, strategy: :one_for_one)\n  end\nend\n`,
-      /has 2 children lists/,
+      /`children` is bound 3 times before the supervisor starts/,
     ],
-    ["not Elixir at all", "%%% ]]] [[[ \"", /no `children/],
-    ["an unclosed list", "defmodule A do\n  def start(_, _) do\n    children = [\n      A.B,\n", /no closing bracket/],
+    ["not Elixir at all", "%%% ]]] [[[ \"", /does not parse as Elixir/],
+    ["an unclosed list", "defmodule A do\n  def start(_, _) do\n    children = [\n      A.B,\n", /does not parse as Elixir/],
   ])("refuses %s, changing nothing and giving the snippet", (_name, src, reason) => {
     const r = addChild(src, worker);
     expect(r).toMatchObject({ status: "refused", snippet: "{MyApp.RateLimiter, []}" });

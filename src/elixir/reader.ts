@@ -1,0 +1,146 @@
+// The one reader of Elixir source: the tree-sitter-elixir grammar (maintained
+// by the Elixir team) through web-tree-sitter, as WebAssembly (no native
+// build). Loaded only when a file is actually patched or read: `loadReader()`
+// once (async), then `parse()` is synchronous, so patchers stay pure functions
+// of their source. Node ranges are string indexes, so patchers splice text at
+// exact positions and keep the user's layout and comments.
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { Language, Node, Parser as ParserType, Tree } from "web-tree-sitter";
+import { packageRoot } from "../core/paths.js";
+
+export type { Node, Tree };
+
+let parser: ParserType | undefined;
+let loading: Promise<void> | undefined;
+
+/** The grammar files: beside the bundle in the installed package, from node_modules in development. */
+function wasmPath(file: "tree-sitter.wasm" | "tree-sitter-elixir.wasm"): string {
+  const shipped = path.join(packageRoot(), "dist", file);
+  if (existsSync(shipped)) return shipped;
+  const require = createRequire(path.join(packageRoot(), "package.json"));
+  return file === "tree-sitter.wasm" ? require.resolve("web-tree-sitter/tree-sitter.wasm") : require.resolve("tree-sitter-elixir/tree-sitter-elixir.wasm");
+}
+
+/** Load the parser and the Elixir grammar (once; later calls return at once). */
+export function loadReader(): Promise<void> {
+  loading ??= (async () => {
+    const { Parser, Language } = await import("web-tree-sitter");
+    await Parser.init({ locateFile: () => wasmPath("tree-sitter.wasm") });
+    const elixir: Language = await Language.load(wasmPath("tree-sitter-elixir.wasm"));
+    const p = new Parser();
+    p.setLanguage(elixir);
+    parser = p;
+  })();
+  return loading;
+}
+
+/** Parse Elixir source; `loadReader()` must have finished. */
+export function parse(source: string): Tree {
+  if (!parser) throw new Error("the Elixir reader is not loaded (await loadReader() first)");
+  const tree = parser.parse(source);
+  if (!tree) throw new Error("tree-sitter returned no tree");
+  return tree;
+}
+
+// --- Queries over the syntax tree. Comments and strings are nodes of their own,
+// --- so nothing here ever mistakes them for code.
+
+/** Named children, comments left out. */
+export function codeChildren(node: Node): Node[] {
+  return node.namedChildren.filter((c): c is Node => c !== null && c.type !== "comment");
+}
+
+/** The name of a call's target: `def` of `def start(...)`, `start_link` of `Supervisor.start_link(...)`. */
+export function callName(node: Node): string | undefined {
+  if (node.type !== "call") return undefined;
+  const target = node.childForFieldName("target");
+  if (!target) return undefined;
+  if (target.type === "identifier") return target.text;
+  if (target.type === "dot") return target.childForFieldName("right")?.text;
+  return undefined;
+}
+
+/** The receiver of a remote call: `Supervisor` of `Supervisor.start_link(...)`. */
+export function callReceiver(node: Node): string | undefined {
+  const target = node.childForFieldName("target");
+  return target?.type === "dot" ? target.childForFieldName("left")?.text : undefined;
+}
+
+/** A call's arguments (comments left out), or []. */
+export function callArgs(node: Node): Node[] {
+  const args = node.namedChildren.find((c) => c?.type === "arguments");
+  return args ? codeChildren(args) : [];
+}
+
+/** A call's do-block, if it has one. */
+export function doBlock(node: Node): Node | undefined {
+  return node.namedChildren.find((c): c is Node => c?.type === "do_block") ?? undefined;
+}
+
+/** Every node below `node` (itself included) for which `test` holds, in source order. */
+export function findAll(node: Node, test: (n: Node) => boolean): Node[] {
+  const out: Node[] = [];
+  const walk = (n: Node): void => {
+    if (test(n)) out.push(n);
+    for (const c of n.namedChildren) if (c) walk(c);
+  };
+  walk(node);
+  return out;
+}
+
+/** `defmodule Name do ... end` calls, with their names. */
+export function modules(root: Node): { name: string; node: Node; body: Node | undefined }[] {
+  return findAll(root, (n) => callName(n) === "defmodule").map((node) => ({
+    name: callArgs(node)[0]?.text ?? "",
+    node,
+    body: doBlock(node),
+  }));
+}
+
+/** The arity of a `def`/`defp` head: `start(_type, _args)` -> 2, `init(opts) when ...` -> 1. */
+function headOf(def: Node): { name: string; arity: number } | undefined {
+  let head = callArgs(def)[0];
+  if (head?.type === "binary_operator" && head.childForFieldName("operator")?.text === "when") head = head.childForFieldName("left") ?? undefined;
+  if (!head) return undefined;
+  if (head.type === "identifier") return { name: head.text, arity: 0 };
+  if (head.type === "call") {
+    const name = callName(head);
+    return name ? { name, arity: callArgs(head).length } : undefined;
+  }
+  return undefined;
+}
+
+/** `def`/`defp` clauses named `name` (of `arity`, when given) directly in a module body. */
+export function functions(body: Node | undefined, name: string, arity?: number, kinds = ["def", "defp"]): Node[] {
+  if (!body) return [];
+  return codeChildren(body).filter((n) => {
+    const kind = callName(n);
+    if (!kind || !kinds.includes(kind)) return false;
+    const head = headOf(n);
+    return head?.name === name && (arity === undefined || head.arity === arity);
+  });
+}
+
+/** The expressions of a function's body: its do-block, or the `do:` keyword's value. */
+export function bodyExpressions(def: Node): Node[] {
+  const block = doBlock(def);
+  if (block) return codeChildren(block);
+  const kw = callArgs(def).find((a) => a.type === "keywords");
+  const pair = kw ? codeChildren(kw).find((p) => p.childForFieldName("key")?.text.trim() === "do:") : undefined;
+  const value = pair?.childForFieldName("value");
+  return value ? [value] : [];
+}
+
+/** The value of keyword `key` in a call's trailing keyword list (`name: X` in `foo(a, name: X)`). */
+export function keywordValue(node: Node, key: string): Node | undefined {
+  const kw = callArgs(node).find((a) => a.type === "keywords");
+  const pair = kw ? codeChildren(kw).find((p) => p.childForFieldName("key")?.text.trim() === `${key}:`) : undefined;
+  return pair?.childForFieldName("value") ?? undefined;
+}
+
+/** True when the tree has syntax errors (a file tree-sitter could not read fully). */
+export function hasErrors(tree: Tree): boolean {
+  return tree.rootNode.hasError;
+}

@@ -21,6 +21,13 @@ const Module = require("node:module");
 
 const bundle = path.join(__dirname, "..", "dist", "cli.cjs");
 
+// The Elixir reader's WebAssembly compiles with V8's baseline tier only (see
+// src/elixir/reader.ts, which sets this too). Set here, before anything is
+// compiled, because V8's code cache records the flags it was made under: set
+// later, every cache written would be rejected at the next start.
+require("node:v8").setFlagsFromString("--liftoff-only");
+require("node:v8").setFlagsFromString("--wasm-lazy-compilation");
+
 function cacheFile(source) {
   try {
     const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));

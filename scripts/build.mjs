@@ -4,7 +4,7 @@
 // some runs (execa, the prompts, the diff, node-plop's inquirer) stay lazy:
 // they are evaluated on first use. Type-checking is `npm run typecheck`.
 import { createHash } from "node:crypto";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -18,6 +18,25 @@ const lazyInquirer = {
     b.onResolve({ filter: /^inquirer$/ }, (args) =>
       args.importer.includes(`${path.sep}node-plop${path.sep}`) ? { path: path.join(root, "src/core/lazy-inquirer.ts") } : undefined,
     );
+  },
+};
+
+/**
+ * A script started from V8's code cache has no loader for import() (see
+ * bin/load.cjs). web-tree-sitter imports two of Node's own modules that way;
+ * in the bundle they are required (through the bundle's own `require`, which
+ * its Emscripten code shadows with a local one). Users' ES modules go through
+ * the bin's importer instead (src/core/import-file.ts).
+ */
+const builtinImports = {
+  name: "builtin-imports",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]web-tree-sitter[\\/]tree-sitter\.c?js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const contents = source.replace(/await import\("(module|fs\/promises)"\)/g, (_m, name) => `__otpgenRequire("${name}")`);
+      if (contents === source) throw new Error("web-tree-sitter no longer imports module or fs/promises dynamically: review builtinImports");
+      return { contents, loader: "js" };
+    });
   },
 };
 
@@ -36,12 +55,22 @@ await build({
   // through the shipped map (src/core/stack.ts), read only then.
   minify: true,
   legalComments: "linked",
-  plugins: [lazyInquirer],
+  plugins: [lazyInquirer, builtinImports],
   define: { "import.meta.url": "__otpgenModuleUrl" },
-  banner: { js: "const __otpgenModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: "const __otpgenModuleUrl = require('node:url').pathToFileURL(__filename).href; const __otpgenRequire = require;" },
   sourcemap: "external",
   logLevel: "warning",
 });
+
+// The Elixir reader's WebAssembly (web-tree-sitter's runtime and the
+// tree-sitter-elixir grammar) ships beside the bundle: src/elixir/reader.ts
+// loads it from dist/ in the installed package.
+for (const [from, to] of [
+  ["node_modules/web-tree-sitter/tree-sitter.wasm", "dist/tree-sitter.wasm"],
+  ["node_modules/tree-sitter-elixir/tree-sitter-elixir.wasm", "dist/tree-sitter-elixir.wasm"],
+]) {
+  await copyFile(path.join(root, from), path.join(root, to));
+}
 
 // The last line names the bundle's content: bin/load.cjs keys its V8 code
 // cache by it, so an upgrade never runs code cached from another bundle. (Last,

@@ -175,6 +175,11 @@ export async function runGenerator(
       writeFileSync(path.resolve(io.cwd, common.record), `${JSON.stringify(options.data, null, 2)}\n`);
     }
 
+    if (ctx.project) {
+      // Generators in a project patch its files: the Elixir reader's WebAssembly compiles
+      // on V8's background threads while node-plop and the templates load (errors surface at its use).
+      void import("../elixir/reader.js").then((r) => r.loadReader()).catch(() => undefined);
+    }
     const plan = await def.plan(options.data, io, ctx);
     plan.binding.team = team?.config.variables ?? {};
     const drift = driftOf(def.name, team);

@@ -1,11 +1,14 @@
 // gen channel NAME: a Phoenix channel, its test, and the wiring: the socket
 // (created when the app has none) in the endpoint, the channel in the socket.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
-import { Scan } from "../../src/elixir/lexer.js";
+import type { PatchResult } from "../../src/elixir/children.js";
+import { addChannel, addSocket, socketAt } from "../../src/elixir/phoenix.js";
+import { fileDefining } from "../../src/elixir/project.js";
+import { loadReader } from "../../src/elixir/reader.js";
 import { underscore } from "../../src/elixir/naming.js";
 import { moduleField, projectPlan, render, requireProject } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
@@ -26,7 +29,7 @@ export default defineGenerator({
   examples: ["gen channel Room", 'gen channel Chat.Lobby --topic "lobby:*"'],
   schema,
   needsProject: true,
-  plan(o, _io, ctx) {
+  async plan(o, _io, ctx) {
     const project = requireProject(ctx);
     const { web, webPath } = requirePhoenix(project, "channel");
     const base = o.name.endsWith("Channel") ? o.name.slice(0, -"Channel".length) : o.name;
@@ -37,10 +40,14 @@ export default defineGenerator({
     const file = `lib/${webPath}/${rel}.ex`;
     const testFile = `test/${webPath}/${rel}_test.exs`;
     const topic = o.topic ?? `${underscore(base.split(".").pop() as string)}:*`;
-    const socket = `${web}.UserSocket`;
-    const socketFile = `lib/${webPath}/channels/user_socket.ex`;
     const endpointFile = `lib/${webPath}/endpoint.ex`;
     const has = (f: string): boolean => existsSync(path.join(project.root, f));
+    // A socket the endpoint already serves at /socket, in any spelling and under any name, is the one to use.
+    await loadReader();
+    const endpointSource = has(endpointFile) ? readFileSync(path.join(project.root, endpointFile), "utf8") : undefined;
+    const served = endpointSource ? socketAt(endpointSource, "/socket") : undefined;
+    const socket = served?.module ?? `${web}.UserSocket`;
+    const socketFile = served ? fileDefining(project.root, socket) : `lib/${webPath}/channels/user_socket.ex`;
     const binding = {
       app: project.app,
       module,
@@ -58,33 +65,24 @@ export default defineGenerator({
       render("channel", "test/module_channel_test.exs", testFile),
     ];
     if (!has("test/support/channel_case.ex")) actions.push(render("channel", "test/support/channel_case.ex", "test/support/channel_case.ex"));
-    const channelLine = `  channel "${topic}", ${module}\n`;
-    if (has(socketFile)) {
-      actions.push(patchLines(socketFile, `add a channel line to ${socket}, after use Phoenix.Socket`, channelLine, (src) => {
-        if (src.includes(channelLine)) return src;
-        const code = new Scan(src).codeOnly();
-        // In the code-only view strings are blanked: match the keyword, not the quote.
-        const lastChannel = [...code.matchAll(/^ {2}channel\s[^\n]*\n/gm)].pop();
-        if (lastChannel) return insertAt(src, lastChannel.index + lastChannel[0].length, channelLine);
-        const use = /^ {2}use Phoenix\.Socket\n/m.exec(code);
-        return use ? insertAt(src, use.index + use[0].length, `\n${channelLine}`) : undefined;
-      }));
+    const channelLine = `channel "${topic}", ${module}`;
+    if (socketFile === undefined) {
+      actions.push(manualStep(`the endpoint serves ${socket} at /socket, which no file under lib/ defines: add to it:\n    ${channelLine}`));
+    } else if (has(socketFile)) {
+      actions.push(patchWith(socketFile, `add a channel line to ${socket}`, (src) => addChannel(src, socket, topic, module)));
     } else {
       actions.push(
         render("channel", "lib/user_socket.ex", socketFile),
         render("channel", "test/user_socket_test.exs", `test/${webPath}/channels/user_socket_test.exs`),
       );
     }
-    const socketLine = `  socket "/socket", ${socket},\n    websocket: true,\n    longpoll: false\n\n`;
-    actions.push(patchLines(endpointFile, `serve ${socket} at /socket, before the endpoint's plugs`, socketLine, (src) => {
-      if (new RegExp(`socket "[^"]*", ${socket.replace(/\./g, "\\.")}\\b`).test(src)) return src;
-      const code = new Scan(src).codeOnly();
-      const at = /^ {2}socket\s/m.exec(code) ?? /^ {2}plug\s/m.exec(code);
-      return at ? insertAt(src, at.index, socketLine) : undefined;
-    }));
+    if (!served) {
+      const socketLines = `  socket "/socket", ${socket},\n    websocket: true,\n    longpoll: false\n\n`;
+      actions.push(patchWith(endpointFile, `serve ${socket} at /socket, before the endpoint's plugs`, (src) => addSocket(src, "/socket", socketLines)));
+    }
     return projectPlan(project, binding, actions, [
       `mix test ${testFile}`,
-      has(socketFile)
+      socketFile === undefined || has(socketFile)
         ? `${module} admits sockets whose assigns carry :user_id; make ${socket}.connect/3 assign it (or change authorized?/2)`
         : `sign a token for the client: Phoenix.Token.sign(${web}.Endpoint, "user socket", user.id) (see ${socket}'s @moduledoc)`,
       `join "${binding.joinTopic}" from the client (assets/js)`,
@@ -92,19 +90,21 @@ export default defineGenerator({
   },
 });
 
-function insertAt(src: string, at: number, text: string): string {
-  return `${src.slice(0, at)}${text}${src.slice(at)}`;
-}
-
-/** A patch by a function returning the new source, or undefined when the shape is not one to patch safely. */
-export function patchLines(file: string, describe: string, snippet: string, change: (src: string) => string | undefined): PatchAction {
+/** A patch through one of the reader's patchers; a refusal becomes a manual step with the exact lines. */
+function patchWith(file: string, describe: string, change: (src: string) => PatchResult): PatchAction {
   return {
     type: "otp:patch",
     path: file,
     describe,
     patch(source) {
-      const out = source === undefined ? undefined : change(source);
-      return out === undefined ? { manual: `${file}: ${describe}; add this by hand:\n${snippet.replace(/\n+$/, "")}` } : { source: out };
+      if (source === undefined) return { manual: `${file} is missing: ${describe}` };
+      const r = change(source);
+      return r.status === "refused" ? { manual: `${file}: ${r.reason}; ${describe} by adding:\n${r.snippet.replace(/\n+$/, "")}` } : { source: r.source };
     },
   };
+}
+
+/** A step that can only be done by hand, reported as such. */
+function manualStep(text: string): PatchAction {
+  return { type: "otp:patch", path: "mix.exs", describe: text, patch: () => ({ manual: text }) };
 }

@@ -9,7 +9,7 @@ import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PatchAction, type PlanAction, type RenderPatchAction } from "../../src/core/generator.js";
 import { FieldError, fieldView, parseFields, type Field } from "../../src/elixir/fields.js";
 import { selectScope, type PhoenixScope } from "../../src/elixir/scopes.js";
-import { Scan } from "../../src/elixir/lexer.js";
+import { addToModule, type Definition } from "../../src/elixir/phoenix.js";
 import { fileDefining } from "../../src/elixir/project.js";
 import { addStructType } from "../../src/elixir/struct-type.js";
 import { camelize, underscore } from "../../src/elixir/naming.js";
@@ -152,13 +152,13 @@ export default defineGenerator({
 
     actions.push(
       has(contextFile)
-        ? merge(contextFile, "context/lib/access.ex", `add the ${table} functions to ${contextModule}`, binding.contextAliases)
+        ? merge(contextFile, contextModule, "context/lib/access.ex", `add the ${table} functions to ${contextModule}`, binding.contextAliases)
         : render("context", "lib/context.ex", contextFile),
       has(testFile)
-        ? merge(testFile, "context/test/test_block.exs", `add the ${table} tests to ${contextModule}Test`, [contextModule])
+        ? merge(testFile, `${contextModule}Test`, "context/test/test_block.exs", `add the ${table} tests to ${contextModule}Test`, [contextModule])
         : render("context", "test/context_test.exs", testFile),
       has(fixturesFile)
-        ? merge(fixturesFile, "context/test/fixture_fn.ex", `add ${singular}_fixture/${scope ? 2 : 1}`, binding.fixtureAliases)
+        ? merge(fixturesFile, fixturesModule, "context/test/fixture_fn.ex", `add ${singular}_fixture/${scope ? 2 : 1}`, binding.fixtureAliases)
         : render("context", "test/fixtures.ex", fixturesFile),
     );
 
@@ -220,8 +220,12 @@ function checkScope(scope: PhoenixScope, fields: Field[], schemaAlias: string, c
   }
 }
 
-/** Append to an existing module only the definitions (functions, types, describe blocks) it lacks, and the aliases. */
-function merge(file: string, template: string, describe: string, aliases: string[]): RenderPatchAction {
+/**
+ * Append to the module `module` (wherever it sits in the file: other modules,
+ * `defimpl` blocks before or after it) only the definitions (functions, types,
+ * describe blocks) it lacks, and the aliases.
+ */
+function merge(file: string, module: string, template: string, describe: string, aliases: string[]): RenderPatchAction {
   return {
     type: "otp:render-patch",
     template: `${template}.hbs`,
@@ -229,25 +233,25 @@ function merge(file: string, template: string, describe: string, aliases: string
     describe,
     patch(source, rendered) {
       if (source === undefined) return { manual: `${file} is missing` };
-      const code = new Scan(source).codeOnly();
-      const last = code.search(/\bend\s*$/);
-      if (last === -1) return { manual: `${file}: the module's closing end was not found; ${describe} by hand` };
-      const units = rendered.replace(/\s+$/, "").split(/\n\n(?= {2}@(?:doc|typedoc) | {2}describe )/);
-      const missing = units.filter((u) => {
-        const id = /^ {2}(?:def|defp) ([\w!?]+)|^ {2}@type (\w+)|^ {2}describe ("[^"]*")/m.exec(u);
-        if (!id) return true;
-        const [, fn, type, block] = id;
-        if (fn) return !new RegExp(`\\bdef ${fn.replace(/[!?]/g, "\\$&")}[(\\s]`).test(code);
-        if (type) return !new RegExp(`@type ${type}\\b`).test(code);
-        return !source.includes(`describe ${block} do`);
-      });
-      let out = source;
-      if (missing.length > 0) {
-        out = `${out.slice(0, last).replace(/\s*$/, "")}\n\n${missing.join("\n\n")}\n${out.slice(last)}`;
-      }
-      return { source: addAliases(out, aliases) };
+      const units = rendered
+        .replace(/\s+$/, "")
+        .split(/\n\n(?= {2}@(?:doc|typedoc) | {2}describe )/)
+        .map((text) => ({ text, defines: definitionOf(text) }));
+      const r = addToModule(source, module, units);
+      if (r.status === "refused") return { manual: `${file}: ${r.reason}; ${describe} by hand:\n${r.snippet}` };
+      return { source: addAliases(r.source, aliases) };
     },
   };
+}
+
+/** What a rendered unit defines: its function, type or describe block. */
+function definitionOf(unit: string): Definition | undefined {
+  const id = /^ {2}(?:def|defp) ([\w!?]+)|^ {2}@type (\w+)|^ {2}describe "([^"]*)"/m.exec(unit);
+  if (!id) return undefined;
+  const [, fn, type, block] = id;
+  if (fn) return { kind: "def", name: fn };
+  if (type) return { kind: "type", name: type };
+  return { kind: "describe", name: block as string };
 }
 
 /** Add `alias X` for each module to the module's first alias block (kept in credo's order), or after the moduledoc. */

@@ -6,7 +6,7 @@ import path from "node:path";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { formInput, formParam } from "../../src/elixir/fields.js";
-import { Scan } from "../../src/elixir/lexer.js";
+import { addRoutes } from "../../src/elixir/phoenix.js";
 import { underscore } from "../../src/elixir/naming.js";
 import context, { schema, scopeNote, scopeView, tableAndFields } from "../context/index.js";
 import { render, requireProject } from "../_shared/otp.js";
@@ -102,12 +102,10 @@ export default defineGenerator({
         const where = scope
           ? `inside the live_session that sets @${scope.assignKey} for a logged-in ${scope.name} (mix phx.gen.auth's \`live_session :require_authenticated_${scope.name}\`)`
           : `to the \`scope "/", ${web} do\` block that pipes through :browser`;
-        const manual = { manual: `${routerFile}: add these routes ${where}:\n${routeLines.map((l) => `    ${l}`).join("\n")}` };
-        if (source === undefined) return manual;
-        if (source.includes(routeLines[0] as string)) return { source };
-        const at = scope ? authenticatedLiveSession(source) : browserScope(source, web);
-        if (at === undefined) return manual;
-        return { source: `${source.slice(0, at.end)}\n\n${routeLines.map((l) => `${at.indent}${l}`).join("\n")}${source.slice(at.end)}` };
+        const manual = (why: string) => ({ manual: `${routerFile}: ${why}; add these routes ${where}:\n${routeLines.map((l) => `    ${l}`).join("\n")}` });
+        if (source === undefined) return manual("the router is missing");
+        const r = addRoutes(source, routeLines, { kind: scope ? "authenticated" : "browser", web });
+        return r.status === "refused" ? manual(r.reason) : { source: r.source };
       },
     });
     plan.actions.push(...actions);
@@ -116,41 +114,3 @@ export default defineGenerator({
     return plan;
   },
 });
-
-/** Where the last line of a block ends (formatted code: the block's `end` at `indent` less two). */
-interface Insertion {
-  /** Index of the newline before the block's `end`. */
-  end: number;
-  /** Indentation of the block's body. */
-  indent: string;
-}
-
-/** The `scope "/", AppWeb do` block piped through :browser (and nothing else). */
-function browserScope(source: string, web: string): Insertion | undefined {
-  const code = new Scan(source).codeOnly();
-  for (const s of code.matchAll(new RegExp(`^ {2}scope\\s+,\\s*${web}\\s+do\\n`, "gm"))) {
-    const start = s.index + s[0].length;
-    const end = code.indexOf("\n  end\n", start);
-    if (end === -1) continue;
-    if (/^ {4}pipe_through :browser$/m.test(code.slice(start, end))) return { end, indent: "    " };
-  }
-  return undefined;
-}
-
-/**
- * The one live_session whose on_mount requires an authenticated user (mix
- * phx.gen.auth: `live_session :require_authenticated_user, on_mount:
- * [{AppWeb.UserAuth, :require_authenticated}] do`): its LiveViews get the
- * current scope. None, or more than one: undefined (the routes are printed).
- */
-function authenticatedLiveSession(source: string): Insertion | undefined {
-  const code = new Scan(source).codeOnly();
-  const found: Insertion[] = [];
-  for (const s of code.matchAll(/^( +)live_session\s+:\w+[^]*?\sdo\n/gm)) {
-    if (!/:require_authenticated\b/.test(s[0])) continue;
-    const indent = s[1] as string;
-    const end = code.indexOf(`\n${indent}end\n`, s.index + s[0].length);
-    if (end !== -1) found.push({ end, indent: `${indent}  ` });
-  }
-  return found.length === 1 ? found[0] : undefined;
-}

@@ -84,7 +84,7 @@ describe("gen: bad input is one line, exit 2, nothing written", () => {
 });
 
 describe("gen: where the tree cannot be patched safely, it says what to do by hand", () => {
-  it("an application.ex without a children list: the module is written, the file untouched, the snippet printed", async () => {
+  it("an application.ex whose children come from config: the module is written, the file untouched, the snippet printed", async () => {
     const dir = project();
     const odd = `defmodule App.Application do
   @moduledoc false
@@ -92,18 +92,31 @@ describe("gen: where the tree cannot be patched safely, it says what to do by ha
 
   @impl true
   def start(_type, _args) do
-    Supervisor.start_link([], strategy: :one_for_one, name: App.Supervisor)
+    children = Application.get_env(:app, :children, [])
+    Supervisor.start_link(children, strategy: :one_for_one, name: App.Supervisor)
   end
 end
 `;
     writeFileSync(path.join(dir, "lib/app/application.ex"), odd);
-    const r = await run(dir, ["genserver", "Pinger", "--no-check"]);
+    const r = await run(dir, ["genserver", "Pinger", "--no-check", "--json"]);
     expect(r.code).toBe(0);
     expect(read(dir, "lib/app/application.ex")).toBe(odd);
     expect(read(dir, "lib/app/pinger.ex")).toContain("defmodule App.Pinger do");
-    expect(r.out).toContain(
-      "lib/app/application.ex: no `children = [...]` list was found in start/2. Add this child to the children list of App.Application.start/2:\n      App.Pinger",
+    // Listed in --json, never a silent skip.
+    expect(JSON.parse(r.out).manual, r.out).toContain(
+      "lib/app/application.ex: its children come from `Application.get_env(:app, :children, [])`, which cannot be known without running the code. Add this child to the children list of App.Application.start/2:\n    App.Pinger",
     );
+  });
+
+  it("a list written inline in Supervisor.start_link gets the child", async () => {
+    const dir = project();
+    writeFileSync(
+      path.join(dir, "lib/app/application.ex"),
+      "defmodule App.Application do\n  @moduledoc false\n  use Application\n\n  @impl true\n  def start(_type, _args) do\n    Supervisor.start_link([], strategy: :one_for_one, name: App.Supervisor)\n  end\nend\n",
+    );
+    expect((await run(dir, ["genserver", "Pinger", "--no-check"])).code).toBe(0);
+    expect(read(dir, "lib/app/application.ex")).toContain("    Supervisor.start_link([App.Pinger], strategy: :one_for_one, name: App.Supervisor)\n");
+    expectGatesPass(await elixirGates(dir));
   });
 
   it("--under a module no file defines: the module is written and the step is printed", async () => {

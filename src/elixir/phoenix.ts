@@ -1,0 +1,166 @@
+// Patchers and readers for a Phoenix app's router, endpoint and socket, and
+// for adding definitions to a module wherever it sits in a file, all on the
+// tree-sitter reader: calls in any spelling (`pipe_through :browser`,
+// `pipe_through(:browser)`, `pipe_through [:browser]`), comments and strings
+// never count as code. Pure functions; `loadReader()` first.
+import type { PatchResult } from "./children.js";
+import { callArgs, callName, codeChildren, doBlock, findAll, functions, modules, parse, type Node, type Tree } from "./reader.js";
+
+/** The text of a string literal without interpolation, or undefined. */
+export function stringValue(node: Node | undefined): string | undefined {
+  if (node?.type !== "string") return undefined;
+  const parts = codeChildren(node);
+  if (parts.some((p) => p.type !== "quoted_content" && p.type !== "escape_sequence")) return undefined;
+  return parts.map((p) => p.text).join("");
+}
+
+/** The atoms a `pipe_through` call names, in any spelling: `:browser`, `(:browser)`, `[:browser, :auth]`. */
+function pipelines(call: Node): string[] | undefined {
+  const arg = callArgs(call)[0];
+  if (!arg) return undefined;
+  const items = arg.type === "list" ? codeChildren(arg) : [arg];
+  return items.every((i) => i.type === "atom") ? items.map((i) => i.text.slice(1)) : undefined;
+}
+
+/** A block of code to add lines to: the end of its last expression (or comment) and the indentation of its body. */
+interface Block {
+  after: number;
+  indent: string;
+}
+
+function blockOf(source: string, block: Node): Block | undefined {
+  const kids = block.namedChildren.filter((c): c is Node => c !== null);
+  const last = kids[kids.length - 1];
+  const first = kids[0];
+  if (!last || !first) return undefined;
+  const lineStart = source.lastIndexOf("\n", first.startIndex) + 1;
+  return { after: last.endIndex, indent: source.slice(lineStart, first.startIndex) };
+}
+
+/** `live "/path", Module, :action` calls, as "path Module action". */
+function liveRoutes(tree: Tree): Set<string> {
+  return new Set(
+    findAll(tree.rootNode, (n) => callName(n) === "live").map((n) => {
+      const [p, m, a] = callArgs(n);
+      return `${stringValue(p) ?? "?"} ${m?.text ?? "?"} ${a?.text ?? "?"}`;
+    }),
+  );
+}
+
+export interface RouteTarget {
+  /** `browser`: the one `scope "/", Web do` that pipes through exactly :browser; `authenticated`: the one live_session whose on_mount requires an authenticated user. */
+  kind: "browser" | "authenticated";
+  web: string;
+}
+
+/** Where routes go, or why nowhere: none or several candidates. */
+function routeBlock(tree: Tree, target: RouteTarget): Node | string {
+  if (target.kind === "browser") {
+    const scopes = findAll(tree.rootNode, (n) => callName(n) === "scope" && doBlock(n) !== undefined).filter((n) => {
+      const [p, alias] = callArgs(n);
+      if (stringValue(p) !== "/" || alias?.text !== target.web) return false;
+      const pipes = codeChildren(doBlock(n) as Node).filter((c) => callName(c) === "pipe_through");
+      return pipes.length === 1 && pipelines(pipes[0] as Node)?.join(",") === "browser";
+    });
+    // mix phx.gen.auth adds a second such scope around its own live_session: the plain one is meant.
+    const plain = scopes.length > 1 ? scopes.filter((n) => findAll(doBlock(n) as Node, (c) => callName(c) === "live_session").length === 0) : scopes;
+    if (plain.length !== 1) return `${scopes.length === 0 ? "no" : scopes.length} \`scope "/", ${target.web} do\` block${scopes.length > 1 ? "s" : ""} piping through :browser alone`;
+    return doBlock(plain[0] as Node) as Node;
+  }
+  const sessions = findAll(tree.rootNode, (n) => callName(n) === "live_session" && doBlock(n) !== undefined).filter((n) =>
+    findAll(callArgs(n).find((a) => a.type === "keywords") ?? n, (x) => x.type === "atom" && x.text === ":require_authenticated").length > 0,
+  );
+  if (sessions.length !== 1) return `${sessions.length === 0 ? "no" : sessions.length} live_session${sessions.length > 1 ? "s" : ""} requiring an authenticated user`;
+  return doBlock(sessions[0] as Node) as Node;
+}
+
+/**
+ * Add `live` routes (lines such as `live "/products", ProductLive.Index, :index`)
+ * to the router. Present when the routes are there as code (a route in a
+ * comment is not there); refused, with the lines, when the place is not clear.
+ */
+export function addRoutes(source: string, routes: readonly string[], target: RouteTarget): PatchResult {
+  const snippet = routes.join("\n");
+  const tree = parse(source);
+  if (tree.rootNode.hasError) return { status: "refused", reason: "the router does not parse as Elixir", snippet };
+  const have = liveRoutes(tree);
+  const wanted = routes.map((r) => {
+    const m = /^live "([^"]*)", ([\w.]+), (:\w+)$/.exec(r);
+    return m ? `${m[1]} ${m[2]} ${m[3]}` : r;
+  });
+  const missing = routes.filter((_r, i) => !have.has(wanted[i] as string));
+  if (missing.length === 0) return { status: "present", source };
+  const block = routeBlock(tree, target);
+  if (typeof block === "string") return { status: "refused", reason: `it has ${block}`, snippet };
+  const at = blockOf(source, block);
+  if (!at) return { status: "refused", reason: "the block is empty", snippet };
+  const text = `\n\n${missing.map((l) => `${at.indent}${l}`).join("\n")}`;
+  return { status: "added", source: source.slice(0, at.after) + text + source.slice(at.after) };
+}
+
+/** The `socket` the endpoint serves at `path`, in any spelling: its module, or undefined. */
+export function socketAt(endpointSource: string, path: string): { module: string } | undefined {
+  const tree = parse(endpointSource);
+  const call = findAll(tree.rootNode, (n) => callName(n) === "socket" && stringValue(callArgs(n)[0]) === path)[0];
+  const module = call ? callArgs(call)[1] : undefined;
+  return module?.type === "alias" ? { module: module.text } : call ? { module: module?.text ?? "?" } : undefined;
+}
+
+/** Add `socket "/path", Module, opts...` (the full lines, indented) before the endpoint's first socket or plug; present when a socket serves that path. */
+export function addSocket(source: string, path: string, lines: string): PatchResult {
+  const tree = parse(source);
+  if (tree.rootNode.hasError) return { status: "refused", reason: "the endpoint does not parse as Elixir", snippet: lines };
+  if (socketAt(source, path)) return { status: "present", source };
+  const body = modules(tree.rootNode)[0]?.body;
+  const anchor = body ? codeChildren(body).find((n) => callName(n) === "socket" || callName(n) === "plug") : undefined;
+  if (!anchor) return { status: "refused", reason: "it has no socket or plug to put the socket before", snippet: lines };
+  const lineStart = source.lastIndexOf("\n", anchor.startIndex) + 1;
+  return { status: "added", source: source.slice(0, lineStart) + lines + source.slice(lineStart) };
+}
+
+/** Add `channel "topic", Module` to the socket module: after its last channel, else after `use Phoenix.Socket`; present when the topic is routed. */
+export function addChannel(source: string, socketModule: string, topic: string, channelModule: string): PatchResult {
+  const line = `channel "${topic}", ${channelModule}`;
+  const tree = parse(source);
+  const module = modules(tree.rootNode).find((m) => m.name === socketModule);
+  if (tree.rootNode.hasError || !module?.body) return { status: "refused", reason: `no module ${socketModule} was found in it`, snippet: line };
+  const body = codeChildren(module.body);
+  if (body.some((n) => callName(n) === "channel" && stringValue(callArgs(n)[0]) === topic)) return { status: "present", source };
+  const lastChannel = body.filter((n) => callName(n) === "channel").pop();
+  const use = body.find((n) => callName(n) === "use" && callArgs(n)[0]?.text === "Phoenix.Socket");
+  const anchor = lastChannel ?? use;
+  if (!anchor) return { status: "refused", reason: `${socketModule} has no \`use Phoenix.Socket\``, snippet: line };
+  const indent = source.slice(source.lastIndexOf("\n", anchor.startIndex) + 1, anchor.startIndex);
+  const text = lastChannel ? `\n${indent}${line}` : `\n\n${indent}${line}`;
+  return { status: "added", source: source.slice(0, anchor.endIndex) + text + source.slice(anchor.endIndex) };
+}
+
+/** What a unit of a module body defines, to tell whether the module has it already. */
+export type Definition = { kind: "def"; name: string } | { kind: "type"; name: string } | { kind: "describe"; name: string };
+
+function definedIn(body: Node, d: Definition): boolean {
+  const kids = codeChildren(body);
+  if (d.kind === "def") return functions(body, d.name).length > 0;
+  if (d.kind === "describe") return kids.some((n) => callName(n) === "describe" && stringValue(callArgs(n)[0]) === d.name);
+  return kids.some((n) => n.type === "unary_operator" && /^@type(p|opaque)?\s/.test(n.text) && new RegExp(`^@type\\w*\\s+${d.name}\\b`).test(n.text));
+}
+
+/**
+ * Append units (functions with their docs, types, describe blocks) to the body
+ * of the module named `module`, wherever it sits in the file (other modules,
+ * `defimpl` or `defprotocol` blocks before or after it), before its own `end`;
+ * units it already defines are left out. Present when none is missing.
+ */
+export function addToModule(source: string, module: string, units: readonly { text: string; defines: Definition | undefined }[]): PatchResult {
+  const snippet = units.map((u) => u.text).join("\n\n");
+  const tree = parse(source);
+  const found = modules(tree.rootNode).find((m) => m.name === module);
+  if (tree.rootNode.hasError || !found?.body) return { status: "refused", reason: `no module ${module} was found in it`, snippet };
+  const missing = units.filter((u) => !u.defines || !definedIn(found.body as Node, u.defines));
+  if (missing.length === 0) return { status: "present", source };
+  // The do-block ends with its `end` keyword: insert before that line.
+  const endAt = found.body.endIndex - 3;
+  const endLine = source.lastIndexOf("\n", endAt - 1);
+  const before = source.slice(0, endLine).replace(/\s*$/, "");
+  return { status: "added", source: `${before}\n\n${missing.map((u) => u.text.replace(/\s+$/, "")).join("\n\n")}${source.slice(endLine)}` };
+}

@@ -55,7 +55,7 @@ function resolveLists(expr: Node, scope: Node, module: Node | undefined, hops: n
   if (hops > MAX_HOPS) return { why: "its children list is built through too many steps to follow" };
   const t = expr.type;
   if (t === "list") return { lists: [expr] };
-  if (t === "block") {
+  if (t === "block" || t === "body") {
     const last = codeChildren(expr).pop();
     return last ? resolveLists(last, scope, module, hops + 1, prefer) : { why: "an empty block" };
   }
@@ -66,6 +66,10 @@ function resolveLists(expr: Node, scope: Node, module: Node | undefined, hops: n
     const rhs = bindings[0]?.childForFieldName("right");
     if (!rhs) return { why: `its children come from \`${expr.text}\`, which is not bound to a list in this function` };
     return resolveLists(rhs, scope, module, hops + 1, prefer);
+  }
+  if (t === "binary_operator" && expr.childForFieldName("operator")?.text === "|>") {
+    // `[...] |> Enum.reject(&is_nil/1)`: the list that goes into the pipe.
+    return resolveLists(expr.childForFieldName("left") as Node, scope, module, hops + 1, prefer);
   }
   if (t === "binary_operator" && expr.childForFieldName("operator")?.text === "++") {
     // The operands of the chain, left to right; lists inside conditionals are extras, not the app's own processes.

@@ -1,0 +1,136 @@
+// An Elixir-side probe of patched files: real Elixir parses each source
+// (Code.string_to_quoted) and reports, from the AST, where a thing is:
+//   children:M   every list literal holding the module M, as its elements' heads
+//   live:PATH    every `live PATH, ...` route, as the chain of blocks around it
+//   socket:PATH  how many `socket PATH, ...` calls there are
+//   channel:T    every `channel T, M` line, as its module and M
+//   def:NAME     every def/defp NAME, as the module (or defimpl) around it
+// and whether the source is format-clean (with Phoenix's DSLs without parens).
+// One BEAM for a whole table of shapes.
+import { execa } from "execa";
+import { PHOENIX_DSLS } from "../helpers.js";
+
+export interface ProbeResult {
+  parses: boolean;
+  formatted: boolean;
+  /** One entry per place found: list heads, block chains, counts or modules. */
+  found: string[];
+}
+
+const SCRIPT = `
+defmodule Probe do
+  def head({:__aliases__, _, parts}), do: Enum.join(parts, ".")
+  def head({:{}, _, [h | _]}), do: head(h)
+  def head({h, _}), do: head(h)
+  def head({name, _, [h | _]}) when name in [:worker, :supervisor], do: head(h)
+  def head({{:., _, [{:__aliases__, _, [:Supervisor]}, :child_spec]}, _, [h | _]}), do: head(h)
+  def head(atom) when is_atom(atom), do: inspect(atom)
+  def head(_other), do: "expr"
+
+  def label({name, _, [first | _]}) when is_atom(name), do: "#{name} #{Macro.to_string(first)}"
+  def label(_), do: "?"
+
+  # Walk with the chain of enclosing do-block calls.
+  def walk(ast, fun) do
+    {_, {_, acc}} =
+      Macro.traverse(ast, {[], []}, fn node, {stack, acc} ->
+        acc = fun.(node, stack, acc)
+        stack = if block?(node), do: [label(node) | stack], else: stack
+        {node, {stack, acc}}
+      end, fn node, {stack, acc} ->
+        stack = if block?(node), do: tl(stack), else: stack
+        {node, {stack, acc}}
+      end)
+    Enum.reverse(acc)
+  end
+
+  defp block?({name, _, args}) when is_atom(name) and is_list(args), do: Enum.any?(args, &match?([{:do, _} | _], &1))
+  defp block?(_), do: false
+
+  def probe(source, "children:" <> mod, _opts) do
+    with {:ok, ast} <- Code.string_to_quoted(source) do
+      {:ok, walk(ast, fn
+        list, _stack, acc when is_list(list) ->
+          heads = Enum.map(list, &head/1)
+          if mod in heads, do: [Enum.join(heads, ",") | acc], else: acc
+        _, _, acc -> acc
+      end)}
+    end
+  end
+
+  def probe(source, "live:" <> path, _opts) do
+    with {:ok, ast} <- Code.string_to_quoted(source) do
+      {:ok, walk(ast, fn
+        {:live, _, [^path | _]}, stack, acc -> [stack |> Enum.reverse() |> Enum.drop(1) |> Enum.join(" > ") | acc]
+        _, _, acc -> acc
+      end)}
+    end
+  end
+
+  def probe(source, "socket:" <> path, _opts) do
+    with {:ok, ast} <- Code.string_to_quoted(source) do
+      n = walk(ast, fn
+        {:socket, _, [^path | _]}, _, acc -> [1 | acc]
+        _, _, acc -> acc
+      end) |> length()
+      {:ok, [Integer.to_string(n)]}
+    end
+  end
+
+  def probe(source, "channel:" <> topic, _opts) do
+    with {:ok, ast} <- Code.string_to_quoted(source) do
+      {:ok, walk(ast, fn
+        {:channel, _, [^topic, mod | _]}, stack, acc -> ["#{Enum.find(stack, &String.starts_with?(&1, "defmodule"))} #{Macro.to_string(mod)}" | acc]
+        _, _, acc -> acc
+      end)}
+    end
+  end
+
+  def probe(source, "def:" <> name, _opts) do
+    fun = String.to_atom(name)
+    with {:ok, ast} <- Code.string_to_quoted(source) do
+      {:ok, walk(ast, fn
+        {kind, _, [{^fun, _, _} | _]}, stack, acc when kind in [:def, :defp] ->
+          [stack |> Enum.find(&String.starts_with?(&1, ["defmodule", "defimpl"])) | acc]
+        _, _, acc -> acc
+      end)}
+    end
+  end
+
+  def formatted?(source, opts) do
+    try do
+      IO.iodata_to_binary([Code.format_string!(source, opts), "\\n"]) == source
+    rescue
+      _ -> false
+    end
+  end
+end
+
+opts = [locals_without_parens: DSLS]
+
+IO.read(:stdio, :eof)
+|> String.split("\\n", trim: true)
+|> Enum.each(fn line ->
+  [id, what, b64] = String.split(line, " ", parts: 3)
+  source = Base.decode64!(b64)
+  {parses, found} =
+    case Probe.probe(source, what, opts) do
+      {:ok, found} -> {true, found}
+      _ -> {false, []}
+    end
+  out = [id, to_string(parses), to_string(Probe.formatted?(source, opts)) | Enum.map(found, &Base.encode64(to_string(&1)))]
+  IO.puts(Enum.join(out, " "))
+end)
+`;
+
+/** Probe many sources at once: `what` is children:M, live:PATH, socket:PATH or def:NAME. */
+export async function probeAll(items: { source: string; what: string }[]): Promise<ProbeResult[]> {
+  const input = items.map((it, i) => `${i} ${it.what} ${Buffer.from(it.source).toString("base64")}`).join("\n");
+  const r = await execa("elixir", ["-e", SCRIPT.replace("DSLS", PHOENIX_DSLS.replace(/\s+/g, " "))], { input });
+  const out: ProbeResult[] = [];
+  for (const line of r.stdout.split("\n").filter((l) => /^\d+ /.test(l))) {
+    const [id, parses, formatted, ...found] = line.split(" ");
+    out[Number(id)] = { parses: parses === "true", formatted: formatted === "true", found: found.map((f) => Buffer.from(f, "base64").toString()) };
+  }
+  return out;
+}

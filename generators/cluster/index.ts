@@ -4,6 +4,7 @@
 // distributed process layer. Names, cookie and ports agree with gen release.
 import { z } from "zod";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
+import { hasConfig } from "../../src/elixir/phoenix.js";
 import { depPatch, loggerMetadataPatch, projectPlan, render, requireProject, wire } from "../_shared/otp.js";
 
 export const schema = z.object({
@@ -71,7 +72,11 @@ export default defineGenerator({
       type: "otp:patch",
       path: "config/runtime.exs",
       describe: "configure clustering in config/runtime.exs",
-      patch: (source) => ({ source: source?.includes(MARK) ? source : `${(source ?? "import Config\n").replace(/\s*$/, "")}\n\n${runtimeConfig(binding)}` }),
+      patch: (source) => {
+        // Already configured (by syntax, not by our comment): `config :libcluster, ...` or the connector's config.
+        const done = source !== undefined && (hasConfig(source, ":libcluster") || hasConfig(source, `:${project.app}`, `${m}.Cluster.Connector`));
+        return { source: done ? (source as string) : `${(source ?? "import Config\n").replace(/\s*$/, "")}\n\n${runtimeConfig(binding)}` };
+      },
     };
     actions.push(runtime);
     // First in the tree: the clustering itself, then the layer the rest may use (each inserted at the top).

@@ -10,6 +10,7 @@ import { defineGenerator, type PatchAction, type PlanAction, type RenderPatchAct
 import { FieldError, fieldView, parseFields, type Field } from "../../src/elixir/fields.js";
 import { selectScope, type PhoenixScope } from "../../src/elixir/scopes.js";
 import { addToModule, type Definition } from "../../src/elixir/phoenix.js";
+import { callArgs, callName, codeChildren, modules, parse, type Node } from "../../src/elixir/reader.js";
 import { fileDefining } from "../../src/elixir/project.js";
 import { addStructType } from "../../src/elixir/struct-type.js";
 import { camelize, underscore } from "../../src/elixir/naming.js";
@@ -239,7 +240,7 @@ function merge(file: string, module: string, template: string, describe: string,
         .map((text) => ({ text, defines: definitionOf(text) }));
       const r = addToModule(source, module, units);
       if (r.status === "refused") return { manual: `${file}: ${r.reason}; ${describe} by hand:\n${r.snippet}` };
-      return { source: addAliases(r.source, aliases) };
+      return { source: addAliases(r.source, module, aliases) };
     },
   };
 }
@@ -255,17 +256,30 @@ function definitionOf(unit: string): Definition | undefined {
 }
 
 /** Add `alias X` for each module to the module's first alias block (kept in credo's order), or after the moduledoc. */
-function addAliases(source: string, modules: string[]): string {
-  const wanted = modules.filter((m) => !new RegExp(`^ {2}alias ${m.replace(/\./g, "\\.")}$`, "m").test(source));
-  if (wanted.length === 0) return source;
-  const block = /(?:^ {2}alias [^\n]+\n)+/m.exec(source);
-  if (block) {
-    const present = block[0].trimEnd().split("\n").map((l) => l.replace(/^ {2}alias /, ""));
-    const lines = sortAliases([...present, ...wanted]).map((a) => `  alias ${a}`);
-    return `${source.slice(0, block.index)}${lines.join("\n")}\n${source.slice(block.index + block[0].length)}`;
+function addAliases(source: string, module: string, wanted: string[]): string {
+  const body = modules(parse(source).rootNode).find((m) => m.name === module)?.body;
+  if (!body) return source;
+  const kids = codeChildren(body);
+  const isAlias = (n: Node | undefined): boolean => n !== undefined && callName(n) === "alias" && callArgs(n).length === 1;
+  const present = kids.filter(isAlias).map((n) => (callArgs(n)[0] as Node).text);
+  const missing = wanted.filter((m) => !present.includes(m));
+  if (missing.length === 0) return source;
+  const lineStart = (i: number): number => source.lastIndexOf("\n", i - 1) + 1;
+  const first = kids.findIndex(isAlias);
+  if (first !== -1) {
+    // The first run of alias lines, kept in credo's order with the new ones.
+    let last = first;
+    while (isAlias(kids[last + 1])) last++;
+    const run = kids.slice(first, last + 1).map((n) => (callArgs(n)[0] as Node).text);
+    const from = lineStart((kids[first] as Node).startIndex);
+    const to = (kids[last] as Node).endIndex;
+    const indent = source.slice(from, (kids[first] as Node).startIndex);
+    const lines = sortAliases([...run, ...missing]).map((a) => `${indent}alias ${a}`);
+    return `${source.slice(0, from)}${lines.join("\n")}${source.slice(to)}`;
   }
-  const after = /^ {2}(?:use|import) [^\n]+\n/m.exec(source) ?? /^ {2}@moduledoc """[\s\S]*?\n {2}"""\n/m.exec(source);
-  const at = after ? after.index + after[0].length : source.indexOf("\n") + 1;
-  const lines = sortAliases(wanted).map((a) => `  alias ${a}`);
+  // No alias yet: after the last use/import, else after the @moduledoc, else at the top of the body.
+  const anchor = [...kids].reverse().find((n) => callName(n) === "use" || callName(n) === "import") ?? kids.find((n) => n.type === "unary_operator" && n.text.startsWith("@moduledoc"));
+  const at = anchor ? source.indexOf("\n", anchor.endIndex) + 1 : source.indexOf("\n", body.startIndex) + 1;
+  const lines = sortAliases(missing).map((a) => `  alias ${a}`);
   return `${source.slice(0, at)}\n${lines.join("\n")}\n${source.slice(at)}`;
 }

@@ -5,7 +5,8 @@ import path from "node:path";
 import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator } from "../../src/core/generator.js";
-import { Scan } from "../../src/elixir/lexer.js";
+import { pubsubName } from "../../src/elixir/phoenix.js";
+import { loadReader } from "../../src/elixir/reader.js";
 import { underscore } from "../../src/elixir/naming.js";
 import { moduleField, projectPlan, render, requireProject, wire } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
@@ -20,13 +21,13 @@ export default defineGenerator({
   examples: ["gen presence", "gen presence Tracking.Presence"],
   schema,
   needsProject: true,
-  plan(o, _io, ctx) {
+  async plan(o, _io, ctx) {
     const project = requireProject(ctx);
     const { web } = requirePhoenix(project, "presence");
     const module = `${web}.${o.name}`;
     const appFile = project.appFile ? path.join(project.root, project.appFile) : undefined;
-    const appSource = appFile && existsSync(appFile) ? new Scan(readFileSync(appFile, "utf8")).codeOnly() : "";
-    const pubsub = /\{Phoenix\.PubSub,\s*name:\s*([A-Z][\w.]*)/.exec(appSource)?.[1];
+    await loadReader();
+    const pubsub = appFile && existsSync(appFile) ? pubsubName(readFileSync(appFile, "utf8")) : undefined;
     if (!pubsub) {
       throw new UserError(`gen presence needs the app's Phoenix.PubSub in its supervision tree ({Phoenix.PubSub, name: ${project.module}.PubSub}), and found none in ${project.appFile ?? "the application"}`);
     }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { addFunction, addProjectEntry } from "../../src/elixir/children.js";
 import { underscore } from "../../src/elixir/naming.js";
-import { Scan } from "../../src/elixir/lexer.js";
+import { addPlugBefore } from "../../src/elixir/phoenix.js";
 import { detectVersions } from "../../src/elixir/versions.js";
 import { mixPatch, projectPlan, render, requireProject } from "../_shared/otp.js";
 
@@ -78,13 +78,10 @@ export default defineGenerator({
         path: endpoint,
         describe: "serve GET /health before the router",
         patch(source) {
-          const line = `  plug ${web}.Plugs.Health\n`;
-          const manual = { manual: `${endpoint}: add this line before \`plug ${web}.Router\`:\n  ${line.trim()}` };
-          if (source === undefined) return manual;
-          if (source.includes(line)) return { source };
-          const code = new Scan(source).codeOnly();
-          const at = code.indexOf(`  plug ${web}.Router\n`);
-          return at === -1 ? manual : { source: `${source.slice(0, at)}${line}${source.slice(at)}` };
+          const manual = (why: string) => ({ manual: `${endpoint}: ${why}; add this line before \`plug ${web}.Router\`:\n  plug ${web}.Plugs.Health` });
+          if (source === undefined) return manual("it is missing");
+          const r = addPlugBefore(source, `${web}.Plugs.Health`, `${web}.Router`);
+          return r.status === "refused" ? manual(r.reason) : { source: r.source };
         },
       });
     }

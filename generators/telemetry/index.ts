@@ -2,6 +2,7 @@
 // telemetry_poller VM measurements, a console reporter in dev, and optionally
 // a Prometheus reporter.
 import { z } from "zod";
+import { hasConfig } from "../../src/elixir/phoenix.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
 import { depPatch, projectPlan, render, requireProject, wire } from "../_shared/otp.js";
 
@@ -32,7 +33,7 @@ export default defineGenerator({
       path: file,
       describe: `choose the telemetry reporters in ${file}`,
       patch: (source) => ({
-        source: source?.includes(MARK)
+        source: source !== undefined && hasConfig(source, `:${project.app}`, `${m}.Telemetry`)
           ? source
           : `${(source ?? "import Config\n").replace(/\s*$/, "")}\n\n${MARK}\nconfig :${project.app}, ${m}.Telemetry, reporters: ${reporters}\n`,
       }),

@@ -42,6 +42,8 @@ function takeApp(argv: string[]): { app: string | undefined; rest: string[] } {
 /** The project to generate into: the Mix project around cwd, or one app of an umbrella. */
 async function resolveProject(root: string, argv: string[], io: Io): Promise<{ project: MixProject; args: string[] }> {
   const { app, rest } = takeApp(argv);
+  // mix.exs is read by syntax: the reader loads here, once (the patches use it too).
+  await (await import("../elixir/reader.js")).loadReader();
   const apps = umbrellaApps(root);
   if (apps === undefined) {
     const project = readMixProject(root);
@@ -93,6 +95,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
   const teamCommand = first === "eject" || first === "templates" || first === "doctor";
   if (first === "doctor") {
     const { doctor } = await import("./team-commands.js");
+    if (root) await (await import("../elixir/reader.js")).loadReader();
     const project = root ? readMixProject(root) : undefined;
     return doctor(builtins, { project }, io, root ?? io.cwd);
   }

@@ -6,59 +6,26 @@
 // Elixirs still honour). Pure: source in, new source / already there / a
 // refusal with the exact snippet out; comments and strings are never code.
 import type { PatchResult } from "./children.js";
-import { Scan } from "./lexer.js";
+import { callArgs, callName, codeChildren, findAll, parse, type Node, type Tree } from "./reader.js";
 
 const MAX_LINE = 98;
-
-/** A top-level `config :logger, :default_formatter | :console, ...` call: where its arguments end. */
-interface LoggerCall {
-  formatter: "default_formatter" | "console";
-  /** Index just after `:console` / `:default_formatter`. */
-  afterKey: number;
-  /** Index of the call's closing `)` when parenthesised, else the end of its last argument. */
-  end: number;
-  parens: boolean;
-}
-
-function loggerCalls(source: string, scan: Scan): LoggerCall[] {
-  const code = scan.codeOnly();
-  const calls: LoggerCall[] = [];
-  const re = /^[ \t]*config(\s*\(\s*|\s+):logger\s*,\s*:(default_formatter|console)\b/gm;
-  for (let m = re.exec(code); m; m = re.exec(code)) {
-    const parens = (m[1] as string).includes("(");
-    const afterKey = m.index + m[0].length;
-    let end: number;
-    if (parens) {
-      end = scan.matching(code.indexOf("(", m.index));
-      if (end === -1) continue;
-    } else {
-      // Without parentheses the call runs on while a line ends in a comma or a bracket is open.
-      let depth = 0;
-      let last = afterKey;
-      end = code.length;
-      for (let i = afterKey; i < code.length; i++) {
-        const ch = code[i] as string;
-        if (ch === "(" || ch === "[" || ch === "{") depth++;
-        else if (ch === ")" || ch === "]" || ch === "}") depth--;
-        else if (ch === "\n" && depth === 0 && code[last] !== ",") {
-          end = last + 1;
-          break;
-        }
-        // Strings are blanked in `code`; they still end an argument.
-        if (!/\s/.test(source[i] as string) && !scan.isComment(i)) last = i;
-        if (i === code.length - 1) end = last + 1;
-      }
-    }
-    calls.push({ formatter: m[2] as LoggerCall["formatter"], afterKey, end, parens });
-  }
-  return calls;
-}
 
 const atomList = (keys: readonly string[]): string => keys.map((k) => `:${k}`).join(", ");
 
 function snippet(formatter: string, keys: readonly string[]): string {
   return `config :logger, :${formatter}, metadata: [${atomList(keys)}]`;
 }
+
+/** `config :logger, :default_formatter | :console, ...` calls, by syntax. */
+function loggerCalls(tree: Tree): { call: Node; formatter: "default_formatter" | "console" }[] {
+  return findAll(tree.rootNode, (n) => callName(n) === "config").flatMap((call) => {
+    const [app, key] = callArgs(call);
+    if (app?.text !== ":logger" || (key?.text !== ":default_formatter" && key?.text !== ":console")) return [];
+    return [{ call, formatter: key.text.slice(1) as "default_formatter" | "console" }];
+  });
+}
+
+const lineStartOf = (source: string, i: number): number => source.lastIndexOf("\n", i - 1) + 1;
 
 /**
  * Make `keys` part of the Logger formatter's metadata in a config file.
@@ -72,88 +39,79 @@ export function addLoggerMetadata(
   if (source === undefined) {
     return { status: "added", source: `import Config\n\n${block(preferred, keys)}` };
   }
-  const scan = new Scan(source);
-  const code = scan.codeOnly();
-  const calls = loggerCalls(source, scan);
+  const tree = parse(source);
+  if (tree.rootNode.hasError) return { status: "refused", reason: "it does not parse as Elixir", snippet: snippet(preferred, keys) };
+  const calls = loggerCalls(tree);
   // credo reads :default_formatter's metadata first, then :console's.
-  const call = calls.find((c) => c.formatter === "default_formatter") ?? calls.find((c) => c.formatter === "console");
-  if (!call) {
+  const found = calls.find((c) => c.formatter === "default_formatter") ?? calls.find((c) => c.formatter === "console");
+  if (!found) {
     // A new block, before the environment's config is imported (so that it can still override it).
-    const imp = /^import_config\b/m.exec(code);
-    const at = imp ? imp.index : source.length;
+    const imp = findAll(tree.rootNode, (n) => callName(n) === "import_config")[0];
+    const at = imp ? lineStartOf(source, imp.startIndex) : source.length;
     const before = source.slice(0, at);
     const sep = before.endsWith("\n\n") || before === "" ? "" : before.endsWith("\n") ? "\n" : "\n\n";
     return { status: "added", source: `${before}${sep}${block(preferred, keys)}${imp ? "\n" : ""}${source.slice(at)}` };
   }
-  const args = code.slice(call.afterKey, call.end);
-  const meta = /(^|[\s,(])metadata:\s*/.exec(args);
+  const { call, formatter } = found;
+  const args = callArgs(call);
+  const kw = args.find((a) => a.type === "keywords");
+  const pairs = kw ? codeChildren(kw).filter((p) => p.type === "pair") : [];
+  const meta = pairs.find((p) => p.childForFieldName("key")?.text.trim() === "metadata:");
+  const callStart = lineStartOf(source, call.startIndex);
+  const indent = /^\s*/.exec(source.slice(callStart))?.[0] ?? "";
+  const parens = source[(call.childForFieldName("target") as Node).endIndex] === "(";
+  const oneLineCall = !parens && !source.slice(call.startIndex, call.endIndex).includes("\n");
+  const argTexts = (metadata: string | undefined) =>
+    [...args.slice(2).filter((a) => a.type !== "keywords").map((a) => ({ key: "", value: a.text }))].concat(
+      pairs.filter((p) => p !== meta).map((p) => ({ key: "", value: p.text })),
+      metadata === undefined ? [] : [{ key: "metadata", value: metadata }],
+    );
   if (!meta) {
-    // No metadata yet: add it as the call's last keyword (before `)` when parenthesised).
-    const callStart = source.lastIndexOf("\n", call.afterKey) + 1;
-    if (!call.parens && !source.slice(callStart, call.end).includes("\n")) {
-      const args = topLevelArgs(code, source, call.afterKey, call.end).map((value) => ({ key: "", value }));
-      const indent = /^\s*/.exec(source.slice(callStart))?.[0] ?? "";
-      const laid = layoutCall(indent, call.formatter, [...args, { key: "metadata", value: `[${atomList(keys)}]` }]);
-      return { status: "added", source: replaceCall(source, callStart, call.end, laid) };
-    }
-    const insert = call.end;
-    const line = source.slice(source.lastIndexOf("\n", call.afterKey) + 1, call.afterKey);
-    const indent = /^\s*/.exec(line)?.[0] ?? "";
-    const multiline = source.slice(call.afterKey, call.end).includes("\n");
+    // No metadata yet: add it as the call's last keyword.
+    if (oneLineCall) return { status: "added", source: replaceCall(source, callStart, call.endIndex, layoutCall(indent, formatter, argTexts(`[${atomList(keys)}]`))) };
+    const last = args[args.length - 1] as Node;
+    const multiline = source.slice(call.startIndex, call.endIndex).includes("\n");
     const text = multiline ? `,\n${indent}  metadata: [${atomList(keys)}]` : `, metadata: [${atomList(keys)}]`;
-    return { status: "added", source: source.slice(0, insert) + text + source.slice(insert) };
+    return { status: "added", source: source.slice(0, last.endIndex) + text + source.slice(last.endIndex) };
   }
-  const valueAt = call.afterKey + meta.index + meta[0].length;
-  if (code.startsWith(":all", valueAt)) return { status: "present", source };
-  if (code[valueAt] !== "[") {
-    return {
-      status: "refused",
-      reason: "its Logger metadata is not a literal list",
-      snippet: `add ${atomList(keys)} to the metadata of config :logger, :${call.formatter}`,
-    };
+  const value = meta.childForFieldName("value") as Node;
+  if (value.type === "atom" && value.text === ":all") return { status: "present", source };
+  if (value.type !== "list") {
+    return { status: "refused", reason: "its Logger metadata is not a literal list", snippet: `add ${atomList(keys)} to the metadata of config :logger, :${formatter}` };
   }
-  const close = scan.matching(valueAt);
-  if (close === -1) return { status: "refused", reason: "its Logger metadata list is not closed", snippet: snippet(call.formatter, keys) };
-  const inside = code.slice(valueAt + 1, close);
-  const present = new Set([...inside.matchAll(/:([a-z_][A-Za-z0-9_]*[?!]?)/g)].map((m) => m[1] as string));
+  const items = codeChildren(value);
+  const present = new Set(items.filter((i) => i.type === "atom").map((i) => i.text.slice(1)));
   const missing = keys.filter((k) => !present.has(k));
   if (missing.length === 0) return { status: "present", source };
-  const items = inside.trim() === "" ? [] : inside.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  if (source.slice(valueAt, close).includes("\n")) {
-    // One item per line: add ours the same way, before the closing bracket.
-    const lastItem = valueAt + 1 + inside.trimEnd().length;
-    const itemLine = source.slice(source.lastIndexOf("\n", lastItem - 1) + 1, lastItem);
-    const indent = /^\s*/.exec(itemLine)?.[0] ?? "    ";
-    const trailingComma = source.slice(valueAt + 1, lastItem).endsWith(",");
-    const add = missing.map((k, i) => `${i === 0 && trailingComma ? "" : ","}\n${indent}:${k}`).join("");
-    return { status: "added", source: source.slice(0, lastItem) + add + source.slice(lastItem) };
+  const lastItem = items[items.length - 1];
+  if (lastItem && source.slice(value.startIndex, value.endIndex).includes("\n")) {
+    // One item per line: add ours the same way, after the last one (and its trailing comma, if any).
+    const itemIndent = source.slice(lineStartOf(source, lastItem.startIndex), lastItem.startIndex);
+    const comma = value.children.find((c) => c !== null && c.type === "," && c.startIndex >= lastItem.endIndex);
+    const at = comma ? comma.endIndex : lastItem.endIndex;
+    const add = missing.map((k, i) => `${i === 0 && comma ? "" : ","}\n${itemIndent}:${k}`).join("");
+    return { status: "added", source: source.slice(0, at) + add + source.slice(at) };
   }
-  const list = [...items, ...missing.map((k) => `:${k}`)];
-  if (!items.every((i) => /^:[a-z_]\w*[?!]?$/.test(i))) {
+  const list = [...items.map((i) => i.text), ...missing.map((k) => `:${k}`)];
+  if (!items.every((i) => i.type === "atom")) {
     // Not only atoms: add ours before the bracket and leave the layout to mix format.
-    const sep = items.length === 0 ? "" : ", ";
-    return { status: "added", source: `${source.slice(0, close)}${sep}${atomList(missing)}${source.slice(close)}` };
+    const close = value.endIndex - 1;
+    return { status: "added", source: `${source.slice(0, close)}${items.length === 0 ? "" : ", "}${atomList(missing)}${source.slice(close)}` };
   }
-  const callStart = source.lastIndexOf("\n", call.afterKey) + 1;
-  const callEnd = call.parens ? call.end + 1 : call.end;
-  if (!call.parens && !source.slice(callStart, callEnd).includes("\n")) {
+  if (oneLineCall) {
     // The whole call is on one line: lay it out again as mix format would, with the longer list.
-    const args = topLevelArgs(code, source, call.afterKey, call.end).map((a) =>
-      a.startsWith("metadata:") ? { key: "metadata", value: `[${list.join(", ")}]` } : { key: "", value: a },
-    );
-    const indent = /^\s*/.exec(source.slice(callStart))?.[0] ?? "";
-    return { status: "added", source: replaceCall(source, callStart, callEnd, layoutCall(indent, call.formatter, args)) };
+    return { status: "added", source: replaceCall(source, callStart, call.endIndex, layoutCall(indent, formatter, argTexts(`[${list.join(", ")}]`))) };
   }
-  const lineStart = source.lastIndexOf("\n", valueAt) + 1;
-  const lineEnd = source.indexOf("\n", close) === -1 ? source.length : source.indexOf("\n", close);
-  const oneLine = `${source.slice(lineStart, valueAt)}[${list.join(", ")}]${source.slice(close + 1, lineEnd)}`;
+  const lineStart = lineStartOf(source, value.startIndex);
+  const lineEnd = source.indexOf("\n", value.endIndex) === -1 ? source.length : source.indexOf("\n", value.endIndex);
+  const oneLine = `${source.slice(lineStart, value.startIndex)}[${list.join(", ")}]${source.slice(value.endIndex, lineEnd)}`;
   if (oneLine.length <= MAX_LINE) {
-    return { status: "added", source: `${source.slice(0, valueAt)}[${list.join(", ")}]${source.slice(close + 1)}` };
+    return { status: "added", source: `${source.slice(0, value.startIndex)}[${list.join(", ")}]${source.slice(value.endIndex)}` };
   }
   // Too long for one line: one item per line, as mix format lays it out.
-  const indent = /^\s*/.exec(source.slice(lineStart, valueAt))?.[0] ?? "";
-  const broken = `[\n${list.map((i) => `${indent}  ${i}`).join(",\n")}\n${indent}]`;
-  return { status: "added", source: `${source.slice(0, valueAt)}${broken}${source.slice(close + 1)}` };
+  const keyIndent = /^\s*/.exec(source.slice(lineStart, value.startIndex))?.[0] ?? "";
+  const broken = `[\n${list.map((i) => `${keyIndent}  ${i}`).join(",\n")}\n${keyIndent}]`;
+  return { status: "added", source: `${source.slice(0, value.startIndex)}${broken}${source.slice(value.endIndex)}` };
 }
 
 function block(formatter: string, keys: readonly string[]): string {
@@ -176,24 +134,6 @@ function replaceCall(source: string, start: number, end: number, text: string): 
     if (next.trim() !== "") after = `\n${after}`;
   }
   return before + text + after;
-}
-
-/** The arguments after `:console` / `:default_formatter` (without the leading comma), split at top-level commas. */
-function topLevelArgs(code: string, source: string, from: number, to: number): string[] {
-  const args: string[] = [];
-  let depth = 0;
-  let start = from;
-  for (let i = from; i <= to; i++) {
-    const ch = i === to ? "," : (code[i] as string);
-    if (ch === "(" || ch === "[" || ch === "{") depth++;
-    else if (ch === ")" || ch === "]" || ch === "}") depth--;
-    else if (ch === "," && depth === 0) {
-      const arg = source.slice(start, i).trim();
-      if (arg !== "") args.push(arg);
-      start = i + 1;
-    }
-  }
-  return args;
 }
 
 /**

@@ -164,3 +164,39 @@ export function addToModule(source: string, module: string, units: readonly { te
   const before = source.slice(0, endLine).replace(/\s*$/, "");
   return { status: "added", source: `${before}\n\n${missing.map((u) => u.text.replace(/\s+$/, "")).join("\n\n")}${source.slice(endLine)}` };
 }
+
+/** Add `plug Module` right before `plug Before` (e.g. a health check before the router); present when the plug is there. */
+export function addPlugBefore(source: string, plug: string, before: string): PatchResult {
+  const line = `plug ${plug}`;
+  const tree = parse(source);
+  if (tree.rootNode.hasError) return { status: "refused", reason: "it does not parse as Elixir", snippet: line };
+  const plugs = findAll(tree.rootNode, (n) => callName(n) === "plug");
+  if (plugs.some((n) => callArgs(n)[0]?.text === plug)) return { status: "present", source };
+  const anchor = plugs.find((n) => callArgs(n)[0]?.text === before);
+  if (!anchor) return { status: "refused", reason: `it has no \`plug ${before}\``, snippet: line };
+  const lineStart = source.lastIndexOf("\n", anchor.startIndex - 1) + 1;
+  const indent = source.slice(lineStart, anchor.startIndex);
+  return { status: "added", source: `${source.slice(0, lineStart)}${indent}${line}\n${source.slice(lineStart)}` };
+}
+
+/** The name a `{Phoenix.PubSub, name: X}` child in a source gives its PubSub, by syntax. */
+export function pubsubName(source: string): string | undefined {
+  const tree = parse(source);
+  for (const t of findAll(tree.rootNode, (n) => n.type === "tuple")) {
+    const [head, opts] = codeChildren(t);
+    if (head?.text !== "Phoenix.PubSub" || opts?.type !== "keywords") continue;
+    const pair = codeChildren(opts).find((p) => p.childForFieldName("key")?.text.trim() === "name:");
+    const value = pair?.childForFieldName("value");
+    if (value?.type === "alias") return value.text;
+  }
+  return undefined;
+}
+
+/** Whether a config source has a `config APP, KEY, ...` call (or `config APP, ...` when key is undefined), by syntax. */
+export function hasConfig(source: string, app: string, key?: string): boolean {
+  const tree = parse(source);
+  return findAll(tree.rootNode, (n) => callName(n) === "config").some((n) => {
+    const [a, k] = callArgs(n);
+    return a?.text === app && (key === undefined || k?.text === key);
+  });
+}

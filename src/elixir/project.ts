@@ -1,10 +1,12 @@
 // Reading the Mix project gen runs in: where it is, its app name, its module
-// prefix, where its application module lives. Text-level reading of mix.exs
-// (no BEAM start); refuses clearly what it cannot read.
+// prefix, where its application module lives. mix.exs is read by syntax (the
+// tree-sitter reader, no BEAM start): `app: @app` through its attribute, deps
+// by their tuples; it refuses clearly what it cannot read.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../core/errors.js";
-import { Scan } from "./lexer.js";
+import { stringValue } from "./phoenix.js";
+import { bodyExpressions, callArgs, callName, codeChildren, findAll, functions, modules, parse, type Node } from "./reader.js";
 import { underscore } from "./naming.js";
 
 export interface MixProject {
@@ -38,64 +40,108 @@ export function findMixRoot(from: string): string | undefined {
   }
 }
 
-function codeOf(file: string): string {
-  return new Scan(readFileSync(file, "utf8")).codeOnly();
+/** A keyword list's pairs, by key (`app:` -> its value node). */
+function keywordPairs(node: Node | undefined): Map<string, Node> {
+  const out = new Map<string, Node>();
+  const kw = node?.type === "list" ? codeChildren(node).find((c) => c.type === "keywords") : node?.type === "keywords" ? node : undefined;
+  for (const pair of kw ? codeChildren(kw) : []) {
+    const key = pair.childForFieldName("key")?.text.replace(/:\s*$/, "");
+    const value = pair.childForFieldName("value");
+    if (key && value) out.set(key, value);
+  }
+  return out;
+}
+
+/** The value a module attribute is set to (`@app :my_app`), for `app: @app`. */
+function attributeValue(module: Node, name: string): Node | undefined {
+  for (const n of codeChildren(module)) {
+    if (n.type !== "unary_operator" || !n.text.startsWith("@")) continue;
+    const call = codeChildren(n)[0];
+    if (call && callName(call) === name) return callArgs(call)[0];
+  }
+  return undefined;
+}
+
+/** The MixProject module of a mix.exs: its body, and what project/0 and application/0 return. */
+function mixProjectOf(source: string): { name: string; body: Node; project: Map<string, Node>; application: Map<string, Node>; deps: Node[] } | undefined {
+  const tree = parse(source);
+  const mod = modules(tree.rootNode).find((m) => m.body && functions(m.body, "project", 0).length > 0);
+  if (!mod?.body) return undefined;
+  const body = mod.body;
+  const returned = (fn: string): Node | undefined => {
+    const def = functions(body, fn, 0)[0];
+    return def ? bodyExpressions(def).pop() : undefined;
+  };
+  const resolve = (n: Node | undefined): Node | undefined => (n?.type === "unary_operator" && n.text.startsWith("@") ? attributeValue(body, n.text.slice(1).trim()) : n);
+  const project = new Map([...keywordPairs(returned("project"))].map(([k, v]) => [k, resolve(v) ?? v]));
+  const application = keywordPairs(returned("application"));
+  const depsList = returned("deps");
+  return { name: mod.name, body, project, application, deps: depsList?.type === "list" ? codeChildren(depsList) : [] };
 }
 
 /** apps of an umbrella (`apps_path: "apps"`), or undefined when not an umbrella. */
 export function umbrellaApps(root: string): string[] | undefined {
-  const src = readFileSync(path.join(root, "mix.exs"), "utf8");
-  const m = /apps_path:\s*"([^"]+)"/.exec(src);
-  if (!m) return undefined;
-  const appsDir = path.join(root, m[1] as string);
+  const mix = mixProjectOf(readFileSync(path.join(root, "mix.exs"), "utf8"));
+  const appsPath = stringValue(mix?.project.get("apps_path"));
+  if (!appsPath) return undefined;
+  const appsDir = path.join(root, appsPath);
   if (!existsSync(appsDir)) return [];
   return readdirSync(appsDir)
     .filter((d) => existsSync(path.join(appsDir, d, "mix.exs")))
     .sort()
-    .map((d) => path.join(m[1] as string, d));
+    .map((d) => path.join(appsPath, d));
+}
+
+/** Whether a source defines `defmodule module` (by syntax: not in a comment or a string). */
+function defines(file: string, module: string): boolean {
+  const source = readFileSync(file, "utf8");
+  // Most files do not even mention the name: only those are parsed.
+  return source.includes(module) && modules(parse(source).rootNode).some((m) => m.name === module);
 }
 
 /** Find the .ex file under lib/ that defines `module`. */
 export function fileDefining(root: string, module: string): string | undefined {
   const guess = path.join("lib", `${underscore(module)}.ex`);
-  const re = new RegExp(`defmodule\\s+${module.replace(/\./g, "\\.")}\\s+do\\b`);
-  if (existsSync(path.join(root, guess)) && re.test(codeOf(path.join(root, guess)))) return guess;
+  if (existsSync(path.join(root, guess)) && defines(path.join(root, guess), module)) return guess;
   const walk = (dir: string): string | undefined => {
     for (const e of readdirSync(path.join(root, dir), { withFileTypes: true })) {
       const rel = path.join(dir, e.name);
       if (e.isDirectory()) {
         const found = walk(rel);
         if (found) return found;
-      } else if (e.name.endsWith(".ex") && re.test(codeOf(path.join(root, rel)))) return rel;
+      } else if (e.name.endsWith(".ex") && defines(path.join(root, rel), module)) return rel;
     }
     return undefined;
   };
   return existsSync(path.join(root, "lib")) ? walk("lib") : undefined;
 }
 
+/** Read mix.exs by syntax: the app, module prefix, application module, Phoenix/Ecto, config path, Elixir requirement. Needs `loadReader()` first. */
 export function readMixProject(root: string): MixProject {
   const mixExs = path.join(root, "mix.exs");
-  const source = readFileSync(mixExs, "utf8");
-  const scan = new Scan(source);
-  const code = scan.codeOnly();
-  const configPath = /config_path:\s*"([^"#]+)"/.exec(source);
-  const requirement = /\belixir:\s*"[~>=\s]*(\d+\.\d+)/.exec(source);
-  const app = /\bapp:\s*:([a-z][a-z0-9_]*)/.exec(code)?.[1];
+  const mix = mixProjectOf(readFileSync(mixExs, "utf8"));
+  if (!mix) throw new UserError(`cannot read ${mixExs}: no module with a project/0 function`);
+  const appNode = mix.project.get("app");
+  const app = appNode?.type === "atom" && /^:[a-z][a-z0-9_]*$/.test(appNode.text) ? appNode.text.slice(1) : undefined;
   if (!app) throw new UserError(`cannot read the app name from ${mixExs} (no \`app: :name\` in project/0)`);
-  const mod = /\bmod:\s*\{\s*([A-Z][\w.]*)\s*,/.exec(code)?.[1];
-  const projectModule = /defmodule\s+([A-Z][\w.]*)\.MixProject\s+do/.exec(code)?.[1];
+  const modTuple = mix.application.get("mod");
+  const mod = modTuple?.type === "tuple" && codeChildren(modTuple)[0]?.type === "alias" ? (codeChildren(modTuple)[0] as Node).text : undefined;
+  const projectModule = mix.name.endsWith(".MixProject") ? mix.name.slice(0, -".MixProject".length) : undefined;
   const module = mod ? mod.replace(/\.Application$/, "") : (projectModule ?? app.replace(/(^|_)(\w)/g, (_, _u, c: string) => c.toUpperCase()));
-  const appFile = mod ? fileDefining(root, mod) : undefined;
+  // deps/0's tuples; where deps are built otherwise, any `{:name, ...}` tuple in the module.
+  const deps = mix.deps.length > 0 ? mix.deps : findAll(mix.body, (n) => n.type === "tuple");
+  const depNames = new Set(deps.map((d) => (d.type === "tuple" ? codeChildren(d)[0]?.text : undefined)));
+  const configPath = stringValue(mix.project.get("config_path"));
+  const requirement = /^[~>=\s]*(\d+\.\d+)/.exec(stringValue(mix.project.get("elixir")) ?? "");
   return {
     root,
     app,
     module,
     appModule: mod,
-    appFile,
-    phoenix: /\{:phoenix,/.test(code),
-    ecto: /\{:ecto_sql,/.test(code),
-    configFile:
-      configPath && scan.isCode(configPath.index) ? path.resolve(root, configPath[1] as string) : path.join(root, "config/config.exs"),
-    minElixir: requirement && scan.isCode(requirement.index) ? requirement[1] : undefined,
+    appFile: mod ? fileDefining(root, mod) : undefined,
+    phoenix: depNames.has(":phoenix"),
+    ecto: depNames.has(":ecto_sql"),
+    configFile: configPath ? path.resolve(root, configPath) : path.join(root, "config/config.exs"),
+    minElixir: requirement?.[1],
   };
 }

@@ -1,13 +1,12 @@
 // Phoenix 1.8 scopes, read from the app's config (`config :app, :scopes, ...`,
-// as mix phx.gen.auth writes it) without starting a BEAM. The values are
-// literals (atoms, module names, lists, strings, booleans), so a small reader
-// of Elixir literal terms is enough; anything else is refused with its line,
-// never guessed. Same rules as Phoenix's generators: `--scope NAME` picks one,
+// as mix phx.gen.auth writes it) without starting a BEAM, by syntax (the
+// tree-sitter reader). The values are literals (atoms, module names, lists,
+// strings, booleans); anything else is refused with its line, never guessed. Same rules as Phoenix's generators: `--scope NAME` picks one,
 // otherwise the one marked `default: true`; `--no-scope` turns scoping off.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../core/errors.js";
-import { Scan } from "./lexer.js";
+import { callArgs, callName, codeChildren, findAll, parse, type Node } from "./reader.js";
 import type { MixProject } from "./project.js";
 
 export type Term =
@@ -49,146 +48,58 @@ export interface PhoenixScope {
 
 export class ConfigReadError extends Error {}
 
-const ATOM = /^[A-Za-z_][A-Za-z0-9_@]*[?!]?/;
+/** The text of quoted content, escapes read as Elixir reads them. */
+function quotedText(node: Node, file: string): string {
+  return codeChildren(node)
+    .map((p) => {
+      if (p.type === "quoted_content") return p.text;
+      if (p.type === "escape_sequence") return unescape(p.text);
+      return fail(file, p, "only plain strings (no interpolation) are read in the scopes config");
+    })
+    .join("");
+}
 
-/** A reader of Elixir literal terms over `src`, from `pos`. */
-class Reader {
-  constructor(
-    readonly src: string,
-    public pos: number,
-    readonly file: string,
-  ) {}
+function fail(file: string, node: Node, what: string): never {
+  throw new ConfigReadError(`${file}:${node.startPosition.row + 1}: ${what}`);
+}
 
-  lineOf(i: number): number {
-    return this.src.slice(0, i).split("\n").length;
+/** A literal Elixir term from its syntax node; anything else is refused with its line. */
+function termOf(node: Node, file: string): Term {
+  switch (node.type) {
+    case "list": {
+      const items = codeChildren(node);
+      if (items.length === 1 && items[0]?.type === "keywords") return { t: "kw", v: keywordsOf(items[0], file) };
+      return { t: "list", v: items.map((i) => termOf(i, file)) };
+    }
+    case "keywords":
+      return { t: "kw", v: keywordsOf(node, file) };
+    case "atom":
+      return { t: "atom", v: node.text.slice(1) };
+    case "quoted_atom":
+      return { t: "atom", v: quotedText(node, file) };
+    case "alias":
+      return { t: "alias", v: node.text.replace(/\s+/g, "") };
+    case "string":
+      return { t: "string", v: quotedText(node, file) };
+    case "boolean":
+      return { t: "bool", v: node.text === "true" };
+    case "nil":
+      return { t: "nil" };
+    case "integer":
+      return { t: "int", v: node.text.replace(/_/g, "") };
+    default:
+      return fail(file, node, `cannot read \`${node.text.split("\n")[0]?.trim().slice(0, 40)}\`: only literal values (atoms, modules, lists, strings, booleans) are read in the scopes config`);
   }
+}
 
-  fail(what: string): never {
-    throw new ConfigReadError(`${this.file}:${this.lineOf(this.pos)}: ${what}`);
-  }
-
-  /** Skip spaces, newlines and comments. */
-  ws(): void {
-    for (;;) {
-      const ch = this.src[this.pos];
-      if (ch === " " || ch === "\t" || ch === "\n" || ch === "\r") this.pos++;
-      else if (ch === "#") {
-        const eol = this.src.indexOf("\n", this.pos);
-        this.pos = eol === -1 ? this.src.length : eol;
-      } else return;
-    }
-  }
-
-  /** Skip spaces only (a newline ends a call without parentheses). */
-  spaces(): void {
-    while (this.src[this.pos] === " " || this.src[this.pos] === "\t") this.pos++;
-  }
-
-  /** `key:` at pos (identifier or quoted), or undefined. */
-  key(): string | undefined {
-    const rest = this.src.slice(this.pos);
-    const plain = /^([A-Za-z_][A-Za-z0-9_@]*[?!]?):(?=\s)/.exec(rest);
-    if (plain) {
-      this.pos += plain[0].length;
-      return plain[1];
-    }
-    const quoted = /^"((?:[^"\\#]|\\.)*)":(?=\s)/.exec(rest);
-    if (quoted) {
-      this.pos += quoted[0].length;
-      return unescape(quoted[1] as string);
-    }
-    return undefined;
-  }
-
-  /** `key: value, key: value` up to a closing bracket, or (bare) to the end of the call. */
-  keywords(bare: boolean): [string, Term][] {
-    const pairs: [string, Term][] = [];
-    for (;;) {
-      this.ws();
-      const k = this.key();
-      if (k === undefined) this.fail("expected `key: value` in the scopes config");
-      this.ws();
-      pairs.push([k, this.term()]);
-      if (bare) this.spaces();
-      else this.ws();
-      if (this.src[this.pos] !== ",") return pairs;
-      this.pos++;
-      this.ws();
-      if (!bare && this.src[this.pos] === "]") return pairs;
-    }
-  }
-
-  term(): Term {
-    const s = this.src;
-    const ch = s[this.pos];
-    const rest = s.slice(this.pos);
-    if (ch === "[") {
-      this.pos++;
-      this.ws();
-      if (s[this.pos] === "]") {
-        this.pos++;
-        return { t: "list", v: [] };
-      }
-      const save = this.pos;
-      if (this.key() !== undefined) {
-        this.pos = save;
-        const kw = this.keywords(false);
-        this.ws();
-        if (s[this.pos] !== "]") this.fail("expected `]`");
-        this.pos++;
-        return { t: "kw", v: kw };
-      }
-      const items: Term[] = [];
-      for (;;) {
-        this.ws();
-        items.push(this.term());
-        this.ws();
-        if (s[this.pos] === ",") {
-          this.pos++;
-          this.ws();
-          if (s[this.pos] === "]") break;
-          continue;
-        }
-        break;
-      }
-      if (s[this.pos] !== "]") this.fail("expected `]`");
-      this.pos++;
-      return { t: "list", v: items };
-    }
-    if (ch === ":") {
-      const quoted = /^:"((?:[^"\\#]|\\.)*)"/.exec(rest);
-      if (quoted) {
-        this.pos += quoted[0].length;
-        return { t: "atom", v: unescape(quoted[1] as string) };
-      }
-      const m = ATOM.exec(rest.slice(1));
-      if (!m) this.fail("expected an atom");
-      this.pos += 1 + m[0].length;
-      return { t: "atom", v: m[0] };
-    }
-    if (ch === '"') {
-      const m = /^"((?:[^"\\#]|\\.|#(?!\{))*)"/.exec(rest);
-      if (!m) this.fail("only plain strings (no interpolation) are read in the scopes config");
-      this.pos += m[0].length;
-      return { t: "string", v: unescape(m[1] as string) };
-    }
-    const alias = /^[A-Z][A-Za-z0-9_]*(?:\.[A-Z][A-Za-z0-9_]*)*(?![A-Za-z0-9_.(])/.exec(rest);
-    if (alias) {
-      this.pos += alias[0].length;
-      return { t: "alias", v: alias[0] };
-    }
-    const word = /^(true|false|nil)(?![A-Za-z0-9_?!:.(])/.exec(rest);
-    if (word) {
-      this.pos += word[0].length;
-      return word[1] === "nil" ? { t: "nil" } : { t: "bool", v: word[1] === "true" };
-    }
-    const int = /^-?\d[\d_]*(?![\d.A-Za-z])/.exec(rest);
-    if (int) {
-      this.pos += int[0].length;
-      return { t: "int", v: int[0].replace(/_/g, "") };
-    }
-    this.fail(`cannot read \`${rest.split("\n")[0]?.trim().slice(0, 40)}\`: only literal values (atoms, modules, lists, strings, booleans) are read in the scopes config`);
-  }
+function keywordsOf(node: Node, file: string): [string, Term][] {
+  return codeChildren(node).map((pair) => {
+    const key = pair.childForFieldName("key");
+    const value = pair.childForFieldName("value");
+    if (!key || !value) return fail(file, pair, "expected `key: value` in the scopes config");
+    const name = key.type === "quoted_keyword" ? quotedText(key, file) : key.text.replace(/:\s*$/, "");
+    return [name, termOf(value, file)] as [string, Term];
+  });
 }
 
 function unescape(s: string): string {
@@ -209,28 +120,23 @@ export function mergeKw(a: [string, Term][], b: [string, Term][]): [string, Term
   return out;
 }
 
-/** Every `config :app, :scopes, ...` in `source`, merged as Config merges them. */
+/** Every `config :app, :scopes, ...` in `source`, merged as Config merges them. Needs `loadReader()` first. */
 export function readScopesConfig(source: string, app: string, file: string): [string, Term][] {
-  const scan = new Scan(source);
-  const code = scan.codeOnly();
+  const tree = parse(source);
+  const calls = findAll(tree.rootNode, (n) => callName(n) === "config").filter((n) => {
+    const [a, key] = callArgs(n);
+    return a?.text === `:${app}` && key?.text === ":scopes";
+  });
   let merged: [string, Term][] = [];
-  const call = new RegExp(`^[ \\t]*config\\s*(\\()?\\s*:${app}\\s*,\\s*:scopes\\s*,`, "gm");
-  let found = false;
-  for (const m of code.matchAll(call)) {
-    found = true;
-    const r = new Reader(source, m.index + m[0].length, file);
-    r.ws();
-    let kw: [string, Term][];
-    if (source[r.pos] === "[") {
-      const t = r.term();
-      if (t.t !== "kw" && !(t.t === "list" && t.v.length === 0)) r.fail("the scopes config is a keyword list (name: [options])");
-      kw = t.t === "kw" ? t.v : [];
-    } else {
-      kw = r.keywords(true);
-    }
-    merged = mergeKw(merged, kw);
+  for (const call of calls) {
+    const value = callArgs(call)[2];
+    if (!value) fail(file, call, "the scopes config is a keyword list (name: [options])");
+    const t = termOf(value, file);
+    if (t.t !== "kw" && !(t.t === "list" && t.v.length === 0)) fail(file, value, "the scopes config is a keyword list (name: [options])");
+    merged = mergeKw(merged, t.t === "kw" ? t.v : []);
   }
-  if (!found && /(?:^|[\s,[(])scopes:\s/m.test(code)) {
+  const scopesKey = findAll(tree.rootNode, (n) => n.type === "pair" && n.childForFieldName("key")?.text.trim() === "scopes:");
+  if (calls.length === 0 && scopesKey.length > 0) {
     throw new ConfigReadError(`${file}: the scopes are configured in a form gen cannot read; write them as \`config :${app}, :scopes, user: [...]\` (as mix phx.gen.auth does)`);
   }
   return merged;

@@ -83,8 +83,8 @@ describe("reading config :app, :scopes like Config does", () => {
   });
 
   it.each([
-    ["config :shop, :scopes, user: [access_path: path()]", "config.exs:1: cannot read `path()]`"],
-    ["import Config\nconfig :shop, :scopes, user: [module: @mod]", "config.exs:2: cannot read `@mod]`"],
+    ["config :shop, :scopes, user: [access_path: path()]", "config.exs:1: cannot read `path()`"],
+    ["import Config\nconfig :shop, :scopes, user: [module: @mod]", "config.exs:2: cannot read `@mod`"],
     ['config :shop, :scopes, user: [route_prefix: "/#{x}"]', "only plain strings"],
     ["config :shop, scopes: [user: []]", "write them as `config :shop, :scopes, user: [...]`"],
   ])("refuses what is not a literal, naming the line: %s", (src, message) => {

@@ -712,7 +712,7 @@ describe("Phoenix 1.8 scopes (the fixture plus what mix phx.gen.auth adds; not c
     writeFileSync(path.join(dir, "config/config.exs"), "import Config\n\nconfig :shop, :scopes,\n  user: [default: true, module: scope_module()]\n");
     const ctx = await run(dir, ["context", "Catalog", "Product", "products", "title:string", "--no-check"]);
     expect(ctx.code).toBe(2);
-    expect(ctx.err).toContain("config/config.exs:4: cannot read `scope_module()]`");
+    expect(ctx.err).toContain("config/config.exs:4: cannot read `scope_module()`");
     expect(ctx.err).toContain("(or pass --no-scope)");
   });
 });

@@ -238,3 +238,12 @@ export async function specsWithStructs(dir: string, files: string[]): Promise<st
   const r = await execa("elixir", ["-e", script, ...files], { cwd: dir, all: true });
   return (r.all ?? "").split("\n").filter((l) => l !== "");
 }
+
+/** Two fresh projects in one folder: `ours` by create-otp-app (default extras) and `plain` by `mix new --sup`. */
+export async function oursAndPlain(): Promise<{ cwd: string; ours: string; plain: string }> {
+  const { createOtpApp } = await import("../src/cli/create-main.js");
+  const cwd = tempDir();
+  expect(await createOtpApp(["ours", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
+  await execa("mix", ["new", "plain", "--sup"], { cwd, stdin: "ignore" });
+  return { cwd, ours: path.join(cwd, "ours"), plain: path.join(cwd, "plain") };
+}

@@ -7,10 +7,9 @@ import { homedir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import { execFileSync } from "node:child_process";
-import { captureIo, elixirGates, expectGatesPass, specsWithStructs, tempDir } from "../helpers.js";
+import { captureIo, elixirGates, expectGatesPass, oursAndPlain, specsWithStructs } from "../helpers.js";
 import { RUNS } from "../runs.js";
 
 async function applyAll(project: string, prefix: string): Promise<{ args: string[]; code: number; err: string }[]> {
@@ -29,11 +28,7 @@ let oursRuns: Awaited<ReturnType<typeof applyAll>>;
 let plainRuns: Awaited<ReturnType<typeof applyAll>>;
 
 beforeAll(async () => {
-  const cwd = tempDir();
-  expect(await createOtpApp(["ours", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
-  ours = path.join(cwd, "ours");
-  await execa("mix", ["new", "plain", "--sup"], { cwd, stdin: "ignore" });
-  plain = path.join(cwd, "plain");
+  ({ ours, plain } = await oursAndPlain());
   oursRuns = await applyAll(ours, "Ours");
   plainRuns = await applyAll(plain, "Plain");
 });

@@ -7,10 +7,9 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import { addLoggerMetadata } from "../../src/elixir/logger-config.js";
-import { captureIo, elixirGates, expectGatesPass, tempDir, unformatted } from "../helpers.js";
+import { captureIo, elixirGates, expectGatesPass, oursAndPlain, tempDir, unformatted } from "../helpers.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
 
@@ -66,11 +65,8 @@ let ours: string;
 let plain: string;
 let phoenix: string;
 beforeAll(async () => {
-  const cwd = tempDir();
-  expect(await createOtpApp(["ours", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
-  ours = path.join(cwd, "ours");
-  await execa("mix", ["new", "plain", "--sup"], { cwd, stdin: "ignore" });
-  plain = path.join(cwd, "plain");
+  let cwd: string;
+  ({ cwd, ours, plain } = await oursAndPlain());
   phoenix = path.join(cwd, "shop");
   cpSync(path.join(FIXTURES, "phx_app"), phoenix, { recursive: true });
   mkdirSync(path.join(phoenix, "config"), { recursive: true });

@@ -89,6 +89,11 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
   // The generators (and zod with them) load only when one is asked for.
   const builtins = given ?? (await import("./registry.js")).genGenerators;
   const root = findMixRoot(io.cwd);
+  if (root && first !== "list" && first !== "templates") {
+    // Everything that runs in a project reads its Elixir: the reader's WebAssembly
+    // compiles on V8's background threads while the generators and the team config load.
+    void import("../elixir/reader.js").then((r) => r.loadReader()).catch(() => undefined);
+  }
   const builtinNames = builtins.map((g) => g.name);
   let team: Team | undefined;
   let generators = builtins;

@@ -1,21 +1,21 @@
-// gen rate-limiter NAME: a per-key token bucket; decisions are serialised in
-// one process, so concurrent callers never get more than the limit.
+// gen rate-limiter NAME: a per-key fixed-window limiter counted in the caller
+// with atomic ETS updates; the owner process only creates and sweeps the table.
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
 import { descriptionField, durationExpr, durationField, elixirInt, nameField, parseDuration, simpleOtpGenerator, underField } from "../_shared/otp.js";
 
 export const schema = z.object({
   name: nameField("RateLimiter"),
-  description: descriptionField("Limits how often each key may act: a token bucket per key."),
-  limit: z.coerce.number().int().min(1, "--limit must be 1 or more").default(10).describe("Tokens per key: the burst size and the refill per --per").meta({ prompt: false, valueName: "n" }),
-  per: durationField("The time in which a bucket refills completely", "1s"),
+  description: descriptionField("Limits how often each key may act: a counter per key and window."),
+  limit: z.coerce.number().int().min(1, "--limit must be 1 or more").default(10).describe("Actions per key per window (--per)").meta({ prompt: false, valueName: "n" }),
+  per: durationField("The window in which a key may act --limit times", "1s"),
   under: underField,
 });
 
 export default defineGenerator(
   simpleOtpGenerator({
     name: "rate-limiter",
-    description: "A per-key token-bucket rate limiter: hit/2 answers {:allow, left} or {:deny, retry_after_ms}; wired into the tree",
+    description: "A per-key rate limiter counted in the caller on ETS: hit/3 answers {:allow, left} or {:deny, retry_after_ms}; wired into the tree",
     examples: ["gen rate-limiter RateLimiter", "gen rate-limiter Api.Throttle --limit 100 --per 1m"],
     schema,
     binding: (o) => ({ description: o.description, limit: elixirInt(o.limit), interval: durationExpr(parseDuration(o.per) as number) }),

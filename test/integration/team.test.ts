@@ -62,7 +62,7 @@ describe("overrides, partials and variables", () => {
     const r = await run(dir, ["agent", "Settings", "--check=strict"]);
     expect(r.code).toBe(1);
     // Elixir 1.14 words it as a warning about `y`, 1.15+ as an undefined variable `y`.
-    expect(r.out).toMatch(/✖ compile .*\n\s+lib\/team_app\/settings\.ex:22 .*"y"/);
+    expect(r.out).toMatch(/✖ compile .*\n\s+lib\/team_app\/settings\.ex:24 .*"y"/);
   });
 });
 

@@ -54,7 +54,7 @@ export default defineGenerator({
       actions.push(
         render("cluster", "lib/__app__/cluster/connector.ex", `lib/${project.app}/cluster/connector.ex`),
         render("cluster", "test/__app__/cluster/connector_test.exs", `test/${project.app}/cluster/connector_test.exs`),
-        loggerMetadataPatch(project, ["node", "nodes"]),
+        loggerMetadataPatch(project, ["node", "nodes", "retry_in"]),
       );
     }
     if (libcluster) actions.push(render("cluster", "lib/__app__/cluster.ex", `lib/${project.app}/cluster.ex`));

@@ -137,7 +137,8 @@ export default defineGenerator({
       contextAliases: sortAliases([`${prefix}.Repo`, schemaModule, ...(scope ? [scope.module] : [])]),
       fixtureAliases: sortAliases([contextModule, schemaModule, ...(scope ? [scope.module] : [])]),
       binaryId: o.binaryId,
-      idType: o.binaryId ? "Ecto.UUID.t()" : "integer()",
+      // Ids come from params as strings too; Repo.get casts them.
+      idType: o.binaryId ? "Ecto.UUID.t()" : "integer() | String.t()",
       missingId: o.binaryId ? "Ecto.UUID.generate()" : "-1",
       fields: views,
       castFields: cast.map((v) => v.name),

@@ -589,7 +589,16 @@ describe("Phoenix 1.8 scopes (the fixture plus what mix phx.gen.auth adds; not c
     for (const f of ["index", "show", "form"]) expect(read(dir, `${live}/${f}.ex`)).toContain("<Layouts.app flash={@flash} current_scope={@current_scope}>");
     const index = read(dir, `${live}/index.ex`);
     expect(index).toContain("    if connected?(socket), do: Catalog.subscribe_products(scope)");
-    expect(index).toContain("  def handle_info({change, %Product{}}, socket) when change in @changes do");
+    // Only the changed row moves: stream_insert / stream_delete, never a re-list of everything.
+    expect(index).toContain("  def handle_info({:deleted, %Product{} = product}, socket) do\n    {:noreply, stream_delete(socket, :products, product)}");
+    expect(index).toContain("when change in [:created, :updated] do\n    {:noreply, stream_insert(socket, :products, product)}");
+    expect(index).not.toContain("reset: true");
+    // The LiveView tests check what was saved, and the edit paths' invalid changes.
+    const liveTest = read(dir, "test/shop_web/live/product_live_test.exs");
+    expect(liveTest).toContain('assert html =~ "some title"');
+    expect(liveTest).toContain('assert html =~ "some updated title"');
+    expect(liveTest.match(/render_change\(\) =~ "can&#39;t be blank"/g)).toHaveLength(3);
+    expect(read(dir, "lib/shop/catalog.ex")).toContain("@spec get_product!(Scope.t(), integer() | String.t()) :: Product.t()");
     const show = read(dir, `${live}/show.ex`);
     expect(show).toContain("  def handle_info({:deleted, %Product{} = product}, socket) do");
     const form = read(dir, `${live}/form.ex`);

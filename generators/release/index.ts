@@ -89,7 +89,11 @@ export default defineGenerator({
       actions.push(render("release", "Dockerfile", "Dockerfile"), render("release", ".dockerignore", ".dockerignore"));
     }
     if (o.k8s) {
-      actions.push(render("release", "k8s/deployment.yaml", "k8s/deployment.yaml"), render("release", "k8s/service.yaml", "k8s/service.yaml"));
+      actions.push(
+        render("release", "k8s/deployment.yaml", "k8s/deployment.yaml"),
+        render("release", "k8s/service.yaml", "k8s/service.yaml"),
+        render("release", "k8s/networkpolicy.yaml", "k8s/networkpolicy.yaml"),
+      );
     }
     return projectPlan(project, binding, actions, [`MIX_ENV=prod mix release`, `_build/prod/rel/${project.app}/bin/${project.app} start`]);
   },

@@ -16,10 +16,21 @@ export function opsProblems(root: string, app: string): string[] {
   const port = env ? /\$\{DIST_PORT:-(\d+)\}/.exec(env)?.[1] : undefined;
 
   if (port && docker) {
+    // Distribution is for the cluster's own nodes: publishing its ports invites anyone who can reach the host.
     const exposed = /^EXPOSE (.+)$/m.exec(docker)?.[1]?.split(/\s+/) ?? [];
     for (const p of ["4369", port]) {
-      if (!exposed.includes(p)) problems.push(`Dockerfile: EXPOSE ${exposed.join(" ")} leaves out ${p} (${p === "4369" ? "EPMD" : "DIST_PORT in rel/env.sh.eex"})`);
+      if (exposed.includes(p)) problems.push(`Dockerfile: EXPOSE ${p} publishes ${p === "4369" ? "EPMD" : "the distribution port"}; only the cluster's nodes should reach it (k8s/networkpolicy.yaml)`);
     }
+  }
+  const policy = read("k8s/networkpolicy.yaml");
+  if (port && policy) {
+    const ports = [...policy.matchAll(/\bport: (\d+)/g)].map((m) => m[1]);
+    for (const p of ["4369", port]) if (!ports.includes(p)) problems.push(`k8s/networkpolicy.yaml: no port ${p} for the cluster's own pods`);
+  }
+  if (deployment && existsSync(path.join(root, "lib", app, "cluster", "connector.ex"))) {
+    problems.push(
+      "k8s/deployment.yaml with gen cluster's hosts strategy: a fixed CLUSTER_NODES cannot follow pod IPs; use gen cluster --strategy dns (the headless Service in k8s/service.yaml)",
+    );
   }
   if (port && deployment) {
     const ports = [...deployment.matchAll(/containerPort: (\d+)/g)].map((m) => m[1]);

@@ -141,9 +141,10 @@ describe("gen, installed", () => {
     const release = jsonReport((await runOk("gen", ["release", "--k8s", "--no-check", "--json"], dir)).stdout);
     expect(release.files.map((f) => f.path)).toEqual(expect.arrayContaining(["rel/env.sh.eex", "Dockerfile", "mix.exs"]));
     expectGatesPass(await elixirGates(dir));
-    // Releases and cluster agree, as gen doctor reads them.
+    // gen doctor reads them together: Kubernetes cannot keep a fixed CLUSTER_NODES (the hosts strategy).
     const doctor = await runBin("gen", ["doctor"], dir);
-    expect(doctor.stdout).toContain("release and cluster files agree");
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toContain("a fixed CLUSTER_NODES cannot follow pod IPs; use gen cluster --strategy dns");
 
     // telemetry brings hex deps (telemetry_metrics), which cannot be fetched here: parse and format only.
     const tele = copyOf(bare);

@@ -55,7 +55,10 @@ describe("gen release and gen cluster: the files", () => {
     expect(versions).toEqual({ elixir: "1.14.0", otp: readFileSync("/usr/lib/erlang/releases/25/OTP_VERSION", "utf8").trim() });
     expect(lines.filter((l) => l.startsWith("FROM "))).toEqual(["FROM ${BUILDER_IMAGE} AS builder", "FROM ${RUNNER_IMAGE} AS runner"]);
     expect(lines).toContain("USER nobody");
-    expect(lines).toContain('HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["/app/bin/health"]');
+    expect(lines).toContain('HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["/app/bin/health", "--live"]');
+    // Distribution is neither published nor run on the image's own cookie.
+    expect(lines.filter((l) => l.startsWith("EXPOSE"))).toEqual([]);
+    expect(lines).toContain("ENV RELEASE_REQUIRE_COOKIE=1");
     expect(lines).toContain('CMD ["/app/bin/server"]');
     expect(lines).toContain(`COPY --from=builder --chown=nobody:root /app/_build/\${MIX_ENV}/rel/${APP} ./`);
   });
@@ -64,7 +67,6 @@ describe("gen release and gen cluster: the files", () => {
     const env = read("rel/env.sh.eex");
     const port = /\$\{DIST_PORT:-(\d+)\}/.exec(env)?.[1];
     expect(port).toBe("9100");
-    expect(read("Dockerfile")).toContain(`EXPOSE 4369 ${port}`);
     const deployment = parseYaml(read("k8s/deployment.yaml"));
     const container = deployment.spec.template.spec.containers[0];
     expect(container.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([4369, Number(port)]);
@@ -74,7 +76,15 @@ describe("gen release and gen cluster: the files", () => {
     expect(envs.POD_IP).toEqual({ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } });
     expect(envs.RELEASE_COOKIE.valueFrom.secretKeyRef.name).toBe(`${APP}-cookie`);
     expect(env).toContain('RELEASE_NODE="<%= @release.name %>@${POD_IP}"');
+    // Readiness is the deep check; liveness only that the VM is up; both with explicit timeouts.
     expect(container.readinessProbe.exec.command).toEqual(["/app/bin/health"]);
+    expect(container.livenessProbe.exec.command).toEqual(["/app/bin/health", "--live"]);
+    expect(container.readinessProbe.timeoutSeconds).toBeGreaterThanOrEqual(5);
+    expect(container.livenessProbe.timeoutSeconds).toBeGreaterThanOrEqual(1);
+    const policy = parseYaml(read("k8s/networkpolicy.yaml"));
+    expect(policy.kind).toBe("NetworkPolicy");
+    expect(policy.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { app: APP } } }]);
+    expect(policy.spec.ingress[0].ports.map((p: { port: number }) => p.port)).toEqual([4369, Number(port)]);
     const service = parseYaml(read("k8s/service.yaml"));
     expect(service.spec.clusterIP).toBe("None");
     expect(service.spec.ports.map((p: { port: number }) => p.port)).toEqual([4369, Number(port)]);
@@ -118,9 +128,19 @@ describe("the release, for real", () => {
     started.push(a);
     await eventually("the node answers rpc", async () => (await rpc(a, "IO.puts(node())")) === `${APP}_solo@127.0.0.1`);
     expect((await execa(bin("health"), [], { env: a, reject: false })).exitCode).toBe(0);
+    expect((await execa(bin("health"), ["--live"], { env: a, reject: false })).exitCode).toBe(0);
     expect(await rpc(a, "IO.puts(Relapp.Health.check())")).toBe("ok");
     await execa(bin(APP), ["stop"], { env: a });
     await eventually("the node is gone", async () => (await execa(bin(APP), ["pid"], { env: a, reject: false })).exitCode !== 0);
+    await eventually("liveness says so", async () => (await execa(bin("health"), ["--live"], { env: a, reject: false })).exitCode === 1);
+  });
+
+  it("in a container (RELEASE_REQUIRE_COOKIE=1), refuses to start without RELEASE_COOKIE", async () => {
+    const { RELEASE_COOKIE: _cookie, ...noCookie } = node(`${APP}_nocookie`, 9524);
+    const r = await execa(bin(APP), ["daemon"], { env: { ...noCookie, RELEASE_REQUIRE_COOKIE: "1" }, extendEnv: true, reject: false, all: true });
+    expect(r.exitCode).toBe(1);
+    expect(r.all).toContain("RELEASE_COOKIE is not set: refusing to start distribution with the cookie built into the image");
+    expect((await execa(bin(APP), ["pid"], { env: noCookie, reject: false })).exitCode).not.toBe(0);
   });
 
   it("two nodes on loopback cluster, share :pg groups, and notice a node's loss", async () => {
@@ -233,13 +253,33 @@ describe("gen doctor: release and cluster files agree", () => {
     expect(await gen(["doctor"], ok), ok.text()).toBe(0);
     expect(ok.text()).toContain("✔ release and cluster files agree");
 
+    // Someone publishes the distribution ports, and another narrows the NetworkPolicy.
     const docker = path.join(app, "Dockerfile");
-    writeFileSync(docker, readFileSync(docker, "utf8").replace("EXPOSE 4369 9100", "EXPOSE 4369 9200"));
+    writeFileSync(docker, readFileSync(docker, "utf8").replace("ENV RELEASE_REQUIRE_COOKIE=1", "ENV RELEASE_REQUIRE_COOKIE=1\nEXPOSE 4369 9100"));
+    const policy = path.join(app, "k8s/networkpolicy.yaml");
+    writeFileSync(policy, readFileSync(policy, "utf8").replace("port: 9100", "port: 9200"));
     const service = path.join(app, "k8s/service.yaml");
     writeFileSync(service, readFileSync(service, "utf8").replace("name: opsapp-headless", "name: opsapp-nodes"));
     const bad = captureIo(app);
     expect(await gen(["doctor"], bad)).toBe(1);
-    expect(bad.text()).toContain("✖ Dockerfile: EXPOSE 4369 9200 leaves out 9100 (DIST_PORT in rel/env.sh.eex)");
+    expect(bad.text()).toContain("✖ Dockerfile: EXPOSE 9100 publishes the distribution port; only the cluster's nodes should reach it (k8s/networkpolicy.yaml)");
+    expect(bad.text()).toContain("✖ Dockerfile: EXPOSE 4369 publishes EPMD");
+    expect(bad.text()).toContain("✖ k8s/networkpolicy.yaml: no port 9100 for the cluster's own pods");
     expect(bad.text()).toContain("✖ config/runtime.exs: the DNS query names opsapp-headless, k8s/service.yaml's Service is opsapp-nodes");
+  });
+});
+
+describe("gen doctor: Kubernetes with the hosts strategy", () => {
+  it("reports that a fixed CLUSTER_NODES cannot follow pod IPs", async () => {
+    const cwd = tempDir();
+    expect(await createOtpApp(["hostsk8s", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
+    const app = path.join(cwd, "hostsk8s");
+    expect(await gen(["cluster", "--strategy", "hosts", "--no-check"], captureIo(app))).toBe(0);
+    const before = captureIo(app);
+    expect(await gen(["doctor"], before), before.text()).toBe(0);
+    expect(await gen(["release", "--k8s", "--no-check"], captureIo(app))).toBe(0);
+    const after = captureIo(app);
+    expect(await gen(["doctor"], after)).toBe(1);
+    expect(after.text()).toContain("a fixed CLUSTER_NODES cannot follow pod IPs; use gen cluster --strategy dns");
   });
 });

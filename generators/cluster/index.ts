@@ -2,6 +2,8 @@
 // dependency (a supervised connector and CLUSTER_NODES); gossip, dns and
 // kubernetes use libcluster. `--registry pg` (OTP's :pg) or `horde` adds a
 // distributed process layer. Names, cookie and ports agree with gen release.
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
 import { hasConfig } from "../../src/elixir/phoenix.js";
@@ -10,8 +12,10 @@ import { depPatch, loggerMetadataPatch, projectPlan, render, requireProject, wir
 export const schema = z.object({
   strategy: z
     .enum(["hosts", "gossip", "dns", "kubernetes"])
-    .default("hosts")
-    .describe("How nodes find each other in production: hosts (CLUSTER_NODES, no dependency), gossip (UDP multicast), dns (a headless Service's DNS name) or kubernetes (Kubernetes.DNS); the last three use libcluster")
+    .optional()
+    .describe(
+      "How nodes find each other in production: hosts (CLUSTER_NODES, no dependency), gossip (UDP multicast), dns (a headless Service's DNS name) or kubernetes (Kubernetes.DNS); the last three use libcluster (default: dns when the project has Kubernetes manifests, whose pod IPs change, else hosts)",
+    )
     .meta({ prompt: "Clustering strategy in production", valueName: "strategy" }),
   registry: z
     .enum(["none", "pg", "horde"])
@@ -31,16 +35,18 @@ export default defineGenerator({
   plan(o, _io, ctx) {
     const project = requireProject(ctx);
     const m = project.module;
-    const libcluster = o.strategy !== "hosts";
+    // Pod IPs change: under Kubernetes (gen release --k8s) a fixed node list cannot work, DNS discovery can.
+    const strategy = o.strategy ?? (existsSync(path.join(project.root, "k8s/deployment.yaml")) ? "dns" : "hosts");
+    const libcluster = strategy !== "hosts";
     const binding = {
       app: project.app,
       module: m,
       prefix: m,
-      strategy: o.strategy,
-      hosts: o.strategy === "hosts",
-      gossip: o.strategy === "gossip",
-      dns: o.strategy === "dns",
-      kubernetes: o.strategy === "kubernetes",
+      strategy: strategy,
+      hosts: strategy === "hosts",
+      gossip: strategy === "gossip",
+      dns: strategy === "dns",
+      kubernetes: strategy === "kubernetes",
       libcluster,
       pg: o.registry === "pg",
       horde: o.registry === "horde",
@@ -50,7 +56,7 @@ export default defineGenerator({
     if (libcluster) deps.push(["libcluster", '{:libcluster, "~> 3.4"}']);
     if (o.registry === "horde") deps.push(["horde", '{:horde, "~> 0.9"}']);
     for (const [name, code] of deps) actions.push(depPatch(name, code));
-    if (o.strategy === "hosts") {
+    if (strategy === "hosts") {
       actions.push(
         render("cluster", "lib/__app__/cluster/connector.ex", `lib/${project.app}/cluster/connector.ex`),
         render("cluster", "test/__app__/cluster/connector_test.exs", `test/${project.app}/cluster/connector_test.exs`),
@@ -93,7 +99,7 @@ export default defineGenerator({
     );
     return projectPlan(project, binding, actions, [
       ...(deps.length > 0 ? ["mix deps.get"] : []),
-      o.strategy === "hosts"
+      strategy === "hosts"
         ? `start each node with RELEASE_NODE=${project.app}@<its address> CLUSTER_NODES=<every node, comma-separated> and one RELEASE_COOKIE`
         : "gen release --k8s writes the headless Service the DNS strategies poll",
     ]);

@@ -282,4 +282,15 @@ describe("gen doctor: Kubernetes with the hosts strategy", () => {
     expect(await gen(["doctor"], after)).toBe(1);
     expect(after.text()).toContain("a fixed CLUSTER_NODES cannot follow pod IPs; use gen cluster --strategy dns");
   });
+
+  it("gen cluster without --strategy in a project with Kubernetes manifests uses DNS discovery against the headless Service", async () => {
+    const cwd = tempDir();
+    expect(await createOtpApp(["dnsk8s", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
+    const app = path.join(cwd, "dnsk8s");
+    expect(await gen(["release", "--k8s", "--no-check"], captureIo(app))).toBe(0);
+    expect(await gen(["cluster", "--no-check"], captureIo(app))).toBe(0);
+    expect(readFileSync(path.join(app, "config/runtime.exs"), "utf8")).toContain("Cluster.Strategy.DNSPoll");
+    const doctor = captureIo(app);
+    expect(await gen(["doctor"], doctor), doctor.text()).toBe(0);
+  });
 });

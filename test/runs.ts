@@ -25,5 +25,6 @@ export const RUNS = (prefix: string): string[][] => [
   ["retry", "Http.Retry"],
   ["periodic", "Cleanup"],
   ["periodic", "Reports.Nightly", "--every", "1h"],
+  ["periodic", "Billing.Sweep", "--singleton"],
 ];
 

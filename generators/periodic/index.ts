@@ -1,24 +1,49 @@
 // gen periodic NAME: a scheduled worker that survives slow and crashing jobs
-// without piling up runs.
+// without piling up runs; on a cluster, one node at a time runs it.
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { z } from "zod";
-import { defineGenerator } from "../../src/core/generator.js";
-import { descriptionField, durationExpr, durationField, nameField, parseDuration, simpleOtpGenerator, underField } from "../_shared/otp.js";
+import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
+import {
+  descriptionField, durationExpr, durationField, loggerMetadataPatch, nameField, otpNames, otpPlan, parseDuration, render, requireProject, underField, wire,
+} from "../_shared/otp.js";
 
 export const schema = z.object({
   name: nameField("Cleanup"),
   description: descriptionField("Runs a job periodically."),
   every: durationField("Time from the end of one run to the start of the next", "1m"),
+  singleton: z
+    .boolean()
+    .optional()
+    .describe("Run it on one node of the cluster at a time (default: yes when the project has gen cluster's clustering)")
+    .meta({ prompt: false }),
   under: underField,
 });
 
-export default defineGenerator(
-  simpleOtpGenerator({
-    name: "periodic",
-    description: "A scheduled worker: the job runs in a task, the next run is scheduled when it ends; wired into the tree",
-    examples: ["gen periodic Cleanup", "gen periodic Reports.Nightly --every 1h"],
-    schema,
-    binding: (o) => ({ description: o.description, interval: durationExpr(parseDuration(o.every) as number) }),
-    child: (_o, n) => ({ code: n.module, ids: [n.module] }),
-    loggerMetadata: ["scheduler", "reason"],
-  }),
-);
+export default defineGenerator({
+  name: "periodic",
+  description: "A scheduled worker: the job runs in a task, the next run is scheduled when it ends; one node at a time on a cluster; wired into the tree",
+  examples: ["gen periodic Cleanup", "gen periodic Reports.Nightly --every 1h", "gen periodic Billing.Sweep --singleton"],
+  schema,
+  needsProject: true,
+  plan(o, _io, ctx) {
+    const project = requireProject(ctx);
+    const n = otpNames(project, o.name);
+    // With the nodes clustered, every replica would run the job's side effects: one runs it.
+    const clustered = ["cluster.ex", "cluster/connector.ex"].some((f) => existsSync(path.join(project.root, "lib", project.app, f)));
+    const singleton = o.singleton ?? clustered;
+    const binding = { ...n, description: o.description, interval: durationExpr(parseDuration(o.every) as number), singleton };
+    const actions: PlanAction[] = [render("periodic", "lib/module.ex", n.file), render("periodic", "test/module_test.exs", n.testFile)];
+    if (singleton) {
+      actions.push(
+        render("periodic", "lib/module/singleton.ex", n.file.replace(/\.ex$/, "/singleton.ex")),
+        render("periodic", "test/module/singleton_test.exs", n.testFile.replace(/_test\.exs$/, "/singleton_test.exs")),
+      );
+    }
+    const child = singleton ? `${n.module}.Singleton` : n.module;
+    actions.push(wire(project, { code: child, ids: [child, n.module] }, o.under), loggerMetadataPatch(project, ["scheduler", "reason"]));
+    const plan = otpPlan(project, binding, actions, n);
+    if (singleton) plan.nextSteps.push(`${n.module} runs on one node of the cluster at a time (${n.module}.Singleton); --no-singleton runs it on every node`);
+    return plan;
+  },
+});

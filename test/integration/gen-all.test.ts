@@ -80,7 +80,8 @@ describe("gen: every generator in a create-otp-app project and a mix new --sup p
         "      Ours.PaymentsBreaker,",
         "      Ours.Geo.Breaker,",
         "      Ours.Cleanup,",
-        "      Ours.Reports.Nightly",
+        "      Ours.Reports.Nightly,",
+        "      Ours.Billing.Sweep.Singleton",
       ].join("\n"),
     );
     const workers = readFileSync(path.join(ours, "lib/ours/workers.ex"), "utf8");

@@ -24,6 +24,7 @@ const RUNS = (name: string): string[][] => [
   ["circuit-breaker", `${name}Breaker`],
   ["retry", `${name}Retry`],
   ["periodic", `${name}Job`],
+  ["periodic", `${name}Single`, "--singleton"],
   ["release", "--k8s"],
   ["cluster", "--strategy", "hosts", "--registry", "pg"],
   ["telemetry", "--prometheus"],

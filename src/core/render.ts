@@ -5,7 +5,9 @@
 // source only through the escaping helpers below.
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import path from "node:path";
+import { createHash } from "node:crypto";
 import Handlebars from "handlebars";
+import { precompiled } from "./precompiled.js";
 import nodePlop from "node-plop";
 import { elixirString, heredocBody } from "../elixir/escape.js";
 import { layoutHeex } from "../elixir/heex-layout.js";
@@ -22,6 +24,11 @@ const PLOP_HELPERS = [
 ];
 
 type HelperFn = (...args: unknown[]) => unknown;
+
+/** How every template is compiled; the build precompiles the built-in ones with the same options. */
+export const COMPILE_OPTIONS = { noEscape: true, strict: true, preventIndent: true } as const;
+
+const sha1 = (text: string): string => createHash("sha1").update(text).digest("hex");
 
 const helpers: Record<string, HelperFn> = {
   /** An Elixir string literal: {{str description}} -> "A \"quoted\" \#{text}" */
@@ -76,11 +83,17 @@ export class Renderer {
 
   renderString(source: string, data: Record<string, unknown>, name = "template"): string {
     try {
-      // Partials go in as written (no re-indentation), so overrides control their layout.
-      return this.hbs.compile(source, { noEscape: true, strict: true, preventIndent: true })(data);
+      return this.template(source)(data);
     } catch (err) {
       throw new Error(`${name}: ${(err as Error).message}`);
     }
+  }
+
+  /** A template function: the build's precompiled one when the text is a built-in template's, else compiled now. */
+  private template(source: string): HandlebarsTemplateDelegate {
+    const spec = precompiled?.[sha1(source)];
+    // Partials go in as written (no re-indentation), so overrides control their layout.
+    return spec ? this.hbs.template(spec as TemplateSpecification) : this.hbs.compile(source, COMPILE_OPTIONS);
   }
 
   render(template: string, data: Record<string, unknown>): string {
@@ -98,7 +111,11 @@ export class Renderer {
   /** Render with plop's helpers and partials (ours, node-plop's and a team plopfile's). */
   private adopt(plop: Awaited<ReturnType<typeof nodePlop>>): void {
     for (const name of [...PLOP_HELPERS, ...plop.getHelperList()]) this.hbs.registerHelper(name, plop.getHelper(name) as HelperFn);
-    for (const name of plop.getPartialList()) this.hbs.registerPartial(name, plop.getPartial(name));
+    for (const name of plop.getPartialList()) {
+      const source = plop.getPartial(name);
+      const spec = precompiled?.[sha1(source)];
+      this.hbs.registerPartial(name, spec ? this.hbs.template(spec as TemplateSpecification) : source);
+    }
   }
 
   /** The helpers and partials a built-in or overridden template can use: those of the instance that renders. */

@@ -31,6 +31,21 @@ describe("create-otp-app, installed", () => {
     expectGatesPass(await elixirGates(path.join(cwd, "demo")));
   });
 
+  it("writes byte for byte what the sources write (the bundle's precompiled templates match the templates)", async () => {
+    const { createOtpApp } = await import("../../src/cli/create-main.js");
+    const { gen } = await import("../../src/cli/gen-main.js");
+    const { captureIo } = await import("../helpers.js");
+    const fromBin = tempDir();
+    const fromSrc = tempDir();
+    await runOk("create-otp-app", ["same", ...BARE], fromBin);
+    expect(await createOtpApp(["same", ...BARE], captureIo(fromSrc))).toBe(0);
+    for (const args of [["genserver", "Ticker", "--continue", "--every", "5s", "--registry"], ["periodic", "Sweep", "--singleton"], ["ets-cache", "Cache", "--ttl", "1m"]]) {
+      await runOk("gen", [...args, "--no-check"], path.join(fromBin, "same"));
+      expect(await gen([...args, "--no-check"], captureIo(path.join(fromSrc, "same")))).toBe(0);
+    }
+    expect(snapshot(path.join(fromBin, "same"))).toEqual(snapshot(path.join(fromSrc, "same")));
+  });
+
   it("--json: one document that matches the schema, file by file", async () => {
     const cwd = tempDir();
     const r = await runOk("create-otp-app", ["jsoned", ...BARE, "--json"], cwd);

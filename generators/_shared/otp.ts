@@ -98,7 +98,7 @@ export interface OtpNames {
   alias: string;
   /** MyApp */
   prefix: string;
-  /** :my_app */
+  /** my_app (no colon) */
   app: string;
   /** lib/my_app/rate_limiter.ex */
   file: string;
@@ -237,6 +237,8 @@ export function simpleOtpGenerator<S extends z.ZodObject>(spec: {
   nextSteps?: (o: z.output<S>, n: OtpNames) => string[];
   /** Logger metadata keys the module logs with: declared in the project's config. */
   loggerMetadata?: readonly string[];
+  /** The module emits these :telemetry events (`[:app, component, event]`) when the project has :telemetry. */
+  telemetry?: { component: string; events: readonly string[] };
 }) {
   return {
     name: spec.name,
@@ -247,7 +249,7 @@ export function simpleOtpGenerator<S extends z.ZodObject>(spec: {
     plan(o: z.output<S>, _io: unknown, ctx: PlanContext): Plan {
       const project = requireProject(ctx);
       const n = otpNames(project, (o as { name: string }).name);
-      const binding = { ...n, ...(spec.binding?.(o, n) ?? {}) };
+      const binding = { ...n, telemetry: spec.telemetry !== undefined && project.telemetry, ...(spec.binding?.(o, n) ?? {}) };
       const actions: Plan["actions"] = [
         render(spec.name, "lib/module.ex", n.file),
         render(spec.name, "test/module_test.exs", n.testFile),
@@ -257,6 +259,14 @@ export function simpleOtpGenerator<S extends z.ZodObject>(spec: {
       if (spec.loggerMetadata) actions.push(loggerMetadataPatch(project, spec.loggerMetadata));
       const plan = otpPlan(project, binding, actions, n);
       plan.nextSteps.push(...(spec.nextSteps?.(o, n) ?? []));
+      if (spec.telemetry) {
+        const events = spec.telemetry.events.map((e) => `[:${n.app}, :${spec.telemetry?.component}, :${e}]`).join(", ");
+        plan.nextSteps.push(
+          project.telemetry
+            ? `it emits the :telemetry events ${events}; describe them in your metrics`
+            : `no :telemetry events: the project does not depend on :telemetry; add {:telemetry, "~> 1.0"} and generate it again with --force to emit ${events}`,
+        );
+      }
       return plan;
     },
   };

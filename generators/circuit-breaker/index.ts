@@ -19,5 +19,6 @@ export default defineGenerator(
     schema,
     binding: (o) => ({ description: o.description, threshold: o.threshold, reset: durationExpr(parseDuration(o.reset) as number) }),
     child: (_o, n) => ({ code: n.module, ids: [n.module] }),
+    telemetry: { component: "circuit_breaker", events: ["state_change", "reject"] },
   }),
 );

@@ -22,5 +22,6 @@ export default defineGenerator(
       return { description: o.description, ttl: ms !== undefined, ttlExpr: ms !== undefined ? durationExpr(ms) : "" };
     },
     child: (_o, n) => ({ code: n.module, ids: [n.module] }),
+    telemetry: { component: "cache", events: ["lookup", "evict"] },
   }),
 );

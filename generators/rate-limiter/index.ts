@@ -20,5 +20,6 @@ export default defineGenerator(
     schema,
     binding: (o) => ({ description: o.description, limit: elixirInt(o.limit), interval: durationExpr(parseDuration(o.per) as number) }),
     child: (_o, n) => ({ code: n.module, ids: [n.module] }),
+    telemetry: { component: "rate_limiter", events: ["hit"] },
   }),
 );

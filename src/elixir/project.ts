@@ -23,6 +23,8 @@ export interface MixProject {
   phoenix: boolean;
   /** Ecto SQL project (declares :ecto_sql). */
   ecto: boolean;
+  /** `:telemetry` is available: declared, or brought by a dep that requires it (Phoenix, Plug, Ecto SQL, Bandit, the telemetry_* libraries). */
+  telemetry: boolean;
   /** The app's config file (absolute): `config_path:` in mix.exs (umbrella apps), else config/config.exs. */
   configFile: string;
   /** The oldest Elixir that mix.exs's `elixir:` requirement admits, as X.Y (undefined when it says none). */
@@ -116,6 +118,9 @@ export function fileDefining(root: string, module: string): string | undefined {
   return existsSync(path.join(root, "lib")) ? walk("lib") : undefined;
 }
 
+// Deps that declare :telemetry as a runtime dependency of their own.
+const TELEMETRY_DEPS = [":telemetry", ":telemetry_metrics", ":telemetry_poller", ":phoenix", ":plug", ":plug_cowboy", ":bandit", ":ecto_sql", ":finch"];
+
 /** Read mix.exs by syntax: the app, module prefix, application module, Phoenix/Ecto, config path, Elixir requirement. Needs `loadReader()` first. */
 export function readMixProject(root: string): MixProject {
   const mixExs = path.join(root, "mix.exs");
@@ -141,6 +146,7 @@ export function readMixProject(root: string): MixProject {
     appFile: mod ? fileDefining(root, mod) : undefined,
     phoenix: depNames.has(":phoenix"),
     ecto: depNames.has(":ecto_sql"),
+    telemetry: TELEMETRY_DEPS.some((d) => depNames.has(d)),
     configFile: configPath ? path.resolve(root, configPath) : path.join(root, "config/config.exs"),
     minElixir: requirement?.[1],
   };

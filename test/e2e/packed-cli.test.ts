@@ -43,6 +43,16 @@ describe("create-otp-app, installed", () => {
       await runOk("gen", [...args, "--no-check"], path.join(fromBin, "same"));
       expect(await gen([...args, "--no-check"], captureIo(path.join(fromSrc, "same")))).toBe(0);
     }
+    // With :telemetry in the deps, the limiter and the breaker emit events.
+    for (const root of [fromBin, fromSrc]) {
+      const mixExs = path.join(root, "same", "mix.exs");
+      writeFileSync(mixExs, readFileSync(mixExs, "utf8").replace("  defp deps do\n    [", '  defp deps do\n    [\n      {:telemetry, "~> 1.0"},'));
+    }
+    for (const args of [["rate-limiter", "Limiter"], ["circuit-breaker", "Breaker"]]) {
+      await runOk("gen", [...args, "--no-check"], path.join(fromBin, "same"));
+      expect(await gen([...args, "--no-check"], captureIo(path.join(fromSrc, "same")))).toBe(0);
+    }
+    expect(readFileSync(path.join(fromBin, "same/lib/same/breaker.ex"), "utf8")).toContain("@reject_event [:same, :circuit_breaker, :reject]");
     expect(snapshot(path.join(fromBin, "same"))).toEqual(snapshot(path.join(fromSrc, "same")));
   });
 

@@ -94,6 +94,13 @@ export function mixExsWithoutHexDeps(source: string): string {
   return stripped;
 }
 
+/** mix.exs with `{:telemetry, "~> 1.0"}` first in deps/0 (a project that has :telemetry). */
+export function withTelemetryDep(source: string): string {
+  const added = source.replace(/ {2}defp deps do\n {4}\[/, '  defp deps do\n    [\n      {:telemetry, "~> 1.0"},');
+  expect(added).not.toBe(source);
+  return added;
+}
+
 export interface ElixirResult {
   format: { exitCode: number; output: string };
   compile: { exitCode: number; output: string };

@@ -7,7 +7,7 @@ import { addChild, addDep, type ChildSpec, type PatchResult } from "../../src/el
 import { moduleNameProblem, moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
 import { fileDefining, type MixProject } from "../../src/elixir/project.js";
 import { looksLikeDoctest } from "../../src/elixir/escape.js";
-import { addLoggerMetadata } from "../../src/elixir/logger-config.js";
+import { addLoggerMetadata, loggerMetadataSnippet } from "../../src/elixir/logger-config.js";
 import { versionAtLeast } from "../../src/elixir/versions.js";
 import path from "node:path";
 
@@ -51,7 +51,7 @@ export function loggerMetadataPatch(project: MixProject, keys: readonly string[]
       type: "otp:patch",
       path: "mix.exs",
       describe,
-      patch: () => ({ manual: `${at} is the umbrella's config, outside this app: to ${describe}, add:\n    config :logger, :${preferred}, metadata: [${keys.map((k) => `:${k}`).join(", ")}]` }),
+      patch: () => ({ manual: `${at} is the umbrella's config, outside this app: to ${describe}, add:\n    ${loggerMetadataSnippet(preferred, keys)}` }),
     };
   }
   return {
@@ -259,8 +259,9 @@ export function simpleOtpGenerator<S extends z.ZodObject>(spec: {
       if (spec.loggerMetadata) actions.push(loggerMetadataPatch(project, spec.loggerMetadata));
       const plan = otpPlan(project, binding, actions, n);
       plan.nextSteps.push(...(spec.nextSteps?.(o, n) ?? []));
-      if (spec.telemetry) {
-        const events = spec.telemetry.events.map((e) => `[:${n.app}, :${spec.telemetry?.component}, :${e}]`).join(", ");
+      const telemetry = spec.telemetry;
+      if (telemetry) {
+        const events = telemetry.events.map((e) => `[:${n.app}, :${telemetry.component}, :${e}]`).join(", ");
         plan.nextSteps.push(
           project.telemetry
             ? `it emits the :telemetry events ${events}; describe them in your metrics`

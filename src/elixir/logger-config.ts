@@ -12,7 +12,8 @@ const MAX_LINE = 98;
 
 const atomList = (keys: readonly string[]): string => keys.map((k) => `:${k}`).join(", ");
 
-function snippet(formatter: string, keys: readonly string[]): string {
+/** The line that declares `keys` for `formatter`: what to paste where the file cannot be patched. */
+export function loggerMetadataSnippet(formatter: string, keys: readonly string[]): string {
   return `config :logger, :${formatter}, metadata: [${atomList(keys)}]`;
 }
 
@@ -40,7 +41,7 @@ export function addLoggerMetadata(
     return { status: "added", source: `import Config\n\n${block(preferred, keys)}` };
   }
   const tree = parse(source);
-  if (tree.rootNode.hasError) return { status: "refused", reason: "it does not parse as Elixir", snippet: snippet(preferred, keys) };
+  if (tree.rootNode.hasError) return { status: "refused", reason: "it does not parse as Elixir", snippet: loggerMetadataSnippet(preferred, keys) };
   const calls = loggerCalls(tree);
   // credo reads :default_formatter's metadata first, then :console's.
   const found = calls.find((c) => c.formatter === "default_formatter") ?? calls.find((c) => c.formatter === "console");

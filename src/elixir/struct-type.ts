@@ -4,10 +4,12 @@
 // syntax: the module by name, its own `defstruct` and `@type t`. Pure: source
 // in; new source, already there, or a refusal with the snippet out.
 import type { PatchResult } from "./children.js";
+import { elixirString } from "./escape.js";
 import { callName, codeChildren, modules, parse } from "./reader.js";
 
 export function addStructType(source: string, module: string, typedoc: string): PatchResult {
-  const snippet = `@typedoc ${JSON.stringify(typedoc)}\n    @type t :: %__MODULE__{}`;
+  const lines = [`@typedoc ${elixirString(typedoc)}`, "@type t :: %__MODULE__{}"];
+  const snippet = lines.join("\n    ");
   const refuse = (reason: string): PatchResult => ({ status: "refused", reason, snippet });
   const tree = parse(source);
   if (tree.rootNode.hasError) return refuse("it does not parse as Elixir");
@@ -20,6 +22,6 @@ export function addStructType(source: string, module: string, typedoc: string): 
   if (!struct) return refuse(`${module} has no defstruct`);
   const lineStart = source.lastIndexOf("\n", struct.startIndex - 1) + 1;
   const indent = source.slice(lineStart, struct.startIndex);
-  const text = `${indent}@typedoc ${JSON.stringify(typedoc)}\n${indent}@type t :: %__MODULE__{}\n\n`;
+  const text = `${lines.map((l) => indent + l).join("\n")}\n\n`;
   return { status: "added", source: source.slice(0, lineStart) + text + source.slice(lineStart) };
 }

@@ -6,7 +6,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, statSync, utimesSync, wr
 import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
-import { copyOf, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, tempDir, testCounts, unformatted } from "../helpers.js";
+import { copyOf, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, tempDir, testCounts, unformatted, withTelemetryDep } from "../helpers.js";
 import { RUNS } from "../runs.js";
 import { REPO, binDir, errorReportSchema, fixtureCopy, jsonReport, runBin, runOk, treeHash, unparsable } from "./packed.js";
 
@@ -46,7 +46,7 @@ describe("create-otp-app, installed", () => {
     // With :telemetry in the deps, the limiter and the breaker emit events.
     for (const root of [fromBin, fromSrc]) {
       const mixExs = path.join(root, "same", "mix.exs");
-      writeFileSync(mixExs, readFileSync(mixExs, "utf8").replace("  defp deps do\n    [", '  defp deps do\n    [\n      {:telemetry, "~> 1.0"},'));
+      writeFileSync(mixExs, withTelemetryDep(readFileSync(mixExs, "utf8")));
     }
     for (const args of [["rate-limiter", "Limiter"], ["circuit-breaker", "Breaker"]]) {
       await runOk("gen", [...args, "--no-check"], path.join(fromBin, "same"));

@@ -10,6 +10,7 @@ import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import { captureIo, elixirGates, elixirNextDir, elixirNextGates, expectGatesPass, inElixirNext, tempDir, testCounts } from "../helpers.js";
 import { RUNS } from "../runs.js";
+import { expectOnlyTelemetryMissing, telemetryProject } from "../telemetry-events.js";
 
 const DISTRIBUTION = [
   ["cluster", "--strategy", "hosts", "--registry", "pg"],
@@ -82,5 +83,19 @@ end
     const next = await elixirNextGates(dir);
     expect(next.compile.exitCode).not.toBe(0);
     expect(next.compile.output).toMatch(/lib\/ours\/stub\.ex:\d+/);
+  });
+
+  it("the :telemetry variant of the limiter, breaker and cache: format-clean, and lib and tests compile with only the absent :telemetry warned about", async () => {
+    const { inside, outside } = elixirNextDir();
+    // Required Elixir 1.15: mix.exs has cli/0, which 1.20 expects instead of :preferred_cli_env.
+    const { steps, noDepsMixExs } = await telemetryProject(outside, "evnext", ["--elixir", "1.15"]);
+    expect(steps).toContain("[:evnext, :cache, :lookup]");
+    writeFileSync(path.join(outside, "mix_nodeps.exs"), noDepsMixExs);
+    const dir = `${inside}/evnext`;
+    const format = await inElixirNext(dir, ["mix", "format", "--check-formatted"]);
+    expect(format.exitCode, format.output).toBe(0);
+    const r = await inElixirNext(dir, ["mix", "test", "--exclude", "test"], { MIX_EXS: `${inside}/mix_nodeps.exs` });
+    expect(r.exitCode, r.output).toBe(0);
+    expectOnlyTelemetryMissing(r.output, "Evnext");
   });
 });

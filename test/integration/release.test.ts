@@ -9,6 +9,7 @@ import { parse as parseYaml } from "yaml";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import { captureIo, elixirGates, expectGatesPass, mixExsWithoutHexDeps, tempDir } from "../helpers.js";
+import { expectOnlyTelemetryMissing, telemetryProject } from "../telemetry-events.js";
 
 const APP = "relapp";
 let dir: string;
@@ -244,40 +245,26 @@ describe("gen telemetry (its deps cannot be compiled here: no hex.pm)", () => {
 describe("telemetry events of the limiter, breaker and cache (no :telemetry here: compiled, not run)", () => {
   it("emit only where the project has :telemetry; format-clean, and the compiler's only complaints are the absent :telemetry", async () => {
     const cwd = tempDir();
-    expect(await createOtpApp(["evapp", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
-    const app = path.join(cwd, "evapp");
-    const mixExs = path.join(app, "mix.exs");
-    const plain = readFileSync(mixExs, "utf8");
-    const withTelemetry = plain.replace(/ {2}defp deps do\n {4}\[/, '  defp deps do\n    [\n      {:telemetry, "~> 1.0"},');
-    expect(withTelemetry).not.toBe(plain);
-    writeFileSync(mixExs, withTelemetry);
-    const steps: string[] = [];
-    for (const args of [["rate-limiter", "RateLimiter"], ["circuit-breaker", "Breaker"], ["ets-cache", "Cache", "--ttl", "5m"]]) {
-      const io = captureIo(app);
-      expect(await gen([...args, "--no-check"], io), io.errText()).toBe(0);
-      steps.push(io.text());
-    }
-    expect(steps.join("")).toContain("it emits the :telemetry events [:evapp, :circuit_breaker, :state_change], [:evapp, :circuit_breaker, :reject]");
+    const { dir: app, steps, noDepsMixExs } = await telemetryProject(cwd, "evapp");
+    expect(steps).toContain("it emits the :telemetry events [:evapp, :circuit_breaker, :state_change], [:evapp, :circuit_breaker, :reject]");
     const fmt = await execa("mix", ["format", "--check-formatted"], { cwd: app, reject: false, all: true, stdin: "ignore" });
     expect(fmt.exitCode, fmt.all).toBe(0);
     const file = (f: string): string => readFileSync(path.join(app, f), "utf8");
     expect(file("lib/evapp/rate_limiter.ex")).toContain("@hit_event [:evapp, :rate_limiter, :hit]");
     expect(file("lib/evapp/cache.ex")).toContain("@evict_event [:evapp, :cache, :evict]");
 
-    // Compile lib and tests with the deps removed: every warning is :telemetry's absence, at the emitting functions.
+    // Compile lib and tests with the deps removed (1.20: test/integration/elixir-next.test.ts).
     const noDeps = path.join(cwd, "mix_nodeps.exs");
-    writeFileSync(noDeps, plain.replace(/ {2}defp deps do\n {4}\[(?:\n[\s\S]*?\n {4})?\]\n {2}end/, "  defp deps do\n    []\n  end"));
+    writeFileSync(noDeps, noDepsMixExs);
     const r = await execa("mix", ["test", "--exclude", "test"], { cwd: app, env: { MIX_EXS: noDeps }, reject: false, all: true, stdin: "ignore" });
     expect(r.exitCode, r.all).toBe(0);
-    const warnings = r.all.split("\n").filter((l) => l.startsWith("warning:"));
-    expect(warnings.length).toBeGreaterThan(0);
-    expect(r.all).toMatch(/\b0 failures, \d+ excluded/);
-    for (const w of warnings) expect(w).toMatch(/^warning: :(telemetry|telemetry_test)\.\w+\/\d is undefined \(module :telemetry(_test)? is not available/);
-    for (const at of ["Evapp.RateLimiter.hit/3", "Evapp.Breaker.reject/1", "Evapp.Breaker.next/1", "Evapp.Cache.fetch/1", "Evapp.Cache.handle_info/2"]) expect(r.all).toContain(at);
-    for (const t of ["each hit emits a telemetry event", "emits telemetry events when the circuit changes", "reads emit telemetry lookup events"]) expect(r.all).toContain(t);
+    expectOnlyTelemetryMissing(r.all, "Evapp");
 
     // Without :telemetry the same generators emit nothing (gen-all compiles that variant with --warnings-as-errors).
-    writeFileSync(mixExs, plain);
+    const withDep = file("mix.exs");
+    const withoutDep = withDep.replace('\n      {:telemetry, "~> 1.0"},', "");
+    expect(withoutDep).not.toBe(withDep);
+    writeFileSync(path.join(app, "mix.exs"), withoutDep);
     const again = captureIo(app);
     expect(await gen(["rate-limiter", "Plain.Limiter", "--no-check"], again), again.errText()).toBe(0);
     expect(file("lib/evapp/plain/limiter.ex")).not.toContain("telemetry");

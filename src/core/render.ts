@@ -302,7 +302,7 @@ async function projectHeexLineLength(root: string): Promise<number> {
 async function elixirFormatter(root: string, localsWithoutParens: string) {
   const { ElixirFormatter, lineLengthOf } = await import("../mix/formatter.js");
   const dotFormatter = path.join(root, ".formatter.exs");
-  const formatter = new ElixirFormatter({ localsWithoutParens, lineLength: lineLengthOf(existsSync(dotFormatter) ? readFileSync(dotFormatter, "utf8") : undefined) });
+  const formatter = new ElixirFormatter({ localsWithoutParens, lineLength: await lineLengthOf(existsSync(dotFormatter) ? readFileSync(dotFormatter, "utf8") : undefined) });
   formatter.start();
   return formatter;
 }

@@ -7,6 +7,7 @@
 // reports on it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
+import { findAll, loadReader, parse, type Node } from "../elixir/reader.js";
 
 const SCRIPT = `
 [locals, line_length] = System.argv()
@@ -103,14 +104,25 @@ export class ElixirFormatter {
   }
 }
 
+/**
+ * An integer option of a .formatter.exs (`line_length: 120`), read by syntax:
+ * a commented-out or quoted one is not an option. Files that do not mention
+ * the key are not parsed (nor the reader loaded).
+ */
+async function formatterInteger(formatterExs: string | undefined, key: string): Promise<number | undefined> {
+  if (formatterExs === undefined || !formatterExs.includes(`${key}:`)) return undefined;
+  await loadReader();
+  const isKey = (n: Node): boolean => n.type === "pair" && n.childForFieldName("key")?.text.trim() === `${key}:`;
+  const value = findAll(parse(formatterExs).rootNode, isKey)[0]?.childForFieldName("value");
+  return value?.type === "integer" ? Number(value.text.replace(/_/g, "")) : undefined;
+}
+
 /** The line_length a project's .formatter.exs sets (literally), else the formatter's default, 98. */
-export function lineLengthOf(formatterExs: string | undefined): number {
-  const m = formatterExs === undefined ? null : /\bline_length:\s*(\d+)/.exec(formatterExs);
-  return m ? Number(m[1]) : 98;
+export async function lineLengthOf(formatterExs: string | undefined): Promise<number> {
+  return (await formatterInteger(formatterExs, "line_length")) ?? 98;
 }
 
 /** The HEEx formatter's line length: `heex_line_length`, else `line_length`, else 98 (Phoenix.LiveView.HTMLFormatter's rule). */
-export function heexLineLengthOf(formatterExs: string | undefined): number {
-  const m = formatterExs === undefined ? null : /\bheex_line_length:\s*(\d+)/.exec(formatterExs);
-  return m ? Number(m[1]) : lineLengthOf(formatterExs);
+export async function heexLineLengthOf(formatterExs: string | undefined): Promise<number> {
+  return (await formatterInteger(formatterExs, "heex_line_length")) ?? (await lineLengthOf(formatterExs));
 }

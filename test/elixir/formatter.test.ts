@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ElixirFormatter, lineLengthOf } from "../../src/mix/formatter.js";
+import { ElixirFormatter, heexLineLengthOf, lineLengthOf } from "../../src/mix/formatter.js";
 
 const LOCALS = "[field: 2, add: 2]";
 const long = `defmodule A do\n  @spec get_warehouse_stock_adjustment_record!(%Scope{}, integer()) :: WarehouseStockAdjustmentRecord.t()\n  def f(x), do: x\n\n  schema "t" do\n    field :name, :string\n  end\nend\n`;
@@ -48,9 +48,15 @@ describe("Elixir's formatter over rendered files (one BEAM per run)", () => {
     }
   });
 
-  it("takes the project's line_length", () => {
-    expect(lineLengthOf("[inputs: [], line_length: 120]")).toBe(120);
-    expect(lineLengthOf("[inputs: []]")).toBe(98);
-    expect(lineLengthOf(undefined)).toBe(98);
+  it("takes the project's line_length, by syntax: not from a comment or a string", async () => {
+    expect(await lineLengthOf("[inputs: [], line_length: 120]")).toBe(120);
+    expect(await lineLengthOf("[inputs: []]")).toBe(98);
+    expect(await lineLengthOf(undefined)).toBe(98);
+    expect(await lineLengthOf('[\n  # line_length: 120,\n  inputs: ["line_length: 80"]\n]')).toBe(98);
+    expect(await lineLengthOf("[\n  # line_length: 120,\n  line_length: 1_00\n]")).toBe(100);
+    // heex_line_length is its own option, not a line_length.
+    expect(await lineLengthOf("[heex_line_length: 120]")).toBe(98);
+    expect(await heexLineLengthOf("[heex_line_length: 120, line_length: 90]")).toBe(120);
+    expect(await heexLineLengthOf("[\n  # heex_line_length: 120\n  line_length: 90\n]")).toBe(90);
   });
 });

@@ -173,8 +173,6 @@ function findLists(tree: Tree, fn: "start" | "init", prefer: (l: Node) => boolea
 interface Element {
   start: number;
   end: number;
-  /** Code of the element, whitespace collapsed. */
-  text: string;
   node: Node;
   /** Index just after the comma that follows the element, if one does. */
   comma: number | undefined;
@@ -188,7 +186,7 @@ function elements(site: ListSite): Element[] {
   all.forEach((c, i) => {
     if (!c.isNamed || c.type === "comment") return;
     const next = all.slice(i + 1).find((n) => n.type !== "comment");
-    out.push({ start: c.startIndex, end: c.endIndex, text: c.text.replace(/\s+/g, " "), node: c, comma: next?.type === "," ? next.endIndex : undefined });
+    out.push({ start: c.startIndex, end: c.endIndex, node: c, comma: next?.type === "," ? next.endIndex : undefined });
   });
   return out;
 }
@@ -217,13 +215,17 @@ function headOf(node: Node): string {
   return node.text;
 }
 
+/** The same child: the same head (`Mod`, `{Mod, ...}`), or registered under the same `name:` anywhere in it (by syntax). */
 function isSame(el: Element, child: ChildSpec): boolean {
   const head = el.key ?? headOf(el.node);
-  return child.ids.some((id) => head === id || new RegExp(`\\bname: ${id.replace(/\./g, "\\.")}(?![\\w.])`).test(el.text));
+  const isName = (n: Node): boolean => n.type === "pair" && n.childForFieldName("key")?.text.trim() === "name:";
+  const names = findAll(el.node, isName).map((p) => p.childForFieldName("value")?.text);
+  return child.ids.some((id) => head === id || names.includes(id));
 }
 
-const mentions = (el: Element, names: string[]): boolean =>
-  names.some((n) => new RegExp(`(^|[^\\w.])${n.replace(/\./g, "\\.")}(?![\\w.])`).test(el.text));
+/** Whether code in `node` names one of these modules (an alias, by syntax: a string or a comment does not count). */
+const namesModule = (node: Node, names: readonly string[]): boolean => findAll(node, (n) => n.type === "alias" && names.includes(n.text)).length > 0;
+const mentions = (el: Element, names: readonly string[]): boolean => namesModule(el.node, names);
 
 function lineStart(source: string, i: number): number {
   return source.lastIndexOf("\n", i - 1) + 1;
@@ -236,7 +238,7 @@ function indentAt(source: string, i: number): string {
 
 export function addChild(source: string, child: ChildSpec, fn: "start" | "init" = "start"): PatchResult {
   // In a Phoenix app the list to use is the one holding the Endpoint (which stays last).
-  const prefer = (l: Node): boolean => (child.before ?? []).some((b) => codeChildren(l).some((e) => e.text.includes(b)));
+  const prefer = (l: Node): boolean => namesModule(l, child.before ?? []);
   return addToList(source, child, (tree) => findLists(tree, fn, prefer));
 }
 
@@ -269,7 +271,7 @@ function keywordElements(site: ListSite): Element[] | undefined {
     if (c.type !== "pair") return;
     const next = pairs.slice(i + 1).find((n) => n.type !== "comment");
     const key = c.childForFieldName("key")?.text.replace(/:\s*$/, "") ?? "";
-    out.push({ start: c.startIndex, end: c.endIndex, text: c.text.replace(/\s+/g, " "), node: c, comma: next?.type === "," ? next.endIndex : undefined, key });
+    out.push({ start: c.startIndex, end: c.endIndex, node: c, comma: next?.type === "," ? next.endIndex : undefined, key });
   });
   // A trailing comma after the last pair belongs to the list node.
   const last = out[out.length - 1];

@@ -160,9 +160,27 @@ describe("addChild on many shapes of application.ex", () => {
     expect(addChild((r as { source: string }).source, registry).status).toBe("present");
   });
 
+  it("places a Registry before the child whose code names it, not one that has the name in a string or a comment", () => {
+    const src = app(`    children = [
+      {MyApp.Audit, label: "uses MyApp.Registry"},
+      # MyApp.Registry is started below
+      MyApp.Repo,
+      {MyApp.Worker, name: {:via, Registry, {MyApp.Registry, :main}}}
+    ]`);
+    const r = addChild(src, { code: "{Registry, keys: :unique, name: MyApp.Registry}", ids: ["MyApp.Registry"], before: ["MyApp.Registry"] });
+    expect(r.status === "added" && r.source).toContain(`      MyApp.Repo,
+      {Registry, keys: :unique, name: MyApp.Registry},
+      {MyApp.Worker, name: {:via, Registry, {MyApp.Registry, :main}}}`);
+  });
+
   it("recognises a child already present in another form", () => {
     expect(addChild(app(`    children = [\n      MyApp.RateLimiter\n    ]`), worker).status).toBe("present");
     expect(addChild(app(`    children = [\n      {MyApp.RateLimiter, limit: 5}\n    ]`), worker).status).toBe("present");
+    // Registered under its name by another module: the same process.
+    expect(addChild(app(`    children = [\n      {Other.Limiter, name: MyApp.RateLimiter}\n    ]`), worker).status).toBe("present");
+    // Its name only in a string or a comment inside another child: not it.
+    const mentioned = app(`    children = [\n      {Other.Limiter, label: "name: MyApp.RateLimiter"},\n      # name: MyApp.RateLimiter\n      Other.Cache\n    ]`);
+    expect(addChild(mentioned, worker).status).toBe("added");
   });
 
   it("patches the clause that has the list when start/2 has several clauses", () => {

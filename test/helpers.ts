@@ -39,7 +39,11 @@ const noPrompts: Prompter = {
   confirm: () => Promise.reject(new Error("unexpected prompt")),
   select: () => Promise.reject(new Error("unexpected prompt")),
   checkbox: () => Promise.reject(new Error("unexpected prompt")),
+  search: () => Promise.reject(new Error("unexpected prompt")),
 };
+
+/** The question a run asks at a terminal before writing (its plan shown above it). */
+export const WRITE_QUESTION = "Write these changes?";
 
 export function captureIo(cwd: string, overrides: Partial<Io> = {}): CapturedIo {
   const out: string[] = [];

@@ -11,7 +11,7 @@ export const RUNS = (prefix: string): string[][] => [
   ["supervisor", "Pipeline", "--strategy", "rest_for_one", "--max-restarts", "10", "--max-seconds", "60"],
   ["genserver", "Worker", "--under", `${prefix}.Workers`],
   ["dynamic-supervisor", "Sessions"],
-  ["dynamic-supervisor", "Games.Rooms"],
+  ["dynamic-supervisor", "Games.Rooms", "--restart", "transient"],
   ["registry", "Lookup.Registry"],
   ["agent", "Settings"],
   ["task-supervisor", "TaskSupervisor"],

@@ -1,7 +1,8 @@
 // What every OTP generator shares: the NAME argument and --under flag, the
 // names computed from them, and wiring a child into a supervisor.
 import { z } from "zod";
-import type { PatchAction, Plan, PlanContext, RenderAction } from "../../src/core/generator.js";
+import type { FieldMeta, PatchAction, Plan, PlanContext, RenderAction } from "../../src/core/generator.js";
+import { askUnder } from "./ask.js";
 import { UserError } from "../../src/core/errors.js";
 import { addChild, addDep, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
 import { moduleNameProblem, moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
@@ -80,7 +81,7 @@ export const underField = z
   .superRefine(moduleRule)
   .optional()
   .describe("Supervisor module whose init/1 children get the new child (default: the application's start/2)")
-  .meta({ prompt: false, valueName: "Module" });
+  .meta({ valueName: "Module", ask: askUnder });
 
 export const descriptionField = (fallback: string) =>
   z
@@ -203,12 +204,12 @@ export function parseDuration(text: string): number | null {
 const duration = () =>
   z.string().refine((v) => parseDuration(v) !== null, "a duration is a positive whole number with a unit: 250ms, 5s, 2m or 1h");
 
-/** A duration flag such as `--every 5s`: optional, or with a default. */
-export function durationField(description: string): z.ZodOptional<z.ZodString>;
-export function durationField(description: string, fallback: string): z.ZodDefault<z.ZodString>;
-export function durationField(description: string, fallback?: string) {
+/** A duration flag such as `--every 5s`: optional, or with a default; `prompt` for how it is asked at a terminal. */
+export function durationField(description: string, fallback?: undefined, prompt?: FieldMeta): z.ZodOptional<z.ZodString>;
+export function durationField(description: string, fallback: string, prompt?: FieldMeta): z.ZodDefault<z.ZodString>;
+export function durationField(description: string, fallback?: string, prompt: FieldMeta = { prompt: false }) {
   const field = fallback === undefined ? duration().optional() : duration().default(fallback);
-  return field.describe(description).meta({ prompt: false, valueName: "duration" });
+  return field.describe(description).meta({ valueName: "duration", ...prompt });
 }
 
 /** 5000 -> "5_000", as Elixir writes (and credo wants) numbers over 9999. */

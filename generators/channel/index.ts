@@ -20,8 +20,14 @@ export const schema = z.object({
     .regex(/^[a-z0-9_:.-]+(\*)?$/, 'a topic pattern is lowercase letters, digits and _ : . -, optionally ending in * (e.g. "room:*")')
     .optional()
     .describe('The topic pattern the channel serves (default: the name in snake_case, then ":*")')
-    .meta({ prompt: false, valueName: "pattern" }),
+    .meta({ prompt: 'Topic pattern (e.g. "room:*")', valueName: "pattern" }),
 });
+
+/** The channel's name in snake_case, then ":*": Room -> "room:*", Chat.LobbyChannel -> "lobby:*". */
+const defaultTopic = (name: string): string => {
+  const base = name.endsWith("Channel") ? name.slice(0, -"Channel".length) : name;
+  return `${underscore(base.split(".").pop() as string)}:*`;
+};
 
 export default defineGenerator({
   name: "channel",
@@ -29,6 +35,7 @@ export default defineGenerator({
   examples: ["gen channel Room", 'gen channel Chat.Lobby --topic "lobby:*"'],
   schema,
   needsProject: true,
+  derive: (v) => (typeof v.name === "string" ? { topic: defaultTopic(v.name) } : {}),
   async plan(o, _io, ctx) {
     const project = requireProject(ctx);
     const { web, webPath } = requirePhoenix(project, "channel");
@@ -39,7 +46,7 @@ export default defineGenerator({
     const rel = `channels/${underscore(`${base}Channel`)}`;
     const file = `lib/${webPath}/${rel}.ex`;
     const testFile = `test/${webPath}/${rel}_test.exs`;
-    const topic = o.topic ?? `${underscore(base.split(".").pop() as string)}:*`;
+    const topic = o.topic ?? defaultTopic(o.name);
     const endpointFile = `lib/${webPath}/endpoint.ex`;
     const has = (f: string): boolean => existsSync(path.join(project.root, f));
     // A socket the endpoint already serves at /socket, in any spelling and under any name, is the one to use.

@@ -6,8 +6,8 @@ import { descriptionField, durationExpr, durationField, nameField, parseDuration
 export const schema = z.object({
   name: nameField("PaymentsBreaker"),
   description: descriptionField("Stops calling a failing dependency for a while, then tries again."),
-  threshold: z.coerce.number().int().min(1, "--threshold must be 1 or more").default(5).describe("Consecutive failures that open the circuit").meta({ prompt: false, valueName: "n" }),
-  reset: durationField("How long the circuit stays open before one trial call is let through", "30s"),
+  threshold: z.coerce.number().int().min(1, "--threshold must be 1 or more").default(5).describe("Consecutive failures that open the circuit").meta({ prompt: "Consecutive failures that open the circuit", valueName: "n" }),
+  reset: durationField("How long the circuit stays open before one trial call is let through", "30s", { prompt: "How long it stays open before a trial call (e.g. 30s)" }),
   under: underField,
 });
 

@@ -16,12 +16,29 @@ export const schema = z.object({
     .describe(
       "How nodes find each other in production: hosts (CLUSTER_NODES, no dependency), gossip (UDP multicast), dns (a headless Service's DNS name) or kubernetes (Kubernetes.DNS); the last three use libcluster (default: dns when the project has Kubernetes manifests, whose pod IPs change, else hosts)",
     )
-    .meta({ prompt: "Clustering strategy in production", valueName: "strategy" }),
+    .meta({
+      prompt: "Clustering strategy in production",
+      valueName: "strategy",
+      choiceHelp: {
+        hosts: "a fixed list of nodes in CLUSTER_NODES; no dependency",
+        gossip: "UDP multicast on one network (libcluster)",
+        dns: "the A records of a headless Service's DNS name (libcluster)",
+        kubernetes: "Kubernetes.DNS: pods found through the Kubernetes DNS (libcluster)",
+      },
+    }),
   registry: z
     .enum(["none", "pg", "horde"])
     .default("none")
     .describe("A distributed process layer: pg (OTP's process groups) or horde (a distributed registry and supervisor)")
-    .meta({ prompt: false, valueName: "layer" }),
+    .meta({
+      prompt: "Distributed process layer",
+      valueName: "layer",
+      choiceHelp: {
+        none: "only the connection between nodes",
+        pg: "OTP's process groups: find processes by group on every node",
+        horde: "a distributed registry and supervisor (Horde)",
+      },
+    }),
 });
 
 const MARK = "# Cluster (gen cluster)";

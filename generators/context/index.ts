@@ -15,22 +15,29 @@ import { fileDefining } from "../../src/elixir/project.js";
 import { addStructType } from "../../src/elixir/struct-type.js";
 import { camelize, underscore } from "../../src/elixir/naming.js";
 import { moduleField, projectPlan, render, requireProject } from "../_shared/otp.js";
+import { askFields, askScope, askTable } from "../_shared/ask.js";
 
 export const schema = z.object({
   context: moduleField("The context module, e.g. Accounts", "Context (e.g. Accounts)"),
   schema: moduleField("The schema module, e.g. User", "Schema (e.g. User)"),
+  table: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, "a table name is lowercase letters, digits and underscores")
+    .optional()
+    .describe("The table name (default: the schema in snake_case, plural)")
+    // Asked only when the fields are not on the command line (whose first word may be the table).
+    .meta({ valueName: "name", ask: askTable, when: (v: Record<string, unknown>) => v.fields === undefined }),
   fields: z
     .array(z.string())
     .default([])
     .describe("The table name (optional, e.g. users), then fields as name:type[:unique][:redact]")
-    .meta({ positional: true, variadic: true, prompt: false }),
-  table: z.string().regex(/^[a-z][a-z0-9_]*$/, "a table name is lowercase letters, digits and underscores").optional().describe("The table name (default: the schema in snake_case, plural)").meta({ prompt: false, valueName: "name" }),
+    .meta({ positional: true, variadic: true, ask: askFields }),
   binaryId: z.boolean().default(false).describe("UUID primary and foreign keys").meta({ prompt: false }),
   scope: z
     .union([z.string().regex(/^[a-z_][a-z0-9_]*$/, "a scope is named like an atom, e.g. user"), z.literal(false)])
     .optional()
     .describe("The Phoenix 1.8 scope (config :app, :scopes) to scope by (default: the one marked default: true)")
-    .meta({ prompt: false, valueName: "name", negatable: "No scope, even when the app configures a default one" }),
+    .meta({ valueName: "name", negatable: "No scope, even when the app configures a default one", ask: askScope }),
 });
 
 /** Aliases sorted as credo's AliasOrder wants them (segment by segment). */

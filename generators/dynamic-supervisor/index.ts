@@ -9,13 +9,25 @@ import { underscore } from "../../src/elixir/naming.js";
 export const schema = z.object({
   name: nameField("Sessions"),
   description: descriptionField("Runs one process per key, started on demand."),
+  restart: z
+    .enum(["temporary", "transient"])
+    .default("temporary")
+    .describe("The workers' restart policy: temporary (a crashed worker is gone until the next start_child) or transient (restarted, within the budget all keys share)")
+    .meta({
+      prompt: "Restart policy of the workers",
+      valueName: "policy",
+      choiceHelp: {
+        temporary: "a crashed worker is gone until its key's next start_child/2; crashes in some keys never stop the others",
+        transient: "a crashed worker is restarted; more crashes than the shared budget (3 in 5s) stop every key's worker",
+      },
+    }),
   under: underField,
 });
 
 export default defineGenerator({
   name: "dynamic-supervisor",
   description: "One process per key: Registry + DynamicSupervisor (:rest_for_one), a keyed worker, start_child/whereis/stop",
-  examples: ["gen dynamic-supervisor Sessions", "gen dynamic-supervisor Games.Rooms"],
+  examples: ["gen dynamic-supervisor Sessions", "gen dynamic-supervisor Games.Rooms --restart transient"],
   schema,
   needsProject: true,
   plan(o, _io, ctx) {
@@ -25,6 +37,8 @@ export default defineGenerator({
     const binding = {
       ...n,
       description: o.description,
+      restart: o.restart,
+      transient: o.restart === "transient",
       worker,
       registry: `${n.module}.Registry`,
       dynamicSupervisor: `${n.module}.DynamicSupervisor`,

@@ -7,7 +7,9 @@ import { descriptionField, durationExpr, durationField, nameField, parseDuration
 export const schema = z.object({
   name: nameField("Cache"),
   description: descriptionField("A read-mostly cache in ETS."),
-  ttl: durationField("Entries expire this long after they are written (e.g. 5m); expired entries are swept every tenth of it"),
+  ttl: durationField("Entries expire this long after they are written (e.g. 5m); expired entries are swept every tenth of it", undefined, {
+    prompt: "TTL: entries expire this long after they are written (e.g. 15m)",
+  }),
   under: underField,
 });
 

@@ -6,6 +6,8 @@ import {
   descriptionField, durationExpr, durationField, loggerMetadataPatch, nameField, otpNames, otpPlan, parseDuration, render, requireProject, underField, wire,
 } from "../_shared/otp.js";
 
+const FEATURES = "Features (space to toggle, Enter to go on)";
+
 export const schema = z.object({
   name: nameField("RateLimiter"),
   description: descriptionField("A GenServer that keeps a map of values in its state."),
@@ -13,13 +15,18 @@ export const schema = z.object({
     .boolean()
     .default(false)
     .describe("Do start-up work in handle_continue/2 (a :load function option), not in init/1")
-    .meta({ prompt: false }),
-  every: durationField("Run periodic work at this interval (e.g. 5s), rescheduled after each run"),
+    .meta({ group: FEATURES, prompt: "Start-up work in handle_continue/2 (init/1 returns at once)" }),
+  every: durationField("Run periodic work at this interval (e.g. 5s), rescheduled after each run", undefined, {
+    group: FEATURES,
+    groupChoice: "Periodic work (the interval is asked next)",
+    prompt: "Interval between runs (e.g. 250ms, 30s, 5m, 1h)",
+    suggest: "30s",
+  }),
   registry: z
     .boolean()
     .default(false)
     .describe("Register each server by key through a Registry ({:via, Registry, ...}); adds the Registry to the tree")
-    .meta({ prompt: false }),
+    .meta({ group: FEATURES, prompt: "One server per key, named through a Registry ({:via, Registry, ...})" }),
   under: underField,
 });
 

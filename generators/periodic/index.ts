@@ -11,7 +11,7 @@ import {
 export const schema = z.object({
   name: nameField("Cleanup"),
   description: descriptionField("Runs a job periodically."),
-  every: durationField("Time from the end of one run to the start of the next", "1m"),
+  every: durationField("Time from the end of one run to the start of the next", "1m", { prompt: "Interval: from the end of one run to the start of the next (e.g. 1m)" }),
   singleton: z
     .boolean()
     .optional()

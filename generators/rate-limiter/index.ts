@@ -7,8 +7,8 @@ import { descriptionField, durationExpr, durationField, elixirInt, nameField, pa
 export const schema = z.object({
   name: nameField("RateLimiter"),
   description: descriptionField("Limits how often each key may act: a counter per key and window."),
-  limit: z.coerce.number().int().min(1, "--limit must be 1 or more").default(10).describe("Actions per key per window (--per)").meta({ prompt: false, valueName: "n" }),
-  per: durationField("The window in which a key may act --limit times", "1s"),
+  limit: z.coerce.number().int().min(1, "--limit must be 1 or more").default(10).describe("Actions per key per window (--per)").meta({ prompt: "Actions allowed per key in each window", valueName: "n" }),
+  per: durationField("The window in which a key may act --limit times", "1s", { prompt: "The window (e.g. 1s, 1m)" }),
   under: underField,
 });
 

@@ -10,10 +10,12 @@ import { addPlugBefore } from "../../src/elixir/phoenix.js";
 import { detectVersions } from "../../src/elixir/versions.js";
 import { mixPatch, projectPlan, render, requireProject } from "../_shared/otp.js";
 
+const DEPLOY = "Deployment files (space to toggle, Enter to go on)";
+
 export const schema = z.object({
-  docker: z.boolean().default(true).describe("A multi-stage Dockerfile and .dockerignore").meta({ prompt: false }),
-  k8s: z.boolean().default(false).describe("Kubernetes manifests: a Deployment and a headless Service for DNS clustering").meta({ prompt: false }),
-  distPort: z.coerce.number().int().min(1024, "--dist-port must be 1024 to 65535").max(65535, "--dist-port must be 1024 to 65535").default(9100).describe("The one port Erlang distribution listens on (besides EPMD's 4369)").meta({ prompt: false, valueName: "port" }),
+  docker: z.boolean().default(true).describe("A multi-stage Dockerfile and .dockerignore").meta({ group: DEPLOY }),
+  k8s: z.boolean().default(false).describe("Kubernetes manifests: a Deployment and a headless Service for DNS clustering").meta({ group: DEPLOY }),
+  distPort: z.coerce.number().int().min(1024, "--dist-port must be 1024 to 65535").max(65535, "--dist-port must be 1024 to 65535").default(9100).describe("The one port Erlang distribution listens on (besides EPMD's 4369)").meta({ prompt: "Erlang distribution port (besides EPMD's 4369)", valueName: "port" }),
 });
 
 export default defineGenerator({

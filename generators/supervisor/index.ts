@@ -10,9 +10,17 @@ export const schema = z.object({
     .enum(["one_for_one", "one_for_all", "rest_for_one"])
     .default("one_for_one")
     .describe("Restart strategy")
-    .meta({ prompt: false, valueName: "strategy" }),
-  maxRestarts: z.coerce.number().int().min(0, "--max-restarts must be 0 or more").default(3).describe("Restarts allowed within --max-seconds before the supervisor gives up").meta({ prompt: false, valueName: "n" }),
-  maxSeconds: z.coerce.number().int().min(1, "--max-seconds must be 1 or more").default(5).describe("The window for --max-restarts, in seconds").meta({ prompt: false, valueName: "n" }),
+    .meta({
+      prompt: "Restart strategy",
+      valueName: "strategy",
+      choiceHelp: {
+        one_for_one: "a crashed child is restarted alone (independent children)",
+        one_for_all: "any crash restarts every child (children that only work together)",
+        rest_for_one: "a crash restarts that child and those started after it (later children depend on earlier ones)",
+      },
+    }),
+  maxRestarts: z.coerce.number().int().min(0, "--max-restarts must be 0 or more").default(3).describe("Restarts allowed within --max-seconds before the supervisor gives up").meta({ prompt: "Restarts allowed within the window before the supervisor gives up", valueName: "n" }),
+  maxSeconds: z.coerce.number().int().min(1, "--max-seconds must be 1 or more").default(5).describe("The window for --max-restarts, in seconds").meta({ prompt: "The window, in seconds", valueName: "n" }),
   under: underField,
 });
 

@@ -7,7 +7,7 @@ import { defineGenerator, type PatchAction, type PlanAction } from "../../src/co
 import { depPatch, projectPlan, render, requireProject, wire } from "../_shared/otp.js";
 
 export const schema = z.object({
-  prometheus: z.boolean().default(false).describe("Also serve the metrics for Prometheus (telemetry_metrics_prometheus)").meta({ prompt: false }),
+  prometheus: z.boolean().default(false).describe("Also serve the metrics for Prometheus (telemetry_metrics_prometheus)").meta({ prompt: "Also serve the metrics for Prometheus?" }),
 });
 
 const MARK = "# Telemetry (gen telemetry)";

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { GeneratorDef } from "../core/generator.js";
 import type { Io } from "../core/io.js";
 import { packageVersion } from "../core/paths.js";
-import { UserError } from "../core/errors.js";
+import { UserError, isExitPromptError } from "../core/errors.js";
 import { findMixRoot, readMixProject, umbrellaApps, type MixProject } from "../elixir/project.js";
 import type { Team } from "../core/team.js";
 
@@ -76,19 +76,44 @@ function list(io: Io, generators: readonly GeneratorDef[]): number {
   return 0;
 }
 
+/** At a terminal, `gen` alone offers the generators (the team's included) in a list filtered as you type. */
+async function pick(io: Io, generators: readonly GeneratorDef[]): Promise<string | undefined> {
+  try {
+    return await io.prompter.search({
+      message: "Which generator? (type to filter)",
+      choices: generators.map((g) => ({ name: g.name, value: g.name, description: g.description })),
+    });
+  } catch (err) {
+    if (isExitPromptError(err)) return undefined;
+    throw err;
+  }
+}
+
 export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[]): Promise<number> {
-  const [first, ...rest] = argv;
-  if (first === undefined || first === "-h" || first === "--help" || first === "help") {
+  let [first, ...rest] = argv as [string | undefined, ...string[]];
+  const isHelp = first === "-h" || first === "--help" || first === "help";
+  const isVersion = first === "-v" || first === "--version";
+  // At a terminal, `gen` alone (or with only options, e.g. `gen --no-check`) offers the list.
+  const picking = io.interactive && (first === undefined || (first.startsWith("-") && !isHelp && !isVersion));
+  if (picking && first !== undefined) {
+    rest = [first, ...rest];
+    first = undefined;
+  }
+  if ((first === undefined && !picking) || isHelp) {
     io.stdout(USAGE);
     return first === undefined ? 2 : 0;
   }
-  if (first === "-v" || first === "--version") {
+  if (isVersion) {
     io.stdout(`${packageVersion()}\n`);
     return 0;
   }
   // The generators (and zod with them) load only when one is asked for.
   const builtins = given ?? (await import("./registry.js")).genGenerators;
   const root = findMixRoot(io.cwd);
+  if (picking && !root) {
+    io.stderr(`gen: no mix.exs in ${io.cwd} or any directory above it; run gen inside a Mix project (create one with: npx create-otp-app my_app)\n`);
+    return 2;
+  }
   if (root && first !== "list" && first !== "templates") {
     // Everything that runs in a project reads its Elixir: the reader's WebAssembly
     // compiles on V8's background threads while the generators and the team config load.
@@ -116,6 +141,13 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     if (!(err instanceof UserError)) throw err;
     io.stderr(`gen: ${err.message}\n`);
     return err.exitCode;
+  }
+  if (first === undefined) {
+    first = await pick(io, generators);
+    if (first === undefined) {
+      io.stderr("gen: cancelled; nothing was written\n");
+      return 130;
+    }
   }
   if (first === "list") return list(io, generators);
   if (first === "templates") {

@@ -9,7 +9,7 @@ import { flush, nodeFsOps, undo, type WriteRecord } from "./flush.js";
 import type { GeneratorDef, Plan, PlanContext, Task } from "./generator.js";
 import type { Io } from "./io.js";
 import { buildCommand, commanderFailure, issueMessage, parseArgv, resolveOptions, type CommonOptions } from "./options.js";
-import { formatChanges, formatExternal, formatManual, formatStep, formatTask, jsonReport, printDryRun, printSummary, type RunReport, type TaskResult } from "./report.js";
+import { formatChanges, formatExternal, formatManual, formatPlan, formatStep, formatTask, jsonReport, printDryRun, printSummary, type RunReport, type TaskResult } from "./report.js";
 import { Tree, type Change } from "./tree.js";
 import { builtinTemplatesDir, packageVersion } from "./paths.js";
 import { readableStack } from "./stack.js";
@@ -76,19 +76,22 @@ const NOT_RUN = "writes outside the virtual tree, so --dry-run does not run it";
 
 const rel = (io: Io, p: string): string => path.relative(io.cwd, p) || ".";
 
-async function ask(io: Io, message: string): Promise<boolean> {
+async function ask(io: Io, message: string, fallback = false): Promise<boolean> {
   try {
-    return await io.prompter.confirm({ message, default: false });
+    return await io.prompter.confirm({ message, default: fallback });
   } catch (err) {
     if (isExitPromptError(err)) throw new CancelledError();
     throw err;
   }
 }
 
-/** Existing user files are never replaced without --force or a yes at a prompt. */
-async function applyConflictPolicy(plan: Plan, changes: readonly Change[], common: CommonOptions, io: Io): Promise<void> {
-  if (common.force) return;
-  const interactive = io.interactive && !common.yes && !common.json;
+/**
+ * Existing user files are never replaced without --force or a yes at a prompt.
+ * Without a terminal a conflict is an error; at one, it is the question to ask
+ * (undefined: nothing would be overwritten).
+ */
+function conflictQuestion(plan: Plan, changes: readonly Change[], common: CommonOptions, interactive: boolean, io: Io): string | undefined {
+  if (common.force) return undefined;
   const updates = changes.filter((c) => c.action === "update" && !c.patched).map((c) => c.path);
   const shown = updates.length > 8 ? `${updates.slice(0, 8).join(", ")}, …` : updates.join(", ");
   const entries = plan.requireEmptyRoot ? listDir(plan.root) : undefined;
@@ -96,21 +99,31 @@ async function applyConflictPolicy(plan: Plan, changes: readonly Change[], commo
   if (entries !== undefined && entries.length > 0) {
     const where = rel(io, plan.root);
     const overwrite = updates.length > 0 ? `; ${updates.length} existing files differ and would be overwritten: ${shown}` : "";
-    if (!interactive) {
-      throw new UserError(`directory "${where}" is not empty${overwrite}; pass --force to write into it`);
-    }
-    if (!(await ask(io, `Directory "${where}" is not empty${overwrite}. Write into it anyway?`))) {
-      throw new CancelledError("cancelled; nothing was written", 1);
-    }
-    return;
+    if (!interactive) throw new UserError(`directory "${where}" is not empty${overwrite}; pass --force to write into it`);
+    return `Directory "${where}" is not empty${overwrite}. Write into it anyway?`;
   }
   if (updates.length > 0) {
     if (!interactive) {
       throw new UserError(`${updates.length} existing files differ from the generated ones: ${shown}; pass --force to overwrite them (--dry-run shows the diff)`);
     }
-    if (!(await ask(io, `${updates.length} existing files differ and would be overwritten: ${shown}. Overwrite them?`))) {
-      throw new CancelledError("cancelled; nothing was written", 1);
-    }
+    return `${updates.length} existing files differ and would be overwritten: ${shown}. Overwrite them?`;
+  }
+  return undefined;
+}
+
+/**
+ * At a terminal (without --yes), the plan is shown and confirmed once before
+ * anything is written; a conflict is that one question, defaulting to no.
+ */
+async function confirmPlan(plan: Plan, changes: readonly Change[], manual: readonly string[], external: readonly string[], common: CommonOptions, io: Io): Promise<void> {
+  const interactive = io.interactive && !common.yes && !common.json;
+  const conflict = conflictQuestion(plan, changes, common, interactive, io);
+  if (!interactive) return;
+  const writes = changes.some((c) => c.action !== "identical");
+  if (writes) io.stdout(formatPlan(io, rel(io, plan.root), changes, manual, external));
+  if (!writes && conflict === undefined) return;
+  if (!(await ask(io, conflict ?? "Write these changes?", conflict === undefined))) {
+    throw new CancelledError("cancelled; nothing was written", 1);
   }
 }
 
@@ -168,7 +181,7 @@ export async function runGenerator(
     const team = ctx.team;
     if (!parsed.checkGiven && team?.config.check) common.check = team.config.check;
     const answers = await readAnswers(def, common.answers, io);
-    const values = await resolveOptions(def, parsed.raw, common, io, answers, await teamDefaults(def, team, io));
+    const values = await resolveOptions(def, parsed.raw, common, io, answers, await teamDefaults(def, team, io), ctx.project);
     const options = await def.schema.safeParseAsync(values);
     if (!options.success) throw new UserError(issueMessage(def, options.error, values));
     if (common.record) {
@@ -215,7 +228,7 @@ export async function runGenerator(
       return 0;
     }
 
-    await applyConflictPolicy(plan, changes, common, io);
+    await confirmPlan(plan, changes, manual, rendered.external, common, io);
     const record = await flush(plan.root, changes, io.fs ?? nodeFsOps);
     if (!json) io.stdout(formatChanges(io, changes) + formatManual(io, manual));
     if (rendered.external.length > 0) {

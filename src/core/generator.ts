@@ -3,7 +3,7 @@
 // queue; the engine does the rest.
 import type { z } from "zod";
 import type { MixProject } from "../elixir/project.js";
-import type { Io } from "./io.js";
+import type { Io, Prompter } from "./io.js";
 import type { Team } from "./team.js";
 
 /** Metadata a schema field may carry with `.meta({...})`. */
@@ -20,6 +20,29 @@ export interface FieldMeta {
   valueName?: string;
   /** A string flag that also takes `--no-<flag>` (the value is then `false`); the text is its help. */
   negatable?: string;
+  /** In a checkbox `group`, a field with a value: its label there; when ticked, its value is asked next. */
+  groupChoice?: string;
+  /** The value offered when a `groupChoice` is ticked and the field has no default (e.g. "30s"). */
+  suggest?: string;
+  /** One line explaining each choice of an enum, shown under it at the prompt. */
+  choiceHelp?: Record<string, string>;
+  /** Ask only when this holds for the answers so far (otherwise the default is taken). */
+  when?: (values: Record<string, unknown>) => boolean;
+  /** A prompt of its own (a list read from the project, a loop of fields): returns the value, or undefined for the default. */
+  ask?: (c: AskContext) => Promise<unknown>;
+}
+
+/** What a field's own prompt gets. */
+export interface AskContext {
+  /** The answers so far. */
+  values: Record<string, unknown>;
+  /** The value Enter should give (team default, derived or schema default). */
+  fallback: unknown;
+  prompter: Prompter;
+  /** The Mix project (gen), if any. */
+  project: MixProject | undefined;
+  /** The field's own rule: true, or the message to re-ask with. */
+  validate(value: unknown): Promise<true | string>;
 }
 
 /** One file to render: a template (relative to templates/) and its output path. */

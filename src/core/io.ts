@@ -6,6 +6,8 @@ export interface Choice {
   name: string;
   value: string;
   checked?: boolean;
+  /** One line shown under the highlighted choice. */
+  description?: string;
 }
 
 export interface Prompter {
@@ -17,6 +19,8 @@ export interface Prompter {
   confirm(opts: { message: string; default: boolean }): Promise<boolean>;
   select(opts: { message: string; choices: Choice[]; default?: string }): Promise<string>;
   checkbox(opts: { message: string; choices: Choice[] }): Promise<string[]>;
+  /** A list filtered as the user types (by name and description). */
+  search(opts: { message: string; choices: Choice[] }): Promise<string>;
 }
 
 export interface Io {
@@ -50,5 +54,18 @@ export const inquirerPrompter: Prompter = {
   async checkbox(opts) {
     const { checkbox } = await import("@inquirer/prompts");
     return checkbox(opts);
+  },
+  async search(opts) {
+    const { search } = await import("@inquirer/prompts");
+    return search({
+      message: opts.message,
+      pageSize: 12,
+      source: (term) => {
+        const t = (term ?? "").toLowerCase();
+        return opts.choices
+          .filter((c) => t === "" || c.name.toLowerCase().includes(t) || (c.description ?? "").toLowerCase().includes(t))
+          .map((c) => ({ name: c.name, value: c.value, description: c.description }));
+      },
+    });
   },
 };

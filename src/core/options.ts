@@ -7,6 +7,7 @@ import { z } from "zod";
 import { CancelledError, UserError, isExitPromptError } from "./errors.js";
 import type { FieldMeta, GeneratorDef } from "./generator.js";
 import type { Io } from "./io.js";
+import type { MixProject } from "../elixir/project.js";
 
 export interface Field {
   key: string;
@@ -193,6 +194,66 @@ async function validateOne(field: Field, value: unknown): Promise<true | string>
   return r.success ? true : (r.error.issues[0]?.message ?? "invalid value");
 }
 
+/** The text an input prompt starts with for a value (numbers too). */
+const shown = (v: unknown): string | undefined => (typeof v === "string" || typeof v === "number" ? String(v) : undefined);
+
+/** What to ask for one field, given the answers so far; undefined: take the default. */
+async function askField(f: Field, fallback: unknown, values: Record<string, unknown>, io: Io, project: MixProject | undefined): Promise<unknown> {
+  const message = f.meta.prompt || f.description;
+  if (f.meta.ask) {
+    return f.meta.ask({ values, fallback, prompter: io.prompter, project, validate: (v) => validateOne(f, v) });
+  }
+  if (f.type === "boolean") return io.prompter.confirm({ message, default: fallback === true });
+  if (f.type === "enum") {
+    return io.prompter.select({
+      message,
+      choices: f.choices.map((c) => ({ name: c, value: c, ...(f.meta.choiceHelp?.[c] ? { description: f.meta.choiceHelp[c] } : {}) })),
+      default: typeof fallback === "string" ? fallback : undefined,
+    });
+  }
+  const start = shown(fallback);
+  if (start === undefined && !f.required) {
+    // An optional value with no default: Enter leaves it out.
+    const answer = await io.prompter.input({
+      message: `${message} (Enter for none)`,
+      validate: (v) => (v.trim() === "" ? true : validateOne(f, v.trim())),
+    });
+    return answer.trim() === "" ? undefined : answer.trim();
+  }
+  return (await io.prompter.input({ message, default: start, validate: (v) => validateOne(f, v.trim()) })).trim();
+}
+
+/** A checkbox of a group's fields; a ticked field with a value is asked for it next. */
+async function askGroup(
+  group: { field: Field; fallback: unknown }[],
+  label: string,
+  values: Record<string, unknown>,
+  io: Io,
+): Promise<void> {
+  const picked = await io.prompter.checkbox({
+    message: label,
+    choices: group.map(({ field: g, fallback }) => ({
+      name: g.meta.groupChoice ?? (g.meta.prompt || g.description),
+      value: g.key,
+      checked: g.type === "boolean" ? fallback === true : fallback !== undefined,
+      ...(g.meta.groupChoice ? { description: g.description } : {}),
+    })),
+  });
+  for (const { field: g, fallback } of group) {
+    const on = picked.includes(g.key);
+    if (g.type === "boolean") {
+      values[g.key] = on;
+    } else if (on) {
+      const answer = await io.prompter.input({
+        message: g.meta.prompt || g.description,
+        default: shown(fallback) ?? g.meta.suggest,
+        validate: (v) => validateOne(g, v.trim()),
+      });
+      values[g.key] = answer.trim();
+    }
+  }
+}
+
 /**
  * Fill in what the user did not pass: derived defaults and schema defaults
  * with --yes or without a terminal; prompts when a person is there. A required
@@ -207,51 +268,40 @@ export async function resolveOptions(
   answers: Record<string, unknown> = {},
   /** The team's defaults: used (and offered at prompts) instead of the schema's. */
   teamDefaults: Record<string, unknown> = {},
+  /** The project the generator runs in (lists read from it are offered at prompts). */
+  project?: MixProject,
 ): Promise<Record<string, unknown>> {
   const fields = fieldsOf(def.schema);
   const values: Record<string, unknown> = { ...answers, ...raw };
   const interactive = io.interactive && !common.yes && !common.json;
   const missing: Field[] = [];
   const asked = new Set<string>();
+  const fallbackOf = (f: Field): unknown => {
+    const derived = def.derive?.(values as never, io) as Record<string, unknown> | undefined;
+    return teamDefaults[f.key] ?? derived?.[f.key] ?? f.default;
+  };
 
   try {
     for (const f of fields) {
       if (values[f.key] !== undefined || asked.has(f.key)) continue;
-      const derived = def.derive?.(values as never, io) as Record<string, unknown> | undefined;
-      const fallback = teamDefaults[f.key] ?? derived?.[f.key] ?? f.default;
-      if (!interactive || f.meta.prompt === false) {
+      const fallback = fallbackOf(f);
+      if (!interactive || f.meta.prompt === false || (f.meta.when && !f.meta.when(values))) {
         if (fallback !== undefined) values[f.key] = fallback;
         else if (f.required) missing.push(f);
         continue;
       }
-      const message = f.meta.prompt || f.description;
-      if (f.type === "boolean" && f.meta.group) {
-        const group = fields.filter(
-          (g) => g.meta.group === f.meta.group && g.type === "boolean" && values[g.key] === undefined,
-        );
-        const picked = await io.prompter.checkbox({
-          message: f.meta.group,
-          choices: group.map((g) => ({ name: g.meta.prompt || g.description, value: g.key, checked: g.default === true })),
-        });
-        for (const g of group) {
-          values[g.key] = picked.includes(g.key);
-          asked.add(g.key);
-        }
-      } else if (f.type === "boolean") {
-        values[f.key] = await io.prompter.confirm({ message, default: fallback === true });
-      } else if (f.type === "enum") {
-        values[f.key] = await io.prompter.select({
-          message,
-          choices: f.choices.map((c) => ({ name: c, value: c })),
-          default: typeof fallback === "string" ? fallback : undefined,
-        });
-      } else {
-        values[f.key] = await io.prompter.input({
-          message,
-          default: typeof fallback === "string" ? fallback : undefined,
-          validate: (v) => validateOne(f, v),
-        });
+      if (f.meta.group) {
+        const group = fields
+          .filter((g) => g.meta.group === f.meta.group && values[g.key] === undefined && g.meta.prompt !== false)
+          .map((g) => ({ field: g, fallback: fallbackOf(g) }));
+        await askGroup(group, f.meta.group, values, io);
+        // An unticked field with a value is left out (none), whatever its default.
+        for (const { field: g } of group) asked.add(g.key);
+        continue;
       }
+      const value = await askField(f, fallback, values, io, project);
+      if (value !== undefined) values[f.key] = value;
+      else if (fallback !== undefined) values[f.key] = fallback;
     }
   } catch (err) {
     if (isExitPromptError(err)) throw new CancelledError();

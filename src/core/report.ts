@@ -83,6 +83,16 @@ export async function printDryRun(io: Io, changes: readonly Change[], manual: re
   io.stdout(colorsFor(io).dim("Dry run: nothing was written.\n"));
 }
 
+/** The plan shown before a confirm at a terminal: what --dry-run prints, without the diff. */
+export function formatPlan(io: Io, where: string, changes: readonly Change[], manual: readonly string[], external: readonly string[]): string {
+  const c = colorsFor(io);
+  const shown = changes.filter((ch) => ch.action !== "identical");
+  const same = changes.length - shown.length;
+  const unchanged = same > 0 ? `  ${c.dim(`(${same} file${same === 1 ? "" : "s"} already as generated)`)}\n` : "";
+  const team = external.length > 0 ? `${c.yellow("Then runs")} (team actions outside the virtual tree):\n${external.map((e) => `  ${e}\n`).join("")}` : "";
+  return `${c.bold("Plan")}${where === "." ? "" : ` (in ${where})`}\n${formatChanges(io, shown)}${unchanged}${formatManual(io, manual)}${team}`;
+}
+
 /** The closing lines: what passed, failed or was skipped, then next steps. */
 export function printSummary(io: Io, report: RunReport): void {
   const c = colorsFor(io);

@@ -118,6 +118,31 @@ export function fileDefining(root: string, module: string): string | undefined {
   return existsSync(path.join(root, "lib")) ? walk("lib") : undefined;
 }
 
+/**
+ * The project's own Supervisor modules (`use Supervisor` in a module under
+ * lib/), by syntax, in path order: what `--under` may name. Needs `loadReader()` first.
+ */
+export function supervisorModules(root: string): { module: string; file: string }[] {
+  const out: { module: string; file: string }[] = [];
+  const walk = (dir: string): void => {
+    const entries = readdirSync(path.join(root, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const rel = path.join(dir, e.name);
+      if (e.isDirectory()) walk(rel);
+      else if (e.name.endsWith(".ex")) {
+        const source = readFileSync(path.join(root, rel), "utf8");
+        if (!source.includes("Supervisor")) continue;
+        for (const m of modules(parse(source).rootNode)) {
+          const uses = codeChildren(m.body ?? m.node).some((n) => callName(n) === "use" && callArgs(n)[0]?.text === "Supervisor");
+          if (m.body && uses) out.push({ module: m.name, file: rel.split(path.sep).join("/") });
+        }
+      }
+    }
+  };
+  if (existsSync(path.join(root, "lib"))) walk("lib");
+  return out;
+}
+
 // Deps that declare :telemetry as a runtime dependency of their own.
 const TELEMETRY_DEPS = [":telemetry", ":telemetry_metrics", ":telemetry_poller", ":phoenix", ":plug", ":plug_cowboy", ":bandit", ":ecto_sql", ":finch"];
 

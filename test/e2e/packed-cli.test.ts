@@ -8,7 +8,7 @@ import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { copyOf, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, tempDir, testCounts, unformatted, withTelemetryDep } from "../helpers.js";
 import { RUNS } from "../runs.js";
-import { REPO, binDir, errorReportSchema, fixtureCopy, jsonReport, runBin, runOk, treeHash, unparsable } from "./packed.js";
+import { REPO, binDir, errorReportSchema, fixtureCopy, jsonReport, runBin, runInPty, runOk, treeHash, unparsable } from "./packed.js";
 
 const BARE = ["--yes", "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc"];
 
@@ -100,24 +100,23 @@ describe("create-otp-app, installed", () => {
 
   it("at a real terminal, Ctrl-C at the first prompt exits cleanly and writes nothing", async () => {
     const cwd = tempDir();
-    const pty = path.join(REPO, "test/e2e/run_in_pty.py");
-    const r = await execa("python3", [pty, cwd, "Project directory", "\\x03", path.join(binDir(), "create-otp-app")], { reject: false });
-    expect(r.stdout).toContain("Project directory");
-    expect(r.stdout).toContain("cancelled; nothing was written");
-    expect(r.stdout.trim().split("\n").pop()).toBe("exit=130");
+    const r = await runInPty(cwd, "create-otp-app", [], [["Project directory", "<ctrl-c>"]]);
+    expect(r.output).toContain("cancelled; nothing was written");
+    expect(r.exit, r.output).toBe(130);
     expect(readdirSync(cwd)).toEqual([]);
   });
 
   it("at a real terminal, the prompts take answers and the project is written", async () => {
     const cwd = tempDir();
-    const pty = path.join(REPO, "test/e2e/run_in_pty.py");
-    // Answer the directory, then accept every default with Enter.
-    const r = await execa(
-      "python3",
-      [pty, cwd, "Project directory", "typed_app\\r", path.join(binDir(), "create-otp-app"), "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc", "--app", "typed_app", "--module", "TypedApp"],
-      { reject: false },
+    // Answer the directory, then confirm the plan shown.
+    const r = await runInPty(
+      cwd,
+      "create-otp-app",
+      ["--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc", "--app", "typed_app", "--module", "TypedApp"],
+      [["Project directory", "typed_app<enter>"], ["Write these changes?", "<enter>"]],
     );
-    expect(r.stdout.trim().split("\n").pop(), r.stdout).toBe("exit=0");
+    expect(r.exit, r.output).toBe(0);
+    expect(r.output).toMatch(/^Plan \(in typed_app\)$/m);
     expect(existsSync(path.join(cwd, "typed_app/lib/typed_app/application.ex"))).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { copyOf, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
-import { jsonReport, runBin, runOk, treeHash } from "./packed.js";
+import { jsonReport, runBin, runInPty, runOk, treeHash } from "./packed.js";
 
 const BARE = ["--yes", "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc"];
 const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), "utf8");
@@ -139,6 +139,26 @@ describe("a team plop generator, installed", () => {
     const bad = await runBin("gen", ["service", "Billing", "--no-check"], dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('gen service: invalid <name> "Billing": snake_case, please');
+  });
+
+  it("at a terminal, `gen` lists it with the built-in generators; picked, its own questions are asked (its rule re-asks), then the plan", async () => {
+    const dir = copyOf(bare);
+    write(dir, ".otpgen/generators/team.mjs", plopfile);
+    const r = await runInPty(dir, "gen", ["--no-check"], [
+      ["Which generator?", "team serv"],
+      ["❯ service", "<enter>"],
+      ["Service name", "Billing<enter>"],
+      ["snake_case, please", `${"<backspace>".repeat(7)}billing<enter>`],
+      ["Public API?", "n<enter>"],
+      ["Write these changes?", "<enter>"],
+    ]);
+    expect(r.exit, r.output).toBe(0);
+    expect(r.output).toContain("A team service module");
+    expect(r.output).toMatch(
+      /^Plan\n {2}update +README\.md\n {2}create +docs\/billing\.md\n {2}create +lib\/team_app\/billing\.ex\nThen runs \(team actions outside the virtual tree\):\n {2}type "stamp"\n {2}function touchLog\n\? Write these changes\?/m,
+    );
+    expect(read(dir, "lib/team_app/billing.ex")).toContain("(public: false)");
+    expect(read(dir, "stamp.txt")).toBe("billing");
   });
 });
 

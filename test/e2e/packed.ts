@@ -130,3 +130,28 @@ export type RunReportJson = z.output<typeof runReportSchema>;
 export function jsonReport(stdout: string): RunReportJson {
   return runReportSchema.parse(JSON.parse(stdout));
 }
+
+/** A key press or text for runInPty: "<enter>", "<down>", "<space>", "<ctrl-c>", or text to type. */
+export type PtyStep = [expect: string, send: string];
+
+export interface PtyResult {
+  /** Everything the terminal showed, ANSI codes left out. */
+  output: string;
+  /** The exit code, or "timeout" (with the step that was waited for in the output). */
+  exit: number | "timeout";
+}
+
+/**
+ * Run an installed bin in a real pseudo-terminal (test/e2e/run_in_pty.py),
+ * answering each prompt when its text shows, with real key presses.
+ */
+export async function runInPty(cwd: string, bin: "gen" | "create-otp-app", args: string[], steps: PtyStep[]): Promise<PtyResult> {
+  const r = await execa("python3", [path.join(REPO, "test/e2e/run_in_pty.py"), cwd, JSON.stringify(steps), path.join(binDir(), bin), ...args], {
+    reject: false,
+    env: { XDG_CACHE_HOME: cacheHome },
+  });
+  const lines = r.stdout.trimEnd().split("\n");
+  const last = lines.pop() ?? "";
+  const code = last.replace(/^exit=/, "");
+  return { output: lines.join("\n").replace(/\r+\n/g, "\n"), exit: code === "timeout" ? "timeout" : Number(code) };
+}

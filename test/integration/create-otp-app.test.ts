@@ -5,7 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { nodeFsOps, type FsOps } from "../../src/core/flush.js";
 import type { Prompter } from "../../src/core/io.js";
-import { captureIo, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
+import { WRITE_QUESTION, captureIo, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
 
 const QUIET = ["--yes", "--no-install", "--no-git", "--no-check"];
 const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), "utf8");
@@ -229,6 +229,7 @@ describe("create-otp-app: bad input, conflicts and safety", () => {
       input: () => Promise.reject(new Error("unexpected")),
       select: () => Promise.reject(new Error("unexpected")),
       checkbox: () => Promise.reject(new Error("unexpected")),
+      search: () => Promise.reject(new Error("unexpected")),
       confirm: async ({ message }) => {
         questions.push(message);
         return answer;
@@ -255,13 +256,14 @@ describe("create-otp-app: bad input, conflicts and safety", () => {
       },
       confirm: async ({ message }) => {
         asked.push(message);
-        return false;
+        return message === WRITE_QUESTION;
       },
       select: () => Promise.reject(new Error("unexpected")),
       checkbox: async ({ choices }) => {
         asked.push(`Extras: ${choices.map((c) => c.value).join(",")}`);
         return ["credo"];
       },
+      search: () => Promise.reject(new Error("unexpected")),
     };
     const { cwd, code, io } = await create(["--no-check"], { interactive: true, prompter });
     expect(code, io.errText()).toBe(0);
@@ -272,7 +274,9 @@ describe("create-otp-app: bad input, conflicts and safety", () => {
       "Extras: credo,dialyxir,exDoc,ci",
       "Initialise a git repository?",
       "Fetch dependencies now (mix deps.get)?",
+      WRITE_QUESTION,
     ]);
+    expect(io.text()).toMatch(/^Plan \(in shop\)\n(  create +\S+\n)+  create +test\/test_helper\.exs\n/m);
     const mixExs = read(path.join(cwd, "shop"), "mix.exs");
     expect(mixExs).toContain(":credo");
     expect(mixExs).not.toContain(":dialyxir");
@@ -289,6 +293,7 @@ describe("create-otp-app: bad input, conflicts and safety", () => {
       confirm: () => Promise.reject(ctrlC),
       select: () => Promise.reject(ctrlC),
       checkbox: () => Promise.reject(ctrlC),
+      search: () => Promise.reject(ctrlC),
     };
     const { cwd, io, code } = await create(["--no-check"], { interactive: true, prompter });
     expect(code).toBe(130);

@@ -6,7 +6,7 @@ import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import { genGenerators } from "../../src/cli/registry.js";
 import type { Prompter } from "../../src/core/io.js";
-import { captureIo, copyOf, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, specsWithStructs, tempDir, unformatted } from "../helpers.js";
+import { WRITE_QUESTION, captureIo, copyOf, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, specsWithStructs, tempDir, unformatted } from "../helpers.js";
 import { checkHeex, componentsOf, heexLayoutProblems } from "../heex.js";
 import { unparsable } from "../e2e/packed.js";
 
@@ -198,8 +198,9 @@ describe("gen: umbrella projects", () => {
 
     const prompter: Prompter = {
       input: () => Promise.reject(new Error("unexpected")),
-      confirm: () => Promise.reject(new Error("unexpected")),
+      confirm: async ({ message }) => message === WRITE_QUESTION,
       checkbox: () => Promise.reject(new Error("unexpected")),
+      search: () => Promise.reject(new Error("unexpected")),
       select: async ({ choices }) => {
         expect(choices.map((c) => c.value)).toEqual(["alpha", "beta"]);
         return "alpha";

@@ -6,7 +6,7 @@ import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import type { Prompter } from "../../src/core/io.js";
 import { sha256 } from "../../src/core/team.js";
-import { captureIo, copyOf, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
+import { WRITE_QUESTION, captureIo, copyOf, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
 
 const BARE = ["--yes", "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc"];
 const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), "utf8");
@@ -302,9 +302,10 @@ describe("answers files", () => {
     const answers = path.join(tempDir(), "answers.json");
     const prompter: Prompter = {
       input: async ({ message, default: d }) => (message === "Project directory" ? "recorded" : (d ?? "")),
-      confirm: async () => false,
+      confirm: async ({ message }) => message === WRITE_QUESTION,
       select: () => Promise.reject(new Error("unexpected")),
       checkbox: async () => ["credo", "ci"],
+      search: () => Promise.reject(new Error("unexpected")),
     };
     const first = tempDir();
     const io = captureIo(first, { interactive: true, prompter });

@@ -1,0 +1,156 @@
+// Prompts of their own for fields whose answer is read from the project (the
+// supervisors `--under` may name, the configured scopes) or built up in steps
+// (a schema's fields, one at a time). Each returns the value the flag would
+// take, so a prompt, a flag and an answers file give the same run.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { AskContext } from "../../src/core/generator.js";
+import { FieldError, SCALAR_TYPES, parseField } from "../../src/elixir/fields.js";
+import { underscore } from "../../src/elixir/naming.js";
+import { supervisorModules } from "../../src/elixir/project.js";
+import { readScopesConfig } from "../../src/elixir/scopes.js";
+
+/** `--under`: the project's own Supervisor modules as a list, the application first (Enter). */
+export async function askUnder(c: AskContext): Promise<string | undefined> {
+  if (!c.project) return undefined;
+  const supervisors = supervisorModules(c.project.root);
+  if (supervisors.length === 0) return undefined;
+  const app = c.project.appModule ?? `${c.project.module}.Application`;
+  const picked = await c.prompter.select({
+    message: "Start it under which supervisor?",
+    choices: [
+      { name: `${app} (the application)`, value: "", description: `a child of ${app}.start/2` },
+      ...supervisors.map((s) => ({ name: s.module, value: s.module, description: `a child in ${s.module}.init/1 (${s.file})` })),
+    ],
+    default: typeof c.fallback === "string" ? c.fallback : "",
+  });
+  return picked === "" ? undefined : picked;
+}
+
+/** `--table`: the schema's table, offered as the schema in snake_case, plural. */
+export async function askTable(c: AskContext): Promise<string> {
+  const schema = typeof c.values.schema === "string" ? c.values.schema : "";
+  const fallback = typeof c.fallback === "string" ? c.fallback : `${underscore(schema.split(".").pop() ?? "")}s`;
+  const answer = await c.prompter.input({ message: "Table name", default: fallback, validate: (v) => c.validate(v.trim()) });
+  return answer.trim();
+}
+
+const NONE = "\u0000none";
+
+/** `--scope`: asked only when the project configures more than one scope. */
+export async function askScope(c: AskContext): Promise<string | false | undefined> {
+  const project = c.project;
+  if (!project || !existsSync(project.configFile)) return undefined;
+  let names: string[];
+  let preferred: string | undefined;
+  try {
+    const scopes = readScopesConfig(readFileSync(project.configFile, "utf8"), project.app, path.basename(project.configFile));
+    names = scopes.map(([n]) => n);
+    preferred = scopes.find(([, t]) => t.t === "kw" && t.v.some(([k, v]) => k === "default" && v.t === "bool" && v.v))?.[0];
+  } catch {
+    // A config gen cannot read is reported, with its fix, when the plan reads it.
+    return undefined;
+  }
+  if (names.length < 2) return undefined;
+  const picked = await c.prompter.select({
+    message: "Scope the records by",
+    choices: [
+      ...names.map((n) => ({ name: n, value: n, description: n === preferred ? "the default scope" : `config :${project.app}, :scopes, ${n}: ...` })),
+      { name: "no scope", value: NONE, description: "records not owned by anyone (--no-scope)" },
+    ],
+    default: typeof c.fallback === "string" ? c.fallback : c.fallback === false ? NONE : (preferred ?? NONE),
+  });
+  return picked === NONE ? false : picked;
+}
+
+const TYPE_HELP: Record<string, string> = {
+  string: "a short text (varchar)",
+  text: "a long text",
+  integer: "a whole number",
+  float: "a floating-point number",
+  decimal: "an exact decimal (money)",
+  boolean: "true or false",
+  date: "a calendar date",
+  time: "a time of day",
+  naive_datetime: "a date and time without a time zone",
+  utc_datetime: "a date and time in UTC",
+  uuid: "a UUID",
+  binary: "raw bytes",
+  map: "a JSON map",
+  enum: "one of a fixed set of values (Ecto.Enum); the values are asked next",
+  references: "a foreign key to another table; the table is asked next",
+  array: "a list of values of one type; the type is asked next",
+};
+
+const ARRAY_TYPES = ["string", "integer", "float", "boolean", "date", "uuid"];
+
+/** The check of one field spec, as a prompt's validate wants it. */
+const specProblem = (spec: string): true | string => {
+  try {
+    parseField(spec);
+    return true;
+  } catch (err) {
+    if (err instanceof FieldError) return err.message;
+    throw err;
+  }
+};
+
+/**
+ * The fields, one at a time: a name, a type from the list (an enum's values,
+ * a reference's table or an array's type asked when chosen), modifiers, then
+ * "another field?". Enter at the first question adds none.
+ */
+export async function askFields(c: AskContext): Promise<string[]> {
+  const specs: string[] = [];
+  const names = new Set<string>();
+  let more = await c.prompter.confirm({ message: "Add a field?", default: false });
+  while (more) {
+    const name = (
+      await c.prompter.input({
+        message: `Field ${specs.length + 1}: name`,
+        validate: (v) => (names.has(v.trim()) ? `field "${v.trim()}" is already added` : specProblem(`${v.trim()}:string`)),
+      })
+    ).trim();
+    const type = await c.prompter.select({
+      message: `Type of ${name}`,
+      choices: [...SCALAR_TYPES, "enum", "references", "array"].map((t) => ({ name: t, value: t, description: TYPE_HELP[t] })),
+      default: name.endsWith("_id") ? "references" : "string",
+    });
+    let spec = `${name}:${type}`;
+    if (type === "enum") {
+      const values = await c.prompter.input({
+        message: `Values of ${name} (comma-separated, e.g. draft,published)`,
+        validate: (v) => specProblem(`${name}:enum:${v.replace(/\s+/g, "")}`),
+      });
+      spec += `:${values.replace(/\s+/g, "")}`;
+    } else if (type === "references") {
+      const table = await c.prompter.input({
+        message: `Table ${name} refers to`,
+        default: `${name.replace(/_id$/, "")}s`,
+        validate: (v) => specProblem(`${name}:references:${v.trim()}`),
+      });
+      spec += `:${table.trim()}`;
+    } else if (type === "array") {
+      const inner = await c.prompter.select({
+        message: `Type of the values in ${name}`,
+        choices: ARRAY_TYPES.map((t) => ({ name: t, value: t, description: TYPE_HELP[t] })),
+        default: "string",
+      });
+      spec += `:${inner}`;
+    }
+    const modifiers = await c.prompter.checkbox({
+      message: `Modifiers of ${name}`,
+      choices: [
+        { name: "unique", value: "unique", description: "a unique index, and the changeset's unique_constraint" },
+        { name: "redact", value: "redact", description: "hidden from inspect and logs (Ecto's redact: true)" },
+      ],
+    });
+    spec = [spec, ...modifiers].join(":");
+    const problem = specProblem(spec);
+    if (problem !== true) throw new Error(`internal: a field built at the prompts does not parse: ${problem}`);
+    specs.push(spec);
+    names.add(name);
+    more = await c.prompter.confirm({ message: "Add another field?", default: false });
+  }
+  return specs;
+}

@@ -1,0 +1,420 @@
+// Every generator at a real terminal (a pseudo-terminal, real key presses),
+// through the installed package: the questions and their defaults, answers
+// that reach the code, a bad answer re-asked, and Ctrl-C leaving the project
+// byte-identical. A prompt run is compared with the flag-driven run of the same
+// options, tree for tree: a flag, a prompt and an answers file never disagree.
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { WRITE_QUESTION, copyOf, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, tempDir } from "../helpers.js";
+import { FIXTURES, fixtureCopy, runInPty, runOk, treeHash, unparsable, type PtyStep } from "./packed.js";
+
+const W = WRITE_QUESTION;
+const M = "Module name";
+const U = "Start it under which supervisor?";
+const down = (n: number): string => "<down>".repeat(n);
+const clear = (n: number): string => "<backspace>".repeat(n);
+const TYPES = ["string", "text", "integer", "float", "decimal", "boolean", "date", "time", "naive_datetime", "utc_datetime", "uuid", "binary", "map", "enum", "references", "array"];
+/** Keys that pick `type` in the field type list (string is preselected). */
+const type = (t: string): string => `${down(TYPES.indexOf(t))}<enter>`;
+
+/** A project's files, migrations' timestamps left out (two runs a second apart name them differently). */
+function filesOf(dir: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(snapshot(dir)).map(([p, c]) => [p.replace(/(migrations\/)\d{14}_/, "$1TIMESTAMP_"), c]));
+}
+
+interface Flow {
+  gen: string;
+  project: "otp" | "phx";
+  /** Enter at every question (the name typed): the question sequence, ending at the confirm. */
+  defaults: PtyStep[];
+  /** The flags that give the same files as `defaults`. */
+  defaultFlags: string[];
+  /** Answers other than the defaults... */
+  custom: PtyStep[];
+  /** ...and the flags that give the same files. */
+  customFlags: string[];
+  /** Where a non-default answer shows in the code. */
+  reaches: [file: string, text: string];
+  /** A bad answer, re-asked with the rule, then a good one, to the end (none where every question is a list or yes/no). */
+  bad?: PtyStep[];
+  /** The flags that give the same files as `bad` (default: defaultFlags). */
+  badFlags?: string[];
+  /** Text every default run shows (a default, or a choice's explanation). */
+  shows?: string[];
+}
+
+const name = (n: string): PtyStep => [M, `${n}<enter>`];
+const badName = (good: string): PtyStep[] => [
+  [M, "bad name<enter>"],
+  ["must start with an uppercase letter", `${clear(8)}${good}<enter>`],
+];
+
+const FLOWS: Flow[] = [
+  {
+    gen: "genserver",
+    project: "otp",
+    defaults: [name("Ticker"), ["Features", "<enter>"], [U, "<enter>"], [W, ""]],
+    defaultFlags: ["Ticker"],
+    custom: [name("Ticker"), ["Features", "<space><down><space><down><space><enter>"], ["Interval between runs", "5s<enter>"], [U, "<down><enter>"], [W, ""]],
+    customFlags: ["Ticker", "--continue", "--every", "5s", "--registry", "--under", "Demo.Workers"],
+    reaches: ["lib/demo/ticker.ex", "@default_interval :timer.seconds(5)"],
+    bad: [...badName("Ticker"), ["Features", "<down><space><enter>"], ["Interval between runs", "soon<enter>"], ["a duration is", `${clear(4)}<enter>`], [U, "<enter>"], [W, ""]],
+    badFlags: ["Ticker", "--every", "30s"],
+    shows: ["Periodic work (the interval is asked next)", "Demo.Workers"],
+  },
+  {
+    gen: "supervisor",
+    project: "otp",
+    defaults: [name("Pool"), ["Restart strategy", "<enter>"], ["Restarts allowed", "<enter>"], ["The window, in seconds", "<enter>"], [U, "<enter>"], [W, ""]],
+    defaultFlags: ["Pool"],
+    custom: [name("Pool"), ["Restart strategy", `${down(2)}<enter>`], ["Restarts allowed", "10<enter>"], ["The window, in seconds", "60<enter>"], [U, "<enter>"], [W, ""]],
+    customFlags: ["Pool", "--strategy", "rest_for_one", "--max-restarts", "10", "--max-seconds", "60"],
+    reaches: ["lib/demo/pool.ex", "strategy: :rest_for_one, max_restarts: 10, max_seconds: 60"],
+    bad: [name("Pool"), ["Restart strategy", "<enter>"], ["Restarts allowed", "-1<enter>"], ["--max-restarts must be 0 or more", `${clear(2)}<enter>`], ["The window, in seconds", "<enter>"], [U, "<enter>"], [W, ""]],
+    shows: ["a crashed child is restarted alone (independent children)"],
+  },
+  {
+    gen: "dynamic-supervisor",
+    project: "otp",
+    defaults: [name("Rooms"), ["Restart policy of the workers", "<enter>"], [U, "<enter>"], [W, ""]],
+    defaultFlags: ["Rooms"],
+    custom: [name("Rooms"), ["Restart policy of the workers", "<down><enter>"], [U, "<enter>"], [W, ""]],
+    customFlags: ["Rooms", "--restart", "transient"],
+    reaches: ["lib/demo/rooms/worker.ex", "use GenServer, restart: :transient"],
+    bad: [...badName("Rooms"), ["Restart policy of the workers", "<enter>"], [U, "<enter>"], [W, ""]],
+    shows: ["crashes in some keys never stop the others"],
+  },
+  ...(["registry", "agent", "task-supervisor"] as const).map((gen): Flow => {
+    const n = { registry: "Lookup", agent: "Settings", "task-supervisor": "Jobs" }[gen];
+    return {
+      gen,
+      project: "otp",
+      defaults: [name(n), [U, "<enter>"], [W, ""]],
+      defaultFlags: [n],
+      custom: [name(n), [U, "<down><enter>"], [W, ""]],
+      customFlags: [n, "--under", "Demo.Workers"],
+      reaches: ["lib/demo/workers.ex", `      Demo.${n}\n`],
+      bad: [...badName(n), [U, "<enter>"], [W, ""]],
+    };
+  }),
+  {
+    gen: "ets-cache",
+    project: "otp",
+    defaults: [name("Cache"), ["TTL", "<enter>"], [U, "<enter>"], [W, ""]],
+    defaultFlags: ["Cache"],
+    custom: [name("Cache"), ["TTL", "15m<enter>"], [U, "<enter>"], [W, ""]],
+    customFlags: ["Cache", "--ttl", "15m"],
+    reaches: ["lib/demo/cache.ex", ":timer.minutes(15)"],
+    bad: [name("Cache"), ["TTL", "5x<enter>"], ["a duration is", `${clear(2)}15m<enter>`], [U, "<enter>"], [W, ""]],
+    badFlags: ["Cache", "--ttl", "15m"],
+    shows: ["(Enter for none)"],
+  },
+  {
+    gen: "rate-limiter",
+    project: "otp",
+    defaults: [name("Limiter"), ["Actions allowed per key", "<enter>"], ["The window", "<enter>"], [U, "<enter>"], [W, ""]],
+    defaultFlags: ["Limiter"],
+    custom: [name("Limiter"), ["Actions allowed per key", "100<enter>"], ["The window", "1m<enter>"], [U, "<enter>"], [W, ""]],
+    customFlags: ["Limiter", "--limit", "100", "--per", "1m"],
+    reaches: ["lib/demo/limiter.ex", ":timer.minutes(1)"],
+    bad: [name("Limiter"), ["Actions allowed per key", "0<enter>"], ["--limit must be 1 or more", `${clear(1)}5<enter>`], ["The window", "<enter>"], [U, "<enter>"], [W, ""]],
+    badFlags: ["Limiter", "--limit", "5"],
+    shows: ["(10)", "(1s)"],
+  },
+  {
+    gen: "circuit-breaker",
+    project: "otp",
+    defaults: [name("Breaker"), ["Consecutive failures", "<enter>"], ["How long it stays open", "<enter>"], [U, "<enter>"], [W, ""]],
+    defaultFlags: ["Breaker"],
+    custom: [name("Breaker"), ["Consecutive failures", "3<enter>"], ["How long it stays open", "10s<enter>"], [U, "<enter>"], [W, ""]],
+    customFlags: ["Breaker", "--threshold", "3", "--reset", "10s"],
+    reaches: ["lib/demo/breaker.ex", ":timer.seconds(10)"],
+    bad: [name("Breaker"), ["Consecutive failures", "<enter>"], ["How long it stays open", "later<enter>"], ["a duration is", `${clear(5)}<enter>`], [U, "<enter>"], [W, ""]],
+    shows: ["(5)", "(30s)"],
+  },
+  {
+    gen: "retry",
+    project: "otp",
+    defaults: [[M, "<enter>"], [W, ""]],
+    defaultFlags: [],
+    custom: [[M, "Http.Retry<enter>"], [W, ""]],
+    customFlags: ["Http.Retry"],
+    reaches: ["lib/demo/http/retry.ex", "defmodule Demo.Http.Retry do"],
+    bad: [[M, "http retry<enter>"], ["must start with an uppercase letter", `${clear(10)}Retry<enter>`], [W, ""]],
+    shows: ["(Retry)"],
+  },
+  {
+    gen: "periodic",
+    project: "otp",
+    defaults: [name("Sweep"), ["Interval: from the end of one run", "<enter>"], [U, "<enter>"], [W, ""]],
+    defaultFlags: ["Sweep"],
+    custom: [name("Sweep"), ["Interval: from the end of one run", "1h<enter>"], [U, "<enter>"], [W, ""]],
+    customFlags: ["Sweep", "--every", "1h"],
+    reaches: ["lib/demo/sweep.ex", ":timer.hours(1)"],
+    bad: [name("Sweep"), ["Interval: from the end of one run", "0s<enter>"], ["a duration is", `${clear(2)}<enter>`], [U, "<enter>"], [W, ""]],
+    shows: ["(1m)"],
+  },
+  {
+    gen: "cluster",
+    project: "otp",
+    defaults: [["Clustering strategy in production", "<enter>"], ["Distributed process layer", "<enter>"], [W, ""]],
+    defaultFlags: [],
+    custom: [["Clustering strategy in production", `${down(2)}<enter>`], ["Distributed process layer", "<down><enter>"], [W, ""]],
+    customFlags: ["--strategy", "dns", "--registry", "pg"],
+    reaches: ["config/runtime.exs", "Cluster.Strategy.DNSPoll"],
+    shows: ["a fixed list of nodes in CLUSTER_NODES; no dependency"],
+  },
+  {
+    gen: "release",
+    project: "otp",
+    defaults: [["Deployment files", "<enter>"], ["Erlang distribution port", "<enter>"], [W, ""]],
+    defaultFlags: [],
+    custom: [["Deployment files", "<down><space><enter>"], ["Erlang distribution port", "9200<enter>"], [W, ""]],
+    customFlags: ["--k8s", "--dist-port", "9200"],
+    reaches: ["k8s/deployment.yaml", "9200"],
+    bad: [["Deployment files", "<enter>"], ["Erlang distribution port", "80<enter>"], ["--dist-port must be 1024 to 65535", `${clear(2)}<enter>`], [W, ""]],
+    shows: ["(9100)"],
+  },
+  {
+    gen: "telemetry",
+    project: "otp",
+    defaults: [["Also serve the metrics for Prometheus?", "<enter>"], [W, ""]],
+    defaultFlags: [],
+    custom: [["Also serve the metrics for Prometheus?", "y<enter>"], [W, ""]],
+    customFlags: ["--prometheus"],
+    reaches: ["mix.exs", ":telemetry_metrics_prometheus"],
+  },
+  {
+    gen: "channel",
+    project: "phx",
+    defaults: [["Channel name", "Room<enter>"], ["Topic pattern", "<enter>"], [W, ""]],
+    defaultFlags: ["Room"],
+    custom: [["Channel name", "Room<enter>"], ["Topic pattern", "lobby:*<enter>"], [W, ""]],
+    customFlags: ["Room", "--topic", "lobby:*"],
+    reaches: ["lib/shop_web/channels/room_channel.ex", '"lobby:'],
+    bad: [["Channel name", "Room<enter>"], ["Topic pattern", "Lobby!<enter>"], ["a topic pattern is", `${clear(6)}<enter>`], [W, ""]],
+    shows: ["(room:*)"],
+  },
+  {
+    gen: "presence",
+    project: "phx",
+    defaults: [["Presence module name", "<enter>"], [W, ""]],
+    defaultFlags: [],
+    custom: [["Presence module name", "Tracker<enter>"], [W, ""]],
+    customFlags: ["Tracker"],
+    reaches: ["lib/shop_web/tracker.ex", "defmodule ShopWeb.Tracker do"],
+    bad: [["Presence module name", "tracker<enter>"], ["must start with an uppercase letter", `${clear(7)}<enter>`], [W, ""]],
+    shows: ["(Presence)"],
+  },
+  ...(["context", "live"] as const).map(
+    (gen): Flow => ({
+      gen,
+      project: "phx",
+      defaults: [["Context", "Catalog<enter>"], ["Schema", "Product<enter>"], ["Table name", "<enter>"], ["Add a field?", "<enter>"], [W, ""]],
+      defaultFlags: ["Catalog", "Product"],
+      custom: [
+        ["Context", "Catalog<enter>"],
+        ["Schema", "Product<enter>"],
+        ["Table name", "items<enter>"],
+        ["Add a field?", "y<enter>"],
+        ["Field 1: name", "title<enter>"],
+        ["Type of title", "<enter>"],
+        ["Modifiers of title", "<space><enter>"],
+        ["Add another field?", "y<enter>"],
+        ["Field 2: name", "status<enter>"],
+        ["Type of status", type("enum")],
+        ["Values of status", "draft, published<enter>"],
+        ["Modifiers of status", "<enter>"],
+        ["Add another field?", "<enter>"],
+        [W, ""],
+      ],
+      customFlags: ["Catalog", "Product", "--table", "items", "title:string:unique", "status:enum:draft,published"],
+      reaches: ["lib/shop/catalog/product.ex", 'schema "items" do'],
+      bad: [
+        ["Context", "Catalog<enter>"],
+        ["Schema", "Product<enter>"],
+        ["Table name", "<enter>"],
+        ["Add a field?", "y<enter>"],
+        ["Field 1: name", "Title<enter>"],
+        ["a field name starts with a lowercase letter", `${clear(5)}title<enter>`],
+        ["Type of title", "<enter>"],
+        ["Modifiers of title", "<enter>"],
+        ["Add another field?", "<enter>"],
+        [W, ""],
+      ],
+      badFlags: ["Catalog", "Product", "title:string"],
+      shows: ["(products)"],
+    }),
+  ),
+];
+
+let otpBase: string;
+let phxBase: string;
+
+beforeAll(async () => {
+  const root = tempDir();
+  await runOk("create-otp-app", ["demo", "--yes", "--no-install", "--no-git", "--no-check", "--no-ci"], root);
+  otpBase = path.join(root, "demo");
+  // A supervisor of the project's own, for --under to offer.
+  await runOk("gen", ["supervisor", "Workers", "--yes", "--no-check"], otpBase);
+  phxBase = fixtureCopy("phx_app", "shop");
+}, 60_000);
+
+const base = (f: Flow): string => (f.project === "otp" ? otpBase : phxBase);
+/** Answer `steps` at a terminal; the confirm at the end is answered with `last`. */
+const withLast = (steps: PtyStep[], last: string): PtyStep[] => [...steps.slice(0, -1), [W, last]];
+
+async function flagRun(f: Flow, flags: string[]): Promise<string> {
+  const dir = copyOf(base(f));
+  await runOk("gen", [f.gen, ...flags, "--yes", "--no-check"], dir);
+  return dir;
+}
+
+describe.concurrent("each generator at a real terminal", () => {
+  for (const f of FLOWS) {
+    it(`${f.gen}: Enter through the questions gives the defaults' output; Ctrl-C at the first and the last question writes nothing`, async () => {
+      const dir = copyOf(base(f));
+      const r = await runInPty(dir, "gen", [f.gen, "--no-check"], withLast(f.defaults, "<enter>"));
+      expect(r.exit, r.output).toBe(0);
+      expect(r.output).toMatch(/^Plan$/m);
+      for (const text of f.shows ?? []) expect(r.output).toContain(text);
+      expect(filesOf(dir)).toEqual(filesOf(await flagRun(f, f.defaultFlags)));
+
+      for (const steps of [[[f.defaults[0]?.[0] as string, "<ctrl-c>"]] as PtyStep[], withLast(f.defaults, "<ctrl-c>")]) {
+        const untouched = copyOf(base(f));
+        const before = treeHash(untouched);
+        const c = await runInPty(untouched, "gen", [f.gen, "--no-check"], steps);
+        expect(c.exit, c.output).toBe(130);
+        expect(c.output).toContain(`gen ${f.gen}: cancelled; nothing was written`);
+        expect(treeHash(untouched)).toEqual(before);
+      }
+    }, 60_000);
+
+    it(`${f.gen}: answers other than the defaults reach the code, as the flags would`, async () => {
+      const dir = copyOf(base(f));
+      const r = await runInPty(dir, "gen", [f.gen, "--no-check"], withLast(f.custom, "<enter>"));
+      expect(r.exit, r.output).toBe(0);
+      expect(readFileSync(path.join(dir, f.reaches[0]), "utf8")).toContain(f.reaches[1]);
+      expect(filesOf(dir)).toEqual(filesOf(await flagRun(f, f.customFlags)));
+    }, 60_000);
+
+    if (f.bad) {
+      const bad = f.bad;
+      const badFlags = f.badFlags ?? f.defaultFlags;
+      it(`${f.gen}: a bad answer is re-asked with the rule, not fatal`, async () => {
+        const dir = copyOf(base(f));
+        const r = await runInPty(dir, "gen", [f.gen, "--no-check"], withLast(bad, "<enter>"));
+        expect(r.exit, r.output).toBe(0);
+        expect(filesOf(dir)).toEqual(filesOf(await flagRun(f, badFlags)));
+      }, 60_000);
+    }
+  }
+});
+
+describe("a newcomer, by answering questions only", () => {
+  it("creates a project, picks gen genserver from the list with periodic work; it passes the gates; --record repeats it", async () => {
+    const cwd = tempDir();
+    const created = await runInPty(cwd, "create-otp-app", [], [
+      ["Project directory", "newbie<enter>"],
+      ["App name", "<enter>"],
+      ["Module name", "<enter>"],
+      ["Extras", "<enter>"],
+      ["Initialise a git repository?", "n<enter>"],
+      ["Fetch dependencies now", "n<enter>"],
+      [W, "<enter>"],
+    ]);
+    expect(created.exit, created.output).toBe(0);
+    const project = path.join(cwd, "newbie");
+    const fresh = copyOf(project);
+    const record = path.join(tempDir(), "answers.json");
+
+    const r = await runInPty(project, "gen", ["--no-check", "--record", record], [
+      ["Which generator?", "genser"],
+      ["❯ genserver", "<enter>"],
+      [M, "Ticker<enter>"],
+      ["Features", "<down><space><enter>"],
+      ["Interval between runs", "5s<enter>"],
+      [W, "<enter>"],
+    ]);
+    expect(r.exit, r.output).toBe(0);
+    expect(r.output).toContain("A GenServer: client API");
+    expect(readFileSync(path.join(project, "lib/newbie/ticker.ex"), "utf8")).toContain("@default_interval :timer.seconds(5)");
+    expect(JSON.parse(readFileSync(record, "utf8"))).toMatchObject({ name: "Ticker", every: "5s", continue: false, registry: false });
+    await runOk("gen", ["genserver", "--answers", record, "--no-check"], fresh);
+    expect(filesOf(fresh)).toEqual(filesOf(project));
+    expectGatesPass(await elixirGates(project));
+  }, 180_000);
+
+  it("adds a LiveView CRUD with four typed fields in a Phoenix app, the same as the flags write, parsed and formatted", async () => {
+    const dir = fixtureCopy("phx_app", "shop");
+    const r = await runInPty(dir, "gen", ["--no-check"], [
+      ["Which generator?", "live"],
+      ["❯ live", "<enter>"],
+      ["Context", "Catalog<enter>"],
+      ["Schema", "Product<enter>"],
+      ["Table name", "<enter>"],
+      ["Add a field?", "y<enter>"],
+      ["Field 1: name", "title<enter>"],
+      ["Type of title", "<enter>"],
+      ["Modifiers of title", "<enter>"],
+      ["Add another field?", "y<enter>"],
+      ["Field 2: name", "price<enter>"],
+      ["Type of price", type("decimal")],
+      ["Modifiers of price", "<enter>"],
+      ["Add another field?", "y<enter>"],
+      ["Field 3: name", "status<enter>"],
+      ["Type of status", type("enum")],
+      ["Values of status", "draft,published<enter>"],
+      ["Modifiers of status", "<enter>"],
+      ["Add another field?", "y<enter>"],
+      ["Field 4: name", "published_on<enter>"],
+      ["Type of published_on", type("date")],
+      ["Modifiers of published_on", "<enter>"],
+      ["Add another field?", "<enter>"],
+      [W, "<enter>"],
+    ]);
+    expect(r.exit, r.output).toBe(0);
+    const flags = copyOf(phxBase);
+    await runOk("gen", ["live", "Catalog", "Product", "title:string", "price:decimal", "status:enum:draft,published", "published_on:date", "--yes", "--no-check"], flags);
+    expect(filesOf(dir)).toEqual(filesOf(flags));
+    const untouched = snapshot(phxBase);
+    const written = Object.entries(snapshot(dir))
+      .filter(([p, c]) => /\.(ex|exs)$/.test(p) && untouched[p] !== c)
+      .map(([p]) => p);
+    expect(written.length).toBeGreaterThan(8);
+    expect(await unparsable(dir, written)).toEqual([]);
+    expect(await phoenixUnformatted(dir, written)).toBe("");
+    const schema = readFileSync(path.join(dir, "lib/shop/catalog/product.ex"), "utf8");
+    for (const field of ["field :title, :string", "field :price, :decimal", "field :status, Ecto.Enum, values: [:draft, :published]", "field :published_on, :date"]) {
+      expect(schema).toContain(field);
+    }
+  }, 120_000);
+
+  it("is asked the scope when the app configures several, and 'no scope' gives --no-scope's output", async () => {
+    const dir = fixtureCopy("phx_app", "shop");
+    cpSync(path.join(FIXTURES, "phx_auth_overlay"), dir, { recursive: true });
+    const config = path.join(dir, "config/config.exs");
+    writeFileSync(
+      config,
+      readFileSync(config, "utf8").replace(
+        "config :shop,\n  ecto_repos",
+        "config :shop, :scopes,\n  organization: [\n    module: Shop.Accounts.Scope,\n    assign_key: :current_scope,\n    access_path: [:organization, :id],\n    schema_key: :org_id,\n    schema_type: :id,\n    schema_table: :organizations\n  ]\n\nconfig :shop,\n  ecto_repos",
+      ),
+    );
+    const flags = copyOf(dir);
+    const r = await runInPty(dir, "gen", ["context", "--no-check"], [
+      ["Context", "Catalog<enter>"],
+      ["Schema", "Product<enter>"],
+      ["Table name", "<enter>"],
+      ["Add a field?", "<enter>"],
+      ["Scope the records by", `${down(2)}<enter>`],
+      [W, "<enter>"],
+    ]);
+    expect(r.exit, r.output).toBe(0);
+    expect(r.output).toContain("the default scope");
+    await runOk("gen", ["context", "Catalog", "Product", "--no-scope", "--yes", "--no-check"], flags);
+    expect(filesOf(dir)).toEqual(filesOf(flags));
+    expect(existsSync(path.join(dir, "lib/shop/catalog/product.ex"))).toBe(true);
+  }, 60_000);
+});

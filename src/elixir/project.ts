@@ -98,7 +98,8 @@ export function umbrellaApps(root: string): string[] | undefined {
 function defines(file: string, module: string): boolean {
   const source = readFileSync(file, "utf8");
   // Most files do not even mention the name: only those are parsed.
-  return source.includes(module) && modules(parse(source).rootNode).some((m) => m.name === module);
+  const last = module.split(".").pop() as string;
+  return source.includes(last) && modules(parse(source).rootNode).some((m) => fullName(m.node, m.name) === module);
 }
 
 /** Find the .ex file under lib/ that defines `module`. */
@@ -118,6 +119,15 @@ export function fileDefining(root: string, module: string): string | undefined {
   return existsSync(path.join(root, "lib")) ? walk("lib") : undefined;
 }
 
+/** A module's full name: a `defmodule Inner` nested in `defmodule Outer` is `Outer.Inner`. */
+function fullName(node: Node, name: string): string {
+  let full = name;
+  for (let p = node.parent; p; p = p.parent) {
+    if (callName(p) === "defmodule") full = `${callArgs(p)[0]?.text ?? ""}.${full}`;
+  }
+  return full;
+}
+
 /**
  * The project's own Supervisor modules (`use Supervisor` in a module under
  * lib/), by syntax, in path order: what `--under` may name. Needs `loadReader()` first.
@@ -134,7 +144,7 @@ export function supervisorModules(root: string): { module: string; file: string 
         if (!source.includes("Supervisor")) continue;
         for (const m of modules(parse(source).rootNode)) {
           const uses = codeChildren(m.body ?? m.node).some((n) => callName(n) === "use" && callArgs(n)[0]?.text === "Supervisor");
-          if (m.body && uses) out.push({ module: m.name, file: rel.split(path.sep).join("/") });
+          if (m.body && uses) out.push({ module: fullName(m.node, m.name), file: rel.split(path.sep).join("/") });
         }
       }
     }

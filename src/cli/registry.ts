@@ -8,8 +8,10 @@ import dynamicSupervisor from "../../generators/dynamic-supervisor/index.js";
 import etsCache from "../../generators/ets-cache/index.js";
 import genserver from "../../generators/genserver/index.js";
 import live from "../../generators/live/index.js";
+import mixTask from "../../generators/mix-task/index.js";
 import periodic from "../../generators/periodic/index.js";
 import presence from "../../generators/presence/index.js";
+import protocol from "../../generators/protocol/index.js";
 import rateLimiter from "../../generators/rate-limiter/index.js";
 import registry from "../../generators/registry/index.js";
 import release from "../../generators/release/index.js";
@@ -31,6 +33,8 @@ export const genGenerators: readonly GeneratorDef[] = [
   circuitBreaker,
   retry,
   periodic,
+  mixTask,
+  protocol,
   release,
   cluster,
   telemetry,

@@ -26,5 +26,10 @@ export const RUNS = (prefix: string): string[][] => [
   ["periodic", "Cleanup"],
   ["periodic", "Reports.Nightly", "--every", "1h"],
   ["periodic", "Billing.Sweep", "--singleton"],
+  ["singleton", "Leader"],
+  ["protocol", "Describable", "--for", "Map,List,Integer"],
+  ["protocol", "Exportable", "--for", "Tuple,BitString", "--fallback-to-any", "--functions", "to_csv,to_json"],
+  ["mix-task", "seed"],
+  ["mix-task", "db.import", "--switches", "file:string,limit:integer,ratio:float,verbose:count,dry_run:boolean"],
 ];
 

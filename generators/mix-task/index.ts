@@ -121,6 +121,9 @@ export default defineGenerator({
       `mix help ${task}; mix ${task}`,
       `mix test ${testFile}`,
     ]);
+    if (project.dialyzerLacksMix) {
+      plan.nextSteps.push("add :mix to Dialyzer's PLT (dialyzer: [plt_add_apps: [:mix]] in mix.exs), or it cannot check the task's Mix calls");
+    }
     // A long task name makes long lines: the files go through Elixir's formatter.
     plan.format = { localsWithoutParens: "[]" };
     return plan;

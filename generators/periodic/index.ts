@@ -32,7 +32,13 @@ export default defineGenerator({
     // With the nodes clustered, every replica would run the job's side effects: one runs it.
     const clustered = ["cluster.ex", "cluster/connector.ex"].some((f) => existsSync(path.join(project.root, "lib", project.app, f)));
     const singleton = o.singleton ?? clustered;
-    const binding = { ...n, description: o.description, interval: durationExpr(parseDuration(o.every) as number), singleton };
+    const binding = {
+      ...n,
+      description: o.description,
+      interval: durationExpr(parseDuration(o.every) as number),
+      singleton,
+      singletonIntro: `  Runs \`${n.module}\` on one node of the cluster at a time, so its job's side\n  effects happen once, not once per replica.`,
+    };
     const actions: PlanAction[] = [render("periodic", "lib/module.ex", n.file), render("periodic", "test/module_test.exs", n.testFile)];
     if (singleton) {
       actions.push(

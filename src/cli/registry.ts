@@ -12,6 +12,7 @@ import mixTask from "../../generators/mix-task/index.js";
 import periodic from "../../generators/periodic/index.js";
 import presence from "../../generators/presence/index.js";
 import protocol from "../../generators/protocol/index.js";
+import singleton from "../../generators/singleton/index.js";
 import rateLimiter from "../../generators/rate-limiter/index.js";
 import registry from "../../generators/registry/index.js";
 import release from "../../generators/release/index.js";
@@ -33,6 +34,7 @@ export const genGenerators: readonly GeneratorDef[] = [
   circuitBreaker,
   retry,
   periodic,
+  singleton,
   mixTask,
   protocol,
   release,

@@ -29,6 +29,8 @@ export interface MixProject {
   configFile: string;
   /** The oldest Elixir that mix.exs's `elixir:` requirement admits, as X.Y (undefined when it says none). */
   minElixir: string | undefined;
+  /** dialyxir is a dependency, and no `plt_add_apps:` lists `:mix` (Dialyzer then cannot check Mix tasks). */
+  dialyzerLacksMix: boolean;
 }
 
 /** The nearest directory at or above `from` that holds a mix.exs. */
@@ -184,5 +186,11 @@ export function readMixProject(root: string): MixProject {
     telemetry: TELEMETRY_DEPS.some((d) => depNames.has(d)),
     configFile: configPath ? path.resolve(root, configPath) : path.join(root, "config/config.exs"),
     minElixir: requirement?.[1],
+    dialyzerLacksMix:
+      depNames.has(":dialyxir") &&
+      !findAll(mix.body, (n) => n.type === "pair" && n.childForFieldName("key")?.text.trim() === "plt_add_apps:").some((p) => {
+        const value = p.childForFieldName("value");
+        return value?.type === "list" && codeChildren(value).some((a) => a.text === ":mix");
+      }),
   };
 }

@@ -1,5 +1,6 @@
 // The generators `gen` offers, in the order `gen list` shows them.
 import agent from "../../generators/agent/index.js";
+import behaviour from "../../generators/behaviour/index.js";
 import channel from "../../generators/channel/index.js";
 import circuitBreaker from "../../generators/circuit-breaker/index.js";
 import context from "../../generators/context/index.js";
@@ -37,6 +38,7 @@ export const genGenerators: readonly GeneratorDef[] = [
   singleton,
   mixTask,
   protocol,
+  behaviour,
   release,
   cluster,
   telemetry,

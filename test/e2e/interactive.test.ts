@@ -176,6 +176,16 @@ const FLOWS: Flow[] = [
     bad: [name("Describable"), ["Implement it for", "Any<enter>"], ["pass --fallback-to-any", `${clear(3)}Map,List<enter>`], ["Fall back to an implementation for Any", "<enter>"], [W, ""]],
   },
   {
+    gen: "behaviour",
+    project: "otp",
+    defaults: [name("Storage"), ["Callbacks, separated by", "fetch(id :: term()) :: {:ok, term()} | :error<enter>"], [W, ""]],
+    defaultFlags: ["Storage", "--callbacks", "fetch(id :: term()) :: {:ok, term()} | :error"],
+    custom: [name("Storage"), ["Callbacks, separated by", "get(key :: atom()) :: term(); put(key :: atom(), value :: term()) :: :ok<enter>"], [W, ""]],
+    customFlags: ["Storage", "--callbacks", "get(key :: atom()) :: term(); put(key :: atom(), value :: term()) :: :ok"],
+    reaches: ["lib/demo/storage.ex", "@callback put(key :: atom(), value :: term()) :: :ok"],
+    bad: [name("Storage"), ["Callbacks, separated by", "fetch(<enter>"], ["write name(arg :: type, ...) :: return_type", `${clear(6)}fetch(id :: term()) :: {:ok, term()} | :error<enter>`], [W, ""]],
+  },
+  {
     gen: "mix-task",
     project: "otp",
     defaults: [["Task name", "seed<enter>"], ["What it does, in one line", "<enter>"], ["Its options", "<enter>"], [W, ""]],

@@ -2,12 +2,13 @@
 // singleton, beyond the runs every generator gets (test/runs.ts): bad input,
 // a protocol for the project's own struct through the real gates, and what the
 // generators say about the project around them.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
-import { captureIo, copyOf, elixirGates, expectGatesPass, snapshot, tempDir, testCounts } from "../helpers.js";
+import { captureIo, copyOf, elixirGates, expectGatesPass, snapshot, tempDir, testCounts, unformatted } from "../helpers.js";
+import { unparsable } from "../e2e/packed.js";
 
 let template: string;
 beforeAll(async () => {
@@ -79,5 +80,69 @@ describe("gen mix-task and Dialyzer", () => {
     const told = await run(theirs, ["mix-task", "seed", "--no-check"]);
     expect(told.code, told.err).toBe(0);
     expect(told.out).toContain("add :mix to Dialyzer's PLT (dialyzer: [plt_add_apps: [:mix]] in mix.exs)");
+  });
+});
+
+describe("gen behaviour", () => {
+  // Mox comes from hex.pm, which this machine cannot reach: the tests that need it are checked for syntax and format.
+  const CALLBACKS = "fetch(id :: term()) :: {:ok, term()} | {:error, term()}; store(id :: term(), value :: term()) :: :ok; count() :: non_neg_integer() | nil";
+
+  it("wires the Mox mock into test_helper.exs, config/test.exs and mix.exs (once), and the mock's test is expect/3 with verify_on_exit!", async () => {
+    const dir = copyOf(template);
+    const r = await run(dir, ["behaviour", "Storage", "--callbacks", CALLBACKS, "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    expect(read(dir, "test/test_helper.exs")).toBe("ExUnit.start()\nMox.defmock(App.StorageMock, for: App.Storage)\n");
+    expect(read(dir, "config/test.exs")).toMatch(/\nconfig :app, App\.Storage, App\.StorageMock\n$/);
+    expect(read(dir, "mix.exs")).toContain('{:mox, "~> 1.2", only: :test}');
+    const mockTest = read(dir, "test/app/storage_test.exs");
+    expect(mockTest).toContain("setup :verify_on_exit!");
+    expect(mockTest).toContain("expect(App.StorageMock, :store, fn id, value ->");
+    expect(mockTest).toContain("assert Storage.count() == :count_result");
+    // Mox cannot be fetched here: its test is checked for syntax and format only.
+    expect(await unparsable(dir, ["test/app/storage_test.exs"])).toEqual([]);
+    expect(await unformatted(dir, ["test/app/storage_test.exs"])).toBe("");
+    expect(read(dir, "lib/app/storage.ex")).toContain("@implementation Application.compile_env(:app, __MODULE__, App.Storage.Default)");
+
+    const again = await run(dir, ["behaviour", "Storage", "--callbacks", CALLBACKS, "--no-check", "--json"]);
+    expect(again.code, again.err).toBe(0);
+    expect((JSON.parse(again.out).files as { action: string }[]).every((f) => f.action === "identical")).toBe(true);
+  });
+
+  it("with Mox left out (its defmock, config line and test), the dispatch and the default implementation pass the gates", async () => {
+    const dir = copyOf(template);
+    const r = await run(dir, ["behaviour", "Storage", "--callbacks", CALLBACKS, "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    for (const [file, line] of [["test/test_helper.exs", "Mox.defmock(App.StorageMock, for: App.Storage)\n"], ["config/test.exs", "config :app, App.Storage, App.StorageMock\n"]] as const) {
+      expect(read(dir, file)).toContain(line);
+      writeFileSync(path.join(dir, file), read(dir, file).replace(line, ""));
+    }
+    rmSync(path.join(dir, "test/app/storage_test.exs"));
+    const mixExs = read(dir, "mix.exs");
+    expect(mixExs).toMatch(/,\n\s+\{:mox, "~> 1\.2", only: :test\}\n/);
+    writeFileSync(path.join(dir, "mix.exs"), mixExs.replace(/,\n\s+\{:mox, "~> 1\.2", only: :test\}\n/, "\n"));
+    const gates = await elixirGates(dir);
+    expectGatesPass(gates);
+    expect(gates.test.output).not.toMatch(/StorageMock/);
+    const defaults = read(dir, "lib/app/storage/default.ex");
+    expect(defaults).toContain("def fetch(_id), do: {:error, :not_implemented}");
+    expect(defaults).toContain("def count, do: nil");
+  });
+
+  it("refuses callbacks it cannot read, at exit 2 with nothing written", async () => {
+    const dir = copyOf(template);
+    const before = snapshot(dir);
+    for (const [callbacks, message] of [
+      ["fetch(id :: term()", 'invalid --callbacks "fetch(id :: term()": callback "fetch(id :: term()": write name(arg :: type, ...) :: return_type'],
+      ["fetch(id)", 'callback "fetch(id)": write name(arg :: type, ...) :: return_type'],
+      ["get(a :: t, a :: t) :: t", "two arguments share a name"],
+      ["get(a :: t) :: t; get(b :: t) :: t", "callback get/1 is given twice"],
+      ["", "give at least one callback"],
+    ]) {
+      const r = await run(dir, ["behaviour", "Storage", "--callbacks", callbacks as string, "--no-check"]);
+      expect(r.code, callbacks).toBe(2);
+      expect(r.err.trim().split("\n")).toHaveLength(1);
+      expect(r.err).toContain(message);
+    }
+    expect(snapshot(dir)).toEqual(before);
   });
 });

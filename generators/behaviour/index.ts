@@ -1,0 +1,144 @@
+// gen behaviour NAME --callbacks "fetch(id :: term) :: {:ok, term} | {:error, term}":
+// a behaviour whose module also dispatches each callback to the
+// implementation the config names (Application.compile_env), a default
+// implementation, a Mox mock defined in test/test_helper.exs with the test
+// config pointing at it, and tests: expect/3 and verify_on_exit! for the
+// dispatch, and the default implementation against the callbacks.
+import { z } from "zod";
+import { defineGenerator, type PatchAction } from "../../src/core/generator.js";
+import { callArgs, callName, codeChildren, findAll, parse, type Node } from "../../src/elixir/reader.js";
+import { hasConfig } from "../../src/elixir/phoenix.js";
+import { depPatch, descriptionField, nameField, otpNames, otpPlan, render, requireProject } from "../_shared/otp.js";
+
+export interface Callback {
+  /** The callback as written: `fetch(id :: term) :: {:ok, term} | {:error, term}`. */
+  text: string;
+  name: string;
+  /** Argument names (from `name :: type`, else arg1, arg2...). */
+  args: string[];
+  /** The return type as written. */
+  returns: string;
+}
+
+/** Read `;`-separated callbacks by syntax (tree-sitter): each `name(args) :: type`. A problem as a message. */
+export function parseCallbacks(text: string): Callback[] | string {
+  const out: Callback[] = [];
+  for (const raw of text.split(";").map((c) => c.trim()).filter((c) => c !== "")) {
+    const tree = parse(`@callback ${raw}\n`);
+    const bad = `callback "${raw}": write name(arg :: type, ...) :: return_type, e.g. fetch(id :: term()) :: {:ok, term()} | :error`;
+    if (tree.rootNode.hasError) return bad;
+    const top = codeChildren(tree.rootNode);
+    const attr = top[0];
+    const call = attr?.type === "unary_operator" ? attr.childForFieldName("operand") : undefined;
+    const spec = call && callName(call) === "callback" ? callArgs(call)[0] : undefined;
+    if (top.length !== 1 || !spec || spec.type !== "binary_operator" || spec.childForFieldName("operator")?.text !== "::") return bad;
+    const head = spec.childForFieldName("left") as Node;
+    const returns = (spec.childForFieldName("right") as Node).text;
+    const name = head.type === "call" ? callName(head) : head.type === "identifier" ? head.text : undefined;
+    if (!name || !/^[a-z_][a-z0-9_]*[?!]?$/.test(name)) return bad;
+    const args = (head.type === "call" ? callArgs(head) : []).map((a, i) => {
+      const named = a.type === "binary_operator" && a.childForFieldName("operator")?.text === "::" ? a.childForFieldName("left") : undefined;
+      return named?.type === "identifier" && !named.text.startsWith("_") ? named.text : `arg${i + 1}`;
+    });
+    if (new Set(args).size !== args.length) return `callback "${raw}": two arguments share a name`;
+    if (out.some((c) => c.name === name && c.args.length === args.length)) return `callback ${name}/${args.length} is given twice`;
+    out.push({ text: raw, name, args, returns });
+  }
+  return out.length > 0 ? out : "give at least one callback, e.g. --callbacks \"fetch(id :: term()) :: {:ok, term()} | :error\"";
+}
+
+/** What the default implementation returns until it is written: the error or `:ok` its type admits. */
+function placeholderOf(returns: string): string | undefined {
+  const alternatives = returns.split("|").map((a) => a.trim());
+  if (alternatives.some((a) => /^\{:error,/.test(a))) return "{:error, :not_implemented}";
+  if (alternatives.includes(":error")) return ":error";
+  if (alternatives.includes(":ok")) return ":ok";
+  if (alternatives.includes("nil")) return "nil";
+  return undefined;
+}
+
+const EXAMPLE = "fetch(id :: term()) :: {:ok, term()} | {:error, term()}";
+
+export const schema = z.object({
+  name: nameField("Storage"),
+  description: descriptionField("A boundary with an implementation chosen by config."),
+  callbacks: z
+    .string()
+    .refine((v) => typeof parseCallbacks(v) !== "string", { error: (i) => parseCallbacks(String(i.input)) as string })
+    .describe(`The callbacks, separated by ";": name(arg :: type, ...) :: return_type (e.g. "${EXAMPLE}")`)
+    .meta({ prompt: `Callbacks, separated by ";" (e.g. ${EXAMPLE})`, valueName: "specs" }),
+});
+
+export default defineGenerator({
+  name: "behaviour",
+  description: "A behaviour dispatching to the implementation config names (compile_env), a default implementation, a Mox mock, expect/3 tests",
+  examples: [`gen behaviour Storage --callbacks "${EXAMPLE}"`, 'gen behaviour Payments.Gateway --callbacks "charge(amount :: pos_integer()) :: {:ok, String.t()} | {:error, term()}; refund(id :: String.t()) :: :ok | {:error, term()}"'],
+  schema,
+  needsProject: true,
+  async plan(o, _io, ctx) {
+    const project = requireProject(ctx);
+    const n = otpNames(project, o.name);
+    const { UserError } = await import("../../src/core/errors.js");
+    const callbacks = parseCallbacks(o.callbacks);
+    if (typeof callbacks === "string") throw new UserError(`invalid --callbacks: ${callbacks}`);
+    const defaultModule = `${n.module}.Default`;
+    const mock = `${n.module}Mock`;
+    const binding = {
+      ...n,
+      description: o.description,
+      defaultModule,
+      defaultAlias: "Default",
+      mock,
+      callbacks: callbacks.map((c) => ({
+        ...c,
+        arity: c.args.length,
+        argList: c.args.join(", "),
+        ignoredArgs: c.args.map((a) => `_${a}`).join(", "),
+        placeholder: placeholderOf(c.returns),
+        sampleArgs: c.args.map((a) => `:${a}`).join(", "),
+        sampleResult: `:${c.name.replace(/[?!]$/, "")}_result`,
+      })),
+    };
+    const testHelper: PatchAction = {
+      type: "otp:patch",
+      path: "test/test_helper.exs",
+      describe: `define the Mox mock ${mock} in test/test_helper.exs`,
+      patch(source) {
+        const line = `Mox.defmock(${mock}, for: ${n.module})`;
+        if (source === undefined) return { source: `${line}\nExUnit.start()\n` };
+        const defined = findAll(parse(source).rootNode, (x) => callName(x) === "defmock").some((x) => callArgs(x)[0]?.text === mock);
+        return { source: defined ? source : `${source.replace(/\n*$/, "\n")}${line}\n` };
+      },
+    };
+    const testConfig: PatchAction = {
+      type: "otp:patch",
+      path: "config/test.exs",
+      describe: `point config :${n.app}, ${n.module} at ${mock} in config/test.exs`,
+      patch(source) {
+        const line = `config :${n.app}, ${n.module}, ${mock}`;
+        if (source === undefined) return { manual: `config/test.exs is missing: create it with\n    import Config\n    ${line}` };
+        if (hasConfig(source, `:${n.app}`, n.module)) return { source };
+        if (!/^\s*import Config\b/m.test(source)) return { manual: `config/test.exs does not import Config: add\n    ${line}` };
+        return { source: `${source.replace(/\n*$/, "\n")}\n# The tests use the Mox mock of ${n.module}.\n${line}\n` };
+      },
+    };
+    const plan = otpPlan(
+      project,
+      binding,
+      [
+        render("behaviour", "lib/module.ex", n.file),
+        render("behaviour", "lib/module/default.ex", n.file.replace(/\.ex$/, "/default.ex")),
+        render("behaviour", "test/module_test.exs", n.testFile),
+        render("behaviour", "test/module/default_test.exs", n.testFile.replace(/_test\.exs$/, "/default_test.exs")),
+        testHelper,
+        testConfig,
+        depPatch("mox", '{:mox, "~> 1.2", only: :test}'),
+      ],
+      n,
+    );
+    plan.format = { localsWithoutParens: "[]" };
+    plan.nextSteps.unshift("mix deps.get (for Mox)");
+    plan.nextSteps.push(`write ${defaultModule}; point config :${n.app}, ${n.module} at another implementation to swap it`);
+    return plan;
+  },
+});

@@ -11,6 +11,7 @@ import genserver from "../../generators/genserver/index.js";
 import live from "../../generators/live/index.js";
 import mixTask from "../../generators/mix-task/index.js";
 import periodic from "../../generators/periodic/index.js";
+import pool from "../../generators/pool/index.js";
 import presence from "../../generators/presence/index.js";
 import protocol from "../../generators/protocol/index.js";
 import singleton from "../../generators/singleton/index.js";
@@ -39,6 +40,7 @@ export const genGenerators: readonly GeneratorDef[] = [
   mixTask,
   protocol,
   behaviour,
+  pool,
   release,
   cluster,
   telemetry,

@@ -10,6 +10,7 @@ import etsCache from "../../generators/ets-cache/index.js";
 import genserver from "../../generators/genserver/index.js";
 import live from "../../generators/live/index.js";
 import mixTask from "../../generators/mix-task/index.js";
+import pipeline from "../../generators/pipeline/index.js";
 import periodic from "../../generators/periodic/index.js";
 import pool from "../../generators/pool/index.js";
 import presence from "../../generators/presence/index.js";
@@ -41,6 +42,7 @@ export const genGenerators: readonly GeneratorDef[] = [
   protocol,
   behaviour,
   pool,
+  pipeline,
   release,
   cluster,
   telemetry,

@@ -1,0 +1,62 @@
+// gen pipeline NAME: a GenStage pipeline. A producer that buffers what is
+// pushed and emits only on demand, a producer-consumer and a consumer,
+// subscribed with min_demand/max_demand and started in order under a
+// :rest_for_one supervisor; its test shows backpressure. --broadway: a
+// Broadway module (processors, batchers, handle_message/3, handle_batch/4,
+// handle_failed/2) tested with Broadway.test_message/3 and test_batch/3 on
+// Broadway.DummyProducer. GenStage and Broadway come from hex.pm: here the
+// output is checked for syntax, formatting and structure.
+import { z } from "zod";
+import { defineGenerator } from "../../src/core/generator.js";
+import { depPatch, descriptionField, loggerMetadataPatch, nameField, otpNames, otpPlan, render, requireProject, underField, wire } from "../_shared/otp.js";
+
+export const schema = z.object({
+  name: nameField("Ingest"),
+  description: descriptionField("Processes events in stages, as fast as the slowest stage allows."),
+  maxDemand: z.coerce.number().int().min(2, "--max-demand must be 2 or more").max(10_000, "--max-demand must be at most 10000").default(50).describe("The most events a stage asks for at once (min_demand is three quarters of it)").meta({ prompt: "The most events a stage asks for at once (max_demand)", valueName: "n" }),
+  broadway: z.boolean().default(false).describe("A Broadway pipeline (processors, batchers, acknowledgements) instead of GenStage stages").meta({ prompt: "Use Broadway (processors, batchers, acknowledgements) instead of GenStage?" }),
+  under: underField,
+});
+
+export default defineGenerator({
+  name: "pipeline",
+  description: "A GenStage pipeline (buffering producer, producer-consumer, consumer; :rest_for_one) or --broadway; a backpressure test",
+  examples: ["gen pipeline Ingest", "gen pipeline Events.Pipeline --max-demand 100", "gen pipeline Orders.Ingest --broadway"],
+  schema,
+  needsProject: true,
+  plan(o, _io, ctx) {
+    const project = requireProject(ctx);
+    const n = otpNames(project, o.name);
+    const sub = (s: string): string => n.file.replace(/\.ex$/, `/${s}.ex`);
+    const binding = {
+      ...n,
+      description: o.description,
+      maxDemand: o.maxDemand,
+      // GenStage asks for more when a stage is down to min_demand: a quarter below max_demand.
+      minDemand: Math.floor((o.maxDemand * 3) / 4),
+      producer: `${n.module}.Producer`,
+      processor: `${n.module}.Processor`,
+      consumer: `${n.module}.Consumer`,
+    };
+    const actions = o.broadway
+      ? [
+          render("pipeline", "lib/broadway.ex", n.file),
+          render("pipeline", "test/broadway_test.exs", n.testFile),
+          depPatch("broadway", '{:broadway, "~> 1.1"}'),
+          loggerMetadataPatch(project, ["reason"]),
+        ]
+      : [
+          render("pipeline", "lib/module.ex", n.file),
+          render("pipeline", "lib/module/producer.ex", sub("producer")),
+          render("pipeline", "lib/module/processor.ex", sub("processor")),
+          render("pipeline", "lib/module/consumer.ex", sub("consumer")),
+          render("pipeline", "test/module_test.exs", n.testFile),
+          depPatch("gen_stage", '{:gen_stage, "~> 1.2"}'),
+        ];
+    const plan = otpPlan(project, binding, [...actions, wire(project, { code: n.module, ids: [n.module] }, o.under)], n);
+    plan.format = { localsWithoutParens: "[]" };
+    plan.nextSteps.unshift(`mix deps.get (for ${o.broadway ? "Broadway" : "GenStage"})`);
+    if (o.broadway) plan.nextSteps.push(`give ${n.module} a real producer (e.g. BroadwaySQS, BroadwayRabbitMQ) in config :${n.app}, ${n.module}, producer: {Module, opts}`);
+    return plan;
+  },
+});

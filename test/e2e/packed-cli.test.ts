@@ -129,7 +129,7 @@ describe("gen, installed", () => {
     const version = await runOk("gen", ["--version"], cwd);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")).version);
     const list = await runOk("gen", ["list"], cwd);
-    for (const name of ["genserver", "dynamic-supervisor", "release", "cluster", "telemetry", "context", "live", "channel", "presence"]) {
+    for (const name of ["genserver", "dynamic-supervisor", "release", "cluster", "telemetry", "context", "live", "channel", "presence", "singleton", "pool", "pipeline", "behaviour", "protocol", "mix-task"]) {
       expect(list.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
     }
     const outside = await runBin("gen", ["genserver", "X"], cwd);

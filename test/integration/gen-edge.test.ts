@@ -152,7 +152,8 @@ describe("gen: dry run, JSON, help and list", () => {
     for (const g of genGenerators) expect(r.out).toContain(`  ${g.name}`);
     expect(genGenerators.map((g) => g.name)).toEqual([
       "genserver", "supervisor", "dynamic-supervisor", "registry", "agent", "task-supervisor",
-      "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic", "release", "cluster", "telemetry", "channel", "presence", "context", "live",
+      "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic",
+      "singleton", "pool", "pipeline", "behaviour", "protocol", "mix-task", "release", "cluster", "telemetry", "channel", "presence", "context", "live",
     ]);
     const help = await run(tempDir(), ["genserver", "--help"]);
     expect(help.code).toBe(0);

@@ -19,7 +19,8 @@ Commands:
   gen <generator> --help   options and examples of one generator
   gen eject <generator>    copy a generator's templates into .otpgen/templates
   gen templates diff <g>   what changed upstream in templates you ejected
-  gen doctor               check the team folder: config, templates, drift
+  gen tree [--mermaid|--json]  the supervision tree, read from the source
+  gen doctor [--ci]        check the team folder and the OTP code (--ci: exit 1 on a finding)
 
 Options:
   -h, --help               show this help
@@ -123,11 +124,24 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
   let team: Team | undefined;
   let generators = builtins;
   const teamCommand = first === "eject" || first === "templates" || first === "doctor";
+  if (first === "tree") {
+    if (!root) {
+      io.stderr(`gen: no mix.exs in ${io.cwd} or any directory above it; run gen inside a Mix project (create one with: npx create-otp-app my_app)\n`);
+      return 2;
+    }
+    const { tree } = await import("./tree-command.js");
+    return tree(rest, root, io);
+  }
   if (first === "doctor") {
     const { doctor } = await import("./team-commands.js");
     if (root) await (await import("../elixir/reader.js")).loadReader();
     const project = root ? readMixProject(root) : undefined;
-    return doctor(builtins, { project }, io, root ?? io.cwd);
+    const unknown = rest.find((a) => a !== "--ci");
+    if (unknown !== undefined) {
+      io.stderr(`gen doctor: unknown option ${JSON.stringify(unknown)}; usage: gen doctor [--ci]\n`);
+      return 2;
+    }
+    return doctor(builtins, { project }, io, root ?? io.cwd, rest.includes("--ci"));
   }
   // zod comes with the team config: loaded here, not on --help's path.
   const { loadTeam } = await import("../core/team.js");

@@ -153,7 +153,7 @@ function namesRead(source: string, Handlebars: typeof import("handlebars")): { n
 }
 
 /** `gen doctor`: the config, every template, overrides' variables, drift. */
-export async function doctor(generators: readonly GeneratorDef[], ctx: PlanContext, io: Io, from: string): Promise<number> {
+export async function doctor(generators: readonly GeneratorDef[], ctx: PlanContext, io: Io, from: string, ci = false): Promise<number> {
   const problems: string[] = [];
   const ok = (line: string): void => io.stdout(`  ✔ ${line}\n`);
   let team: Team | undefined;
@@ -229,8 +229,22 @@ export async function doctor(generators: readonly GeneratorDef[], ctx: PlanConte
     if (ops.length === 0) ok("release and cluster files agree (node names, ports, Service)");
   }
   for (const p of problems) io.stdout(`  ✖ ${p}\n`);
-  io.stdout(problems.length === 0 ? "gen doctor: all good\n" : `gen doctor: ${problems.length} problem${problems.length > 1 ? "s" : ""}\n`);
-  return problems.length === 0 ? 0 : 1;
+  let findings = 0;
+  if (ctx.project) {
+    // OTP lints of the project's code: advice, an error only under --ci.
+    const { otpLints } = await import("../elixir/otp-lints.js");
+    const { diskSources } = await import("./tree-command.js");
+    const found = otpLints(diskSources(ctx.project.root), ctx.project.appModule);
+    findings = found.length;
+    const rel = (f: string): string => path.relative(io.cwd, path.join(ctx.project?.root ?? "", f)) || f;
+    if (found.length === 0) ok("OTP checks: nothing found in the supervision tree or the code");
+    for (const f of found) {
+      io.stdout(`  ${ci ? "✖" : "⚠"} ${rel(f.file)}:${f.line}: [${f.rule}] ${f.message}\n      why: ${f.why}\n      fix: ${f.fix}\n`);
+    }
+  }
+  const summary = [problems.length ? `${problems.length} problem${problems.length > 1 ? "s" : ""}` : "", findings ? `${findings} OTP finding${findings > 1 ? "s" : ""}` : ""].filter(Boolean);
+  io.stdout(summary.length === 0 ? "gen doctor: all good\n" : `gen doctor: ${summary.join(", ")}\n`);
+  return problems.length > 0 || (ci && findings > 0) ? 1 : 0;
 }
 
 /** The names a generator's templates get, from a plan with sample options. */

@@ -41,7 +41,7 @@ const siteOf = (list: Node): ListSite => ({ open: list.startIndex, close: list.e
 /** At most this many hops from the supervisor call to the list (a variable, a function, an attribute...). */
 const MAX_HOPS = 8;
 
-type Resolved = { lists: Node[] } | { why: string };
+export type Resolved = { lists: Node[] } | { why: string };
 
 /**
  * The list literals that an expression evaluates to, followed through the
@@ -51,7 +51,7 @@ type Resolved = { lists: Node[] } | { why: string };
  * private function returning the list; a module attribute. Anything else (a
  * function of config, a remote call) cannot be known.
  */
-function resolveLists(expr: Node, scope: Node, module: Node | undefined, hops: number, prefer: (l: Node) => boolean): Resolved {
+export function resolveLists(expr: Node, scope: Node, module: Node | undefined, hops: number, prefer: (l: Node) => boolean): Resolved {
   if (hops > MAX_HOPS) return { why: "its children list is built through too many steps to follow" };
   const t = expr.type;
   if (t === "list") return { lists: [expr] };
@@ -142,7 +142,7 @@ function resolveLists(expr: Node, scope: Node, module: Node | undefined, hops: n
 }
 
 /** The supervisor call of start/2 or init/1: `Supervisor.start_link(children, ...)`, `Supervisor.init(children, ...)`, `supervise(children, ...)`. */
-function supervisorCall(def: Node): Node | undefined {
+export function supervisorCall(def: Node): Node | undefined {
   return findAll(def, (n) => {
     const name = callName(n);
     const receiver = callReceiver(n);
@@ -196,7 +196,7 @@ function elements(site: ListSite): Element[] {
  * of `worker(MyApp.Worker, [])` and `Supervisor.child_spec({MyApp.Worker, []}, id: :x)`;
  * `:credo` of `{:credo, "~> 1.7"}`; `releases` of `releases: ...`.
  */
-function headOf(node: Node): string {
+export function headOf(node: Node): string {
   if (node.type === "alias" || node.type === "atom") return node.text;
   if (node.type === "tuple") {
     const first = codeChildren(node)[0];

@@ -147,8 +147,11 @@ function treeLints(root: SupNode, reader: TreeReader): Finding[] {
       .map((n) => callArgs(n)[0]?.text)
       .filter((t): t is string => t !== undefined && /^[A-Z][\w.]*$/.test(t)),
   );
+  // The names a DynamicSupervisor of the tree has (its name:, or the module of the project's own).
+  const named = new Set(order.filter((x) => x.kind === "dynamic-supervisor").flatMap((x) => [x.name, x.id !== "DynamicSupervisor" ? x.id : undefined]));
+  const unresolved = lookups.filter((l) => !named.has(l));
   for (const n of order.filter((x) => x.kind === "dynamic-supervisor" && x.id === "DynamicSupervisor" && x.name === undefined)) {
-    const looked = lookups[0];
+    const looked = unresolved[0];
     if (looked) {
       findings.push({
         ...at(n),

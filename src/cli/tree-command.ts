@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Io } from "../core/io.js";
 import { readMixProject, umbrellaApps } from "../elixir/project.js";
-import { TreeReader, renderMermaid, renderText, type Sources, type SupNode } from "../elixir/sup-tree.js";
+import { TreeReader, addedNodes, markAdded, renderMermaid, renderText, type Sources, type SupNode } from "../elixir/sup-tree.js";
 
 /** The .ex files under `dir`/lib, relative to `dir`, from disk. */
 export function diskSources(dir: string): Sources {
@@ -76,4 +76,31 @@ export async function tree(argv: string[], root: string, io: Io): Promise<number
 
 function prefixFiles(n: SupNode, dir: string): SupNode {
   return { ...n, file: path.posix.join(dir.split(path.sep).join("/"), n.file), children: n.children.map((c) => prefixFiles(c, dir)) };
+}
+
+/**
+ * The supervision tree before and after a run's changes (for --dry-run), the
+ * added children marked; undefined when the run leaves the tree as it is.
+ */
+export function treeChange(
+  dir: string,
+  changes: readonly { path: string; after: string; action: string }[],
+): { before: SupNode | undefined; after: SupNode } | undefined {
+  if (!changes.some((c) => c.action !== "identical" && c.path.startsWith("lib/") && c.path.endsWith(".ex"))) return undefined;
+  const project = readMixProject(dir);
+  if (!project.appModule) return undefined;
+  const disk = diskSources(dir);
+  const changed = new Map(changes.map((c) => [c.path, c.after]));
+  const files = [...new Set([...disk.files, ...changes.filter((c) => c.path.startsWith("lib/") && c.path.endsWith(".ex")).map((c) => c.path)])];
+  const before = new TreeReader(disk).application(project.appModule);
+  const after = new TreeReader({ files, read: (f) => changed.get(f) ?? disk.read(f) }).application(project.appModule);
+  if (!after) return undefined;
+  const marked = markAdded(before, after);
+  return addedNodes(marked).length > 0 ? { before, after: marked } : undefined;
+}
+
+/** The before/after text --dry-run prints. */
+export function formatTreeChange(change: { before: SupNode | undefined; after: SupNode }): string {
+  const lines = addedNodes(change.after).map(({ node, under, after }) => `  adds ${node.id} under ${under.id}${after ? `, after ${after.id}` : ", first"}\n`);
+  return `Supervision tree before:\n${change.before ? renderText(change.before) : "  (none)\n"}Supervision tree after (+ new):\n${renderText(change.after)}${lines.join("")}`;
 }

@@ -223,8 +223,10 @@ export async function runGenerator(
       nextSteps: plan.nextSteps,
     };
     if (common.dryRun) {
-      if (json) io.stdout(await jsonReport(report, changes));
-      else await printDryRun(io, changes, manual, report.external);
+      // A run that changes the supervision tree shows it before and after.
+      const tree = ctx.project ? (await import("../cli/tree-command.js")).treeChange(plan.root, changes) : undefined;
+      if (json) io.stdout(await jsonReport(tree ? { ...report, tree } : report, changes));
+      else await printDryRun(io, changes, manual, report.external, tree ? (await import("../cli/tree-command.js")).formatTreeChange(tree) : "");
       return 0;
     }
 

@@ -26,6 +26,8 @@ export interface RunReport {
   external: ExternalResult[];
   exitCode: number;
   nextSteps: string[];
+  /** --dry-run of a run that changes the supervision tree: the tree before, and after with the new children marked `added`. */
+  tree?: { before: unknown; after: unknown };
 }
 
 export async function unifiedDiff(c: Change): Promise<string> {
@@ -75,11 +77,12 @@ export function formatExternal(io: Io, external: readonly ExternalResult[]): str
   return `${c.yellow("Team actions outside the virtual tree")}\n${lines.join("")}`;
 }
 
-export async function printDryRun(io: Io, changes: readonly Change[], manual: readonly string[], external: readonly ExternalResult[] = []): Promise<void> {
+export async function printDryRun(io: Io, changes: readonly Change[], manual: readonly string[], external: readonly ExternalResult[] = [], extra = ""): Promise<void> {
   for (const ch of changes) if (ch.action !== "identical") io.stdout(await unifiedDiff(ch));
   io.stdout(formatChanges(io, changes));
   io.stdout(formatManual(io, manual));
   io.stdout(formatExternal(io, external));
+  io.stdout(extra);
   io.stdout(colorsFor(io).dim("Dry run: nothing was written.\n"));
 }
 

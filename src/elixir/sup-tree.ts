@@ -176,6 +176,12 @@ export class TreeReader {
     if (expr.type === "binary_operator" && expr.childForFieldName("operator")?.text === "++") {
       return [...this.childrenOf(expr.childForFieldName("left") ?? undefined, scope, info), ...this.childrenOf(expr.childForFieldName("right") ?? undefined, scope, info)];
     }
+    if (expr.type === "identifier") {
+      // `children = ...` earlier in the function: what it is bound to, `++` parts and all.
+      const bindings = findAll(scope, (n) => n.type === "binary_operator" && n.childForFieldName("operator")?.text === "=" && n.childForFieldName("left")?.text === expr.text && n.startIndex < expr.startIndex);
+      const rhs = bindings.length === 1 ? bindings[0]?.childForFieldName("right") : undefined;
+      if (rhs) return this.childrenOf(rhs, scope, info);
+    }
     const conditional = expr.type === "call" && ["if", "unless", "case", "cond"].includes(callName(expr) ?? "");
     if (!conditional) {
       const r = resolveLists(expr, scope, info.body, 0, () => true);
@@ -189,7 +195,7 @@ export class TreeReader {
     const at: Omit<SupNode, "id" | "kind"> = { file: info.file, line: line(el), children: [], settings: [] };
     const isSpecCall = el.type === "call" && ((!callReceiver(el) && ["worker", "supervisor"].includes(callName(el) ?? "")) || (callReceiver(el) === "Supervisor" && callName(el) === "child_spec"));
     if (!(el.type === "alias" || el.type === "tuple" || isSpecCall)) return { ...at, id: oneLine(el.text), kind: "computed" };
-    const module = headOf(el);
+    const module = expandAlias(headOf(el), info);
     if (!/^[A-Z][\w.]*$/.test(module)) return { ...at, id: oneLine(el.text), kind: "computed" };
     // The child's options: `{Mod, opts}`, `worker(Mod, args)`, `Supervisor.child_spec({Mod, opts}, ...)`.
     const inner = el.type === "call" && callReceiver(el) === "Supervisor" ? callArgs(el)[0] : el;
@@ -214,7 +220,8 @@ export class TreeReader {
   private projectModule(module: string, at: Omit<SupNode, "id" | "kind">, specName: string | undefined): SupNode {
     const info = this.index.get(module);
     const node: SupNode = { ...at, id: module, kind: "process", name: specName };
-    if (!info) return node;
+    // Not in the sources read (a dependency's module): Phoenix's naming says what a Repo is.
+    if (!info) return module.endsWith(".Repo") ? { ...node, kind: "repo" } : node;
     if (info.uses.some((u) => u === "Phoenix.Endpoint" || u.startsWith("Phoenix.Endpoint,"))) return { ...node, kind: "endpoint" };
     if (info.uses.some((u) => u === "Ecto.Repo" || u.startsWith("Ecto.Repo,"))) return { ...node, kind: "repo" };
     node.name = attributeValue(node.name, info) ?? this.startName(info);
@@ -261,6 +268,25 @@ export class TreeReader {
   }
 }
 
+/** A name as the module's `alias`es make it: `Producer` after `alias MyApp.Ingest.Producer` is `MyApp.Ingest.Producer`. */
+function expandAlias(name: string, info: ModuleInfo): string {
+  if (!info.body) return name;
+  const [first, ...rest] = name.split(".");
+  for (const n of codeChildren(info.body).filter((c) => callName(c) === "alias")) {
+    const [target, opts] = callArgs(n);
+    const text = target?.text.replace(/\s+/g, "") ?? "";
+    const as = opts ? findAll(opts, (p) => p.type === "pair" && p.childForFieldName("key")?.text.trim() === "as:")[0]?.childForFieldName("value")?.text : undefined;
+    const multi = /^([\w.]+)\.\{(.+)\}$/.exec(text);
+    const candidates = multi ? (multi[2] as string).split(",").map((m) => `${multi[1]}.${m}`) : [text];
+    for (const full of candidates) {
+      const short = as ?? full.split(".").pop();
+      if (short === first) return [full, ...rest].join(".");
+    }
+  }
+  if (first === "__MODULE__") return [fullName(info.node, callArgs(info.node)[0]?.text ?? ""), ...rest].join(".");
+  return name;
+}
+
 /** `@registry` (alone or inside a term) as the value the module sets it to (`@registry MyApp.Registry`). */
 function attributeValue(text: string | undefined, info: ModuleInfo): string | undefined {
   if (!text?.includes("@") || !info.body) return text;
@@ -274,7 +300,7 @@ function attributeValue(text: string | undefined, info: ModuleInfo): string | un
 
 /** The label of a node: its kind, settings and name. */
 export function describe(n: SupNode): string {
-  const kind = n.kind === "process" || n.kind === "application" || KIND_LABEL[n.kind] === n.id ? "" : KIND_LABEL[n.kind];
+  const kind = ["process", "application", "computed"].includes(n.kind) || KIND_LABEL[n.kind] === n.id ? "" : KIND_LABEL[n.kind];
   const parts = [kind, ...n.settings].filter((p) => p !== "");
   const name = n.name && n.name !== n.id && n.name !== "__MODULE__" ? `name: ${n.name}` : "";
   const id = n.childId ? `id: ${n.childId}` : "";

@@ -1,0 +1,212 @@
+// gen tree: the supervision tree read from source, as text, Mermaid (checked
+// by Mermaid's own parser) and JSON; the tree before and after in --dry-run;
+// and gen doctor --ci on seeded mistakes.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createOtpApp } from "../../src/cli/create-main.js";
+import { gen } from "../../src/cli/gen-main.js";
+import { captureIo, copyOf, snapshot, tempDir } from "../helpers.js";
+import { parseMermaid } from "../mermaid.js";
+
+const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
+
+async function run(cwd: string, args: string[]) {
+  const io = captureIo(cwd);
+  const code = await gen(args, io);
+  return { code, out: io.text(), err: io.errText() };
+}
+
+function write(dir: string, file: string, content: string): void {
+  mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+  writeFileSync(path.join(dir, file), content);
+}
+
+/** A create-otp-app project with OTP generators run in it. */
+let built: string;
+beforeAll(async () => {
+  const cwd = tempDir();
+  expect(await createOtpApp(["tt", "--yes", "--no-install", "--no-git", "--no-check", "--no-ci"], captureIo(cwd))).toBe(0);
+  built = path.join(cwd, "tt");
+  for (const args of [["supervisor", "Workers"], ["genserver", "Worker", "--under", "Tt.Workers"], ["dynamic-supervisor", "Rooms"], ["registry", "Lookup"], ["task-supervisor", "Tasks"], ["ets-cache", "Cache"], ["singleton", "Leader"], ["pool", "Conns"], ["pipeline", "Ingest"], ["cluster"]]) {
+    const r = await run(built, [...args, "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+  }
+});
+
+const BUILT_TEXT = `Tt.Application  (strategy: :one_for_one)  name: Tt.Supervisor  lib/tt/application.ex:30
+├── Tt.Cluster.Connector
+├── Tt.Workers  (Supervisor, strategy: :one_for_one, max_restarts: 3, max_seconds: 5)
+│   └── Tt.Worker
+├── Tt.Rooms  (Supervisor, strategy: :rest_for_one)
+│   ├── Registry  name: Tt.Rooms.Registry
+│   └── DynamicSupervisor  (strategy: :one_for_one)  name: Tt.Rooms.DynamicSupervisor  — children started at run time
+├── Tt.Lookup  (Registry)
+├── Tt.Tasks  (Task.Supervisor)
+├── Tt.Cache
+├── Tt.Leader.Singleton
+├── Tt.Conns  name: opts[:name]
+└── Tt.Ingest  (Supervisor, strategy: :rest_for_one)  name: opts[:name]
+    ├── Tt.Ingest.Producer  name: stage(name, Producer)
+    ├── Tt.Ingest.Processor  name: stage(name, Processor)
+    └── Tt.Ingest.Consumer  name: stage(name, Consumer)
+`;
+
+describe("gen tree", () => {
+  it("a create-otp-app project with the OTP generators: every process under its supervisor, with strategies and names as written", async () => {
+    const r = await run(built, ["tree"]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe(BUILT_TEXT);
+  });
+
+  it("--mermaid: the same tree as a flowchart that Mermaid's parser reads", async () => {
+    const r = await run(built, ["tree", "--mermaid"]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split("\n").slice(0, 8).join("\n")).toBe(
+      [
+        "flowchart TD",
+        '  n0["Tt.Application<br/>(strategy: :one_for_one)  name: Tt.Supervisor"]',
+        '  n1["Tt.Cluster.Connector"]',
+        "  n0 --> n1",
+        '  n2["Tt.Workers<br/>(Supervisor, strategy: :one_for_one, max_restarts: 3, max_seconds: 5)"]',
+        "  n0 --> n2",
+        '  n3["Tt.Worker"]',
+        "  n2 --> n3",
+      ].join("\n"),
+    );
+    // One node per line of the text tree, each but the root under its parent.
+    expect(r.out.match(/^ {2}n\d+\["/gm)).toHaveLength(BUILT_TEXT.trim().split("\n").length);
+    expect(r.out.match(/ --> /g)).toHaveLength(BUILT_TEXT.trim().split("\n").length - 1);
+    expect(await parseMermaid(r.out)).toEqual({ ok: true, type: "flowchart-v2" });
+    // A broken diagram is refused by the same parser: the check can fail.
+    expect((await parseMermaid(r.out.replace('"]', '"'))).ok).toBe(false);
+  });
+
+  it("--json: the tree with kinds, settings, names, files and lines", async () => {
+    const r = await run(built, ["tree", "--json"]);
+    expect(r.code, r.err).toBe(0);
+    const { apps } = JSON.parse(r.out) as { apps: { app: string; tree: { id: string; kind: string; children: { id: string; kind: string; file: string; line: number; settings: string[] }[] } }[] };
+    expect(apps.map((a) => a.app)).toEqual(["tt"]);
+    const root = apps[0]?.tree;
+    expect(root?.kind).toBe("application");
+    expect(root?.children.map((c) => `${c.id}:${c.kind}`)).toEqual([
+      "Tt.Cluster.Connector:process", "Tt.Workers:supervisor", "Tt.Rooms:supervisor", "Tt.Lookup:registry", "Tt.Tasks:task-supervisor",
+      "Tt.Cache:process", "Tt.Leader.Singleton:process", "Tt.Conns:process", "Tt.Ingest:supervisor",
+    ]);
+    // A child is where its supervisor lists it; its own children, where it lists them.
+    expect(root?.children[1]).toMatchObject({ file: "lib/tt/application.ex", settings: ["strategy: :one_for_one", "max_restarts: 3", "max_seconds: 5"] });
+    expect((root?.children[1] as unknown as { children: { file: string }[] }).children[0]?.file).toBe("lib/tt/workers.ex");
+  });
+
+  it("a Phoenix app as mix phx.new writes it: Repo, PubSub and Endpoint labelled; options bound to a variable read", async () => {
+    const dir = copyOf(path.join(FIXTURES, "phx_app"));
+    const r = await run(dir, ["tree"]);
+    expect(r.out).toBe(`Shop.Application  (strategy: :one_for_one)  name: Shop.Supervisor  lib/shop/application.ex:24
+├── ShopWeb.Telemetry
+├── Shop.Repo  (Ecto Repo)
+├── DNSCluster
+├── Phoenix.PubSub  name: Shop.PubSub
+└── ShopWeb.Endpoint  (Phoenix Endpoint)
+`);
+  });
+
+  it("children that are computed are shown as what they are; a private function's list and an explicit id are read", async () => {
+    const dir = copyOf(built);
+    write(dir, "lib/tt/application.ex", `defmodule Tt.Application do
+  @moduledoc false
+  use Application
+
+  @impl true
+  def start(_type, _args) do
+    children =
+      [
+        {Registry, keys: :unique, name: Tt.Registry},
+        Supervisor.child_spec({Tt.Cache, []}, id: :second_cache),
+        # Tt.Commented.Out,
+        {Task.Supervisor, name: Tt.TaskSupervisor}
+      ] ++ extra_children() ++ Application.get_env(:tt, :more_children, []) ++ if(pollers?(), do: [Tt.Poller], else: [])
+
+    Supervisor.start_link(children, strategy: :rest_for_one, max_restarts: 10, name: Tt.Supervisor)
+  end
+
+  defp extra_children, do: [Tt.Workers]
+
+  defp pollers?, do: Application.get_env(:tt, :pollers, true)
+end
+`);
+    const r = await run(dir, ["tree"]);
+    expect(r.out).toBe(`Tt.Application  (strategy: :rest_for_one, max_restarts: 10)  name: Tt.Supervisor  lib/tt/application.ex:15
+├── Registry  name: Tt.Registry
+├── Tt.Cache  id: :second_cache
+├── Task.Supervisor  name: Tt.TaskSupervisor
+├── Tt.Workers  (Supervisor, strategy: :one_for_one, max_restarts: 3, max_seconds: 5)
+│   └── Tt.Worker
+├── computed: Application.get_env(:tt, :more_children, [])
+└── computed: if(pollers?(), do: [Tt.Poller], else: [])
+`);
+  });
+
+  it("an umbrella: each app's tree, its files named from the umbrella's root", async () => {
+    const root = tempDir();
+    write(root, "mix.exs", 'defmodule Umbrella.MixProject do\n  use Mix.Project\n\n  def project, do: [apps_path: "apps", deps: []]\nend\n');
+    for (const app of ["alpha", "beta"]) {
+      const mod = app[0]?.toUpperCase() + app.slice(1);
+      write(root, `apps/${app}/mix.exs`, `defmodule ${mod}.MixProject do\n  use Mix.Project\n\n  def project, do: [app: :${app}, version: "0.1.0"]\n\n  def application, do: [mod: {${mod}.Application, []}]\nend\n`);
+      write(root, `apps/${app}/lib/${app}/application.ex`, `defmodule ${mod}.Application do\n  @moduledoc false\n  use Application\n\n  def start(_type, _args) do\n    Supervisor.start_link([${mod}.Worker], strategy: :one_for_one)\n  end\nend\n`);
+    }
+    const r = await run(root, ["tree"]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe(
+      "Alpha.Application  (strategy: :one_for_one)  apps/alpha/lib/alpha/application.ex:6\n└── Alpha.Worker\n" +
+        "Beta.Application  (strategy: :one_for_one)  apps/beta/lib/beta/application.ex:6\n└── Beta.Worker\n",
+    );
+  });
+
+  it("bad options: one line, exit 2", async () => {
+    const r = await run(built, ["tree", "--svg"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('gen tree: unknown option "--svg"; usage: gen tree [--mermaid | --json]\n');
+  });
+});
+
+describe("--dry-run shows the supervision tree before and after", () => {
+  it("the new child marked, under which supervisor and after which child; JSON has both trees", async () => {
+    const dir = copyOf(built);
+    const before = snapshot(dir);
+    const r = await run(dir, ["genserver", "Audit", "--under", "Tt.Workers", "--dry-run"]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("Supervision tree before:\nTt.Application");
+    expect(r.out).toContain("Supervision tree after (+ new):\n");
+    expect(r.out).toContain("│   ├── Tt.Worker\n│   └── + Tt.Audit\n");
+    expect(r.out).toContain("  adds Tt.Audit under Tt.Workers, after Tt.Worker\n");
+    expect(r.out.trimEnd().endsWith("Dry run: nothing was written.")).toBe(true);
+    const json = JSON.parse((await run(dir, ["genserver", "Audit", "--dry-run", "--json"])).out) as { tree: { after: { children: { id: string; added?: boolean }[] } } };
+    expect(json.tree.after.children.filter((c) => c.added).map((c) => c.id)).toEqual(["Tt.Audit"]);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it("a run that does not change the tree shows none", async () => {
+    const r = await run(copyOf(built), ["retry", "--dry-run"]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).not.toContain("Supervision tree");
+  });
+});
+
+describe("gen doctor: OTP findings", () => {
+  it("finds a seeded mistake with file:line, why and fix; --ci exits 1 on it, plain doctor 0; nothing in the generated project", async () => {
+    const clean = await run(built, ["doctor", "--ci"]);
+    expect(clean.code, clean.out).toBe(0);
+    expect(clean.out).toContain("✔ OTP checks: nothing found in the supervision tree or the code");
+
+    const dir = copyOf(built);
+    write(dir, "lib/tt/audit.ex", 'defmodule Tt.Audit do\n  @moduledoc false\n  require Logger\n  def log(x), do: Logger.warn("audit: #{inspect(x)}")\nend\n');
+    const advice = await run(dir, ["doctor"]);
+    expect(advice.code).toBe(0);
+    expect(advice.out).toContain("  ⚠ lib/tt/audit.ex:4: [logger-warn] Logger.warn/1 is deprecated\n      why: ");
+    expect(advice.out).toContain("      fix: call Logger.warning/2\n");
+    expect(advice.out).toContain("gen doctor: 1 OTP finding\n");
+    const ci = await run(dir, ["doctor", "--ci"]);
+    expect(ci.code).toBe(1);
+    expect(ci.out).toContain("  ✖ lib/tt/audit.ex:4: [logger-warn]");
+  });
+});

@@ -8,6 +8,7 @@ import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { copyOf, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, tempDir, testCounts, unformatted, withTelemetryDep } from "../helpers.js";
 import { RUNS } from "../runs.js";
+import { parseMermaid } from "../mermaid.js";
 import { REPO, binDir, errorReportSchema, fixtureCopy, jsonReport, runBin, runInPty, runOk, treeHash, unparsable } from "./packed.js";
 
 const BARE = ["--yes", "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc"];
@@ -122,6 +123,32 @@ describe("create-otp-app, installed", () => {
 });
 
 describe("gen, installed", () => {
+  it("gen tree (text and Mermaid), the tree in --dry-run, and gen doctor --ci on a seeded mistake", async () => {
+    const cwd = tempDir();
+    await runOk("create-otp-app", ["treed", ...BARE], cwd);
+    const dir = path.join(cwd, "treed");
+    await runOk("gen", ["supervisor", "Workers", "--yes", "--no-check"], dir);
+    await runOk("gen", ["genserver", "Worker", "--under", "Treed.Workers", "--yes", "--no-check"], dir);
+    const text = await runOk("gen", ["tree"], dir);
+    expect(text.stdout).toBe(
+      "Treed.Application  (strategy: :one_for_one)  name: Treed.Supervisor  lib/treed/application.ex:22\n" +
+        "└── Treed.Workers  (Supervisor, strategy: :one_for_one, max_restarts: 3, max_seconds: 5)\n" +
+        "    └── Treed.Worker",
+    );
+    const json = JSON.parse((await runOk("gen", ["tree", "--json"], dir)).stdout) as { apps: { app: string; tree: { children: { id: string; kind: string }[] } }[] };
+    expect(json.apps[0]?.tree.children.map((c) => `${c.kind} ${c.id}`)).toEqual(["supervisor Treed.Workers"]);
+    const mermaid = await runOk("gen", ["tree", "--mermaid"], dir);
+    expect(await parseMermaid(mermaid.stdout)).toEqual({ ok: true, type: "flowchart-v2" });
+    const dry = await runOk("gen", ["agent", "Settings", "--dry-run"], dir);
+    expect(dry.stdout).toContain("└── + Treed.Settings\n");
+    expect(dry.stdout).toContain("  adds Treed.Settings under Treed.Application, after Treed.Workers\n");
+    expect((await runBin("gen", ["doctor", "--ci"], dir)).code).toBe(0);
+    writeFileSync(path.join(dir, "lib/treed/audit.ex"), 'defmodule Treed.Audit do\n  @moduledoc false\n  require Logger\n  def log(x), do: Logger.warn(inspect(x))\nend\n');
+    const ci = await runBin("gen", ["doctor", "--ci"], dir);
+    expect(ci.code).toBe(1);
+    expect(ci.stdout).toContain("✖ lib/treed/audit.ex:4: [logger-warn] Logger.warn/1 is deprecated");
+  });
+
   it("gen --help, gen --version, gen list, and gen outside a project", async () => {
     const cwd = tempDir();
     const help = await runOk("gen", ["--help"], cwd);

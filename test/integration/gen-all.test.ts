@@ -89,6 +89,28 @@ describe("gen: every generator in a create-otp-app project and a mix new --sup p
     expect(workers).toContain("      # Children, in start order, e.g. {Ours.Worker, []}\n      Ours.Worker\n    ]");
   });
 
+  it("gen tree shows every process under its supervisor, and gen doctor --ci finds nothing in the generated code", async () => {
+    const io = captureIo(ours);
+    expect(await gen(["tree", "--json"], io)).toBe(0);
+    type Node = { id: string; kind: string; name?: string; children: Node[] };
+    const root = (JSON.parse(io.text()) as { apps: { tree: Node }[] }).apps[0]?.tree as Node;
+    expect(root.children.map((c) => c.id)).toEqual([
+      "Ours.RateLimiter", "Ours.Inventory", "Registry", "Ours.Workers", "Ours.Pipeline", "Ours.Sessions", "Ours.Games.Rooms", "Ours.Lookup.Registry",
+      "Ours.Settings", "Ours.TaskSupervisor", "Ours.Cache", "Ours.Sessions.Cache", "Ours.Limiter", "Ours.Api.Throttle", "Ours.PaymentsBreaker",
+      "Ours.Geo.Breaker", "Ours.Cleanup", "Ours.Reports.Nightly", "Ours.Billing.Sweep.Singleton", "Ours.Leader.Singleton",
+    ]);
+    const byId = new Map(root.children.map((c) => [c.id, c]));
+    expect(byId.get("Ours.Workers")?.children.map((c) => c.id)).toEqual(["Ours.Worker"]);
+    expect(byId.get("Ours.Sessions")?.children.map((c) => `${c.kind} ${c.name}`)).toEqual(["registry Ours.Sessions.Registry", "dynamic-supervisor Ours.Sessions.DynamicSupervisor"]);
+    expect(byId.get("Ours.Registry")).toBeUndefined();
+    expect(byId.get("Registry")?.name).toBe("Ours.Registry");
+    expect(byId.get("Ours.TaskSupervisor")?.kind).toBe("task-supervisor");
+
+    const doctor = captureIo(ours);
+    expect(await gen(["doctor", "--ci"], doctor), doctor.text()).toBe(0);
+    expect(doctor.text()).toContain("✔ OTP checks: nothing found in the supervision tree or the code");
+  });
+
   it("running every generator again changes nothing, and refuses to undo a user's edits", async () => {
     for (const args of RUNS("Ours")) {
       const io = captureIo(ours);

@@ -1,5 +1,5 @@
 // Shared test helpers: a captured Io, temp dirs, and the real-Elixir checks.
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -257,4 +257,28 @@ export async function oursAndPlain(): Promise<{ cwd: string; ours: string; plain
   expect(await createOtpApp(["ours", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
   await execa("mix", ["new", "plain", "--sup"], { cwd, stdin: "ignore" });
   return { cwd, ours: path.join(cwd, "ours"), plain: path.join(cwd, "plain") };
+}
+
+/** Write `content` to `file` under `dir`, making its folders. */
+export function writeIn(dir: string, file: string, content: string): void {
+  mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+  writeFileSync(path.join(dir, file), content);
+}
+
+/** Run `gen` in-process in `cwd`: its exit code, stdout and stderr. */
+export async function runGen(cwd: string, args: string[], overrides: Partial<Io> = {}): Promise<{ code: number; out: string; err: string }> {
+  const { gen } = await import("../src/cli/gen-main.js");
+  const io = captureIo(cwd, overrides);
+  const code = await gen(args, io);
+  return { code, out: io.text(), err: io.errText() };
+}
+
+/** Bad input: one line naming it and the rule, exit 2, nothing written. */
+export async function expectRefused(dir: string, args: string[], message: string): Promise<void> {
+  const before = snapshot(dir);
+  const r = await runGen(dir, [...args, "--no-check"]);
+  expect(r.code).toBe(2);
+  expect(r.err.trim().split("\n")).toHaveLength(1);
+  expect(r.err).toContain(message);
+  expect(snapshot(dir)).toEqual(before);
 }

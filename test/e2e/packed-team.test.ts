@@ -5,15 +5,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { copyOf, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
+import { copyOf, elixirGates, expectGatesPass, snapshot, tempDir, writeIn } from "../helpers.js";
 import { jsonReport, runBin, runInPty, runOk, treeHash } from "./packed.js";
 
 const BARE = ["--yes", "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc"];
 const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), "utf8");
-function write(dir: string, file: string, content: string): void {
-  mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-  writeFileSync(path.join(dir, file), content);
-}
+const write = writeIn;
 
 let bare: string;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import { genGenerators } from "../../src/cli/registry.js";
 import type { Prompter } from "../../src/core/io.js";
-import { WRITE_QUESTION, captureIo, copyOf, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, specsWithStructs, tempDir, unformatted } from "../helpers.js";
+import { WRITE_QUESTION, captureIo, expectRefused, runGen, copyOf, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, specsWithStructs, tempDir, unformatted } from "../helpers.js";
 import { checkHeex, componentsOf, heexLayoutProblems } from "../heex.js";
 import { unparsable } from "../e2e/packed.js";
 
@@ -38,21 +38,7 @@ beforeAll(async () => {
 
 const project = (): string => copyOf(template);
 
-async function run(cwd: string, args: string[], overrides = {}) {
-  const io = captureIo(cwd, overrides);
-  const code = await gen(args, io);
-  return { code, out: io.text(), err: io.errText() };
-}
-
-/** Bad input: one line naming it and the rule, exit 2, nothing written. */
-async function expectRefused(dir: string, args: string[], message: string): Promise<void> {
-  const before = snapshot(dir);
-  const r = await run(dir, [...args, "--no-check"]);
-  expect(r.code).toBe(2);
-  expect(r.err.trim().split("\n")).toHaveLength(1);
-  expect(r.err).toContain(message);
-  expect(snapshot(dir)).toEqual(before);
-}
+const run = runGen;
 
 describe("gen: bad input is one line, exit 2, nothing written", () => {
   it.each([

@@ -6,15 +6,12 @@ import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import type { Prompter } from "../../src/core/io.js";
 import { sha256 } from "../../src/core/team.js";
-import { WRITE_QUESTION, captureIo, copyOf, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
+import { WRITE_QUESTION, captureIo, writeIn, copyOf, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
 
 const BARE = ["--yes", "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc"];
 const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), "utf8");
 
-function write(dir: string, file: string, content: string): void {
-  mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-  writeFileSync(path.join(dir, file), content);
-}
+const write = writeIn;
 
 let template: string;
 beforeAll(async () => {

@@ -6,8 +6,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
-import { gen } from "../../src/cli/gen-main.js";
-import { captureIo, copyOf, elixirGates, expectGatesPass, snapshot, tempDir, testCounts, unformatted } from "../helpers.js";
+import { captureIo, copyOf, expectRefused, runGen, elixirGates, expectGatesPass, snapshot, tempDir, testCounts, unformatted } from "../helpers.js";
 import { unparsable } from "../e2e/packed.js";
 
 let template: string;
@@ -17,11 +16,7 @@ beforeAll(async () => {
   template = path.join(cwd, "app");
 });
 
-async function run(cwd: string, args: string[]) {
-  const io = captureIo(cwd);
-  const code = await gen(args, io);
-  return { code, out: io.text(), err: io.errText() };
-}
+const run = runGen;
 
 const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), "utf8");
 
@@ -37,15 +32,7 @@ describe("bad input: one line naming the input and the rule, exit 2, nothing wri
     [["protocol", "Describable", "--for", "App.Missing"], 'invalid --for "App.Missing": no file under lib/ defines App.Missing (generate the struct first)'],
     [["protocol", "Describable", "--for", "Map", "--functions", "Describe"], 'function "Describe": a function name is snake_case'],
     [["singleton", "leader"], 'invalid <name> "leader": each segment of a module name must start with an uppercase letter'],
-  ])("gen %j", async (args, message) => {
-    const dir = copyOf(template);
-    const before = snapshot(dir);
-    const r = await run(dir, [...args, "--no-check"]);
-    expect(r.code).toBe(2);
-    expect(r.err.trim().split("\n")).toHaveLength(1);
-    expect(r.err).toContain(message);
-    expect(snapshot(dir)).toEqual(before);
-  });
+  ])("gen %j", async (args, message) => expectRefused(copyOf(template), args, message));
 });
 
 describe("gen protocol for the project's own struct", () => {

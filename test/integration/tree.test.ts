@@ -1,26 +1,16 @@
 // gen tree: the supervision tree read from source, as text, Mermaid (checked
 // by Mermaid's own parser) and JSON; the tree before and after in --dry-run;
 // and gen doctor --ci on seeded mistakes.
-import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
-import { gen } from "../../src/cli/gen-main.js";
-import { captureIo, copyOf, snapshot, tempDir } from "../helpers.js";
+import { captureIo, copyOf, runGen, snapshot, tempDir, writeIn } from "../helpers.js";
 import { parseMermaid } from "../mermaid.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
 
-async function run(cwd: string, args: string[]) {
-  const io = captureIo(cwd);
-  const code = await gen(args, io);
-  return { code, out: io.text(), err: io.errText() };
-}
-
-function write(dir: string, file: string, content: string): void {
-  mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-  writeFileSync(path.join(dir, file), content);
-}
+const run = runGen;
+const write = writeIn;
 
 /** A create-otp-app project with OTP generators run in it. */
 let built: string;

@@ -98,6 +98,8 @@ export function moduleIndex(sources: Sources): Map<string, ModuleInfo> {
 }
 
 const line = (n: Node): number => n.startPosition.row + 1;
+/** Source text on one line, whole (a computed child's identity). */
+const flat = (text: string): string => text.replace(/\s+/g, " ").trim();
 const oneLine = (text: string): string => {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > 70 ? `${flat.slice(0, 67)}...` : flat;
@@ -187,16 +189,16 @@ export class TreeReader {
       const r = resolveLists(expr, scope, info.body, 0, () => true);
       if ("lists" in r && r.lists.length === 1) return this.childrenOf(r.lists[0], scope, info);
     }
-    return [{ id: oneLine(expr.text), kind: "computed", settings: [], file: info.file, line: line(expr), children: [] }];
+    return [{ id: flat(expr.text), kind: "computed", settings: [], file: info.file, line: line(expr), children: [] }];
   }
 
   /** One element of a children list. */
   private child(el: Node, info: ModuleInfo): SupNode {
     const at: Omit<SupNode, "id" | "kind"> = { file: info.file, line: line(el), children: [], settings: [] };
     const isSpecCall = el.type === "call" && ((!callReceiver(el) && ["worker", "supervisor"].includes(callName(el) ?? "")) || (callReceiver(el) === "Supervisor" && callName(el) === "child_spec"));
-    if (!(el.type === "alias" || el.type === "tuple" || isSpecCall)) return { ...at, id: oneLine(el.text), kind: "computed" };
+    if (!(el.type === "alias" || el.type === "tuple" || isSpecCall)) return { ...at, id: flat(el.text), kind: "computed" };
     const module = expandAlias(headOf(el), info);
-    if (!/^[A-Z][\w.]*$/.test(module)) return { ...at, id: oneLine(el.text), kind: "computed" };
+    if (!/^[A-Z][\w.]*$/.test(module)) return { ...at, id: flat(el.text), kind: "computed" };
     // The child's options: `{Mod, opts}`, `worker(Mod, args)`, `Supervisor.child_spec({Mod, opts}, ...)`.
     const inner = el.type === "call" && callReceiver(el) === "Supervisor" ? callArgs(el)[0] : el;
     if (inner !== el) {
@@ -307,7 +309,7 @@ export function describe(n: SupNode): string {
   return [parts.length ? `(${parts.join(", ")})` : "", id, name, n.note ? `— ${n.note}` : ""].filter(Boolean).join("  ");
 }
 
-const title = (n: SupNode): string => (n.kind === "computed" ? `computed: ${n.id}` : n.id);
+const title = (n: SupNode): string => (n.kind === "computed" ? `computed: ${oneLine(n.id)}` : n.id);
 
 /** The tree as text, one child a line, with box-drawing branches; `+` marks what a run adds. */
 export function renderText(root: SupNode): string {

@@ -6,6 +6,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { captureIo, copyOf, runGen, snapshot, tempDir, writeIn } from "../helpers.js";
 import { parseMermaid } from "../mermaid.js";
+import { SHAPES } from "../elixir/shape-table.js";
+import { loadReader } from "../../src/elixir/reader.js";
+import { TreeReader, addedNodes, markAdded, renderText, type SupNode } from "../../src/elixir/sup-tree.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
 
@@ -98,6 +101,21 @@ describe("gen tree", () => {
 ├── Phoenix.PubSub  name: Shop.PubSub
 └── ShopWeb.Endpoint  (Phoenix Endpoint)
 `);
+    const mermaid = await run(dir, ["tree", "--mermaid"]);
+    expect(mermaid.out).toBe(`flowchart TD
+  n0["Shop.Application<br/>(strategy: :one_for_one)  name: Shop.Supervisor"]
+  n1["ShopWeb.Telemetry"]
+  n0 --> n1
+  n2["Shop.Repo<br/>(Ecto Repo)"]
+  n0 --> n2
+  n3["DNSCluster"]
+  n0 --> n3
+  n4["Phoenix.PubSub<br/>name: Shop.PubSub"]
+  n0 --> n4
+  n5["ShopWeb.Endpoint<br/>(Phoenix Endpoint)"]
+  n0 --> n5
+`);
+    expect(await parseMermaid(mermaid.out)).toEqual({ ok: true, type: "flowchart-v2" });
   });
 
   it("children that are computed are shown as what they are; a private function's list and an explicit id are read", async () => {
@@ -134,6 +152,10 @@ end
 ├── computed: Application.get_env(:tt, :more_children, [])
 └── computed: if(pollers?(), do: [Tt.Poller], else: [])
 `);
+    // Labels with quotes, brackets and parentheses are escaped for Mermaid, which reads them.
+    const mermaid = (await run(dir, ["tree", "--mermaid"])).out;
+    expect(mermaid).toContain('  n6["computed: Application.get_env(:tt, :more_children, [])"]\n  n0 --> n6\n');
+    expect(await parseMermaid(mermaid)).toEqual({ ok: true, type: "flowchart-v2" });
   });
 
   it("an umbrella: each app's tree, its files named from the umbrella's root", async () => {
@@ -198,5 +220,37 @@ describe("gen doctor: OTP findings", () => {
     const ci = await run(dir, ["doctor", "--ci"]);
     expect(ci.code).toBe(1);
     expect(ci.out).toContain("  ✖ lib/tt/audit.ex:4: [logger-warn]");
+  });
+});
+
+describe("gen tree on the application shapes of the reader's table (test/elixir/shape-table.ts)", () => {
+  const file = "lib/app/application.ex";
+  const treeOf = (source: string) => new TreeReader({ files: [file], read: (f) => (f === file ? source : undefined) }).application("App.Application");
+  const shapes = SHAPES.filter((s) => s.kind === "children" && s.source.includes("defmodule App.Application") && s.source.includes("def start("));
+
+  beforeAll(loadReader);
+
+  it("covers the table's application shapes", () => {
+    expect(shapes.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each(shapes.map((s) => [s.name, s] as const))("%s: read before and after the patch; the new child shows, where it lands", (_name, shape) => {
+    const before = treeOf(shape.source);
+    expect(before).toBeDefined();
+    const text = renderText(before as SupNode);
+    expect(text.split("\n")[0]).toMatch(/^App\.Application/);
+    const r = shape.patch(shape.source);
+    if (r.status === "refused") return;
+    const after = markAdded(before, treeOf(r.source) as SupNode);
+    const added = addedNodes(after);
+    const isChild = (n: SupNode): boolean => /App\.(RateLimiter|Registry)/.test(`${n.id} ${n.name ?? ""}`);
+    if (r.status === "present") {
+      // Already there: the tree is the same, and shows it (or the computed part that holds it).
+      expect(added).toEqual([]);
+      return;
+    }
+    // A literal list gains the child itself; a conditional that holds it is computed, and shows changed.
+    expect(added.length, renderText(after)).toBeGreaterThanOrEqual(1);
+    expect(added.every((a) => isChild(a.node) || a.node.kind === "computed"), renderText(after)).toBe(true);
   });
 });

@@ -1,0 +1,591 @@
+// A table of real-world file shapes, modelled on Phoenix's generators and
+// well-known open-source Phoenix and OTP applications, for every patcher. For
+// each shape, real Elixir checks the result: it parses; the new element is
+// where it belongs, as many times as it should be (an AST probe, not string
+// matching); a second application changes nothing; a file that was
+// format-clean stays format-clean; a refusal leaves the file byte-identical
+// and carries the snippet to paste.
+import { addChild, addDep, addFunction, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
+import { addChannel, addRoutes, addSocket, addToModule } from "../../src/elixir/phoenix.js";
+
+export interface Shape {
+  kind: string;
+  name: string;
+  source: string;
+  patch: (source: string) => PatchResult;
+  /** What the probe looks for (children:M, live:PATH, socket:PATH, def:NAME). */
+  what: string;
+  /**
+   * A list written inline in a call that grows past the line length: Elixir's
+   * formatter re-lays the whole call, which the patcher does not imitate; the
+   * check step's mix format does it. The result must still be what the
+   * formatter accepts as input (it parses), and stays put on a second run.
+   */
+  relaidByFormatter?: boolean;
+  /** What the probe must find after the patch; undefined: the patch must refuse. */
+  found?: string[];
+  refused?: RegExp;
+}
+
+const app = (body: string, extra = ""): string => `defmodule App.Application do
+  @moduledoc false
+  use Application
+${extra}
+  @impl true
+  def start(_type, _args) do
+${body}
+  end
+end
+`;
+
+const limiter: ChildSpec = { code: "App.RateLimiter", ids: ["App.RateLimiter"] };
+const beforeEndpoint: ChildSpec = { ...limiter, before: ["AppWeb.Endpoint"] };
+const registry: ChildSpec = { code: "{Registry, keys: :unique, name: App.Registry}", ids: ["App.Registry"], before: ["App.Registry"] };
+const child = (spec: ChildSpec, fn: "start" | "init" = "start") => (s: string) => addChild(s, spec, fn);
+const C = "children:App.RateLimiter";
+
+const PHX_CHILDREN = `    children = [
+      AppWeb.Telemetry,
+      App.Repo,
+      {DNSCluster, query: Application.get_env(:app, :dns_cluster_query) || :ignore},
+      {Phoenix.PubSub, name: App.PubSub},
+      # Start a worker by calling: App.Worker.start_link(arg)
+      # {App.Worker, arg},
+      # Start to serve requests, typically the last entry
+      AppWeb.Endpoint
+    ]
+
+    # See https://hexdocs.pm/elixir/Supervisor.html
+    # for other strategies and supported options
+    opts = [strategy: :one_for_one, name: App.Supervisor]
+    Supervisor.start_link(children, opts)`;
+
+const PHX_RESULT = "AppWeb.Telemetry,App.Repo,DNSCluster,Phoenix.PubSub,App.RateLimiter,AppWeb.Endpoint";
+
+const childrenShapes: Shape[] = [
+  { kind: "children", name: "phx.new 1.8: before the Endpoint, after the commented-out worker", source: app(PHX_CHILDREN), patch: child(beforeEndpoint), what: C, found: [PHX_RESULT] },
+  {
+    kind: "children",
+    name: "mix new --sup: a list of comments only",
+    source: app(`    children = [
+      # Starts a worker by calling: App.Worker.start_link(arg)
+      # {App.Worker, arg}
+    ]
+
+    # See https://hexdocs.pm/elixir/Supervisor.html
+    # for other strategies and supported options
+    opts = [strategy: :one_for_one, name: App.Supervisor]
+    Supervisor.start_link(children, opts)`),
+    patch: child(limiter),
+    what: C,
+    found: ["App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "a ++ chain with an if (Livebook's shape): the literal part",
+    source: app(`    children =
+      [
+        App.Repo,
+        {Task.Supervisor, name: App.TaskSupervisor}
+      ] ++
+        if Application.get_env(:app, :server, true) do
+          [AppWeb.Endpoint]
+        else
+          []
+        end
+
+    Supervisor.start_link(children, strategy: :one_for_one, name: App.Supervisor)`),
+    patch: child(limiter),
+    what: C,
+    found: ["App.Repo,Task.Supervisor,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "a ++ chain of a private function and a literal with the Endpoint",
+    source: app(
+      `    Supervisor.start_link(base_children() ++ [AppWeb.Endpoint], strategy: :one_for_one, name: App.Supervisor)`,
+    ).replace("end\nend\n", "end\n\n  defp base_children do\n    [App.Repo, {Phoenix.PubSub, name: App.PubSub}]\n  end\nend\n"),
+    patch: child(beforeEndpoint),
+    what: C,
+    found: ["App.RateLimiter,AppWeb.Endpoint"],
+  },
+  {
+    kind: "children",
+    name: "a private function returning the list",
+    source: app(`    Supervisor.start_link(children(), strategy: :one_for_one, name: App.Supervisor)`).replace(
+      "end\nend\n",
+      "end\n\n  defp children do\n    [\n      App.Repo,\n      {Phoenix.PubSub, name: App.PubSub}\n    ]\n  end\nend\n",
+    ),
+    patch: child(limiter),
+    what: C,
+    found: ["App.Repo,Phoenix.PubSub,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "a private function of the environment, bound to a variable",
+    source: app(`    children = children(Mix.env())\n    Supervisor.start_link(children, strategy: :one_for_one, name: App.Supervisor)`).replace(
+      "end\nend\n",
+      "end\n\n  defp children(_env) do\n    [App.Repo]\n  end\nend\n",
+    ),
+    patch: child(limiter),
+    what: C,
+    found: ["App.Repo,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "a module attribute",
+    source: app(`    Supervisor.start_link(@children, strategy: :one_for_one, name: App.Supervisor)`, "\n  @children [App.Repo, App.Cache]\n"),
+    patch: child(limiter),
+    what: C,
+    found: ["App.Repo,App.Cache,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "a list written inline in Supervisor.start_link",
+    source: app(`    Supervisor.start_link([App.Repo], strategy: :one_for_one, name: App.Supervisor)`),
+    patch: child(limiter),
+    relaidByFormatter: true,
+    what: C,
+    found: ["App.Repo,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "a list piped into Enum.reject (optional children)",
+    source: app(`    children =
+      [
+        App.Repo,
+        if(Application.get_env(:app, :metrics), do: App.Metrics)
+      ]
+      |> Enum.reject(&is_nil/1)
+
+    Supervisor.start_link(children, strategy: :one_for_one)`),
+    patch: child(limiter),
+    what: C,
+    found: ["App.Repo,expr,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "a trailing comma after the last child",
+    source: app(`    children = [
+      App.Repo,
+      App.Cache,
+    ]
+
+    Supervisor.start_link(children, strategy: :one_for_one)`),
+    patch: child(limiter),
+    what: C,
+    found: ["App.Repo,App.Cache,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "a one-line start/2 with do:",
+    source: `defmodule App.Application do\n  @moduledoc false\n  use Application\n\n  @impl true\n  def start(_type, _args), do: Supervisor.start_link([App.Repo], strategy: :one_for_one)\nend\n`,
+    patch: child(limiter),
+    relaidByFormatter: true,
+    what: C,
+    found: ["App.Repo,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "if/else branches bind the list: every branch",
+    source: app(`    children =
+      if Application.get_env(:app, :minimal) do
+        [App.Repo]
+      else
+        [App.Repo, App.Scheduler]
+      end
+
+    Supervisor.start_link(children, strategy: :one_for_one, name: App.Supervisor)`),
+    patch: child(limiter),
+    what: C,
+    found: ["App.Repo,App.RateLimiter", "App.Repo,App.Scheduler,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "case on the environment: every clause",
+    source: app(`    children =
+      case Application.get_env(:app, :role) do
+        :worker -> [App.Repo, App.Consumer]
+        _ -> [App.Repo]
+      end
+
+    Supervisor.start_link(children, strategy: :one_for_one, name: App.Supervisor)`),
+    patch: child(limiter),
+    what: C,
+    found: ["App.Repo,App.Consumer,App.RateLimiter", "App.Repo,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "old Supervisor.Spec worker/2 and supervisor/2",
+    source: app(`    import Supervisor.Spec, warn: false
+
+    children = [
+      supervisor(App.Repo, []),
+      worker(App.Cache, [[name: App.Cache]])
+    ]
+
+    opts = [strategy: :one_for_one, name: App.Supervisor]
+    Supervisor.start_link(children, opts)`),
+    patch: child(limiter),
+    what: C,
+    found: ["App.Repo,App.Cache,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "old Supervisor.Spec: already there as worker(App.RateLimiter, [])",
+    source: app(`    import Supervisor.Spec, warn: false
+
+    children = [
+      worker(App.RateLimiter, [])
+    ]
+
+    Supervisor.start_link(children, strategy: :one_for_one)`),
+    patch: child(limiter),
+    what: C,
+    found: ["App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "comments and strings that look like code",
+    source: app(
+      `    # children = [App.Fake]
+    _doc = "children = [App.Other]"
+
+    children = [
+      # App.Commented,
+      App.Repo # the database
+    ]
+
+    Supervisor.start_link(children, strategy: :one_for_one)`,
+      '\n  @moduledoc_extra """\n  def start(_, _), do: Supervisor.start_link([App.InDoc], [])\n  """\n',
+    ),
+    patch: child(limiter),
+    what: C,
+    found: ["App.Repo,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "a Registry goes before the process named through it",
+    source: app(`    children = [
+      App.Repo,
+      {App.Sessions, name: {:via, Registry, {App.Registry, :sessions}}}
+    ]
+
+    Supervisor.start_link(children, strategy: :one_for_one)`),
+    patch: child(registry),
+    what: "children:Registry",
+    found: ["App.Repo,Registry,App.Sessions"],
+  },
+  {
+    kind: "children",
+    name: "already there as {App.RateLimiter, opts}",
+    source: app(`    children = [\n      App.Repo,\n      {App.RateLimiter, limit: 10}\n    ]\n\n    Supervisor.start_link(children, strategy: :one_for_one)`),
+    patch: child(limiter),
+    what: C,
+    found: ["App.Repo,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "already there through Supervisor.child_spec",
+    source: app(`    children = [\n      Supervisor.child_spec({App.RateLimiter, []}, id: :limiter)\n    ]\n\n    Supervisor.start_link(children, strategy: :one_for_one)`),
+    patch: child(limiter),
+    what: C,
+    found: ["App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "an empty list",
+    source: app(`    children = []\n    Supervisor.start_link(children, strategy: :one_for_one)`),
+    patch: child(limiter),
+    what: C,
+    found: ["App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "a takeover clause that delegates: the clause that starts the supervisor",
+    source: app(`    children = [App.Repo]\n    Supervisor.start_link(children, strategy: :one_for_one)`).replace(
+      "  end\nend\n",
+      "  end\n\n  def start({:takeover, _node}, args), do: start(:normal, args)\nend\n",
+    ),
+    patch: child(limiter),
+    what: C,
+    found: ["App.Repo,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "another module in the same file, after the application",
+    source: `${app(`    children = [App.Repo]\n    Supervisor.start_link(children, strategy: :one_for_one)`)}\ndefmodule App.Helper do\n  @moduledoc false\n  def children, do: [App.Fake]\nend\n`,
+    patch: child(limiter),
+    what: C,
+    found: ["App.Repo,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "init/1 of a Supervisor module",
+    source: `defmodule App.Workers do\n  @moduledoc false\n  use Supervisor\n\n  def start_link(opts), do: Supervisor.start_link(__MODULE__, opts, name: __MODULE__)\n\n  @impl true\n  def init(_opts) do\n    children = [App.Worker]\n    Supervisor.init(children, strategy: :one_for_one)\n  end\nend\n`,
+    patch: child(limiter, "init"),
+    what: C,
+    found: ["App.Worker,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "init/1 with old supervise/2",
+    source: `defmodule App.Workers do\n  @moduledoc false\n  use Supervisor\n\n  def init(_opts) do\n    children = [worker(App.Worker, [])]\n    supervise(children, strategy: :one_for_one)\n  end\nend\n`,
+    patch: child(limiter, "init"),
+    what: C,
+    found: ["App.Worker,App.RateLimiter"],
+  },
+  {
+    kind: "children",
+    name: "refused: children from config at run time",
+    source: app(`    children = Application.fetch_env!(:app, :children)\n    Supervisor.start_link(children, strategy: :one_for_one)`),
+    patch: child(limiter),
+    what: C,
+    refused: /cannot be known without running the code/,
+  },
+  {
+    kind: "children",
+    name: "refused: a variable rebound before the supervisor starts",
+    source: app(`    children = [App.Repo]\n    children = children ++ extra()\n    Supervisor.start_link(children, strategy: :one_for_one)`),
+    patch: child(limiter),
+    what: C,
+    refused: /bound 2 times/,
+  },
+  {
+    kind: "children",
+    name: "refused: start/2 delegates to another supervisor module",
+    source: app(`    App.Supervisor.start_link([])`),
+    patch: child(limiter),
+    what: C,
+    refused: /does not call Supervisor\.start_link/,
+  },
+  {
+    kind: "children",
+    name: "refused: not Elixir",
+    source: "defmodule App.Application do\n  def start(_t, _a) do\n    children = [\n",
+    patch: child(limiter),
+    what: C,
+    refused: /does not parse/,
+  },
+];
+
+const router = (scopes: string): string => `defmodule AppWeb.Router do
+  use AppWeb, :router
+
+  pipeline :browser do
+    plug :accepts, ["html"]
+    plug :fetch_session
+    plug :protect_from_forgery
+  end
+
+  pipeline :api do
+    plug :accepts, ["json"]
+  end
+${scopes}end
+`;
+const ROUTES = [
+  'live "/products", ProductLive.Index, :index',
+  'live "/products/new", ProductLive.Form, :new',
+  'live "/products/:id", ProductLive.Show, :show',
+  'live "/products/:id/edit", ProductLive.Form, :edit',
+];
+const browser = (s: string) => addRoutes(s, ROUTES, { kind: "browser", web: "AppWeb" });
+const authenticated = (s: string) => addRoutes(s, ROUTES, { kind: "authenticated", web: "AppWeb" });
+const L = "live:/products";
+
+const routerShapes: Shape[] = [
+  { kind: "router", name: "phx.new: pipe_through :browser", source: router('\n  scope "/", AppWeb do\n    pipe_through :browser\n\n    get "/", PageController, :home\n  end\n'), patch: browser, what: L, found: ['scope "/"'] },
+  { kind: "router", name: "pipe_through(:browser) with parentheses", source: router('\n  scope "/", AppWeb do\n    pipe_through(:browser)\n\n    get("/", PageController, :home)\n  end\n'), patch: browser, what: L, found: ['scope "/"'] },
+  { kind: "router", name: "pipe_through [:browser] as a list", source: router('\n  scope "/", AppWeb do\n    pipe_through [:browser]\n\n    get "/", PageController, :home\n  end\n'), patch: browser, what: L, found: ['scope "/"'] },
+  {
+    kind: "router",
+    name: "several scopes: api, admin with more pipelines, the browser one",
+    source: router(
+      '\n  scope "/api", AppWeb do\n    pipe_through :api\n  end\n\n  scope "/admin", AppWeb.Admin do\n    pipe_through [:browser, :admin]\n\n    live "/", DashboardLive\n  end\n\n  scope "/", AppWeb do\n    pipe_through :browser\n\n    get "/", PageController, :home\n  end\n',
+    ),
+    patch: browser,
+    what: L,
+    found: ['scope "/"'],
+  },
+  {
+    kind: "router",
+    name: "a commented-out route does not count",
+    source: router('\n  scope "/", AppWeb do\n    pipe_through :browser\n\n    get "/", PageController, :home\n    # live "/products", ProductLive.Index, :index\n  end\n'),
+    patch: browser,
+    what: L,
+    found: ['scope "/"'],
+  },
+  {
+    kind: "router",
+    name: "dev routes in an if, and phx.gen.auth's scopes",
+    source: router(`
+  scope "/", AppWeb do
+    pipe_through :browser
+
+    get "/", PageController, :home
+  end
+
+  if Application.compile_env(:app, :dev_routes) do
+    import Phoenix.LiveDashboard.Router
+
+    scope "/dev" do
+      pipe_through :browser
+
+      live_dashboard "/dashboard", metrics: AppWeb.Telemetry
+    end
+  end
+
+  scope "/", AppWeb do
+    pipe_through [:browser, :require_authenticated_user]
+
+    live_session :require_authenticated_user,
+      on_mount: [{AppWeb.UserAuth, :require_authenticated}] do
+      live "/users/settings", UserLive.Settings, :edit
+    end
+  end
+
+  scope "/", AppWeb do
+    pipe_through [:browser]
+
+    live_session :current_user,
+      on_mount: [{AppWeb.UserAuth, :mount_current_scope}] do
+      live "/users/register", UserLive.Registration, :new
+    end
+  end
+`),
+    patch: browser,
+    what: L,
+    found: ['scope "/"'],
+  },
+  {
+    kind: "router",
+    name: "scoped: the authenticated live_session",
+    source: router(`
+  scope "/", AppWeb do
+    pipe_through :browser
+
+    get "/", PageController, :home
+  end
+
+  scope "/", AppWeb do
+    pipe_through [:browser, :require_authenticated_user]
+
+    live_session :require_authenticated_user,
+      on_mount: [{AppWeb.UserAuth, :require_authenticated}] do
+      live "/users/settings", UserLive.Settings, :edit
+    end
+  end
+`),
+    patch: authenticated,
+    what: L,
+    found: ['scope "/" > live_session :require_authenticated_user'],
+  },
+  {
+    kind: "router",
+    name: "already there",
+    source: router(`\n  scope "/", AppWeb do\n    pipe_through :browser\n\n${ROUTES.map((r) => `    ${r}`).join("\n")}\n  end\n`),
+    patch: browser,
+    what: L,
+    found: ['scope "/"'],
+  },
+  { kind: "router", name: "a scope with options (as:)", source: router('\n  scope "/", AppWeb, as: :app do\n    pipe_through :browser\n\n    get "/", PageController, :home\n  end\n'), patch: browser, what: L, found: ['scope "/"'] },
+  { kind: "router", name: "refused: no browser scope", source: router('\n  scope "/api", AppWeb do\n    pipe_through :api\n  end\n'), patch: browser, what: L, refused: /no `scope "\/", AppWeb do` block/ },
+  {
+    kind: "router",
+    name: "refused: two plain browser scopes",
+    source: router('\n  scope "/", AppWeb do\n    pipe_through :browser\n    get "/", PageController, :home\n  end\n\n  scope "/", AppWeb do\n    pipe_through :browser\n    get "/about", PageController, :about\n  end\n'),
+    patch: browser,
+    what: L,
+    refused: /2 `scope/,
+  },
+  {
+    kind: "router",
+    name: "refused: scoped, but no authenticated live_session",
+    source: router('\n  scope "/", AppWeb do\n    pipe_through :browser\n  end\n'),
+    patch: authenticated,
+    what: L,
+    refused: /no live_session requiring an authenticated user/,
+  },
+];
+
+const endpoint = (sockets: string): string => `defmodule AppWeb.Endpoint do
+  use Phoenix.Endpoint, otp_app: :app
+
+  @session_options [store: :cookie, key: "_app_key", signing_salt: "abc", same_site: "Lax"]
+${sockets}
+  plug Plug.Static, at: "/", from: :app, gzip: false
+
+  plug AppWeb.Router
+end
+`;
+const SOCKET = '  socket "/socket", AppWeb.UserSocket,\n    websocket: true,\n    longpoll: false\n\n';
+const socket = (s: string) => addSocket(s, "/socket", SOCKET);
+const S = "socket:/socket";
+
+const endpointShapes: Shape[] = [
+  { kind: "endpoint", name: "phx.new 1.8: before the live socket", source: endpoint('\n  socket "/live", Phoenix.LiveView.Socket,\n    websocket: [connect_info: [session: @session_options]],\n    longpoll: [connect_info: [session: @session_options]]\n'), patch: socket, what: S, found: ["1"] },
+  { kind: "endpoint", name: "no socket yet: before the first plug", source: endpoint(""), patch: socket, what: S, found: ["1"] },
+  { kind: "endpoint", name: "socket(...) with parentheses already there", source: endpoint('\n  socket("/socket", AppWeb.UserSocket, websocket: true, longpoll: false)\n'), patch: socket, what: S, found: ["1"] },
+  { kind: "endpoint", name: "another module already at /socket", source: endpoint('\n  socket "/socket", AppWeb.Socket, websocket: true\n'), patch: socket, what: S, found: ["1"] },
+  { kind: "endpoint", name: "a commented-out socket does not count", source: endpoint('\n  # socket "/socket", AppWeb.UserSocket, websocket: true\n'), patch: socket, what: S, found: ["1"] },
+  { kind: "endpoint", name: "refused: no plug to put it before", source: "defmodule AppWeb.Endpoint do\n  use Phoenix.Endpoint, otp_app: :app\nend\n", patch: socket, what: S, refused: /no socket or plug/ },
+];
+
+const userSocket = `defmodule AppWeb.UserSocket do
+  use Phoenix.Socket
+
+  channel "lobby", AppWeb.LobbyChannel
+
+  @impl true
+  def connect(_params, socket, _connect_info), do: {:ok, socket}
+
+  @impl true
+  def id(_socket), do: nil
+end
+`;
+const socketShapes: Shape[] = [
+  { kind: "socket", name: "after the last channel", source: userSocket, patch: (s) => addChannel(s, "AppWeb.UserSocket", "room:*", "AppWeb.RoomChannel"), what: "channel:room:*", found: ["defmodule AppWeb.UserSocket AppWeb.RoomChannel"] },
+  { kind: "socket", name: "no channel yet: after use Phoenix.Socket", source: userSocket.replace('  channel "lobby", AppWeb.LobbyChannel\n\n', ""), patch: (s) => addChannel(s, "AppWeb.UserSocket", "room:*", "AppWeb.RoomChannel"), what: "channel:room:*", found: ["defmodule AppWeb.UserSocket AppWeb.RoomChannel"] },
+  { kind: "socket", name: "refused: the module is not in the file", source: userSocket, patch: (s) => addChannel(s, "AppWeb.OtherSocket", "room:*", "AppWeb.RoomChannel"), what: "channel:room:*", refused: /no module AppWeb.OtherSocket/ },
+];
+
+const FUN = { text: '  @doc "Lists products."\n  @spec list_products() :: [term()]\n  def list_products, do: []', defines: { kind: "def" as const, name: "list_products" } };
+const body = (s: string) => addToModule(s, "App.Catalog", [FUN]);
+const D = "def:list_products";
+const catalog = 'defmodule App.Catalog do\n  @moduledoc "The catalog."\n\n  @doc "Lists items."\n  @spec list_items() :: [term()]\n  def list_items, do: []\nend\n';
+const moduleShapes: Shape[] = [
+  { kind: "module", name: "a plain context module", source: catalog, patch: body, what: D, found: ["defmodule App.Catalog"] },
+  { kind: "module", name: "a defimpl after the module", source: `${catalog}\ndefimpl Inspect, for: App.Catalog do\n  def inspect(_catalog, _opts), do: "#Catalog<>"\nend\n`, patch: body, what: D, found: ["defmodule App.Catalog"] },
+  { kind: "module", name: "another module before it", source: `defmodule App.Catalog.Helpers do\n  @moduledoc false\n  def x, do: 1\nend\n\n${catalog}`, patch: body, what: D, found: ["defmodule App.Catalog"] },
+  { kind: "module", name: "a defprotocol and its implementation around it", source: `defprotocol App.Priced do\n  def price(x)\nend\n\n${catalog}\ndefimpl App.Priced, for: Map do\n  def price(map), do: map.price\nend\n`, patch: body, what: D, found: ["defmodule App.Catalog"] },
+  { kind: "module", name: "a function of that name only in a comment", source: catalog.replace('  @doc "Lists items."', '  # def list_products, do: []\n\n  @doc "Lists items."'), patch: body, what: D, found: ["defmodule App.Catalog"] },
+  { kind: "module", name: "refused: the module is not in the file", source: catalog.replace("App.Catalog", "App.Store"), patch: body, what: D, refused: /no module App.Catalog/ },
+];
+
+const mix = (deps: string): string => `defmodule App.MixProject do
+  use Mix.Project
+
+  def project do
+    [app: :app, version: "0.1.0", elixir: "~> 1.14", deps: deps()]
+  end
+
+${deps}end
+`;
+const dep = (s: string) => addDep(s, "libcluster", '{:libcluster, "~> 3.4"}');
+const mixShapes: Shape[] = [
+  { kind: "mix.exs", name: "mix new's deps with commented examples", source: mix('  defp deps do\n    [\n      # {:dep_from_hexpm, "~> 0.3.0"},\n      # {:dep_from_git, git: "https://github.com/elixir-lang/my_dep.git", tag: "0.1.0"}\n    ]\n  end\n'), patch: dep, what: "def:deps", found: ["defmodule App.MixProject"] },
+  { kind: "mix.exs", name: "deps with a trailing comment and only:", source: mix('  defp deps do\n    [\n      {:jason, "~> 1.4"},\n      {:credo, "~> 1.7", only: [:dev, :test], runtime: false} # lint\n    ]\n  end\n'), patch: dep, what: "def:deps", found: ["defmodule App.MixProject"] },
+  { kind: "mix.exs", name: "a one-line deps, do: [...]", source: mix('  defp deps, do: [{:jason, "~> 1.4"}]\n'), patch: dep, what: "def:deps", found: ["defmodule App.MixProject"] },
+  { kind: "mix.exs", name: "deps already there", source: mix('  defp deps do\n    [{:libcluster, "~> 3.3"}]\n  end\n'), patch: dep, what: "def:deps", found: ["defmodule App.MixProject"] },
+  { kind: "mix.exs", name: "refused: deps computed", source: mix("  defp deps do\n    Enum.map(~w(jason)a, &{&1, \">= 0.0.0\"})\n  end\n"), patch: dep, what: "def:deps", refused: /does not return a list literal/ },
+  {
+    kind: "mix.exs",
+    name: "a function into the project module, not the one after it",
+    source: `${mix('  defp deps do\n    []\n  end\n')}\ndefmodule App.MixProject.Helpers do\n  @moduledoc false\nend\n`,
+    patch: (s) => addFunction(s, "releases", "  defp releases do\n    [app: []]\n  end", "App.MixProject"),
+    what: "def:releases",
+    found: ["defmodule App.MixProject"],
+  },
+];
+
+export const SHAPES: Shape[] = [...childrenShapes, ...routerShapes, ...endpointShapes, ...socketShapes, ...moduleShapes, ...mixShapes];

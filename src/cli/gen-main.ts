@@ -15,16 +15,18 @@ around the current directory, wire them into the supervision tree, and check
 the result with mix format, the compiler and credo.
 
 Commands:
-  gen list                 list the generators (the team's own included)
-  gen <generator> --help   options and examples of one generator
-  gen eject <generator>    copy a generator's templates into .otpgen/templates
-  gen templates diff <g>   what changed upstream in templates you ejected
+  gen                          at a terminal: pick a generator from a list
+  gen list                     list the generators (the team's own included)
+  gen <generator> --help       options and examples of one generator
   gen tree [--mermaid|--json]  the supervision tree, read from the source
-  gen doctor [--ci]        check the team folder and the OTP code (--ci: exit 1 on a finding)
+  gen eject <generator>        copy a generator's templates into .otpgen/templates
+  gen templates diff <g>       what changed upstream in templates you ejected
+  gen doctor [--ci]            check the team folder and the OTP code
+                               (--ci: exit 1 on any finding)
 
 Options:
-  -h, --help               show this help
-  -v, --version            show the version
+  -h, --help                   show this help
+  -v, --version                show the version
 `;
 
 /** Take `--app NAME` (or `--app=NAME`) out of argv. */

@@ -69,12 +69,24 @@ export function loggerMetadataPatch(project: MixProject, keys: readonly string[]
 /** Add `code` (e.g. `{:libcluster, "~> 3.4"}`) to mix.exs deps/0. */
 export const depPatch = (name: string, code: string): PatchAction => mixPatch(`add ${code} to deps/0`, (s) => addDep(s, name, code));
 
+/** What otpNames refuses for a name in this project (checked at the prompt too, so it is re-asked). */
+export function nameProblem(name: string, project: MixProject | undefined): string | undefined {
+  if (!project) return undefined;
+  try {
+    otpNames(project, name);
+    return undefined;
+  } catch (err) {
+    if (err instanceof UserError) return err.message.replace(/^invalid <name> "[^"]*": /, "");
+    throw err;
+  }
+}
+
 export const nameField = (example: string) =>
   z
     .string()
     .superRefine(moduleRule)
     .describe(`Module name, e.g. ${example} (put under the app's module unless it already starts with it)`)
-    .meta({ positional: true, prompt: "Module name" });
+    .meta({ positional: true, prompt: "Module name", check: nameProblem });
 
 export const underField = z
   .string()

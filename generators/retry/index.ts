@@ -2,10 +2,10 @@
 // functions plus a with_retry helper. Not a process: nothing to wire.
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
-import { descriptionField, nameField, simpleOtpGenerator } from "../_shared/otp.js";
+import { descriptionField, nameField, nameProblem, simpleOtpGenerator } from "../_shared/otp.js";
 
 export const schema = z.object({
-  name: nameField("Retry").default("Retry").meta({ positional: true, prompt: "Module name" }),
+  name: nameField("Retry").default("Retry").meta({ positional: true, prompt: "Module name", check: nameProblem }),
   description: descriptionField("Retries work that can fail for a while, backing off exponentially."),
 });
 

@@ -28,6 +28,8 @@ export interface FieldMeta {
   choiceHelp?: Record<string, string>;
   /** Ask only when this holds for the answers so far (otherwise the default is taken). */
   when?: (values: Record<string, unknown>) => boolean;
+  /** A rule that needs the project (e.g. a module name that clashes with the app's own): checked at the prompt, so a bad answer is re-asked. */
+  check?: (value: string, project: MixProject | undefined) => string | undefined;
   /** A prompt of its own (a list read from the project, a loop of fields): returns the value, or undefined for the default. */
   ask?: (c: AskContext) => Promise<unknown>;
 }

@@ -189,9 +189,10 @@ export function issueMessage(def: GeneratorDef, error: z.ZodError, values: Recor
   return `invalid ${label}${shown}: ${issue.message}`;
 }
 
-async function validateOne(field: Field, value: unknown): Promise<true | string> {
+async function validateOne(field: Field, value: unknown, project?: MixProject): Promise<true | string> {
   const r = await field.schema.safeParseAsync(value);
-  return r.success ? true : (r.error.issues[0]?.message ?? "invalid value");
+  if (!r.success) return r.error.issues[0]?.message ?? "invalid value";
+  return (typeof value === "string" && field.meta.check?.(value, project)) || true;
 }
 
 /** The text an input prompt starts with for a value (numbers too). */
@@ -220,7 +221,7 @@ async function askField(f: Field, fallback: unknown, values: Record<string, unkn
     });
     return answer.trim() === "" ? undefined : answer.trim();
   }
-  return (await io.prompter.input({ message, default: start, validate: (v) => validateOne(f, v.trim()) })).trim();
+  return (await io.prompter.input({ message, default: start, validate: (v) => validateOne(f, v.trim(), project) })).trim();
 }
 
 /** A checkbox of a group's fields; a ticked field with a value is asked for it next. */

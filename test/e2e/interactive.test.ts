@@ -59,7 +59,17 @@ const FLOWS: Flow[] = [
     custom: [name("Ticker"), ["Features", "<space><down><space><down><space><enter>"], ["Interval between runs", "5s<enter>"], [U, "<down><enter>"], [W, ""]],
     customFlags: ["Ticker", "--continue", "--every", "5s", "--registry", "--under", "Demo.Workers"],
     reaches: ["lib/demo/ticker.ex", "@default_interval :timer.seconds(5)"],
-    bad: [...badName("Ticker"), ["Features", "<down><space><enter>"], ["Interval between runs", "soon<enter>"], ["a duration is", `${clear(4)}<enter>`], [U, "<enter>"], [W, ""]],
+    // A name that clashes with the project's own module is re-asked too (the rule needs the project).
+    bad: [
+      [M, "bad name<enter>"],
+      ["must start with an uppercase letter", `${clear(8)}Application<enter>`],
+      ["Demo.Application already exists as the project's own module", `${clear(11)}Ticker<enter>`],
+      ["Features", "<down><space><enter>"],
+      ["Interval between runs", "soon<enter>"],
+      ["a duration is", `${clear(4)}<enter>`],
+      [U, "<enter>"],
+      [W, ""],
+    ],
     badFlags: ["Ticker", "--every", "30s"],
     shows: ["Periodic work (the interval is asked next)", "Demo.Workers"],
   },

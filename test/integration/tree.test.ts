@@ -174,6 +174,16 @@ end
     );
   });
 
+  it("a library with no application module says so (nothing is supervised)", async () => {
+    const dir = tempDir();
+    write(dir, "mix.exs", 'defmodule Lib.MixProject do\n  use Mix.Project\n\n  def project, do: [app: :lib, version: "0.1.0"]\n\n  def application, do: [extra_applications: [:logger]]\nend\n');
+    write(dir, "lib/lib.ex", "defmodule Lib do\n  @moduledoc false\nend\n");
+    const r = await run(dir, ["tree"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe("lib: no application module (no mod: in mix.exs application/0), so nothing is supervised\n");
+    expect(JSON.parse((await run(dir, ["tree", "--json"])).out)).toEqual({ apps: [{ app: "lib", tree: null }] });
+  });
+
   it("bad options: one line, exit 2", async () => {
     const r = await run(built, ["tree", "--svg"]);
     expect(r.code).toBe(2);

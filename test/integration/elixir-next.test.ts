@@ -8,7 +8,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
-import { captureIo, elixirGates, elixirNextDir, elixirNextGates, expectGatesPass, inElixirNext, tempDir, testCounts } from "../helpers.js";
+import { captureIo, elixirGates, elixirNextDir, elixirNextGates, expectGatesPass, inElixirNext, tempDir, testCounts, withoutMox } from "../helpers.js";
 import { RUNS } from "../runs.js";
 import { expectOnlyTelemetryMissing, telemetryProject } from "../telemetry-events.js";
 
@@ -61,6 +61,20 @@ describe("the newest Elixir (Debian unstable's, in a chroot)", () => {
 
   it("its own mix new --sup project with the same generators passes the same gates", async () => {
     expectGatesPass(await elixirNextGates(plain));
+  });
+
+  it("gen behaviour with Mox left out: its dispatch and default implementation pass the gates on 1.20 too", async () => {
+    const cwd = tempDir();
+    expect(await createOtpApp(["beh", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
+    const dir = path.join(cwd, "beh");
+    const io = captureIo(dir);
+    const callbacks = "fetch(id :: term()) :: {:ok, term()} | {:error, term()}; store(id :: term(), value :: term()) :: :ok; count() :: non_neg_integer() | nil";
+    expect(await gen(["behaviour", "Storage", "--callbacks", callbacks, "--no-check"], io), io.errText()).toBe(0);
+    withoutMox(dir, "beh", "Beh.Storage", "test/beh/storage_test.exs");
+    const gates = await elixirNextGates(dir);
+    expectGatesPass(gates);
+    // The application's own test and the default implementation's.
+    expect(testCounts(gates.test.output)?.tests, gates.test.output).toBeGreaterThanOrEqual(2);
   });
 
   it("catches what 1.14 cannot: a conditional that 1.20's type checker proves constant fails the compile gate there only", async () => {

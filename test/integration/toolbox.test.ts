@@ -6,7 +6,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
-import { captureIo, copyOf, expectRefused, runGen, elixirGates, expectGatesPass, snapshot, tempDir, testCounts, unformatted } from "../helpers.js";
+import { captureIo, copyOf, expectRefused, runGen, withoutMox, elixirGates, expectGatesPass, snapshot, tempDir, testCounts, unformatted } from "../helpers.js";
 import { unparsable } from "../e2e/packed.js";
 
 let template: string;
@@ -99,14 +99,7 @@ describe("gen behaviour", () => {
     const dir = copyOf(template);
     const r = await run(dir, ["behaviour", "Storage", "--callbacks", CALLBACKS, "--no-check"]);
     expect(r.code, r.err).toBe(0);
-    for (const [file, line] of [["test/test_helper.exs", "Mox.defmock(App.StorageMock, for: App.Storage)\n"], ["config/test.exs", "config :app, App.Storage, App.StorageMock\n"]] as const) {
-      expect(read(dir, file)).toContain(line);
-      writeFileSync(path.join(dir, file), read(dir, file).replace(line, ""));
-    }
-    rmSync(path.join(dir, "test/app/storage_test.exs"));
-    const mixExs = read(dir, "mix.exs");
-    expect(mixExs).toMatch(/,\n\s+\{:mox, "~> 1\.2", only: :test\}\n/);
-    writeFileSync(path.join(dir, "mix.exs"), mixExs.replace(/,\n\s+\{:mox, "~> 1\.2", only: :test\}\n/, "\n"));
+    withoutMox(dir, "app", "App.Storage", "test/app/storage_test.exs");
     const gates = await elixirGates(dir);
     expectGatesPass(gates);
     expect(gates.test.output).not.toMatch(/StorageMock/);

@@ -7,7 +7,7 @@ import path from "node:path";
 import type { AskContext } from "../../src/core/generator.js";
 import { FieldError, SCALAR_TYPES, parseField } from "../../src/elixir/fields.js";
 import { underscore } from "../../src/elixir/naming.js";
-import { supervisorModules } from "../../src/elixir/project.js";
+import { supervisorModules } from "../../src/elixir/sup-tree.js";
 import { readScopesConfig } from "../../src/elixir/scopes.js";
 
 /** `--under`: the project's own Supervisor modules as a list, the application first (Enter). */

@@ -233,8 +233,8 @@ export async function doctor(generators: readonly GeneratorDef[], ctx: PlanConte
   if (ctx.project) {
     // OTP lints of the project's code: advice, an error only under --ci.
     const { otpLints } = await import("../elixir/otp-lints.js");
-    const { diskSources } = await import("./tree-command.js");
-    const found = otpLints(diskSources(ctx.project.root), ctx.project.appModule);
+    const { libSources } = await import("../elixir/project.js");
+    const found = otpLints(libSources(ctx.project.root), ctx.project.appModule);
     findings = found.length;
     const rel = (f: string): string => path.relative(io.cwd, path.join(ctx.project?.root ?? "", f)) || f;
     if (found.length === 0) ok("OTP checks: nothing found in the supervision tree or the code");

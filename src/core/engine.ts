@@ -224,9 +224,10 @@ export async function runGenerator(
     };
     if (common.dryRun) {
       // A run that changes the supervision tree shows it before and after.
-      const tree = ctx.project ? (await import("../cli/tree-command.js")).treeChange(plan.root, changes) : undefined;
+      const supTree = ctx.project ? await import("../elixir/sup-tree.js") : undefined;
+      const tree = ctx.project ? supTree?.treeChange(ctx.project, changes) : undefined;
       if (json) io.stdout(await jsonReport(tree ? { ...report, tree } : report, changes));
-      else await printDryRun(io, changes, manual, report.external, tree ? (await import("../cli/tree-command.js")).formatTreeChange(tree) : "");
+      else await printDryRun(io, changes, manual, report.external, tree && supTree ? supTree.formatTreeChange(tree) : "");
       return 0;
     }
 

@@ -51,6 +51,14 @@ export type Resolved = { lists: Node[] } | { why: string };
  * private function returning the list; a module attribute. Anything else (a
  * function of config, a remote call) cannot be known.
  */
+/** The `name = ...` bindings of a variable earlier in `scope` (a function), by syntax. */
+export function bindingsOf(identifier: Node, scope: Node): Node[] {
+  return findAll(
+    scope,
+    (n) => n.type === "binary_operator" && n.childForFieldName("operator")?.text === "=" && n.childForFieldName("left")?.text === identifier.text && n.startIndex < identifier.startIndex,
+  );
+}
+
 export function resolveLists(expr: Node, scope: Node, module: Node | undefined, hops: number, prefer: (l: Node) => boolean): Resolved {
   if (hops > MAX_HOPS) return { why: "its children list is built through too many steps to follow" };
   const t = expr.type;
@@ -61,7 +69,7 @@ export function resolveLists(expr: Node, scope: Node, module: Node | undefined, 
   }
   if (t === "identifier") {
     // The first binding of the variable in the function, `children = ...`.
-    const bindings = findAll(scope, (n) => n.type === "binary_operator" && n.childForFieldName("operator")?.text === "=" && n.childForFieldName("left")?.text === expr.text && n.startIndex < expr.startIndex);
+    const bindings = bindingsOf(expr, scope);
     if (bindings.length > 1) return { why: `\`${expr.text}\` is bound ${bindings.length} times before the supervisor starts; which list is meant is not clear` };
     const rhs = bindings[0]?.childForFieldName("right");
     if (!rhs) return { why: `its children come from \`${expr.text}\`, which is not bound to a list in this function` };

@@ -14,11 +14,6 @@ export interface Finding {
   fix: string;
 }
 
-/** `R` of a name `{:via, Registry, {R, key}}`, as written. */
-function viaRegistry(name: string | undefined): string | undefined {
-  return /^\{:via, Registry, \{([A-Z][\w.]*|@\w+),/.exec(name ?? "")?.[1];
-}
-
 const HTTP = new Set(["HTTPoison", "Req", "Finch", "Tesla", ":httpc", "Mint.HTTP"]);
 
 /** Whether a module's code names `alias` (by syntax). */
@@ -59,7 +54,7 @@ function treeLints(root: SupNode, reader: TreeReader): Finding[] {
     if (n.kind === "registry" && !n.name && n.id !== "Registry") registries.set(n.id, i);
   });
   order.forEach((n, i) => {
-    const r = viaRegistry(n.name);
+    const r = n.registry;
     const started = r ? registries.get(r) : undefined;
     if (r && started !== undefined && started > i) {
       findings.push({
@@ -123,11 +118,11 @@ function treeLints(root: SupNode, reader: TreeReader): Finding[] {
       } else seen.set(id, c);
     }
     // A :one_for_one supervisor whose Registry is followed by its users.
-    if (sup.settings.includes("strategy: :one_for_one")) {
+    if (sup.strategy === ":one_for_one") {
       kids.forEach((r, i) => {
         if (r.kind !== "registry") return;
         const name = r.name ?? r.id;
-        const user = kids.slice(i + 1).find((c) => viaRegistry(c.name) === name || (c.kind !== "registry" && mentions(reader.index.get(c.id), name)));
+        const user = kids.slice(i + 1).find((c) => c.registry === name || (c.kind !== "registry" && mentions(reader.index.get(c.id), name)));
         if (user) {
           findings.push({
             ...at(sup),
@@ -144,8 +139,9 @@ function treeLints(root: SupNode, reader: TreeReader): Finding[] {
   // A DynamicSupervisor without a name: that the code looks up by name.
   const lookups = [...reader.index.values()].flatMap((m) =>
     findAll(m.node, (n) => callReceiver(n) === "DynamicSupervisor" && ["start_child", "which_children", "count_children", "terminate_child"].includes(callName(n) ?? ""))
-      .map((n) => callArgs(n)[0]?.text)
-      .filter((t): t is string => t !== undefined && /^[A-Z][\w.]*$/.test(t)),
+      .map((n) => callArgs(n)[0])
+      .filter((a): a is Node => a?.type === "alias")
+      .map((a) => a.text),
   );
   // The names a DynamicSupervisor of the tree has (its name:, or the module of the project's own).
   const named = new Set(order.filter((x) => x.kind === "dynamic-supervisor").flatMap((x) => [x.name, x.id !== "DynamicSupervisor" ? x.id : undefined]));
@@ -179,10 +175,10 @@ function codeLints(sources: Sources): Finding[] {
       if (receiver === "Logger" && name === "warn") {
         findings.push({ ...at(n), rule: "logger-warn", message: "Logger.warn/1 is deprecated", why: "deprecated since Elixir 1.15 (a compile warning there, an error with --warnings-as-errors)", fix: "call Logger.warning/2" });
       }
-      if (!receiver && (name === "import") && callArgs(n)[0]?.text === "Supervisor.Spec") {
+      if (!receiver && name === "import" && callArgs(n)[0]?.text === "Supervisor.Spec") {
         findings.push({ ...at(n), rule: "supervisor-spec", message: "import Supervisor.Spec", why: "Supervisor.Spec is deprecated since Elixir 1.10", fix: "remove the import; write children as Module or {Module, arg}" });
       }
-      if (!receiver && (name === "worker" || name === "supervisor") && callArgs(n).length >= 2 && /^[A-Z]/.test(callArgs(n)[0]?.text ?? "") && n.parent?.type === "list") {
+      if (!receiver && (name === "worker" || name === "supervisor") && callArgs(n).length >= 2 && callArgs(n)[0]?.type === "alias" && n.parent?.type === "list") {
         const mod = callArgs(n)[0]?.text;
         findings.push({ ...at(n), rule: "supervisor-spec", message: `${name}(${mod}, ...) is a Supervisor.Spec child`, why: "Supervisor.Spec is deprecated since Elixir 1.10", fix: `write the child as {${mod}, arg} (its child_spec/1 says how it starts)` });
       }

@@ -101,7 +101,7 @@ function defines(file: string, module: string): boolean {
   const source = readFileSync(file, "utf8");
   // Most files do not even mention the name: only those are parsed.
   const last = module.split(".").pop() as string;
-  return source.includes(last) && modules(parse(source).rootNode).some((m) => fullName(m.node, m.name) === module);
+  return source.includes(last) && modules(parse(source).rootNode).some((m) => m.name === module);
 }
 
 /** Find the .ex file under lib/ that defines `module`. */
@@ -121,38 +121,39 @@ export function fileDefining(root: string, module: string): string | undefined {
   return existsSync(path.join(root, "lib")) ? walk("lib") : undefined;
 }
 
-/** A module's full name: a `defmodule Inner` nested in `defmodule Outer` is `Outer.Inner`. */
-function fullName(node: Node, name: string): string {
-  let full = name;
-  for (let p = node.parent; p; p = p.parent) {
-    if (callName(p) === "defmodule") full = `${callArgs(p)[0]?.text ?? ""}.${full}`;
-  }
-  return full;
+/** Where a project's modules are: .ex paths relative to its root, and a way to read each (from disk, or through a run's virtual tree). */
+export interface Sources {
+  files: string[];
+  read(file: string): string | undefined;
 }
 
-/**
- * The project's own Supervisor modules (`use Supervisor` in a module under
- * lib/), by syntax, in path order: what `--under` may name. Needs `loadReader()` first.
- */
-export function supervisorModules(root: string): { module: string; file: string }[] {
-  const out: { module: string; file: string }[] = [];
-  const walk = (dir: string): void => {
-    const entries = readdirSync(path.join(root, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-    for (const e of entries) {
-      const rel = path.join(dir, e.name);
-      if (e.isDirectory()) walk(rel);
-      else if (e.name.endsWith(".ex")) {
-        const source = readFileSync(path.join(root, rel), "utf8");
-        if (!source.includes("Supervisor")) continue;
-        for (const m of modules(parse(source).rootNode)) {
-          const uses = codeChildren(m.body ?? m.node).some((n) => callName(n) === "use" && callArgs(n)[0]?.text === "Supervisor");
-          if (m.body && uses) out.push({ module: fullName(m.node, m.name), file: rel.split(path.sep).join("/") });
-        }
-      }
+/** The .ex files under `root`/lib (in path order), read from disk. */
+export function libSources(root: string): Sources {
+  const files: string[] = [];
+  const walk = (rel: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(path.join(root, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const r = path.join(rel, e.name);
+      if (e.isDirectory()) walk(r);
+      else if (e.name.endsWith(".ex")) files.push(r.split(path.sep).join("/"));
     }
   };
-  if (existsSync(path.join(root, "lib"))) walk("lib");
-  return out;
+  walk("lib");
+  return {
+    files,
+    read: (file) => {
+      try {
+        return readFileSync(path.join(root, file), "utf8");
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }
 
 // Deps that declare :telemetry as a runtime dependency of their own.

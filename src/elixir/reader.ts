@@ -96,13 +96,13 @@ export function findAll(node: Node, test: (n: Node) => boolean): Node[] {
   return out;
 }
 
-/** `defmodule Name do ... end` calls, with their names. */
+/** `defmodule Name do ... end` calls, with their full names (a `defmodule Inner` nested in `defmodule Outer` is `Outer.Inner`). */
 export function modules(root: Node): { name: string; node: Node; body: Node | undefined }[] {
-  return findAll(root, (n) => callName(n) === "defmodule").map((node) => ({
-    name: callArgs(node)[0]?.text ?? "",
-    node,
-    body: doBlock(node),
-  }));
+  return findAll(root, (n) => callName(n) === "defmodule").map((node) => {
+    let name = callArgs(node)[0]?.text ?? "";
+    for (let p = node.parent; p; p = p.parent) if (callName(p) === "defmodule") name = `${callArgs(p)[0]?.text ?? ""}.${name}`;
+    return { name, node, body: doBlock(node) };
+  });
 }
 
 /** The arity of a `def`/`defp` head: `start(_type, _args)` -> 2, `init(opts) when ...` -> 1. */

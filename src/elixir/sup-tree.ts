@@ -3,8 +3,11 @@
 // of the project's own, with strategies, restart settings and names as
 // written. Children that are computed (a function of config, a conditional)
 // are shown as what they are, never guessed. Needs `loadReader()` first.
-import { callArgs, callName, callReceiver, codeChildren, findAll, functions, keywordValue, modules, parse, type Node } from "./reader.js";
-import { headOf, resolveLists, supervisorCall } from "./children.js";
+import { callArgs, callName, callReceiver, codeChildren, findAll, functions, modules, parse, type Node } from "./reader.js";
+import { bindingsOf, headOf, resolveLists, supervisorCall } from "./children.js";
+import { libSources, type MixProject, type Sources } from "./project.js";
+
+export type { Sources };
 
 export type Kind =
   | "application"
@@ -25,8 +28,12 @@ export interface SupNode {
   kind: Kind;
   /** Strategy and restart settings as written (supervisors). */
   settings: string[];
-  /** The registered name as written: `{:via, Registry, ...}`, `{:global, ...}`, `MyApp.Name`. */
+  /** The strategy as written (`:one_for_one`), for the lints. */
+  strategy?: string;
+  /** The registered name as written: `{:via, Registry, ...}`, `{:global, ...}`, `MyApp.Name` (module attributes read). */
   name?: string;
+  /** `R` when the name is `{:via, Registry, {R, key}}`, read from the syntax. */
+  registry?: string;
   /** Where the child (or, for the root, the supervisor call) is written. */
   file: string;
   line: number;
@@ -39,16 +46,12 @@ export interface SupNode {
   childId?: string;
 }
 
-/** Where a project's modules are: relative .ex paths and a way to read each (from disk, or through a run's virtual tree). */
-export interface Sources {
-  files: string[];
-  read(file: string): string | undefined;
-}
-
 export interface ModuleInfo {
+  name: string;
   file: string;
   node: Node;
   body: Node | undefined;
+  /** The modules it `use`s (`use Supervisor` -> "Supervisor"). */
   uses: string[];
 }
 
@@ -75,13 +78,7 @@ const LIBRARY_KINDS: Record<string, Kind> = {
   Supervisor: "supervisor",
 };
 
-function fullName(node: Node, name: string): string {
-  let full = name;
-  for (let p = node.parent; p; p = p.parent) if (callName(p) === "defmodule") full = `${callArgs(p)[0]?.text ?? ""}.${full}`;
-  return full;
-}
-
-/** Every module the sources define, with what it `use`s. */
+/** Every module the sources define (full names), with what it `use`s. */
 export function moduleIndex(sources: Sources): Map<string, ModuleInfo> {
   const index = new Map<string, ModuleInfo>();
   for (const file of sources.files) {
@@ -91,18 +88,24 @@ export function moduleIndex(sources: Sources): Map<string, ModuleInfo> {
       const uses = codeChildren(m.body ?? m.node)
         .filter((n) => callName(n) === "use")
         .map((n) => callArgs(n)[0]?.text ?? "");
-      index.set(fullName(m.node, m.name), { file, node: m.node, body: m.body, uses });
+      index.set(m.name, { name: m.name, file, node: m.node, body: m.body, uses });
     }
   }
   return index;
 }
 
+/** The project's own Supervisor modules (`use Supervisor` under lib/), in path order: what `--under` may name. */
+export function supervisorModules(root: string): { module: string; file: string }[] {
+  return [...moduleIndex(libSources(root)).values()].filter((m) => m.body && m.uses.includes("Supervisor")).map((m) => ({ module: m.name, file: m.file }));
+}
+
 const line = (n: Node): number => n.startPosition.row + 1;
 /** Source text on one line, whole (a computed child's identity). */
 const flat = (text: string): string => text.replace(/\s+/g, " ").trim();
+/** Source text on one line, shortened for display. */
 const oneLine = (text: string): string => {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > 70 ? `${flat.slice(0, 67)}...` : flat;
+  const f = flat(text);
+  return f.length > 70 ? `${f.slice(0, 67)}...` : f;
 };
 
 /** The keyword pairs of options as written: trailing keywords, a `[...]` literal, or a variable bound to one in `scope`. */
@@ -118,31 +121,64 @@ function optionPairs(opts: Node | undefined, scope?: Node, module?: Node): Node[
 }
 
 const pairKey = (p: Node): string => p.childForFieldName("key")?.text.replace(/:\s*$/, "").trim() ?? "";
+const pairValue = (pairs: Node[], key: string): Node | undefined => pairs.find((p) => pairKey(p) === key)?.childForFieldName("value") ?? undefined;
 
-/** `strategy: :one_for_one`, `max_restarts: 10`... as written. */
-function settingsOf(pairs: Node[]): string[] {
-  return pairs
+/** `strategy: :one_for_one`, `max_restarts: 10`... as written, and the strategy alone. */
+function settingsOf(pairs: Node[]): { settings: string[]; strategy?: string } {
+  const settings = pairs
     .filter((p) => ["strategy", "max_restarts", "max_seconds", "max_children"].includes(pairKey(p)))
     .map((p) => `${pairKey(p)}: ${oneLine(p.childForFieldName("value")?.text ?? "")}`);
+  const strategy = pairValue(pairs, "strategy")?.text;
+  return strategy ? { settings, strategy } : { settings };
 }
 
-/** The `name:` among options, as written. */
-function nameOf(pairs: Node[]): string | undefined {
-  const pair = pairs.find((p) => pairKey(p) === "name");
-  return pair ? oneLine(pair.childForFieldName("value")?.text ?? "") : undefined;
-}
-
-/** The `name:` written anywhere in a child's options (`{Registry, keys: :unique, name: X}`). */
-function nameIn(node: Node | undefined): string | undefined {
+/** The `name:` value written anywhere in a child's options (`{Registry, keys: :unique, name: X}`). */
+function nameNodeIn(node: Node | undefined): Node | undefined {
   if (!node) return undefined;
-  const pair = findAll(node, (n) => n.type === "pair" && n.childForFieldName("key")?.text.trim() === "name:")[0];
-  return pair ? oneLine(pair.childForFieldName("value")?.text ?? "") : undefined;
+  return findAll(node, (n) => n.type === "pair" && pairKey(n) === "name")[0]?.childForFieldName("value") ?? undefined;
 }
 
 /** The options of a supervisor call written as its last argument (`strategy: ...`), or a variable's text. */
 function callOptions(call: Node): Node | undefined {
   const args = callArgs(call);
   return args.length >= 2 ? args[args.length - 1] : undefined;
+}
+
+/** The value a module attribute is set to in the module (`@registry MyApp.Registry`), by syntax. */
+function attributeSet(name: string, info: ModuleInfo): Node | undefined {
+  if (!info.body) return undefined;
+  const set = codeChildren(info.body).find((n) => n.type === "unary_operator" && n.text.startsWith("@") && callName(codeChildren(n)[0] as Node) === name);
+  return set ? callArgs(codeChildren(set)[0] as Node)[0] : undefined;
+}
+
+/** `@attr` as what it is set to: a node standing for the value, else itself. */
+function throughAttribute(node: Node, info: ModuleInfo): Node {
+  const attr = node.type === "unary_operator" && node.text.startsWith("@") ? codeChildren(node)[0] : undefined;
+  return (attr?.type === "identifier" ? attributeSet(attr.text, info) : undefined) ?? node;
+}
+
+/** A name node as text, with the module attributes in it replaced by their values (by syntax: each `@attr` node). */
+function nameText(node: Node | undefined, info: ModuleInfo): string | undefined {
+  if (!node) return undefined;
+  const attrs = findAll(node, (n) => n.type === "unary_operator" && n.text.startsWith("@") && codeChildren(n)[0]?.type === "identifier");
+  let text = node.text;
+  for (const a of attrs.reverse()) {
+    const value = throughAttribute(a, info);
+    if (value === a) continue;
+    const [from, to] = [a.startIndex - node.startIndex, a.endIndex - node.startIndex];
+    text = text.slice(0, from) + value.text + text.slice(to);
+  }
+  return oneLine(text);
+}
+
+/** `R` of a name written `{:via, Registry, {R, key}}` (R an alias, or an attribute set to one). */
+function viaRegistry(node: Node | undefined, info: ModuleInfo): string | undefined {
+  if (node?.type !== "tuple") return undefined;
+  const [via, mod, inner] = codeChildren(node);
+  if (via?.text !== ":via" || mod?.text !== "Registry" || inner?.type !== "tuple") return undefined;
+  const first = codeChildren(inner)[0];
+  const r = first ? throughAttribute(first, info) : undefined;
+  return r?.type === "alias" ? r.text : undefined;
 }
 
 export class TreeReader {
@@ -166,8 +202,8 @@ export class TreeReader {
     const call = supervisorCall(def) as Node;
     root.line = line(call);
     const pairs = optionPairs(callOptions(call), def, info.body);
-    root.settings = settingsOf(pairs);
-    root.name = nameOf(pairs);
+    Object.assign(root, settingsOf(pairs));
+    root.name = nameText(pairValue(pairs, "name"), info);
     root.children = this.childrenOf(callArgs(call)[0], def, info);
     return root;
   }
@@ -180,7 +216,7 @@ export class TreeReader {
     }
     if (expr.type === "identifier") {
       // `children = ...` earlier in the function: what it is bound to, `++` parts and all.
-      const bindings = findAll(scope, (n) => n.type === "binary_operator" && n.childForFieldName("operator")?.text === "=" && n.childForFieldName("left")?.text === expr.text && n.startIndex < expr.startIndex);
+      const bindings = bindingsOf(expr, scope);
       const rhs = bindings.length === 1 ? bindings[0]?.childForFieldName("right") : undefined;
       if (rhs) return this.childrenOf(rhs, scope, info);
     }
@@ -196,52 +232,56 @@ export class TreeReader {
   private child(el: Node, info: ModuleInfo): SupNode {
     const at: Omit<SupNode, "id" | "kind"> = { file: info.file, line: line(el), children: [], settings: [] };
     const isSpecCall = el.type === "call" && ((!callReceiver(el) && ["worker", "supervisor"].includes(callName(el) ?? "")) || (callReceiver(el) === "Supervisor" && callName(el) === "child_spec"));
-    if (!(el.type === "alias" || el.type === "tuple" || isSpecCall)) return { ...at, id: flat(el.text), kind: "computed" };
+    // `__MODULE__.Worker` is a dot on __MODULE__: a module name too.
+    const moduleDot = el.type === "dot" && el.childForFieldName("left")?.text === "__MODULE__" && el.childForFieldName("right")?.type === "alias";
+    if (!(el.type === "alias" || el.type === "tuple" || isSpecCall || moduleDot)) return { ...at, id: flat(el.text), kind: "computed" };
     const module = expandAlias(headOf(el), info);
     if (!/^[A-Z][\w.]*$/.test(module)) return { ...at, id: flat(el.text), kind: "computed" };
     // The child's options: `{Mod, opts}`, `worker(Mod, args)`, `Supervisor.child_spec({Mod, opts}, ...)`.
     const inner = el.type === "call" && callReceiver(el) === "Supervisor" ? callArgs(el)[0] : el;
     if (inner !== el) {
-      const id = optionPairs(callArgs(el)[1]).find((p) => pairKey(p) === "id");
-      if (id) at.childId = oneLine(id.childForFieldName("value")?.text ?? "");
+      const id = pairValue(optionPairs(callArgs(el)[1]), "id");
+      if (id) at.childId = oneLine(id.text);
     }
     const opts = inner?.type === "tuple" ? codeChildren(inner)[1] : inner?.type === "call" ? callArgs(inner)[1] : undefined;
+    const nameNode = nameNodeIn(opts);
+    const named = { name: nameText(nameNode, info), registry: viaRegistry(nameNode, info) };
     const library = LIBRARY_KINDS[module];
     if (library) {
-      const node: SupNode = { ...at, id: module, kind: library, name: attributeValue(nameIn(opts), info) };
+      const node: SupNode = { ...at, ...named, id: module, kind: library };
       if (library === "dynamic-supervisor" || library === "supervisor") {
-        node.settings = settingsOf(optionPairs(opts));
+        Object.assign(node, settingsOf(optionPairs(opts)));
         node.note = "children started at run time";
       }
       return node;
     }
-    return this.projectModule(module, at, nameIn(opts));
+    return this.projectModule(module, { ...at, ...named });
   }
 
   /** A child that is a module: the project's own are read (supervisors followed into init/1). */
-  private projectModule(module: string, at: Omit<SupNode, "id" | "kind">, specName: string | undefined): SupNode {
+  private projectModule(module: string, at: Omit<SupNode, "id" | "kind">): SupNode {
     const info = this.index.get(module);
-    const node: SupNode = { ...at, id: module, kind: "process", name: specName };
+    const node: SupNode = { ...at, id: module, kind: "process" };
     // Not in the sources read (a dependency's module): Phoenix's naming says what a Repo is.
     if (!info) return module.endsWith(".Repo") ? { ...node, kind: "repo" } : node;
-    if (info.uses.some((u) => u === "Phoenix.Endpoint" || u.startsWith("Phoenix.Endpoint,"))) return { ...node, kind: "endpoint" };
-    if (info.uses.some((u) => u === "Ecto.Repo" || u.startsWith("Ecto.Repo,"))) return { ...node, kind: "repo" };
-    node.name = attributeValue(node.name, info) ?? this.startName(info);
+    if (info.uses.includes("Phoenix.Endpoint")) return { ...node, kind: "endpoint" };
+    if (info.uses.includes("Ecto.Repo")) return { ...node, kind: "repo" };
+    if (node.name === undefined) Object.assign(node, this.startName(info));
     // A module of the project's own wrapping a library process: `def start_link(...), do: Registry.start_link(...)`.
     const wrapped = this.wrappedKind(info);
     if (wrapped) return { ...node, kind: wrapped };
     if (info.uses.includes("DynamicSupervisor")) {
       const init = functions(info.body, "init", 1, ["def"])[0];
       const call = init ? findAll(init, (n) => callReceiver(n) === "DynamicSupervisor" && callName(n) === "init")[0] : undefined;
-      return { ...node, kind: "dynamic-supervisor", settings: settingsOf(optionPairs(call ? callArgs(call)[0] : undefined, init, info.body)), note: "children started at run time" };
+      return { ...node, ...settingsOf(optionPairs(call ? callArgs(call)[0] : undefined, init, info.body)), kind: "dynamic-supervisor", note: "children started at run time" };
     }
-    if (!info.uses.some((u) => u === "Supervisor" || u.startsWith("Supervisor,"))) return node;
+    if (!info.uses.includes("Supervisor")) return node;
     node.kind = "supervisor";
     if (this.visiting.has(module)) return { ...node, note: "already shown above (a cycle)" };
     const init = functions(info.body, "init", 1, ["def"]).find((d) => supervisorCall(d));
     if (!init) return { ...node, note: "init/1 does not call Supervisor.init with its children" };
     const call = supervisorCall(init) as Node;
-    node.settings = settingsOf(optionPairs(callOptions(call), init, info.body));
+    Object.assign(node, settingsOf(optionPairs(callOptions(call), init, info.body)));
     this.visiting.add(module);
     node.children = this.childrenOf(callArgs(call)[0], init, info);
     this.visiting.delete(module);
@@ -250,23 +290,25 @@ export class TreeReader {
 
   /** The library process a module starts (`Registry.start_link(...)` in start_link, `Task.Supervisor.child_spec(...)` in child_spec). */
   private wrappedKind(info: ModuleInfo): Kind | undefined {
-    for (const [fn, callee] of [["start_link", "start_link"], ["child_spec", "child_spec"]] as const) for (const def of functions(info.body, fn, undefined, ["def"])) {
-      const call = findAll(def, (n) => callName(n) === callee && callReceiver(n) !== undefined)[0];
-      const kind = call ? LIBRARY_KINDS[callReceiver(call) ?? ""] : undefined;
-      if (kind && kind !== "supervisor") return kind;
+    for (const fn of ["start_link", "child_spec"]) {
+      for (const def of functions(info.body, fn, undefined, ["def"])) {
+        const call = findAll(def, (n) => callName(n) === fn && callReceiver(n) !== undefined)[0];
+        const kind = call ? LIBRARY_KINDS[callReceiver(call) ?? ""] : undefined;
+        if (kind && kind !== "supervisor") return kind;
+      }
     }
     return undefined;
   }
 
   /** The name a module's start_link registers it under, as written (`name: __MODULE__` is the module). */
-  private startName(info: ModuleInfo): string | undefined {
-    const start = functions(info.body, "start_link", undefined, ["def"]);
-    for (const def of start) {
+  private startName(info: ModuleInfo): { name?: string; registry?: string } {
+    for (const def of functions(info.body, "start_link", undefined, ["def"])) {
       const call = findAll(def, (n) => ["start_link", "start"].includes(callName(n) ?? "") && callReceiver(n) !== undefined)[0];
-      const name = call ? (nameOf(optionPairs(callOptions(call), def, info.body)) ?? keywordValue(call, "name")?.text) : undefined;
-      if (name) return attributeValue(name, info);
+      // The options are the call's last argument: `GenServer.start_link(__MODULE__, arg, name: X)`, `NimblePool.start_link(name: X)`.
+      const value = call ? pairValue(optionPairs(callArgs(call).at(-1), def, info.body), "name") : undefined;
+      if (value) return { name: nameText(value, info), registry: viaRegistry(value, info) };
     }
-    return undefined;
+    return {};
   }
 }
 
@@ -274,30 +316,24 @@ export class TreeReader {
 function expandAlias(name: string, info: ModuleInfo): string {
   if (!info.body) return name;
   const [first, ...rest] = name.split(".");
+  if (first === "__MODULE__") return [info.name, ...rest].join(".");
   for (const n of codeChildren(info.body).filter((c) => callName(c) === "alias")) {
     const [target, opts] = callArgs(n);
-    const text = target?.text.replace(/\s+/g, "") ?? "";
-    const as = opts ? findAll(opts, (p) => p.type === "pair" && p.childForFieldName("key")?.text.trim() === "as:")[0]?.childForFieldName("value")?.text : undefined;
-    const multi = /^([\w.]+)\.\{(.+)\}$/.exec(text);
-    const candidates = multi ? (multi[2] as string).split(",").map((m) => `${multi[1]}.${m}`) : [text];
+    const as = opts ? pairValue(optionPairs(opts), "as")?.text : undefined;
+    // `alias A.B` or `alias A.{B, C}` (a dot whose right side is the tuple of names).
+    const tuple = target?.type === "dot" ? target.childForFieldName("right") : undefined;
+    const candidates =
+      tuple?.type === "tuple"
+        ? codeChildren(tuple).map((m) => `${target?.childForFieldName("left")?.text ?? ""}.${m.text}`)
+        : target?.type === "alias"
+          ? [target.text]
+          : [];
     for (const full of candidates) {
       const short = as ?? full.split(".").pop();
       if (short === first) return [full, ...rest].join(".");
     }
   }
-  if (first === "__MODULE__") return [fullName(info.node, callArgs(info.node)[0]?.text ?? ""), ...rest].join(".");
   return name;
-}
-
-/** `@registry` (alone or inside a term) as the value the module sets it to (`@registry MyApp.Registry`). */
-function attributeValue(text: string | undefined, info: ModuleInfo): string | undefined {
-  if (!text?.includes("@") || !info.body) return text;
-  const body = info.body;
-  return text.replace(/@([a-z_]\w*)/g, (whole, name: string) => {
-    const set = codeChildren(body).find((n) => n.type === "unary_operator" && n.text.startsWith("@") && callName(codeChildren(n)[0] as Node) === name);
-    const value = set ? callArgs(codeChildren(set)[0] as Node)[0] : undefined;
-    return value ? oneLine(value.text) : whole;
-  });
 }
 
 /** The label of a node: its kind, settings and name. */
@@ -398,4 +434,43 @@ export function addedNodes(root: SupNode): { node: SupNode; under: SupNode; afte
   };
   walk(root);
   return out;
+}
+
+/** The tree of one project (one app, read from disk): undefined when it has no application module. */
+export function projectTree(project: Pick<MixProject, "root" | "appModule">): SupNode | undefined {
+  return project.appModule ? new TreeReader(libSources(project.root)).application(project.appModule) : undefined;
+}
+
+const isLibSource = (file: string): boolean => file.startsWith("lib/") && file.endsWith(".ex");
+
+/**
+ * The supervision tree before and after a run's changes (for --dry-run), the
+ * added children marked; undefined when the run leaves the tree as it is.
+ */
+export function treeChange(
+  project: Pick<MixProject, "root" | "appModule">,
+  changes: readonly { path: string; after: string; action: string }[],
+): { before: SupNode | undefined; after: SupNode } | undefined {
+  const written = changes.filter((c) => isLibSource(c.path));
+  if (!project.appModule || !written.some((c) => c.action !== "identical")) return undefined;
+  const disk = libSources(project.root);
+  // Each file is read from disk once, for both trees.
+  const cache = new Map<string, string | undefined>();
+  const read = (f: string): string | undefined => {
+    if (!cache.has(f)) cache.set(f, disk.read(f));
+    return cache.get(f);
+  };
+  const changed = new Map(written.map((c) => [c.path, c.after]));
+  const before = new TreeReader({ files: disk.files, read }).application(project.appModule);
+  const files = [...new Set([...disk.files, ...changed.keys()])];
+  const after = new TreeReader({ files, read: (f) => changed.get(f) ?? read(f) }).application(project.appModule);
+  if (!after) return undefined;
+  const marked = markAdded(before, after);
+  return addedNodes(marked).length > 0 ? { before, after: marked } : undefined;
+}
+
+/** The before/after text --dry-run prints. */
+export function formatTreeChange(change: { before: SupNode | undefined; after: SupNode }): string {
+  const lines = addedNodes(change.after).map(({ node, under, after }) => `  adds ${node.id} under ${under.id}${after ? `, after ${after.id}` : ", first"}\n`);
+  return `Supervision tree before:\n${change.before ? renderText(change.before) : "  (none)\n"}Supervision tree after (+ new):\n${renderText(change.after)}${lines.join("")}`;
 }

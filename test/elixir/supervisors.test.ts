@@ -5,7 +5,7 @@ import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadReader } from "../../src/elixir/reader.js";
-import { supervisorModules } from "../../src/elixir/project.js";
+import { supervisorModules } from "../../src/elixir/sup-tree.js";
 import { tempDir } from "../helpers.js";
 
 const FILES: Record<string, string> = {

@@ -158,6 +158,44 @@ end
     expect(await parseMermaid(mermaid)).toEqual({ ok: true, type: "flowchart-v2" });
   });
 
+  it("children named through aliases (one, several in braces, `as:`, __MODULE__) and attributes are read as the modules they are", async () => {
+    const dir = copyOf(built);
+    write(dir, "lib/tt/application.ex", `defmodule Tt.Application do
+  @moduledoc false
+  use Application
+
+  alias Tt.Ingest.{Consumer, Producer}
+  alias Tt.Workers, as: Crew
+
+  @registry Tt.Names
+
+  @impl true
+  def start(_type, _args) do
+    children = [
+      {Registry, keys: :unique, name: @registry},
+      {Producer, name: {:via, Registry, {@registry, :producer}}},
+      Consumer,
+      Crew,
+      __MODULE__.Extra
+    ]
+
+    Supervisor.start_link(children, strategy: :rest_for_one)
+  end
+end
+`);
+    const r = await run(dir, ["tree", "--json"]);
+    type N = { id: string; kind: string; name?: string; registry?: string };
+    const kids = (JSON.parse(r.out) as { apps: { tree: { children: N[] } }[] }).apps[0]?.tree.children ?? [];
+    expect(kids.map((k) => `${k.id} ${k.kind} ${k.name ?? "-"} ${k.registry ?? "-"}`)).toEqual([
+      "Registry registry Tt.Names -",
+      "Tt.Ingest.Producer process {:via, Registry, {Tt.Names, :producer}} Tt.Names",
+      // As the Consumer's own start_link registers it.
+      "Tt.Ingest.Consumer process opts[:name] -",
+      "Tt.Workers supervisor - -",
+      "Tt.Application.Extra process - -",
+    ]);
+  });
+
   it("an umbrella: each app's tree, its files named from the umbrella's root", async () => {
     const root = tempDir();
     write(root, "mix.exs", 'defmodule Umbrella.MixProject do\n  use Mix.Project\n\n  def project, do: [apps_path: "apps", deps: []]\nend\n');

@@ -6,9 +6,9 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { AskContext } from "../../src/core/generator.js";
 import { FieldError, SCALAR_TYPES, parseField } from "../../src/elixir/fields.js";
-import { underscore } from "../../src/elixir/naming.js";
+import { defaultTable } from "../../src/elixir/naming.js";
 import { supervisorModules } from "../../src/elixir/sup-tree.js";
-import { readScopesConfig } from "../../src/elixir/scopes.js";
+import { readScopesConfig, scopesMarkedDefault } from "../../src/elixir/scopes.js";
 
 /** `--under`: the project's own Supervisor modules as a list, the application first (Enter). */
 export async function askUnder(c: AskContext): Promise<string | undefined> {
@@ -30,7 +30,7 @@ export async function askUnder(c: AskContext): Promise<string | undefined> {
 /** `--table`: the schema's table, offered as the schema in snake_case, plural. */
 export async function askTable(c: AskContext): Promise<string> {
   const schema = typeof c.values.schema === "string" ? c.values.schema : "";
-  const fallback = typeof c.fallback === "string" ? c.fallback : `${underscore(schema.split(".").pop() ?? "")}s`;
+  const fallback = typeof c.fallback === "string" ? c.fallback : defaultTable(schema);
   const answer = await c.prompter.input({ message: "Table name", default: fallback, validate: (v) => c.validate(v.trim()) });
   return answer.trim();
 }
@@ -46,7 +46,7 @@ export async function askScope(c: AskContext): Promise<string | false | undefine
   try {
     const scopes = readScopesConfig(readFileSync(project.configFile, "utf8"), project.app, path.basename(project.configFile));
     names = scopes.map(([n]) => n);
-    preferred = scopes.find(([, t]) => t.t === "kw" && t.v.some(([k, v]) => k === "default" && v.t === "bool" && v.v))?.[0];
+    preferred = scopesMarkedDefault(scopes)[0]?.[0];
   } catch {
     // A config gen cannot read is reported, with its fix, when the plan reads it.
     return undefined;

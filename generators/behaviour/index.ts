@@ -18,6 +18,10 @@ export interface Callback {
   args: string[];
   /** The return type as written. */
   returns: string;
+  /** Its alternatives (`{:ok, term()} | :error` -> two), split at the type's top-level `|` by syntax. */
+  alternatives: string[];
+  /** One alternative is a tuple `{:error, ...}`. */
+  errorTuple: boolean;
 }
 
 /** Read `;`-separated callbacks by syntax (tree-sitter): each `name(args) :: type`. A problem as a message. */
@@ -33,7 +37,20 @@ export function parseCallbacks(text: string): Callback[] | string {
     const spec = call && callName(call) === "callback" ? callArgs(call)[0] : undefined;
     if (top.length !== 1 || !spec || spec.type !== "binary_operator" || spec.childForFieldName("operator")?.text !== "::") return bad;
     const head = spec.childForFieldName("left") as Node;
-    const returns = (spec.childForFieldName("right") as Node).text;
+    const right = spec.childForFieldName("right") as Node;
+    const returns = right.text;
+    const alternatives: string[] = [];
+    let errorTuple = false;
+    const split = (t: Node): void => {
+      if (t.type === "binary_operator" && t.childForFieldName("operator")?.text === "|") {
+        split(t.childForFieldName("left") as Node);
+        split(t.childForFieldName("right") as Node);
+      } else {
+        alternatives.push(t.text);
+        if (t.type === "tuple" && codeChildren(t)[0]?.text === ":error") errorTuple = true;
+      }
+    };
+    split(right);
     const name = head.type === "call" ? callName(head) : head.type === "identifier" ? head.text : undefined;
     if (!name || !/^[a-z_][a-z0-9_]*[?!]?$/.test(name)) return bad;
     const args = (head.type === "call" ? callArgs(head) : []).map((a, i) => {
@@ -42,19 +59,15 @@ export function parseCallbacks(text: string): Callback[] | string {
     });
     if (new Set(args).size !== args.length) return `callback "${raw}": two arguments share a name`;
     if (out.some((c) => c.name === name && c.args.length === args.length)) return `callback ${name}/${args.length} is given twice`;
-    out.push({ text: raw, name, args, returns });
+    out.push({ text: raw, name, args, returns, alternatives, errorTuple });
   }
   return out.length > 0 ? out : "give at least one callback, e.g. --callbacks \"fetch(id :: term()) :: {:ok, term()} | :error\"";
 }
 
-/** What the default implementation returns until it is written: the error or `:ok` its type admits. */
-function placeholderOf(returns: string): string | undefined {
-  const alternatives = returns.split("|").map((a) => a.trim());
-  if (alternatives.some((a) => /^\{:error,/.test(a))) return "{:error, :not_implemented}";
-  if (alternatives.includes(":error")) return ":error";
-  if (alternatives.includes(":ok")) return ":ok";
-  if (alternatives.includes("nil")) return "nil";
-  return undefined;
+/** What the default implementation returns until it is written: the error, `:ok` or `nil` its return type admits. */
+function placeholderOf(c: Callback): string | undefined {
+  if (c.errorTuple) return "{:error, :not_implemented}";
+  return [":error", ":ok", "nil"].find((literal) => c.alternatives.includes(literal));
 }
 
 const EXAMPLE = "fetch(id :: term()) :: {:ok, term()} | {:error, term()}";
@@ -75,26 +88,24 @@ export default defineGenerator({
   examples: [`gen behaviour Storage --callbacks "${EXAMPLE}"`, 'gen behaviour Payments.Gateway --callbacks "charge(amount :: pos_integer()) :: {:ok, String.t()} | {:error, term()}; refund(id :: String.t()) :: :ok | {:error, term()}"'],
   schema,
   needsProject: true,
-  async plan(o, _io, ctx) {
+  plan(o, _io, ctx) {
     const project = requireProject(ctx);
     const n = otpNames(project, o.name);
-    const { UserError } = await import("../../src/core/errors.js");
-    const callbacks = parseCallbacks(o.callbacks);
-    if (typeof callbacks === "string") throw new UserError(`invalid --callbacks: ${callbacks}`);
+    // The schema has refused callbacks that do not read.
+    const callbacks = parseCallbacks(o.callbacks) as Callback[];
     const defaultModule = `${n.module}.Default`;
     const mock = `${n.module}Mock`;
     const binding = {
       ...n,
       description: o.description,
       defaultModule,
-      defaultAlias: "Default",
       mock,
       callbacks: callbacks.map((c) => ({
         ...c,
         arity: c.args.length,
         argList: c.args.join(", "),
         ignoredArgs: c.args.map((a) => `_${a}`).join(", "),
-        placeholder: placeholderOf(c.returns),
+        placeholder: placeholderOf(c),
         sampleArgs: c.args.map((a) => `:${a}`).join(", "),
         sampleResult: `:${c.name.replace(/[?!]$/, "")}_result`,
       })),
@@ -106,7 +117,9 @@ export default defineGenerator({
       patch(source) {
         const line = `Mox.defmock(${mock}, for: ${n.module})`;
         if (source === undefined) return { source: `${line}\nExUnit.start()\n` };
-        const defined = findAll(parse(source).rootNode, (x) => callName(x) === "defmock").some((x) => callArgs(x)[0]?.text === mock);
+        const tree = parse(source);
+        if (tree.rootNode.hasError) return { manual: `test/test_helper.exs does not parse as Elixir: add\n    ${line}` };
+        const defined = findAll(tree.rootNode, (x) => callName(x) === "defmock").some((x) => callArgs(x)[0]?.text === mock);
         return { source: defined ? source : `${source.replace(/\n*$/, "\n")}${line}\n` };
       },
     };
@@ -117,8 +130,10 @@ export default defineGenerator({
       patch(source) {
         const line = `config :${n.app}, ${n.module}, ${mock}`;
         if (source === undefined) return { manual: `config/test.exs is missing: create it with\n    import Config\n    ${line}` };
+        const tree = parse(source);
+        const imports = findAll(tree.rootNode, (x) => callName(x) === "import" && callArgs(x)[0]?.text === "Config").length > 0;
+        if (tree.rootNode.hasError || !imports) return { manual: `config/test.exs ${tree.rootNode.hasError ? "does not parse as Elixir" : "does not import Config"}: add\n    ${line}` };
         if (hasConfig(source, `:${n.app}`, n.module)) return { source };
-        if (!/^\s*import Config\b/m.test(source)) return { manual: `config/test.exs does not import Config: add\n    ${line}` };
         return { source: `${source.replace(/\n*$/, "\n")}\n# The tests use the Mox mock of ${n.module}.\n${line}\n` };
       },
     };

@@ -13,7 +13,7 @@ import { addToModule, type Definition } from "../../src/elixir/phoenix.js";
 import { callArgs, callName, codeChildren, modules, parse, type Node } from "../../src/elixir/reader.js";
 import { fileDefining } from "../../src/elixir/project.js";
 import { addStructType } from "../../src/elixir/struct-type.js";
-import { camelize, underscore } from "../../src/elixir/naming.js";
+import { camelize, defaultTable, underscore } from "../../src/elixir/naming.js";
 import { moduleField, projectPlan, render, requireProject } from "../_shared/otp.js";
 import { askFields, askScope, askTable } from "../_shared/ask.js";
 
@@ -90,7 +90,7 @@ export function tableAndFields(o: { schema: string; fields: string[]; table?: st
   const specs = [...o.fields];
   const first = specs[0];
   const positional = o.table === undefined && first !== undefined && !first.includes(":") ? specs.shift() : undefined;
-  const table = o.table ?? positional ?? `${underscore(o.schema.split(".").pop() as string)}s`;
+  const table = o.table ?? positional ?? defaultTable(o.schema);
   try {
     return { table, fields: parseFields(specs) };
   } catch (err) {

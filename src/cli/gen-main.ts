@@ -79,6 +79,11 @@ function list(io: Io, generators: readonly GeneratorDef[]): number {
   return 0;
 }
 
+/** Outside a Mix project: one line naming where it looked and what to do; exit 2. */
+function noProject(io: Io): void {
+  io.stderr(`gen: no mix.exs in ${io.cwd} or any directory above it; run gen inside a Mix project (create one with: npx create-otp-app my_app)\n`);
+}
+
 /** At a terminal, `gen` alone offers the generators (the team's included) in a list filtered as you type. */
 async function pick(io: Io, generators: readonly GeneratorDef[]): Promise<string | undefined> {
   try {
@@ -114,7 +119,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
   const builtins = given ?? (await import("./registry.js")).genGenerators;
   const root = findMixRoot(io.cwd);
   if (picking && !root) {
-    io.stderr(`gen: no mix.exs in ${io.cwd} or any directory above it; run gen inside a Mix project (create one with: npx create-otp-app my_app)\n`);
+    noProject(io);
     return 2;
   }
   if (root && first !== "list" && first !== "templates") {
@@ -128,7 +133,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
   const teamCommand = first === "eject" || first === "templates" || first === "doctor";
   if (first === "tree") {
     if (!root) {
-      io.stderr(`gen: no mix.exs in ${io.cwd} or any directory above it; run gen inside a Mix project (create one with: npx create-otp-app my_app)\n`);
+      noProject(io);
       return 2;
     }
     const { tree } = await import("./tree-command.js");
@@ -185,7 +190,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
   const def = generators.find((g) => g.name === first);
   const wantsHelp = rest.includes("--help") || rest.includes("-h");
   if (!root && !(def && wantsHelp)) {
-    io.stderr(`gen: no mix.exs in ${io.cwd} or any directory above it; run gen inside a Mix project (create one with: npx create-otp-app my_app)\n`);
+    noProject(io);
     return 2;
   }
   if (!def) {

@@ -202,7 +202,7 @@ const shown = (v: unknown): string | undefined => (typeof v === "string" || type
 async function askField(f: Field, fallback: unknown, values: Record<string, unknown>, io: Io, project: MixProject | undefined): Promise<unknown> {
   const message = f.meta.prompt || f.description;
   if (f.meta.ask) {
-    return f.meta.ask({ values, fallback, prompter: io.prompter, project, validate: (v) => validateOne(f, v) });
+    return f.meta.ask({ values, fallback, prompter: io.prompter, project, validate: (v) => validateOne(f, v, project) });
   }
   if (f.type === "boolean") return io.prompter.confirm({ message, default: fallback === true });
   if (f.type === "enum") {
@@ -217,7 +217,7 @@ async function askField(f: Field, fallback: unknown, values: Record<string, unkn
     // An optional value with no default: Enter leaves it out.
     const answer = await io.prompter.input({
       message: `${message} (Enter for none)`,
-      validate: (v) => (v.trim() === "" ? true : validateOne(f, v.trim())),
+      validate: (v) => (v.trim() === "" ? true : validateOne(f, v.trim(), project)),
     });
     return answer.trim() === "" ? undefined : answer.trim();
   }
@@ -230,6 +230,7 @@ async function askGroup(
   label: string,
   values: Record<string, unknown>,
   io: Io,
+  project: MixProject | undefined,
 ): Promise<void> {
   const picked = await io.prompter.checkbox({
     message: label,
@@ -248,7 +249,7 @@ async function askGroup(
       const answer = await io.prompter.input({
         message: g.meta.prompt || g.description,
         default: shown(fallback) ?? g.meta.suggest,
-        validate: (v) => validateOne(g, v.trim()),
+        validate: (v) => validateOne(g, v.trim(), project),
       });
       values[g.key] = answer.trim();
     }
@@ -295,7 +296,7 @@ export async function resolveOptions(
         const group = fields
           .filter((g) => g.meta.group === f.meta.group && values[g.key] === undefined && g.meta.prompt !== false)
           .map((g) => ({ field: g, fallback: fallbackOf(g) }));
-        await askGroup(group, f.meta.group, values, io);
+        await askGroup(group, f.meta.group, values, io, project);
         // An unticked field with a value is left out (none), whatever its default.
         for (const { field: g } of group) asked.add(g.key);
         continue;

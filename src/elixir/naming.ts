@@ -182,3 +182,6 @@ export function appNameFromDir(dirName: string): string {
 
 /** Atoms (module and app names) hold at most 255 characters. */
 export const MAX_ATOM = 255;
+
+/** The table a schema gets when none is named: its last segment in snake_case, plural (`Catalog.Product` -> products). */
+export const defaultTable = (schema: string): string => `${underscore(schema.split(".").pop() ?? "")}s`;

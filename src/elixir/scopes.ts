@@ -221,12 +221,17 @@ export function selectScope(project: Pick<MixProject, "root" | "app" | "configFi
     }
     return build(found[0], found[1]);
   }
-  const defaults = scopes.filter(([, t]) => t.t === "kw" && t.v.some(([k, v]) => k === "default" && v.t === "bool" && v.v));
+  const defaults = scopesMarkedDefault(scopes);
   if (defaults.length > 1) {
     throw new UserError(`${shown}: more than one default scope (${defaults.map(([n]) => n).join(", ")}); mark one default: true, or pass --scope NAME`);
   }
   const [d] = defaults;
   return d ? build(d[0], d[1]) : undefined;
+}
+
+/** The scopes marked `default: true` (Phoenix allows one). */
+export function scopesMarkedDefault(scopes: [string, Term][]): [string, Term][] {
+  return scopes.filter(([, t]) => t.t === "kw" && t.v.some(([k, v]) => k === "default" && v.t === "bool" && v.v));
 }
 
 /** A config gen cannot read is the user's to fix, or to step around. */

@@ -108,6 +108,16 @@ describe("gen behaviour", () => {
     expect(defaults).toContain("def count, do: nil");
   });
 
+  it("a placeholder from the return type read by syntax (a `|` inside a tuple is not an alternative); a test_helper that does not parse is left as it is", async () => {
+    const dir = copyOf(template);
+    writeFileSync(path.join(dir, "test/test_helper.exs"), "ExUnit.start(\n");
+    const r = await run(dir, ["behaviour", "Cache", "--callbacks", "get(key :: atom()) :: {:ok, String.t() | nil} | :error", "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    expect(read(dir, "lib/app/cache/default.ex")).toContain("def get(_key), do: :error");
+    expect(read(dir, "test/test_helper.exs")).toBe("ExUnit.start(\n");
+    expect(r.out).toContain("  test/test_helper.exs does not parse as Elixir: add\n      Mox.defmock(App.CacheMock, for: App.Cache)");
+  });
+
   it("refuses callbacks it cannot read, at exit 2 with nothing written", async () => {
     const dir = copyOf(template);
     const before = snapshot(dir);

@@ -222,10 +222,18 @@ end
     expect(JSON.parse((await run(dir, ["tree", "--json"])).out)).toEqual({ apps: [{ app: "lib", tree: null }] });
   });
 
-  it("bad options: one line, exit 2", async () => {
+  it("bad options, or no Mix project: one line, exit 2", async () => {
     const r = await run(built, ["tree", "--svg"]);
     expect(r.code).toBe(2);
     expect(r.err).toBe('gen tree: unknown option "--svg"; usage: gen tree [--mermaid | --json]\n');
+    const both = await run(built, ["tree", "--json", "--mermaid"]);
+    expect([both.code, both.err]).toEqual([2, "gen tree: --mermaid and --json cannot be used together; usage: gen tree [--mermaid | --json]\n"]);
+    const doctor = await run(built, ["doctor", "--strict"]);
+    expect([doctor.code, doctor.err, doctor.out]).toEqual([2, 'gen doctor: unknown option "--strict"; usage: gen doctor [--ci]\n', ""]);
+    const outside = tempDir();
+    const nowhere = await run(outside, ["tree"]);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.err).toBe(`gen: no mix.exs in ${outside} or any directory above it; run gen inside a Mix project (create one with: npx create-otp-app my_app)\n`);
   });
 });
 

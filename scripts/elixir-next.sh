@@ -3,6 +3,11 @@
 # in a chroot made by debootstrap, kept in a machine-wide cache so that later
 # runs reuse it. Prints the chroot's path. Needs root (or sudo) to build.
 #
+# Inside it, besides Elixir: what the real Hex libraries need to build and run
+# (rebar3 for Erlang deps; make, cmake, a C/C++ compiler and erlang-dev for
+# the NIFs of lazy_html and bcrypt_elixir; git for phx.new's git deps; xz for
+# lexbor's seed) and PostgreSQL for the Ecto and LiveView tests.
+#
 #   OTPGEN_ELIXIR_NEXT_ROOT   where the chroot lives
 #                             (default /var/cache/create-otp-app/elixir-next)
 #   OTPGEN_DEBIAN_MIRROR      the Debian mirror (default: the one apt uses here)
@@ -10,10 +15,46 @@ set -euo pipefail
 
 root=${OTPGEN_ELIXIR_NEXT_ROOT:-/var/cache/create-otp-app/elixir-next}
 stamp="$root/.otpgen-ready"
+# Bump when PACKAGES changes: an older chroot gets the new packages in place.
+level=2
+PACKAGES="elixir erlang-dev erlang-dialyzer erlang-xmerl erlang-os-mon ca-certificates rebar3 make cmake gcc g++ git xz-utils postgresql"
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 
+if [ -f "$stamp" ] && [ -x "$root/usr/bin/elixir" ] && [ "$(cat "$stamp")" = "$level" ]; then
+  echo "$root"
+  exit 0
+fi
+
+# apt-get inside a chroot, with /proc mounted (postinsts such as
+# ca-certificates' and PostgreSQL's read it) and policy-rc.d refusing to start
+# services (there is no init); retried once, since a postinst can fail once.
+in_chroot_apt() {
+  local dir=$1; shift
+  $sudo mkdir -p "$dir/proc" "$dir/usr/sbin"
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee "$dir/usr/sbin/policy-rc.d" >/dev/null
+  $sudo chmod +x "$dir/usr/sbin/policy-rc.d"
+  mountpoint -q "$dir/proc" || $sudo mount -t proc proc "$dir/proc"
+  local ok=1 try
+  for try in 1 2; do
+    if $sudo chroot "$dir" /usr/bin/env DEBIAN_FRONTEND=noninteractive sh -c \
+      "apt-get -o Acquire::Check-Valid-Until=false update -qq && dpkg --configure -a && apt-get install -y -qq --no-install-recommends $*" \
+      >>"$dir.apt.log" 2>&1; then
+      ok=0; break
+    fi
+    echo "elixir-next: apt-get in the chroot failed (try $try); the last lines of $dir.apt.log:" >&2
+    tail -n 5 "$dir.apt.log" >&2
+  done
+  $sudo umount "$dir/proc" || true
+  $sudo rm -f "$dir/usr/sbin/policy-rc.d"
+  return $ok
+}
+
 if [ -f "$stamp" ] && [ -x "$root/usr/bin/elixir" ]; then
+  echo "elixir-next: adding the build tools and PostgreSQL to $root" >&2
+  in_chroot_apt "$root" "$PACKAGES"
+  echo "$level" | $sudo tee "$stamp" >/dev/null
+  $sudo rm -f "$root.apt.log"
   echo "$root"
   exit 0
 fi
@@ -32,23 +73,26 @@ if [ -z "$mirror" ]; then
 fi
 
 work="$root.partial"
-$sudo rm -rf "$work"
+if mountpoint -q "$work/proc" 2>/dev/null; then $sudo umount "$work/proc"; fi
+$sudo rm -rf "$work" "$work.apt.log"
 $sudo mkdir -p "$(dirname "$root")"
 echo "elixir-next: debootstrap sid into $work from $mirror" >&2
-if ! $sudo debootstrap --variant=minbase sid "$work" "$mirror" >"$work.log" 2>&1; then
-  echo "elixir-next: debootstrap failed; the last lines of $work.log:" >&2
+ok=1
+for try in 1 2; do
+  if $sudo debootstrap --variant=minbase sid "$work" "$mirror" >"$work.log" 2>&1; then ok=0; break; fi
+  echo "elixir-next: debootstrap failed (try $try); the last lines of $work.log:" >&2
   tail -n 5 "$work.log" >&2
-  exit 1
-fi
-echo "elixir-next: installing elixir in the chroot" >&2
-if ! $sudo chroot "$work" /usr/bin/env DEBIAN_FRONTEND=noninteractive \
-  sh -c 'apt-get install -y -qq --no-install-recommends elixir ca-certificates >/dev/null'; then
-  echo "elixir-next: apt-get install elixir failed inside the chroot" >&2
+  $sudo rm -rf "$work"
+done
+[ $ok = 0 ] || exit 1
+echo "elixir-next: installing elixir, the build tools and PostgreSQL in the chroot" >&2
+if ! in_chroot_apt "$work" "$PACKAGES"; then
+  echo "elixir-next: apt-get install failed inside the chroot" >&2
   exit 1
 fi
 $sudo mkdir -p "$work/work"
 $sudo chroot "$work" elixir --version | tail -n 1 >&2
-$sudo rm -rf "$root" "$work.log"
+$sudo rm -rf "$root" "$work.log" "$work.apt.log"
 $sudo mv "$work" "$root"
-$sudo touch "$stamp"
+echo "$level" | $sudo tee "$stamp" >/dev/null
 echo "$root"

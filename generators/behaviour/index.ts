@@ -84,7 +84,7 @@ export const schema = z.object({
 
 export default defineGenerator({
   name: "behaviour",
-  description: "A behaviour dispatching to the implementation config names (compile_env), a default implementation, a Mox mock, expect/3 tests",
+  description: "A behaviour dispatching to the implementation config names (read at each call), a default implementation, a Mox mock, expect/3 tests",
   examples: [`gen behaviour Storage --callbacks "${EXAMPLE}"`, 'gen behaviour Payments.Gateway --callbacks "charge(amount :: pos_integer()) :: {:ok, String.t()} | {:error, term()}; refund(id :: String.t()) :: :ok | {:error, term()}"'],
   schema,
   needsProject: true,

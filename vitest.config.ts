@@ -5,8 +5,9 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Integration tests start real BEAMs; two cores, so two workers.
     maxWorkers: 2,
-    testTimeout: 180_000,
-    hookTimeout: 180_000,
+    // Generous: a cold run builds the real deps (minutes) before the first gate of a kind passes; the deps cache makes later ones fast.
+    testTimeout: 900_000,
+    hookTimeout: 1_800_000,
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup.ts"],
   },

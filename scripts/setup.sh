@@ -10,6 +10,8 @@
 #   git                  create-otp-app's `git init` task
 #   python3              test/e2e/run_in_pty.py drives the prompts at a real pty
 #   debootstrap          builds the Elixir 1.20 chroot (scripts/elixir-next.sh)
+#   rebar3               builds the Erlang deps of generated projects (telemetry,
+#                        poolboy, ranch), installed into each MIX_HOME by the tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +26,7 @@ declare -A wanted=(
   [git]=git
   [python3]=python3
   [debootstrap]=debootstrap
+  [rebar3]=rebar3
 )
 missing=()
 for tool in "${!wanted[@]}"; do

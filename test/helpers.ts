@@ -1,9 +1,11 @@
 // Shared test helpers: a captured Io, temp dirs, and the real-Elixir checks.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
+import { NEXT_CACHE, hostCache } from "./hex.js";
 import type { Io, Prompter } from "../src/core/io.js";
 import { execaRunner } from "../src/mix/runner.js";
 
@@ -79,25 +81,6 @@ export function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
-/**
- * mix.exs with its hex dependencies list emptied. Hex itself cannot be
- * installed on the machines this suite runs on (hex.pm is unreachable), and
- * Mix refuses to load a project whose deps have no SCM. The dev-only tool deps
- * (credo, dialyxir, ex_doc) are not used by the generated code, so the code is
- * compiled and tested against this copy, passed to Mix through MIX_EXS. The
- * generated mix.exs itself is checked by mix format and by the assertion below
- * that only the deps list differs.
- */
-export function mixExsWithoutHexDeps(source: string): string {
-  const stripped = source.replace(/ {2}defp deps do\n {4}\[(?:\n[\s\S]*?\n {4})?\]\n {2}end/, "  defp deps do\n    []\n  end");
-  const removed = source.split("\n").filter((l) => !stripped.split("\n").includes(l));
-  for (const line of removed) {
-    if (/^\s+#/.test(line)) continue; // comments in the list (mix new writes some)
-    expect(line).toMatch(/^\s+\{:(credo|dialyxir|ex_doc), "~> [\d.]+", only: .*runtime: false\},?$/);
-  }
-  return stripped;
-}
-
 /** mix.exs with `{:telemetry, "~> 1.0"}` first in deps/0 (a project that has :telemetry). */
 export function withTelemetryDep(source: string): string {
   const added = source.replace(/ {2}defp deps do\n {4}\[/, '  defp deps do\n    [\n      {:telemetry, "~> 1.0"},');
@@ -105,36 +88,246 @@ export function withTelemetryDep(source: string): string {
   return added;
 }
 
+export interface Step {
+  exitCode: number;
+  output: string;
+}
+
 export interface ElixirResult {
-  format: { exitCode: number; output: string };
-  compile: { exitCode: number; output: string };
-  test: { exitCode: number; output: string };
+  version: string;
+  /** `mix deps.get` from the registry (../shared/hex, else hex.pm), then the deps built in dev and test (the libraries' own warnings are theirs). */
+  deps: Step;
+  format: Step;
+  /** compile --warnings-as-errors in dev, then in test. */
+  compileDev: Step;
+  compile: Step;
+  /** `mix credo --strict` on the files given (undefined: not run). */
+  credo?: Step;
+  test: Step;
 }
 
-async function mix(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const r = await execa("mix", args, { cwd, env, reject: false, all: true, stdin: "ignore" });
-  return { exitCode: r.exitCode ?? 1, output: r.all ?? "" };
+export interface GateOptions {
+  /** Files for `mix credo --strict` (the project must have credo); "all": the project's own config and files. */
+  credo?: string[] | "all";
+  /**
+   * Which findings count (by file and line): in a file a generator changed,
+   * the lines it wrote. Findings elsewhere are the file's own and are only
+   * counted in the step's output. Without it, every finding counts.
+   */
+  credoLines?: (file: string, line: number) => boolean;
+  /** Extra arguments for mix test. */
+  testArgs?: string[];
+  /** Extra environment for every mix command (e.g. a database URL). */
+  env?: Record<string, string>;
 }
 
-/** The real gates: mix format --check-formatted, compile --warnings-as-errors, mix test. */
-export async function elixirGates(project: string): Promise<ElixirResult> {
-  const mixExs = path.join(project, ".otpgen-test-mix.exs");
-  writeFileSync(mixExs, mixExsWithoutHexDeps(readFileSync(path.join(project, "mix.exs"), "utf8")));
-  try {
-    const env = { MIX_EXS: mixExs, MIX_ENV: "test" };
-    const format = await mix(["format", "--check-formatted"], project);
-    const compile = await mix(["compile", "--warnings-as-errors", "--force"], project, env);
-    const test = await mix(["test", "--warnings-as-errors"], project, env);
-    return { format, compile, test };
-  } finally {
-    rmSync(mixExs, { force: true });
+/** One place a project is built: the host's Elixir, or the newest Elixir's chroot. */
+interface Elixir {
+  version: string;
+  /** The compiled-deps cache, a path on the host. */
+  cache: string;
+  run(dir: string, args: string[], env?: Record<string, string>): Promise<Step>;
+}
+
+let hostElixir: Elixir | undefined;
+async function onHost(): Promise<Elixir> {
+  if (hostElixir) return hostElixir;
+  const hex = inject("hexHost");
+  const version = (await execa("elixir", ["-e", 'IO.write("#{System.otp_release()}-#{System.version()}")'])).stdout;
+  hostElixir = {
+    version,
+    cache: path.join(hostCache(), `deps-${version}`),
+    run: async (dir, args, env = {}) => {
+      const r = await execa("mix", args, { cwd: dir, env: { ...hex, ...env }, reject: false, all: true, stdin: "ignore" });
+      return { exitCode: r.exitCode ?? 1, output: r.all ?? "" };
+    },
+  };
+  return hostElixir;
+}
+
+let nextElixir: Elixir | undefined;
+async function inNext(): Promise<Elixir> {
+  if (nextElixir) return nextElixir;
+  const root = elixirNextRoot();
+  const hex = inject("hexNext");
+  const version = (await inElixirNext("/", ["elixir", "-e", 'IO.write("#{System.otp_release()}-#{System.version()}")'])).output.trim();
+  nextElixir = {
+    version,
+    cache: path.join(root, NEXT_CACHE, `deps-${version}`),
+    run: (dir, args, env = {}) => inElixirNext(dir, ["mix", ...args], { ...hex, ...env }),
+  };
+  return nextElixir;
+}
+
+/** The environment mix needs on the host for the project's deps (Hex from the registry), for tests that run mix themselves. */
+export const hexEnv = (): Record<string, string> => inject("hexHost");
+
+/** `mix deps.get` on the host (the registry's packages); throws with Mix's output when it fails. */
+export async function depsGet(dir: string): Promise<void> {
+  const r = await (await onHost()).run(dir, ["deps.get"]);
+  expect(r.exitCode, r.output).toBe(0);
+}
+
+/**
+ * Compiled deps are kept per Elixir and mix.lock: `deps/` as built and
+ * `_build/{dev,test}/lib/DEP` for each DEP in it, without the `.fetch` marks
+ * deps.get leaves (they would make Mix build them again). Restored after
+ * deps.get, they make a project's compile build only the project itself.
+ */
+function depsCacheDir(elixir: Elixir, dir: string): string {
+  const lock = existsSync(path.join(dir, "mix.lock")) ? readFileSync(path.join(dir, "mix.lock"), "utf8") : "";
+  return path.join(elixir.cache, createHash("sha256").update(lock).digest("hex").slice(0, 20));
+}
+
+const ENVS = ["dev", "test"];
+
+function restoreDeps(cache: string, dir: string): void {
+  if (!existsSync(cache)) return;
+  for (const env of ENVS) {
+    if (!existsSync(path.join(cache, env))) continue;
+    for (const dep of readdirSync(path.join(cache, env))) {
+      const target = path.join(dir, "_build", env, "lib", dep);
+      rmSync(target, { recursive: true, force: true });
+      cpSync(path.join(cache, env, dep), target, { recursive: true, verbatimSymlinks: true });
+    }
+  }
+  // The fetched sources as they were built: rebar3 deps keep their beams in deps/DEP/ebin.
+  for (const dep of readdirSync(path.join(cache, "deps"))) {
+    const target = path.join(dir, "deps", dep);
+    rmSync(target, { recursive: true, force: true });
+    cpSync(path.join(cache, "deps", dep), target, { recursive: true, verbatimSymlinks: true });
   }
 }
 
+function saveDeps(cache: string, dir: string): void {
+  if (existsSync(cache)) return;
+  const tmp = `${cache}.${process.pid}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  const deps = readdirSync(path.join(dir, "deps"));
+  for (const env of ENVS) {
+    const lib = path.join(dir, "_build", env, "lib");
+    if (!existsSync(lib)) continue;
+    for (const dep of readdirSync(lib).filter((d) => deps.includes(d))) {
+      cpSync(path.join(lib, dep), path.join(tmp, env, dep), { recursive: true, verbatimSymlinks: true });
+      rmSync(path.join(tmp, env, dep, ".mix", "compile.fetch"), { force: true });
+    }
+  }
+  for (const dep of deps) {
+    cpSync(path.join(dir, "deps", dep), path.join(tmp, "deps", dep), { recursive: true, verbatimSymlinks: true });
+    // deps.get's mark that the dep is new, which would make Mix build it again.
+    rmSync(path.join(tmp, "deps", dep, ".fetch"), { force: true });
+  }
+  mkdirSync(path.dirname(cache), { recursive: true });
+  try {
+    renameSync(tmp, cache);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another worker saved it first
+  }
+}
+
+const SKIPPED: Step = { exitCode: 1, output: "not run: an earlier gate failed" };
+
+/**
+ * The real gates against the real libraries: mix deps.get (from ../shared/hex,
+ * else hex.pm), format --check-formatted, compile --warnings-as-errors in dev
+ * and in test, credo --strict (files given), and mix test --warnings-as-errors.
+ * `dir` is where the project is for `elixir.run` (a path inside the chroot for
+ * the newest Elixir); `host` the same folder seen from here.
+ */
+/** deps.get, then the compiled deps restored from the cache (or built, in dev and test, and saved): one step. */
+async function buildDeps(elixir: Elixir, dir: string, host: string, env: Record<string, string>): Promise<Step> {
+  const fetched = await elixir.run(dir, ["deps.get"], env);
+  if (fetched.exitCode !== 0) return fetched;
+  const cache = depsCacheDir(elixir, host);
+  restoreDeps(cache, host);
+  let deps = fetched;
+  for (const mixEnv of ENVS) {
+    // deps.loadpaths builds what is not built yet (all of it, or nothing after a restore), as compile would.
+    const built = await elixir.run(dir, ["deps.loadpaths"], { ...env, MIX_ENV: mixEnv });
+    deps = { exitCode: built.exitCode, output: `${deps.output}\n${built.output}` };
+    if (built.exitCode !== 0) return deps;
+  }
+  saveDeps(cache, host);
+  return deps;
+}
+
+async function gates(elixir: Elixir, dir: string, host: string, opts: GateOptions): Promise<ElixirResult> {
+  const env = opts.env ?? {};
+  const deps = await buildDeps(elixir, dir, host, env);
+  if (deps.exitCode !== 0) return { version: elixir.version, deps, format: SKIPPED, compileDev: SKIPPED, compile: SKIPPED, test: SKIPPED };
+  const format = await elixir.run(dir, ["format", "--check-formatted"], env);
+  const compileDev = await elixir.run(dir, ["compile", "--warnings-as-errors", "--force"], { ...env, MIX_ENV: "dev" });
+  const compile = await elixir.run(dir, ["compile", "--warnings-as-errors", "--force"], { ...env, MIX_ENV: "test" });
+  const credo = opts.credo ? await credoStep(elixir, dir, opts.credo, opts.credoLines, env) : undefined;
+  const test = await elixir.run(dir, ["test", "--warnings-as-errors", ...(opts.testArgs ?? [])], { ...env, MIX_ENV: "test" });
+  return { version: elixir.version, deps, format, compileDev, compile, credo, test };
+}
+
+/**
+ * The project's own `mix precommit` (create-otp-app's: format check, compile
+ * --warnings-as-errors, credo --strict, dialyzer, test), with its deps already
+ * built by the gates. dialyxir's PLTs (priv/plts) are kept beside the compiled
+ * deps, by Elixir version and mix.lock: the first run builds them (minutes),
+ * later ones only check them.
+ */
+async function precommit(elixir: Elixir, dir: string, host: string): Promise<Step> {
+  const cache = `${depsCacheDir(elixir, host)}-plts`;
+  const plts = path.join(host, "priv", "plts");
+  if (existsSync(cache)) cpSync(cache, plts, { recursive: true });
+  const r = await elixir.run(dir, ["precommit"], { MIX_ENV: "test" });
+  if (r.exitCode === 0 && !existsSync(cache) && existsSync(plts)) {
+    const tmp = `${cache}.${process.pid}.tmp`;
+    cpSync(plts, tmp, { recursive: true });
+    try {
+      renameSync(tmp, cache);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  return r;
+}
+
+/** `mix precommit` on the host's Elixir (run the gates first: they fetch and build the deps). */
+export async function precommitHost(project: string): Promise<Step> {
+  return precommit(await onHost(), project, project);
+}
+
+/** `mix precommit` for a project inside the chroot (run the gates first). */
+export async function precommitNext(p: NextProject): Promise<Step> {
+  return precommit(await inNext(), p.inside, p.outside);
+}
+
+async function credoStep(elixir: Elixir, dir: string, files: string[] | "all", lines: GateOptions["credoLines"], env: Record<string, string>): Promise<Step> {
+  const args = ["credo", "--strict", ...(lines ? ["--format", "flycheck"] : []), ...(files === "all" ? [] : files)];
+  const r = await elixir.run(dir, args, { ...env, MIX_ENV: "test" });
+  if (!lines) return r;
+  const findings = r.output.split("\n").map((l) => /^(\S+?):(\d+)(?::\d+)?: \w: /.exec(l)).filter((m) => m !== null);
+  const counted = findings.filter((m) => lines(m[1] as string, Number(m[2])));
+  // credo exits non-zero when it finds anything; what counts here is the findings kept.
+  const ran = r.exitCode === 0 || findings.length > 0;
+  if (!ran) return r;
+  const others = findings.length - counted.length;
+  return counted.length > 0
+    ? { exitCode: 1, output: counted.map((m) => m.input).join("\n") }
+    : { exitCode: 0, output: `found no issues on the lines the generators wrote (${others} elsewhere in the files they changed)` };
+}
+
+/** The real gates on the host's Elixir (1.14 here), in the project's own folder. */
+export async function elixirGates(project: string, opts: GateOptions = {}): Promise<ElixirResult> {
+  return gates(await onHost(), project, project, opts);
+}
+
 export function expectGatesPass(r: ElixirResult): void {
+  expect(r.deps.exitCode, r.deps.output).toBe(0);
   expect(r.format.exitCode, r.format.output).toBe(0);
-  expect(r.compile.exitCode, r.compile.output).toBe(0);
-  expect(r.compile.output).not.toMatch(/warning/i);
+  for (const compile of [r.compileDev, r.compile]) {
+    expect(compile.exitCode, compile.output).toBe(0);
+    expect(compile.output).not.toMatch(/warning/i);
+  }
+  if (r.credo) {
+    expect(r.credo.exitCode, r.credo.output).toBe(0);
+    expect(r.credo.output).toMatch(/found no issues|no issues/);
+  }
   expect(r.test.exitCode, r.test.output).toBe(0);
   const counts = testCounts(r.test.output);
   expect(counts, r.test.output).toBeDefined();
@@ -209,22 +402,37 @@ export function elixirNextDir(): { inside: string; outside: string } {
   return { outside, inside: `/${path.relative(root, outside)}` };
 }
 
+/** A project already inside the chroot (`outside` seen from here, `inside` from there): mix with the chroot's Hex. */
+export interface NextProject {
+  outside: string;
+  inside: string;
+}
+
+/** mix in a project inside the newest Elixir's chroot, with Hex from the registry. */
+export async function mixNext(p: NextProject, args: string[], env: Record<string, string> = {}): Promise<Step> {
+  return (await inNext()).run(p.inside, args, env);
+}
+
+/** deps.get and the deps built (from the cache when it has them) for a project inside the chroot. */
+export async function depsNext(p: NextProject): Promise<Step> {
+  return buildDeps(await inNext(), p.inside, p.outside, {});
+}
+
+/** The real gates for a project already inside the chroot. */
+export async function elixirNextGatesAt(p: NextProject, opts: GateOptions = {}): Promise<ElixirResult> {
+  return gates(await inNext(), p.inside, p.outside, opts);
+}
+
 /** The real gates on the newest Elixir: the project copied into the chroot (without _build and deps), as elixirGates does them. */
-export async function elixirNextGates(project: string): Promise<ElixirResult & { version: string }> {
+export async function elixirNextGates(project: string, opts: GateOptions = {}): Promise<ElixirResult & { at: NextProject }> {
   const { inside, outside } = elixirNextDir();
   const name = path.basename(project);
   cpSync(project, path.join(outside, name), {
     recursive: true,
-    filter: (src) => !["_build", "deps", ".otpgen-test-mix.exs"].includes(path.basename(src)) || path.dirname(src) !== project,
+    filter: (src) => !["_build", "deps"].includes(path.basename(src)) || path.dirname(src) !== project,
   });
-  const dir = `${inside}/${name}`;
-  writeFileSync(path.join(outside, name, ".otpgen-test-mix.exs"), mixExsWithoutHexDeps(readFileSync(path.join(project, "mix.exs"), "utf8")));
-  const env = { MIX_EXS: `${dir}/.otpgen-test-mix.exs`, MIX_ENV: "test" };
-  const version = (await inElixirNext(dir, ["elixir", "--short-version"])).output.trim();
-  const format = await inElixirNext(dir, ["mix", "format", "--check-formatted"]);
-  const compile = await inElixirNext(dir, ["mix", "compile", "--warnings-as-errors", "--force"], env);
-  const test = await inElixirNext(dir, ["mix", "test", "--warnings-as-errors"], env);
-  return { format, compile, test, version };
+  const at = { inside: `${inside}/${name}`, outside: path.join(outside, name) };
+  return { ...(await gates(await inNext(), at.inside, at.outside, opts)), at };
 }
 
 /**
@@ -286,25 +494,4 @@ export async function expectRefused(dir: string, args: string[], message: string
   expect(r.err.trim().split("\n")).toHaveLength(1);
   expect(r.err).toContain(message);
   expect(snapshot(dir)).toEqual(before);
-}
-
-/**
- * `gen behaviour`'s output with Mox left out, as this machine must (Mox comes
- * from hex.pm): its defmock, its config/test.exs line, its test and the dep.
- * What remains (the dispatch, the default implementation and its test) is
- * plain Elixir. `module` is the behaviour, `testFile` the Mox test.
- */
-export function withoutMox(dir: string, app: string, module: string, testFile: string): void {
-  const edits: [string, string | RegExp][] = [
-    ["test/test_helper.exs", `Mox.defmock(${module}Mock, for: ${module})\n`],
-    ["config/test.exs", `config :${app}, ${module}, ${module}Mock\n`],
-    ["mix.exs", /,\n\s+\{:mox, "~> 1\.2", only: :test\}\n/],
-  ];
-  for (const [file, text] of edits) {
-    const source = readFileSync(path.join(dir, file), "utf8");
-    const changed = source.replace(text, typeof text === "string" ? "" : "\n");
-    expect(changed, `${file} has no ${String(text)}`).not.toBe(source);
-    writeFileSync(path.join(dir, file), changed);
-  }
-  rmSync(path.join(dir, testFile));
 }

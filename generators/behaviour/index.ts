@@ -4,6 +4,8 @@
 // implementation, a Mox mock defined in test/test_helper.exs with the test
 // config pointing at it, and tests: expect/3 and verify_on_exit! for the
 // dispatch, and the default implementation against the callbacks.
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 import { defineGenerator, type PatchAction } from "../../src/core/generator.js";
 import { callArgs, callName, codeChildren, findAll, parse, type Node } from "../../src/elixir/reader.js";
@@ -110,17 +112,20 @@ export default defineGenerator({
         sampleResult: `:${c.name.replace(/[?!]$/, "")}_result`,
       })),
     };
+    // A project without config/test.exs (`mix new` writes no config/) names the mock in test_helper.exs.
+    const testConfigFile = path.join(path.dirname(project.configFile), "test.exs");
+    const configured = existsSync(testConfigFile);
     const testHelper: PatchAction = {
       type: "otp:patch",
       path: "test/test_helper.exs",
       describe: `define the Mox mock ${mock} in test/test_helper.exs`,
       patch(source) {
-        const line = `Mox.defmock(${mock}, for: ${n.module})`;
-        if (source === undefined) return { source: `${line}\nExUnit.start()\n` };
+        const lines = [`Mox.defmock(${mock}, for: ${n.module})`, ...(configured ? [] : [`Application.put_env(:${n.app}, ${n.module}, ${mock})`])];
+        if (source === undefined) return { source: `${lines.join("\n")}\nExUnit.start()\n` };
         const tree = parse(source);
-        if (tree.rootNode.hasError) return { manual: `test/test_helper.exs does not parse as Elixir: add\n    ${line}` };
+        if (tree.rootNode.hasError) return { manual: `test/test_helper.exs does not parse as Elixir: add\n    ${lines.join("\n    ")}` };
         const defined = findAll(tree.rootNode, (x) => callName(x) === "defmock").some((x) => callArgs(x)[0]?.text === mock);
-        return { source: defined ? source : `${source.replace(/\n*$/, "\n")}${line}\n` };
+        return { source: defined ? source : `${source.replace(/\n*$/, "\n")}${lines.join("\n")}\n` };
       },
     };
     const testConfig: PatchAction = {
@@ -146,7 +151,7 @@ export default defineGenerator({
         render("behaviour", "test/module_test.exs", n.testFile),
         render("behaviour", "test/module/default_test.exs", n.testFile.replace(/_test\.exs$/, "/default_test.exs")),
         testHelper,
-        testConfig,
+        ...(configured ? [testConfig] : []),
         depPatch("mox", '{:mox, "~> 1.2", only: :test}'),
       ],
       n,

@@ -4,8 +4,7 @@
 // :rest_for_one supervisor; its test shows backpressure. --broadway: a
 // Broadway module (processors, batchers, handle_message/3, handle_batch/4,
 // handle_failed/2) tested with Broadway.test_message/3 and test_batch/3 on
-// Broadway.DummyProducer. GenStage and Broadway come from hex.pm: here the
-// output is checked for syntax, formatting and structure.
+// Broadway.DummyProducer.
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
 import { depPatch, descriptionField, loggerMetadataPatch, nameField, otpNames, otpPlan, render, requireProject, underField, wire } from "../_shared/otp.js";

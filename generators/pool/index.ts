@@ -3,9 +3,9 @@
 // init_worker / handle_checkout / handle_checkin / terminate_worker and a
 // checkout!/2 facade with a timeout; --poolboy: a Poolboy pool of worker
 // processes with transaction/2. Wired into the tree. Its tests show that
-// concurrency never passes the pool size and that a crashed resource is
-// replaced; NimblePool and Poolboy come from hex.pm, so here the output is
-// checked for syntax, formatting and structure.
+// concurrency never passes the pool size, that a crashed resource is
+// replaced, that one that dies while lent out is never lent again, and that
+// the resources end with the pool.
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
 import { depPatch, descriptionField, nameField, otpNames, otpPlan, render, requireProject, underField, wire } from "../_shared/otp.js";

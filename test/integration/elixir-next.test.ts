@@ -8,17 +8,12 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
-import { captureIo, elixirGates, elixirNextDir, elixirNextGates, expectGatesPass, inElixirNext, tempDir, testCounts, withoutMox } from "../helpers.js";
-import { RUNS } from "../runs.js";
-import { expectOnlyTelemetryMissing, telemetryProject } from "../telemetry-events.js";
+import { captureIo, elixirGates, elixirNextDir, elixirNextGates, expectGatesPass, inElixirNext, precommitNext, tempDir, testCounts } from "../helpers.js";
+import { DISTRIBUTION, RUNS } from "../runs.js";
+import { expectTelemetryTestsRan, telemetryProject } from "../telemetry-events.js";
 
-const DISTRIBUTION = [
-  ["cluster", "--strategy", "hosts", "--registry", "pg"],
-  ["release", "--k8s"],
-];
-
-async function applyAll(project: string, prefix: string): Promise<void> {
-  for (const args of [...RUNS(prefix), ...DISTRIBUTION]) {
+async function applyAll(project: string, prefix: string, distribution: { before: string[][]; after: string[][] }): Promise<void> {
+  for (const args of [...distribution.before, ...RUNS(prefix), ...distribution.after]) {
     const io = captureIo(project);
     expect(await gen([...args, "--no-check"], io), `${args.join(" ")}: ${io.errText()}`).toBe(0);
   }
@@ -33,7 +28,7 @@ beforeAll(async () => {
   // The default extras: credo, dialyxir and ex_doc in mix.exs, as a user gets them.
   expect(await createOtpApp(["ours", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
   ours = path.join(cwd, "ours");
-  await applyAll(ours, "Ours");
+  await applyAll(ours, "Ours", DISTRIBUTION.nextOurs);
 
   // `mix new --sup` of the newest Elixir itself, then the generators.
   const { inside, outside } = elixirNextDir();
@@ -41,7 +36,7 @@ beforeAll(async () => {
   expect(made.exitCode, made.output).toBe(0);
   plain = path.join(tempDir(), "plain");
   cpSync(path.join(outside, "plain"), plain, { recursive: true });
-  await applyAll(plain, "Plain");
+  await applyAll(plain, "Plain", DISTRIBUTION.nextPlain);
   version = (await inElixirNext(inside, ["elixir", "--short-version"])).output.trim();
 });
 
@@ -53,28 +48,18 @@ describe("the newest Elixir (Debian unstable's, in a chroot)", () => {
     expect(Number(otp.output.trim())).toBeGreaterThanOrEqual(29);
   });
 
-  it("a create-otp-app project with every OTP, cluster and release generator: format, compile --warnings-as-errors (mix.exs too) and the generated tests pass", async () => {
-    const gates = await elixirNextGates(ours);
+  it("a create-otp-app project with every OTP, toolbox, cluster, release and telemetry generator, with its real deps: format, compile --warnings-as-errors (dev and test), credo --strict and the generated tests pass", async () => {
+    const gates = await elixirNextGates(ours, { credo: "all" });
     expectGatesPass(gates);
+    // And its own mix precommit: format, compile, credo --strict, dialyzer (dialyxir), tests.
+    const pre = await precommitNext(gates.at);
+    expect(pre.exitCode, pre.output).toBe(0);
+    expect(pre.output).toContain("done (passed successfully)");
     expect(testCounts(gates.test.output)?.tests).toBeGreaterThanOrEqual(90);
-  });
+  }, 1_800_000);
 
   it("its own mix new --sup project with the same generators passes the same gates", async () => {
     expectGatesPass(await elixirNextGates(plain));
-  });
-
-  it("gen behaviour with Mox left out: its dispatch and default implementation pass the gates on 1.20 too", async () => {
-    const cwd = tempDir();
-    expect(await createOtpApp(["beh", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
-    const dir = path.join(cwd, "beh");
-    const io = captureIo(dir);
-    const callbacks = "fetch(id :: term()) :: {:ok, term()} | {:error, term()}; store(id :: term(), value :: term()) :: :ok; count() :: non_neg_integer() | nil";
-    expect(await gen(["behaviour", "Storage", "--callbacks", callbacks, "--no-check"], io), io.errText()).toBe(0);
-    withoutMox(dir, "beh", "Beh.Storage", "test/beh/storage_test.exs");
-    const gates = await elixirNextGates(dir);
-    expectGatesPass(gates);
-    // The application's own test and the default implementation's.
-    expect(testCounts(gates.test.output)?.tests, gates.test.output).toBeGreaterThanOrEqual(2);
   });
 
   it("catches what 1.14 cannot: a conditional that 1.20's type checker proves constant fails the compile gate there only", async () => {
@@ -99,17 +84,13 @@ end
     expect(next.compile.output).toMatch(/lib\/ours\/stub\.ex:\d+/);
   });
 
-  it("the :telemetry variant of the limiter, breaker and cache: format-clean, and lib and tests compile with only the absent :telemetry warned about", async () => {
-    const { inside, outside } = elixirNextDir();
+  it("the :telemetry variant of the limiter, breaker and cache, with the real :telemetry: the gates pass and the event tests run", async () => {
+    const cwd = tempDir();
     // Required Elixir 1.15: mix.exs has cli/0, which 1.20 expects instead of :preferred_cli_env.
-    const { steps, noDepsMixExs } = await telemetryProject(outside, "evnext", ["--elixir", "1.15"]);
+    const { dir, steps } = await telemetryProject(cwd, "evnext", ["--elixir", "1.15"]);
     expect(steps).toContain("[:evnext, :cache, :lookup]");
-    writeFileSync(path.join(outside, "mix_nodeps.exs"), noDepsMixExs);
-    const dir = `${inside}/evnext`;
-    const format = await inElixirNext(dir, ["mix", "format", "--check-formatted"]);
-    expect(format.exitCode, format.output).toBe(0);
-    const r = await inElixirNext(dir, ["mix", "test", "--exclude", "test"], { MIX_EXS: `${inside}/mix_nodeps.exs` });
-    expect(r.exitCode, r.output).toBe(0);
-    expectOnlyTelemetryMissing(r.output, "Evnext");
+    const gates = await elixirNextGates(dir, { credo: "all", testArgs: ["--trace"] });
+    expectGatesPass(gates);
+    expectTelemetryTestsRan(gates.test.output);
   });
 });

@@ -1,7 +1,9 @@
 // Every generator, with its main option combinations, applied to a fresh
 // create-otp-app project and to a plain `mix new --sup` project; then the real
-// gates (format, compile --warnings-as-errors, the generated tests) and
-// Dialyzer over the result.
+// gates against the real libraries (deps.get from ../shared/hex, format,
+// compile --warnings-as-errors in dev and test, credo --strict, the generated
+// tests) and Dialyzer over the result.
+import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
@@ -9,12 +11,12 @@ import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gen } from "../../src/cli/gen-main.js";
 import { execFileSync } from "node:child_process";
-import { captureIo, tempDir, elixirGates, expectGatesPass, oursAndPlain, specsWithStructs } from "../helpers.js";
-import { RUNS } from "../runs.js";
+import { captureIo, tempDir, elixirGates, expectGatesPass, oursAndPlain, precommitHost, specsWithStructs, testCounts } from "../helpers.js";
+import { DISTRIBUTION, RUNS } from "../runs.js";
 
-async function applyAll(project: string, prefix: string): Promise<{ args: string[]; code: number; err: string }[]> {
+async function applyAll(project: string, prefix: string, distribution: { before: string[][]; after: string[][] }): Promise<{ args: string[]; code: number; err: string }[]> {
   const results = [];
-  for (const args of RUNS(prefix)) {
+  for (const args of [...distribution.before, ...RUNS(prefix), ...distribution.after]) {
     const io = captureIo(project);
     const code = await gen([...args, "--no-check"], io);
     results.push({ args, code, err: io.errText() });
@@ -29,8 +31,8 @@ let plainRuns: Awaited<ReturnType<typeof applyAll>>;
 
 beforeAll(async () => {
   ({ ours, plain } = await oursAndPlain());
-  oursRuns = await applyAll(ours, "Ours");
-  plainRuns = await applyAll(plain, "Plain");
+  oursRuns = await applyAll(ours, "Ours", DISTRIBUTION.hostOurs);
+  plainRuns = await applyAll(plain, "Plain", DISTRIBUTION.hostPlain);
 });
 
 describe("gen: every generator in a create-otp-app project and a mix new --sup project", () => {
@@ -38,14 +40,21 @@ describe("gen: every generator in a create-otp-app project and a mix new --sup p
     for (const r of [...oursRuns, ...plainRuns]) expect(r.code, `${r.args.join(" ")}: ${r.err}`).toBe(0);
   });
 
-  it("the create-otp-app project passes format, compile --warnings-as-errors and the generated tests", async () => {
-    const gates = await elixirGates(ours);
+  it("the create-otp-app project, with its real deps, passes format, compile --warnings-as-errors (dev and test), credo --strict and the generated tests", async () => {
+    const gates = await elixirGates(ours, { credo: "all" });
     expectGatesPass(gates);
-    // The generated test files all ran: 22 runs write 22 test files of 2 to 7 tests each.
+    // The generated test files all ran: 35 runs write test files of 2 to 7 tests each.
     const [, doctests, tests] = /(\d+) doctests, (\d+) tests, 0 failures/.exec(gates.test.output) ?? [];
     expect(Number(doctests)).toBeGreaterThanOrEqual(15);
     expect(Number(tests)).toBeGreaterThanOrEqual(90);
   });
+
+  it("the create-otp-app project passes its own mix precommit (format, compile, credo --strict, dialyzer through dialyxir, tests) with its real deps", async () => {
+    const r = await precommitHost(ours);
+    expect(r.exitCode, r.output).toBe(0);
+    expect(r.output).toContain("done (passed successfully)");
+    expect(testCounts(r.output)?.failures, r.output).toBe(0);
+  }, 900_000);
 
   it("no @spec in the generated modules names a struct literal (credo's SpecWithStruct), read by Elixir", async () => {
     const files = execFileSync("find", ["lib", "-name", "*.ex"], { cwd: ours, encoding: "utf8" }).trim().split("\n");
@@ -62,6 +71,10 @@ describe("gen: every generator in a create-otp-app project and a mix new --sup p
     const list = /children = \[\n([\s\S]*?)\n {4}\]/.exec(app)?.[1];
     expect(list).toBe(
       [
+        // gen cluster and gen telemetry ran first: clustering leads the tree, telemetry next.
+        "      Ours.Cluster,",
+        "      Ours.Cluster.Distributed,",
+        "      Ours.Telemetry,",
         "      # Processes to supervise, in start order, e.g. {Ours.Worker, []}",
         "      Ours.RateLimiter,",
         "      Ours.Inventory,",
@@ -79,10 +92,15 @@ describe("gen: every generator in a create-otp-app project and a mix new --sup p
         "      Ours.Api.Throttle,",
         "      Ours.PaymentsBreaker,",
         "      Ours.Geo.Breaker,",
-        "      Ours.Cleanup,",
-        "      Ours.Reports.Nightly,",
+        // With a cluster, periodic jobs are singletons by default.
+        "      Ours.Cleanup.Singleton,",
+        "      Ours.Reports.Nightly.Singleton,",
         "      Ours.Billing.Sweep.Singleton,",
-        "      Ours.Leader.Singleton",
+        "      Ours.Leader.Singleton,",
+        "      Ours.ConnectionPool,",
+        "      Ours.Ldap.Pool,",
+        "      Ours.Ingest,",
+        "      Ours.Orders.Ingest",
       ].join("\n"),
     );
     const workers = readFileSync(path.join(ours, "lib/ours/workers.ex"), "utf8");
@@ -95,9 +113,11 @@ describe("gen: every generator in a create-otp-app project and a mix new --sup p
     type Node = { id: string; kind: string; name?: string; children: Node[] };
     const root = (JSON.parse(io.text()) as { apps: { tree: Node }[] }).apps[0]?.tree as Node;
     expect(root.children.map((c) => c.id)).toEqual([
+      "Ours.Cluster", "Ours.Cluster.Distributed", "Ours.Telemetry",
       "Ours.RateLimiter", "Ours.Inventory", "Registry", "Ours.Workers", "Ours.Pipeline", "Ours.Sessions", "Ours.Games.Rooms", "Ours.Lookup.Registry",
       "Ours.Settings", "Ours.TaskSupervisor", "Ours.Cache", "Ours.Sessions.Cache", "Ours.Limiter", "Ours.Api.Throttle", "Ours.PaymentsBreaker",
-      "Ours.Geo.Breaker", "Ours.Cleanup", "Ours.Reports.Nightly", "Ours.Billing.Sweep.Singleton", "Ours.Leader.Singleton",
+      "Ours.Geo.Breaker", "Ours.Cleanup.Singleton", "Ours.Reports.Nightly.Singleton", "Ours.Billing.Sweep.Singleton", "Ours.Leader.Singleton",
+      "Ours.ConnectionPool", "Ours.Ldap.Pool", "Ours.Ingest", "Ours.Orders.Ingest",
     ]);
     const byId = new Map(root.children.map((c) => [c.id, c]));
     expect(byId.get("Ours.Workers")?.children.map((c) => c.id)).toEqual(["Ours.Worker"]);
@@ -144,6 +164,24 @@ describe("gen: every generator in a create-otp-app project and a mix new --sup p
         reject: false,
       });
     }
+    // The libraries the app runs with (its .app's applications, and theirs), in a PLT of their own, kept by mix.lock.
+    const lib = path.join(ours, "_build/test/lib");
+    const runtime = new Set<string>();
+    const visit = (app: string): void => {
+      const file = path.join(lib, app, "ebin", `${app}.app`);
+      if (runtime.has(app) || !existsSync(file)) return;
+      if (app !== "ours") runtime.add(app);
+      const apps = /\{applications,\s*\[([^\]]*)\]/.exec(readFileSync(file, "utf8"))?.[1] ?? "";
+      for (const a of apps.split(",").map((x) => x.trim()).filter(Boolean)) visit(a);
+    };
+    visit("ours");
+    expect([...runtime]).toEqual(expect.arrayContaining(["nimble_pool", "poolboy", "gen_stage", "broadway", "telemetry", "libcluster", "horde"]));
+    const lockHash = createHash("sha256").update(readFileSync(path.join(ours, "mix.lock"))).digest("hex").slice(0, 16);
+    const depsPlt = path.join(cache, `dialyzer-${versions}-deps-${lockHash}.plt`);
+    if (!existsSync(depsPlt)) {
+      await execa("dialyzer", ["-pa", elixirEbin, "--build_plt", "--output_plt", depsPlt, ...[...runtime].map((a) => path.join(lib, a, "ebin"))], { reject: false });
+    }
+    expect(existsSync(depsPlt)).toBe(true);
     // The code that runs: the app's modules, with its protocols as Mix consolidated them (as dialyxir reads them).
     const ebin = tempDir("otpgen-ebin-");
     cpSync(path.join(ours, "_build/test/lib/ours/ebin"), ebin, { recursive: true });
@@ -155,7 +193,7 @@ describe("gen: every generator in a create-otp-app project and a mix new --sup p
     expect(existsSync(path.join(ebin, "Elixir.Ours.Describable.beam"))).toBe(true);
     const r = await execa(
       "dialyzer",
-      ["-pa", elixirEbin, "--plt", plt, "--no_check_plt", "-Wunmatched_returns", "-Werror_handling", "-Wextra_return", "-Wmissing_return", ebin],
+      ["-pa", elixirEbin, "--plts", plt, depsPlt, "--no_check_plt", "-Wunmatched_returns", "-Werror_handling", "-Wextra_return", "-Wmissing_return", ebin],
       { reject: false, all: true },
     );
     expect(r.all).toContain("done (passed successfully)");

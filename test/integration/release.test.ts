@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
-import { captureIo, elixirGates, expectGatesPass, mixExsWithoutHexDeps, tempDir } from "../helpers.js";
-import { expectOnlyTelemetryMissing, telemetryProject } from "../telemetry-events.js";
+import { captureIo, elixirGates, expectGatesPass, hexEnv, tempDir } from "../helpers.js";
+import { expectTelemetryTestsRan, telemetryProject } from "../telemetry-events.js";
 
 const APP = "relapp";
 let dir: string;
@@ -34,8 +34,8 @@ afterAll(async () => {
 const read = (file: string): string => readFileSync(path.join(dir, file), "utf8");
 
 describe("gen release and gen cluster: the files", () => {
-  it("pass format, compile --warnings-as-errors and the generated tests", async () => {
-    expectGatesPass(await elixirGates(dir));
+  it("pass format, compile --warnings-as-errors, credo --strict and the generated tests, with the real deps", async () => {
+    expectGatesPass(await elixirGates(dir, { credo: "all" }));
   });
 
   it("put the clustering first in the tree, and the node list in runtime config", () => {
@@ -115,9 +115,8 @@ describe("the release, for real", () => {
     (await execa(bin(APP), ["rpc", expr], { env, reject: false, all: true })).all?.trim() ?? "";
 
   it("builds with mix release", async () => {
-    const mixExs = path.join(dir, ".otpgen-test-mix.exs");
-    writeFileSync(mixExs, mixExsWithoutHexDeps(read("mix.exs")));
-    const r = await execa("mix", ["release", "--overwrite"], { cwd: dir, env: { MIX_ENV: "prod", MIX_EXS: mixExs }, reject: false, all: true, stdin: "ignore" });
+    // With the project's real deps (fetched by the gates above).
+    const r = await execa("mix", ["release", "--overwrite"], { cwd: dir, env: { ...hexEnv(), MIX_ENV: "prod" }, reject: false, all: true, stdin: "ignore" });
     expect(r.exitCode, r.all).toBe(0);
     expect(existsSync(bin(APP))).toBe(true);
     expect(existsSync(bin("health"))).toBe(true);
@@ -170,8 +169,8 @@ describe("the release, for real", () => {
   });
 });
 
-describe("gen cluster with libcluster and Horde (their code cannot be compiled here: no hex.pm)", () => {
-  it.each(["dns", "kubernetes", "gossip"])("--strategy %s --registry horde, then gen release --k8s: files parse, are formatted and agree", async (strategy) => {
+describe("gen cluster with libcluster and Horde, with the real libraries", () => {
+  it.each(["dns", "kubernetes", "gossip"])("--strategy %s --registry horde, then gen release --k8s: the gates pass (credo --strict included) and the files agree", async (strategy) => {
     const cwd = tempDir();
     expect(await createOtpApp(["libapp", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
     const app = path.join(cwd, "libapp");
@@ -180,9 +179,7 @@ describe("gen cluster with libcluster and Horde (their code cannot be compiled h
       expect(await gen([...args, "--no-check"], io), io.errText()).toBe(0);
     }
     const file = (f: string): string => readFileSync(path.join(app, f), "utf8");
-    // Parses and is formatted, with the project's own formatter config.
-    const fmt = await execa("mix", ["format", "--check-formatted"], { cwd: app, reject: false, all: true, stdin: "ignore" });
-    expect(fmt.exitCode, fmt.all).toBe(0);
+    expectGatesPass(await elixirGates(app, { credo: "all" }));
 
     expect(file("mix.exs")).toContain('{:libcluster, "~> 3.4"}');
     expect(file("mix.exs")).toContain('{:horde, "~> 0.9"}');
@@ -214,15 +211,14 @@ describe("gen cluster with libcluster and Horde (their code cannot be compiled h
   });
 });
 
-describe("gen telemetry (its deps cannot be compiled here: no hex.pm)", () => {
-  it("writes a format-clean Telemetry supervisor with VM metrics, reporters by config, wired first; idempotent", async () => {
+describe("gen telemetry, with telemetry_metrics, telemetry_poller and the Prometheus reporter", () => {
+  it("writes a Telemetry supervisor with VM metrics, reporters by config, wired first, that passes the gates; idempotent", async () => {
     const cwd = tempDir();
     expect(await createOtpApp(["telapp", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
     const app = path.join(cwd, "telapp");
     const io = captureIo(app);
     expect(await gen(["telemetry", "--prometheus", "--no-check"], io), io.errText()).toBe(0);
-    const fmt = await execa("mix", ["format", "--check-formatted"], { cwd: app, reject: false, all: true, stdin: "ignore" });
-    expect(fmt.exitCode, fmt.all).toBe(0);
+    expectGatesPass(await elixirGates(app, { credo: "all" }));
     const file = (f: string): string => readFileSync(path.join(app, f), "utf8");
     const lib = file("lib/telapp/telemetry.ex");
     expect(lib).toContain('last_value("vm.memory.total", unit: {:byte, :kilobyte})');
@@ -242,25 +238,19 @@ describe("gen telemetry (its deps cannot be compiled here: no hex.pm)", () => {
   });
 });
 
-describe("telemetry events of the limiter, breaker and cache (no :telemetry here: compiled, not run)", () => {
-  it("emit only where the project has :telemetry; format-clean, and the compiler's only complaints are the absent :telemetry", async () => {
+describe("telemetry events of the limiter, breaker and cache, with the real :telemetry", () => {
+  it("emit only where the project has :telemetry; the project passes the gates and the generated tests see the events", async () => {
     const cwd = tempDir();
-    const { dir: app, steps, noDepsMixExs } = await telemetryProject(cwd, "evapp");
+    const { dir: app, steps } = await telemetryProject(cwd, "evapp");
     expect(steps).toContain("it emits the :telemetry events [:evapp, :circuit_breaker, :state_change], [:evapp, :circuit_breaker, :reject]");
-    const fmt = await execa("mix", ["format", "--check-formatted"], { cwd: app, reject: false, all: true, stdin: "ignore" });
-    expect(fmt.exitCode, fmt.all).toBe(0);
     const file = (f: string): string => readFileSync(path.join(app, f), "utf8");
     expect(file("lib/evapp/rate_limiter.ex")).toContain("@hit_event [:evapp, :rate_limiter, :hit]");
     expect(file("lib/evapp/cache.ex")).toContain("@evict_event [:evapp, :cache, :evict]");
+    const gates = await elixirGates(app, { credo: "all", testArgs: ["--trace"] });
+    expectGatesPass(gates);
+    expectTelemetryTestsRan(gates.test.output);
 
-    // Compile lib and tests with the deps removed (1.20: test/integration/elixir-next.test.ts).
-    const noDeps = path.join(cwd, "mix_nodeps.exs");
-    writeFileSync(noDeps, noDepsMixExs);
-    const r = await execa("mix", ["test", "--exclude", "test"], { cwd: app, env: { MIX_EXS: noDeps }, reject: false, all: true, stdin: "ignore" });
-    expect(r.exitCode, r.all).toBe(0);
-    expectOnlyTelemetryMissing(r.all, "Evapp");
-
-    // Without :telemetry the same generators emit nothing (gen-all compiles that variant with --warnings-as-errors).
+    // Without :telemetry the same generators emit nothing (gen-all runs that variant).
     const withDep = file("mix.exs");
     const withoutDep = withDep.replace('\n      {:telemetry, "~> 1.0"},', "");
     expect(withoutDep).not.toBe(withDep);

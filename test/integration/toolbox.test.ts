@@ -6,7 +6,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
-import { captureIo, copyOf, expectRefused, runGen, withoutMox, elixirGates, expectGatesPass, snapshot, tempDir, testCounts, unformatted } from "../helpers.js";
+import { captureIo, copyOf, expectRefused, runGen, elixirGates, expectGatesPass, snapshot, tempDir, testCounts, unformatted } from "../helpers.js";
 import { unparsable } from "../e2e/packed.js";
 
 let template: string;
@@ -71,7 +71,6 @@ describe("gen mix-task and Dialyzer", () => {
 });
 
 describe("gen behaviour", () => {
-  // Mox comes from hex.pm, which this machine cannot reach: the tests that need it are checked for syntax and format.
   const CALLBACKS = "fetch(id :: term()) :: {:ok, term()} | {:error, term()}; store(id :: term(), value :: term()) :: :ok; count() :: non_neg_integer() | nil";
 
   it("wires the Mox mock into test_helper.exs, config/test.exs and mix.exs (once), and the mock's test is expect/3 with verify_on_exit!", async () => {
@@ -85,27 +84,33 @@ describe("gen behaviour", () => {
     expect(mockTest).toContain("setup :verify_on_exit!");
     expect(mockTest).toContain("expect(App.StorageMock, :store, fn id, value ->");
     expect(mockTest).toContain("assert Storage.count() == :count_result");
-    // Mox cannot be fetched here: its test is checked for syntax and format only.
-    expect(await unparsable(dir, ["test/app/storage_test.exs"])).toEqual([]);
-    expect(await unformatted(dir, ["test/app/storage_test.exs"])).toBe("");
-    expect(read(dir, "lib/app/storage.ex")).toContain("@implementation Application.compile_env(:app, __MODULE__, App.Storage.Default)");
+    expect(read(dir, "lib/app/storage.ex")).toContain("def implementation, do: Application.get_env(:app, __MODULE__, App.Storage.Default)");
 
     const again = await run(dir, ["behaviour", "Storage", "--callbacks", CALLBACKS, "--no-check", "--json"]);
     expect(again.code, again.err).toBe(0);
     expect((JSON.parse(again.out).files as { action: string }[]).every((f) => f.action === "identical")).toBe(true);
   });
 
-  it("with Mox left out (its defmock, config line and test), the dispatch and the default implementation pass the gates", async () => {
+  it("with the real Mox: compiles in dev and test with --warnings-as-errors (the mock exists only once test_helper.exs runs), credo --strict finds nothing, and the mock's and the default's tests pass", async () => {
     const dir = copyOf(template);
     const r = await run(dir, ["behaviour", "Storage", "--callbacks", CALLBACKS, "--no-check"]);
     expect(r.code, r.err).toBe(0);
-    withoutMox(dir, "app", "App.Storage", "test/app/storage_test.exs");
-    const gates = await elixirGates(dir);
+    const gates = await elixirGates(dir, { credo: "all", testArgs: ["--trace"] });
     expectGatesPass(gates);
-    expect(gates.test.output).not.toMatch(/StorageMock/);
+    expect(gates.test.output).toContain("the test config names the mock");
+    expect(gates.test.output).toContain("implements every callback of App.Storage");
     const defaults = read(dir, "lib/app/storage/default.ex");
     expect(defaults).toContain("def fetch(_id), do: {:error, :not_implemented}");
     expect(defaults).toContain("def count, do: nil");
+  });
+
+  it("in a project without config/test.exs (mix new writes no config/), the mock is named in test_helper.exs instead", async () => {
+    const dir = copyOf(template);
+    rmSync(path.join(dir, "config"), { recursive: true });
+    const r = await run(dir, ["behaviour", "Storage", "--callbacks", CALLBACKS, "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    expect(read(dir, "test/test_helper.exs")).toBe("ExUnit.start()\nMox.defmock(App.StorageMock, for: App.Storage)\nApplication.put_env(:app, App.Storage, App.StorageMock)\n");
+    expect(r.out).not.toContain("config/test.exs");
   });
 
   it("a placeholder from the return type read by syntax (a `|` inside a tuple is not an alternative); a test_helper that does not parse is left as it is", async () => {
@@ -137,7 +142,7 @@ describe("gen behaviour", () => {
   });
 });
 
-describe("gen pool and gen pipeline (NimblePool, Poolboy, GenStage and Broadway come from hex.pm: parsed, formatted and read here, not compiled)", () => {
+describe("gen pool and gen pipeline: what they write (compiled and tested with the real NimblePool, Poolboy, GenStage and Broadway in gen-all and elixir-next, test/runs.ts)", () => {
   /** The generated Elixir files parse and are format-clean; `mix.exs` gained the dep; the child is in the application. */
   async function expectWritten(dir: string, out: string, dep: string, child: string): Promise<string[]> {
     const files = [...out.matchAll(/create +(\S+\.exs?)$/gm)].map((m) => m[1] as string);

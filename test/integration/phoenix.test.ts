@@ -1,0 +1,143 @@
+// Phoenix for real, on the newest Elixir (Phoenix 1.8 needs Elixir 1.15+), in
+// its chroot, with PostgreSQL. Two baselines made here with the registry's
+// phx_new: a plain `mix phx.new` app, and one with `mix phx.gen.auth Accounts
+// User users --live` (Phoenix 1.8 scopes). In each: gen context, gen live
+// (enum and references; scoped and unscoped), gen channel and gen presence;
+// then the real gates against the real libraries (deps.get, format, compile
+// --warnings-as-errors in dev and test, credo --strict on the files the
+// generators wrote or changed, with credo added as create-otp-app adds it, the
+// tests on PostgreSQL) and the app's own `mix precommit`.
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { diffLines } from "diff";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createOtpApp } from "../../src/cli/create-main.js";
+import { gen } from "../../src/cli/gen-main.js";
+import { startPostgresNext } from "../hex.js";
+import { captureIo, depsNext, elixirNextDir, elixirNextGatesAt, elixirNextRoot, expectGatesPass, mixNext, snapshot, tempDir, testCounts, type NextProject } from "../helpers.js";
+
+const RUNS: Record<"shop" | "store", string[][]> = {
+  // phx.new alone: no scopes.
+  shop: [
+    ["context", "Blog", "Post", "posts", "title:string", "body:text", "published:boolean", "views:integer"],
+    ["live", "Blog", "Comment", "comments", "body:text", "post_id:references:posts"],
+    ["live", "Catalog", "Product", "products", "name:string:unique", "price:decimal", "status:enum:draft,live"],
+    ["channel", "Room"],
+    ["presence"],
+  ],
+  // phx.gen.auth --live: the user scope is the default.
+  store: [
+    ["context", "Blog", "Post", "posts", "title:string", "body:text"],
+    ["live", "Catalog", "Product", "products", "name:string", "status:enum:draft,live", "post_id:references:posts"],
+    ["live", "Notes", "Note", "notes", "body:text", "--no-scope"],
+    ["channel", "Room"],
+    ["presence"],
+  ],
+};
+
+const LONG = 1_800_000;
+const apps: Record<"shop" | "store", NextProject> = { shop: { outside: "", inside: "" }, store: { outside: "", inside: "" } };
+/** The Elixir files each app's generators created or changed, from their --json reports. */
+const written: Record<"shop" | "store", Set<string>> = { shop: new Set(), store: new Set() };
+/** Each app's files before the generators ran (the baseline), to tell their lines from the generators'. */
+const baseline: Record<"shop" | "store", Record<string, string>> = { shop: {}, store: {} };
+
+/** Line numbers (1-based) of `after` that are not in `before`. */
+function addedLines(before: string, after: string): Set<number> {
+  const out = new Set<number>();
+  let line = 1;
+  for (const part of diffLines(before, after)) {
+    const n = part.count ?? 0;
+    if (part.added) for (let i = 0; i < n; i++) out.add(line + i);
+    if (!part.removed) line += n;
+  }
+  return out;
+}
+
+/**
+ * credo --strict over the generated files that the project's .credo.exs
+ * covers (lib/ and test/; not priv/'s migrations), counting findings on the
+ * lines the generators wrote: a file they only patched (phx.gen.auth's Scope,
+ * which gets `@type t`) keeps its own findings to itself.
+ */
+function credoOf(app: "shop" | "store"): { credo: string[]; credoLines: (file: string, line: number) => boolean } {
+  const files = [...written[app]].filter((f) => /^(lib|test)\//.test(f));
+  const changed = new Map<string, Set<number>>();
+  for (const f of files) {
+    const before = baseline[app][f];
+    if (before !== undefined) changed.set(f, addedLines(before, readFileSync(path.join(apps[app].outside, f), "utf8")));
+  }
+  return { credo: files, credoLines: (file, line) => changed.get(file)?.has(line) ?? true };
+}
+
+async function mixOk(p: NextProject, args: string[]): Promise<string> {
+  const r = await mixNext(p, args);
+  expect(r.exitCode, `mix ${args.join(" ")}:\n${r.output}`).toBe(0);
+  return r.output;
+}
+
+/** credo as create-otp-app adds it: the dev/test dependency and its strict .credo.exs. */
+function addCredo(dir: string, credoExs: string): void {
+  const mixExs = path.join(dir, "mix.exs");
+  const source = readFileSync(mixExs, "utf8");
+  const added = source.replace(/ {2}defp deps do\n {4}\[\n/, (m) => `${m}      {:credo, "~> 1.7", only: [:dev, :test], runtime: false},\n`);
+  expect(added).not.toBe(source);
+  writeFileSync(mixExs, added);
+  writeFileSync(path.join(dir, ".credo.exs"), credoExs);
+}
+
+beforeAll(async () => {
+  startPostgresNext(elixirNextRoot());
+  const { inside, outside } = elixirNextDir();
+  const top = { inside, outside };
+  for (const app of ["shop", "store"] as const) {
+    await mixOk(top, ["phx.new", app, "--no-install"]);
+    apps[app] = { inside: `${inside}/${app}`, outside: path.join(outside, app) };
+  }
+  // phx.gen.auth runs in the app: its deps first (from the cache when it has them).
+  const deps = await depsNext(apps.store);
+  expect(deps.exitCode, deps.output).toBe(0);
+  await mixOk(apps.store, ["phx.gen.auth", "Accounts", "User", "users", "--live"]);
+
+  const cwd = tempDir();
+  expect(await createOtpApp(["ref", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
+  const credoExs = readFileSync(path.join(cwd, "ref", ".credo.exs"), "utf8");
+  for (const app of ["shop", "store"] as const) {
+    addCredo(apps[app].outside, credoExs);
+    for (const top of ["lib", "test"]) {
+      for (const [f, text] of Object.entries(snapshot(path.join(apps[app].outside, top)))) baseline[app][`${top}/${f}`] = text;
+    }
+    for (const args of RUNS[app]) {
+      const io = captureIo(apps[app].outside);
+      expect(await gen([...args, "--no-check", "--json"], io), `${args.join(" ")}: ${io.errText()}`).toBe(0);
+      const report = JSON.parse(io.text()) as { files: { path: string; action: string }[]; manual: unknown[] };
+      expect(report.manual, args.join(" ")).toEqual([]);
+      for (const f of report.files) if (/\.exs?$/.test(f.path) && f.action !== "identical") written[app].add(f.path);
+    }
+  }
+}, LONG);
+
+describe("Phoenix 1.8 on the newest Elixir, with PostgreSQL", () => {
+  it("a plain phx.new app with context, live (enum, references), channel and presence passes the gates, credo --strict on the generated files included", async () => {
+    const files = [...written.shop];
+    expect(files).toEqual(expect.arrayContaining(["lib/shop/blog.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/channels/room_channel.ex", "lib/shop_web/router.ex", "lib/shop/application.ex"]));
+    const gates = await elixirNextGatesAt(apps.shop, credoOf("shop"));
+    expectGatesPass(gates);
+    // phx.new's own tests, and the generated ones: context, three LiveViews' worth, the channel and its socket, presence.
+    expect(testCounts(gates.test.output)?.tests, gates.test.output).toBeGreaterThanOrEqual(40);
+  }, LONG);
+
+  it("a phx.gen.auth --live app with scoped context and live, an unscoped live, channel and presence passes the gates, credo --strict on the generated files included", async () => {
+    const files = [...written.store];
+    expect(files).toEqual(expect.arrayContaining(["lib/store/blog.ex", "lib/store_web/live/note_live/index.ex", "lib/store_web/router.ex"]));
+    expect(readFileSync(path.join(apps.store.outside, "lib/store/catalog.ex"), "utf8")).toContain("def list_products(%Scope{} = scope)");
+    const gates = await elixirNextGatesAt(apps.store, credoOf("store"));
+    expectGatesPass(gates);
+    expect(testCounts(gates.test.output)?.tests, gates.test.output).toBeGreaterThanOrEqual(100);
+  }, LONG);
+
+  it.each(["shop", "store"] as const)("the %s app passes its own mix precommit (phx.new's: compile --warnings-as-errors, deps.unlock --unused, format, test)", async (app) => {
+    const out = await mixOk(apps[app], ["precommit"]);
+    expect(testCounts(out)?.failures, out).toBe(0);
+  }, LONG);
+});

@@ -125,6 +125,12 @@ export function startPostgresNext(root: string): void {
   execFileSync("chroot", [root, "/usr/bin/env", "-i", "PATH=/usr/sbin:/usr/bin:/bin", "LANG=C.UTF-8", "bash", "-c", script], { stdio: ["ignore", "ignore", "inherit"] });
 }
 
+/** Drop these databases (a run before this one left its apps' databases in the chroot's PostgreSQL). */
+export function dropDatabasesNext(root: string, names: string[]): void {
+  const drops = names.map((n) => `dropdb --if-exists ${n}`).join(" && ");
+  execFileSync("chroot", [root, "/usr/bin/env", "-i", "PATH=/usr/sbin:/usr/bin:/bin", "LANG=C.UTF-8", "su", "postgres", "-c", drops], { stdio: ["ignore", "ignore", "inherit"] });
+}
+
 export function stopPostgresNext(root: string): void {
   try {
     execFileSync("chroot", [root, "/usr/bin/env", "-i", "PATH=/usr/sbin:/usr/bin:/bin", "bash", "-c", `${PG}; pg_ctlcluster "$v" main status >/dev/null 2>&1 && pg_ctlcluster "$v" main stop; true`], { stdio: "ignore" });

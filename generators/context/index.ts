@@ -177,10 +177,9 @@ export default defineGenerator({
 
     // One migration per table: a second run does not add another.
     const migrations = path.join(project.root, "priv/repo/migrations");
-    const existing = existsSync(migrations) ? readdirSync(migrations).find((f) => f.endsWith(`_create_${table}.exs`)) : undefined;
-    if (!existing) {
-      const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
-      actions.push(render("context", "priv/migration.exs", `priv/repo/migrations/${stamp}_create_${table}.exs`));
+    const files = existsSync(migrations) ? readdirSync(migrations) : [];
+    if (!files.some((f) => f.endsWith(`_create_${table}.exs`))) {
+      actions.push(render("context", "priv/migration.exs", `priv/repo/migrations/${migrationVersion(files, Date.now())}_create_${table}.exs`));
     }
     return {
       ...projectPlan(project, binding, actions, [...scopeNote(binding.scope), "mix ecto.migrate", `mix test ${testFile}`]),
@@ -189,6 +188,22 @@ export default defineGenerator({
     };
   },
 });
+
+/**
+ * A migration's version: the time (UTC, YYYYMMDDhhmmss), or one second after
+ * the latest existing migration when that is not earlier. Ecto refuses two
+ * migrations with the same version, and two runs within a second (a script,
+ * `gen live` after `gen context`) would otherwise write the same one.
+ */
+export function migrationVersion(existing: string[], now: number): string {
+  const stamp = (ms: number): string => new Date(ms).toISOString().replace(/[-:T]/g, "").slice(0, 14);
+  const latest = existing
+    .map((f) => /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})_/.exec(f))
+    .filter((m) => m !== null)
+    .map((m) => Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])))
+    .reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+  return stamp(latest >= Math.floor(now / 1000) * 1000 ? latest + 1000 : now);
+}
 
 /** `@type t` in the scope module (phx.gen.auth's has a defstruct and no type). */
 function scopeTypePatch(root: string, module: string): PatchAction {

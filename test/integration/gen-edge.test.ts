@@ -6,7 +6,7 @@ import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import { genGenerators } from "../../src/cli/registry.js";
 import type { Prompter } from "../../src/core/io.js";
-import { WRITE_QUESTION, captureIo, expectRefused, runGen, copyOf, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, specsWithStructs, tempDir, unformatted } from "../helpers.js";
+import { WRITE_QUESTION, captureIo, expectRefused, runGen, copyOf, writeIn, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, specsWithStructs, tempDir, unformatted } from "../helpers.js";
 import { checkHeex, componentsOf, heexLayoutProblems } from "../heex.js";
 import { unparsable } from "../e2e/packed.js";
 
@@ -388,6 +388,20 @@ describe("gen context (a Phoenix + Ecto fixture; Ecto cannot be compiled here)",
     expect(await phoenixUnformatted(dir, ["lib/shop/accounts.ex", "test/shop/accounts_test.exs", "test/support/fixtures/accounts_fixtures.ex", ...migrations.map((m) => `priv/repo/migrations/${m}`)])).toBe("");
     const again = await run(dir, ["context", "Accounts", "Team", "teams", "title:string:unique", "--binary-id", "--no-check", "--json"]);
     expect(JSON.parse(again.out).files.every((f: { action: string }) => f.action === "identical")).toBe(true);
+  });
+
+  it("each migration gets a version of its own, later than every existing one (Ecto refuses two with the same version)", async () => {
+    const dir = shop();
+    // A migration already stamped an hour ahead (a clock skewed elsewhere), then two runs within the same second.
+    const ahead = new Date(Date.now() + 3_600_000).toISOString().replace(/[-:T]/g, "").slice(0, 14);
+    writeIn(dir, `priv/repo/migrations/${ahead}_create_things.exs`, "defmodule Shop.Repo.Migrations.CreateThings do\n  use Ecto.Migration\n\n  def change, do: :ok\nend\n");
+    for (const [context, schema, table] of [["Accounts", "User", "users"], ["Blog", "Post", "posts"]]) {
+      expect((await run(dir, ["context", context as string, schema as string, table as string, "name:string", "--no-check"])).code).toBe(0);
+    }
+    const versions = readdirSync(path.join(dir, "priv/repo/migrations")).map((f) => f.slice(0, 14)).sort();
+    expect(new Set(versions).size).toBe(3);
+    expect(versions[0]).toBe(ahead);
+    expect(Number(versions[2])).toBeGreaterThan(Number(versions[1]));
   });
 
   it.each([

@@ -13,7 +13,7 @@ import { diffLines } from "diff";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
-import { startPostgresNext } from "../hex.js";
+import { dropDatabasesNext, startPostgresNext } from "../hex.js";
 import { captureIo, depsNext, elixirNextDir, elixirNextGatesAt, elixirNextRoot, expectGatesPass, mixNext, snapshot, tempDir, testCounts, type NextProject } from "../helpers.js";
 
 const RUNS: Record<"shop" | "store", string[][]> = {
@@ -88,6 +88,7 @@ function addCredo(dir: string, credoExs: string): void {
 
 beforeAll(async () => {
   startPostgresNext(elixirNextRoot());
+  dropDatabasesNext(elixirNextRoot(), ["shop_dev", "shop_test", "store_dev", "store_test"]);
   const { inside, outside } = elixirNextDir();
   const top = { inside, outside };
   for (const app of ["shop", "store"] as const) {

@@ -20,7 +20,7 @@ beforeAll(async () => {
   template = path.join(cwd, "team_app");
 });
 
-/** A fresh copy of a project with no hex deps (so mix compiles it here). */
+/** A fresh copy of a project without the tool deps (credo, dialyxir, ex_doc). */
 const project = (): string => copyOf(template);
 
 async function run(cwd: string, args: string[], overrides = {}) {

@@ -41,6 +41,9 @@ export function mixPatch(describe: string, step: (source: string) => PatchResult
  * MissedMetadataKeyInLoggerConfig agrees (config :logger, :default_formatter,
  * or :console for projects that still admit Elixir 1.14).
  */
+/** The Logger metadata of the catch-all `handle_info/2` (templates/_partials/unexpected_message.hbs). */
+export const UNEXPECTED_MESSAGE_KEYS = ["server", "unexpected_message"] as const;
+
 export function loggerMetadataPatch(project: MixProject, keys: readonly string[]): PatchAction {
   const file = path.relative(project.root, project.configFile).split(path.sep).join("/");
   const preferred = project.minElixir !== undefined && versionAtLeast(project.minElixir, "1.15") ? "default_formatter" : "console";

@@ -1,7 +1,7 @@
 // gen circuit-breaker NAME: closed / open / half-open with a reset timeout.
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
-import { descriptionField, durationExpr, durationField, nameField, parseDuration, simpleOtpGenerator, underField } from "../_shared/otp.js";
+import { descriptionField, durationExpr, durationField, nameField, parseDuration, simpleOtpGenerator, UNEXPECTED_MESSAGE_KEYS, underField } from "../_shared/otp.js";
 
 export const schema = z.object({
   name: nameField("PaymentsBreaker"),
@@ -17,6 +17,7 @@ export default defineGenerator(
     description: "A circuit breaker: closed, open after N failures, half-open after a reset timeout; wired into the tree",
     examples: ["gen circuit-breaker PaymentsBreaker", "gen circuit-breaker Geo.Breaker --threshold 3 --reset 10s"],
     schema,
+    loggerMetadata: UNEXPECTED_MESSAGE_KEYS,
     binding: (o) => ({ description: o.description, threshold: o.threshold, reset: durationExpr(parseDuration(o.reset) as number) }),
     child: (_o, n) => ({ code: n.module, ids: [n.module] }),
     telemetry: { component: "circuit_breaker", events: ["state_change", "reject"] },

@@ -7,7 +7,7 @@ import path from "node:path";
 import { z } from "zod";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
 import { hasConfig } from "../../src/elixir/phoenix.js";
-import { depPatch, loggerMetadataPatch, projectPlan, render, requireProject, wire } from "../_shared/otp.js";
+import { depPatch, loggerMetadataPatch, projectPlan, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
 
 export const schema = z.object({
   strategy: z
@@ -77,7 +77,7 @@ export default defineGenerator({
       actions.push(
         render("cluster", "lib/__app__/cluster/connector.ex", `lib/${project.app}/cluster/connector.ex`),
         render("cluster", "test/__app__/cluster/connector_test.exs", `test/${project.app}/cluster/connector_test.exs`),
-        loggerMetadataPatch(project, ["node", "nodes", "retry_in"]),
+        loggerMetadataPatch(project, ["node", "nodes", "retry_in", ...UNEXPECTED_MESSAGE_KEYS]),
       );
     }
     if (libcluster) actions.push(render("cluster", "lib/__app__/cluster.ex", `lib/${project.app}/cluster.ex`));

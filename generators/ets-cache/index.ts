@@ -2,7 +2,7 @@
 // read ETS directly; optional TTL with a periodic sweep.
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
-import { descriptionField, durationExpr, durationField, nameField, parseDuration, simpleOtpGenerator, underField } from "../_shared/otp.js";
+import { descriptionField, durationExpr, durationField, nameField, parseDuration, simpleOtpGenerator, UNEXPECTED_MESSAGE_KEYS, underField } from "../_shared/otp.js";
 
 export const schema = z.object({
   name: nameField("Cache"),
@@ -19,6 +19,7 @@ export default defineGenerator(
     description: "An ETS cache owned by a supervised process; reads skip the owner; optional TTL with a sweep",
     examples: ["gen ets-cache Cache", "gen ets-cache Sessions.Cache --ttl 15m"],
     schema,
+    loggerMetadata: UNEXPECTED_MESSAGE_KEYS,
     binding: (o) => {
       const ms = o.ttl ? (parseDuration(o.ttl) as number) : undefined;
       return { description: o.description, ttl: ms !== undefined, ttlExpr: ms !== undefined ? durationExpr(ms) : "" };

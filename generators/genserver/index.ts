@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import {
-  descriptionField, durationExpr, durationField, loggerMetadataPatch, nameField, otpNames, otpPlan, parseDuration, render, requireProject, underField, wire,
+  descriptionField, durationExpr, durationField, loggerMetadataPatch, nameField, UNEXPECTED_MESSAGE_KEYS, otpNames, otpPlan, parseDuration, render, requireProject, underField, wire,
 } from "../_shared/otp.js";
 
 const FEATURES = "Features (space to toggle, Enter to go on)";
@@ -55,7 +55,7 @@ export default defineGenerator({
     } else {
       actions.push(wire(project, { code: n.module, ids: [n.module] }, o.under));
     }
-    actions.push(loggerMetadataPatch(project, ["server", "unexpected_message"]));
+    actions.push(loggerMetadataPatch(project, UNEXPECTED_MESSAGE_KEYS));
     const plan = otpPlan(project, binding, actions, n);
     if (o.registry) plan.nextSteps.push(`start servers by key: ${n.module}.start_link(key: key), e.g. under a DynamicSupervisor (gen dynamic-supervisor)`);
     return plan;

@@ -5,7 +5,7 @@ import path from "node:path";
 import { z } from "zod";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import {
-  descriptionField, durationExpr, durationField, loggerMetadataPatch, nameField, otpNames, otpPlan, parseDuration, render, requireProject, underField, wire,
+  descriptionField, durationExpr, durationField, loggerMetadataPatch, nameField, UNEXPECTED_MESSAGE_KEYS, otpNames, otpPlan, parseDuration, render, requireProject, underField, wire,
 } from "../_shared/otp.js";
 
 export const schema = z.object({
@@ -47,7 +47,7 @@ export default defineGenerator({
       );
     }
     const child = singleton ? `${n.module}.Singleton` : n.module;
-    actions.push(wire(project, { code: child, ids: [child, n.module] }, o.under), loggerMetadataPatch(project, ["scheduler", "reason"]));
+    actions.push(wire(project, { code: child, ids: [child, n.module] }, o.under), loggerMetadataPatch(project, ["scheduler", "reason", ...UNEXPECTED_MESSAGE_KEYS]));
     const plan = otpPlan(project, binding, actions, n);
     if (singleton) plan.nextSteps.push(`${n.module} runs on one node of the cluster at a time (${n.module}.Singleton); --no-singleton runs it on every node`);
     return plan;

@@ -2,7 +2,7 @@
 // with atomic ETS updates; the owner process only creates and sweeps the table.
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
-import { descriptionField, durationExpr, durationField, elixirInt, nameField, parseDuration, simpleOtpGenerator, underField } from "../_shared/otp.js";
+import { descriptionField, durationExpr, durationField, elixirInt, nameField, parseDuration, simpleOtpGenerator, UNEXPECTED_MESSAGE_KEYS, underField } from "../_shared/otp.js";
 
 export const schema = z.object({
   name: nameField("RateLimiter"),
@@ -18,6 +18,7 @@ export default defineGenerator(
     description: "A per-key rate limiter counted in the caller on ETS: hit/3 answers {:allow, left} or {:deny, retry_after_ms}; wired into the tree",
     examples: ["gen rate-limiter RateLimiter", "gen rate-limiter Api.Throttle --limit 100 --per 1m"],
     schema,
+    loggerMetadata: UNEXPECTED_MESSAGE_KEYS,
     binding: (o) => ({ description: o.description, limit: elixirInt(o.limit), interval: durationExpr(parseDuration(o.per) as number) }),
     child: (_o, n) => ({ code: n.module, ids: [n.module] }),
     telemetry: { component: "rate_limiter", events: ["hit"] },

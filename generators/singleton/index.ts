@@ -5,7 +5,7 @@
 // when the holder's node is lost.
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
-import { descriptionField, nameField, otpNames, otpPlan, render, requireProject, underField, wire } from "../_shared/otp.js";
+import { descriptionField, loggerMetadataPatch, nameField, otpNames, otpPlan, render, requireProject, UNEXPECTED_MESSAGE_KEYS, underField, wire } from "../_shared/otp.js";
 
 export const schema = z.object({
   name: nameField("Leader"),
@@ -37,6 +37,7 @@ export default defineGenerator({
         render("singleton", "test/module_test.exs", n.testFile),
         render("singleton", "test/module/singleton_test.exs", n.testFile.replace(/_test\.exs$/, "/singleton_test.exs")),
         wire(project, { code: claimant, ids: [claimant, n.module] }, o.under),
+        loggerMetadataPatch(project, UNEXPECTED_MESSAGE_KEYS),
       ],
       n,
     );

@@ -188,8 +188,9 @@ describe("gen pool and gen pipeline: what they write (compiled and tested with t
     const sup = read(dir, "lib/app/ingest.ex");
     expect(sup).toContain("Supervisor.init(children, strategy: :rest_for_one)");
     expect(sup).toContain("max_demand: max, min_demand: div(max * 3, 4)");
-    expect(sup).toContain("opts = Keyword.validate!(opts, name: __MODULE__, max_demand: 100");
-    expect(read(dir, "lib/app/ingest/producer.ex")).toContain("def init(:ok), do: {:producer, %{queue: :queue.new(), demand: 0}}");
+    expect(sup).toContain("defaults = [name: __MODULE__, max_demand: 100, max_buffer: 10_000,");
+    expect(sup).toContain("{Producer, name: stage(name, Producer), max_buffer: opts[:max_buffer]}");
+    expect(read(dir, "lib/app/ingest/producer.ex")).toContain("{:reply, {:error, :full}, [], state}");
     expect(read(dir, "lib/app/ingest/processor.ex")).toContain("{:producer_consumer, :ok, subscribe_to: subscribe_to}");
     expect(read(dir, "lib/app/ingest/consumer.ex")).toContain("{:consumer, opts[:handler], subscribe_to: opts[:subscribe_to]}");
     expect(read(dir, "test/app/ingest_test.exs")).toContain("assert buffered >= 100 - 2 * @max_demand");

@@ -154,7 +154,7 @@ config :${b.app}, ${b.module}.Cluster.Connector,
         strategy: Cluster.Strategy.DNSPoll,
         config: [
           polling_interval: 5_000,
-          query: System.get_env("CLUSTER_DNS_QUERY", "${b.app}-headless.default.svc.cluster.local"),
+          query: System.get_env("CLUSTER_DNS_QUERY", dns_query),
           node_basename: System.get_env("CLUSTER_NODE_BASENAME", "${b.app}")
         ]
       ]`
@@ -169,7 +169,11 @@ config :${b.app}, ${b.module}.Cluster.Connector,
   return `${MARK}: libcluster's topologies. In production, ${b.gossip ? "UDP multicast gossip" : b.dns ? "the A records of a headless Service" : "Kubernetes' DNS"};
 # elsewhere, the node names in CLUSTER_NODES (e.g. "${b.app}@127.0.0.1,${b.app}_b@127.0.0.1").
 if config_env() == :prod do
-  config :libcluster,
+${b.dns ? `  # The pods' namespace, which the Deployment passes from the downward API.
+  namespace = System.get_env("POD_NAMESPACE", "default")
+  dns_query = "${b.app}-headless.#{namespace}.svc.cluster.local"
+
+` : ""}  config :libcluster,
     topologies: [
       ${b.app}: ${prod}
     ]

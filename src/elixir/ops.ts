@@ -44,7 +44,8 @@ export function opsProblems(root: string, app: string): string[] {
   }
   const serviceName = service ? /^\s*name: (\S+)/m.exec(service.slice(service.indexOf("metadata:")))?.[1] : undefined;
   if (runtime && serviceName) {
-    const query = /"CLUSTER_DNS_QUERY", "([^".]+)\./.exec(runtime)?.[1];
+    // The query's default: written in the call (older gen cluster) or bound to dns_query first.
+    const query = (/"CLUSTER_DNS_QUERY", "([^".]+)\./.exec(runtime) ?? /\bdns_query = "([^".]+)\./.exec(runtime))?.[1];
     if (query && query !== serviceName) problems.push(`config/runtime.exs: the DNS query names ${query}, k8s/service.yaml's Service is ${serviceName}`);
     const svc = /"CLUSTER_SERVICE", "([^"]+)"/.exec(runtime)?.[1];
     if (svc && svc !== serviceName) problems.push(`config/runtime.exs: the Kubernetes.DNS service is ${svc}, k8s/service.yaml's Service is ${serviceName}`);

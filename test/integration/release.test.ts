@@ -192,7 +192,11 @@ describe("gen cluster with libcluster and Horde, with the real libraries", () =>
     expect(runtime).toContain("strategy: Cluster.Strategy.Epmd");
     const service = parseYaml(file("k8s/service.yaml")).metadata.name;
     if (strategy === "dns") {
-      expect(runtime).toContain(`query: System.get_env("CLUSTER_DNS_QUERY", "${service}.default.svc.cluster.local")`);
+      // In the pods' own namespace (any, not only "default"), from the downward API.
+      expect(runtime).toContain(`dns_query = "${service}.#{namespace}.svc.cluster.local"`);
+      expect(runtime).toContain('query: System.get_env("CLUSTER_DNS_QUERY", dns_query)');
+      const env = parseYaml(file("k8s/deployment.yaml")).spec.template.spec.containers[0].env as { name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
+      expect(env.find((e) => e.name === "POD_NAMESPACE")?.valueFrom?.fieldRef?.fieldPath).toBe("metadata.namespace");
       expect(runtime).toContain('node_basename: System.get_env("CLUSTER_NODE_BASENAME", "libapp")');
     }
     if (strategy === "kubernetes") {

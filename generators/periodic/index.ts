@@ -12,6 +12,11 @@ export const schema = z.object({
   name: nameField("Cleanup"),
   description: descriptionField("Runs a job periodically."),
   every: durationField("Time from the end of one run to the start of the next", "1m", { prompt: "Interval: from the end of one run to the start of the next (e.g. 1m)" }),
+  runAtStart: z
+    .boolean()
+    .default(false)
+    .describe("Run at once when the scheduler starts, then every interval (default: the first run is one interval after start)")
+    .meta({ prompt: false }),
   singleton: z
     .boolean()
     .optional()
@@ -36,6 +41,7 @@ export default defineGenerator({
       ...n,
       description: o.description,
       interval: durationExpr(parseDuration(o.every) as number),
+      runAtStart: o.runAtStart,
       singleton,
       singletonIntro: `  Runs \`${n.module}\` on one node of the cluster at a time, so its job's side\n  effects happen once, not once per replica.`,
     };

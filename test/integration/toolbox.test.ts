@@ -35,6 +35,19 @@ describe("bad input: one line naming the input and the rule, exit 2, nothing wri
   ])("gen %j", async (args, message) => expectRefused(copyOf(template), args, message));
 });
 
+describe("gen periodic --run-at-start", () => {
+  it("makes the first run start at once by default; without it, after one interval", async () => {
+    const dir = copyOf(template);
+    for (const args of [["periodic", "Boot", "--run-at-start"], ["periodic", "Later"]]) {
+      const r = await run(dir, [...args, "--no-check"]);
+      expect(r.code, r.err).toBe(0);
+    }
+    expect(read(dir, "lib/app/boot.ex")).toContain("    drain: 25_000,\n    run_at_start: true\n  ]");
+    expect(read(dir, "lib/app/later.ex")).toContain("    drain: 25_000,\n    run_at_start: false\n  ]");
+    expectGatesPass(await elixirGates(dir, { credo: "all" }));
+  });
+});
+
 describe("gen protocol for the project's own struct", () => {
   it("implements it for the struct and built-in types, falls back to Any, and passes the gates", async () => {
     const dir = copyOf(template);

@@ -10,6 +10,8 @@ import { fileDefining, type MixProject } from "../../src/elixir/project.js";
 import { looksLikeDoctest } from "../../src/elixir/escape.js";
 import { addLoggerMetadata, loggerMetadataSnippet } from "../../src/elixir/logger-config.js";
 import { versionAtLeast } from "../../src/elixir/versions.js";
+import { hasConfig } from "../../src/elixir/phoenix.js";
+import { callArgs, callName, findAll, parse } from "../../src/elixir/reader.js";
 import path from "node:path";
 
 const moduleRule = (value: string, ctx: z.RefinementCtx): void => {
@@ -65,6 +67,30 @@ export function loggerMetadataPatch(project: MixProject, keys: readonly string[]
     patch(source) {
       const r = addLoggerMetadata(source, keys, preferred);
       return r.status === "refused" ? { manual: `${file}: ${r.reason}. To ${describe}, add:\n    ${r.snippet}` } : { source: r.source };
+    },
+  };
+}
+
+/**
+ * `config :app, Key, value` at the end of `config/ENV.exs`, after a comment;
+ * unchanged when that app and key are configured there already. A file that
+ * is missing, does not parse or does not `import Config` is left alone and
+ * the line is printed to add by hand.
+ */
+export function envConfigPatch(project: MixProject, env: string, key: string, value: string, comment: string): PatchAction {
+  const file = `config/${env}.exs`;
+  const line = `config :${project.app}, ${key}, ${value}`;
+  return {
+    type: "otp:patch",
+    path: file,
+    describe: `set config :${project.app}, ${key} in ${file}`,
+    patch(source) {
+      if (source === undefined) return { manual: `${file} is missing: create it with\n    import Config\n    ${line}` };
+      const tree = parse(source);
+      const imports = findAll(tree.rootNode, (x) => callName(x) === "import" && callArgs(x)[0]?.text === "Config").length > 0;
+      if (tree.rootNode.hasError || !imports) return { manual: `${file} ${tree.rootNode.hasError ? "does not parse as Elixir" : "does not import Config"}: add\n    ${line}` };
+      if (hasConfig(source, `:${project.app}`, key)) return { source };
+      return { source: `${source.replace(/\n*$/, "\n")}\n# ${comment}\n${line}\n` };
     },
   };
 }

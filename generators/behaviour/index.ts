@@ -9,8 +9,7 @@ import path from "node:path";
 import { z } from "zod";
 import { defineGenerator, type PatchAction } from "../../src/core/generator.js";
 import { callArgs, callName, codeChildren, findAll, parse, type Node } from "../../src/elixir/reader.js";
-import { hasConfig } from "../../src/elixir/phoenix.js";
-import { depPatch, descriptionField, nameField, otpNames, otpPlan, render, requireProject } from "../_shared/otp.js";
+import { depPatch, descriptionField, envConfigPatch, nameField, otpNames, otpPlan, render, requireProject } from "../_shared/otp.js";
 
 export interface Callback {
   /** The callback as written: `fetch(id :: term) :: {:ok, term} | {:error, term}`. */
@@ -128,20 +127,7 @@ export default defineGenerator({
         return { source: defined ? source : `${source.replace(/\n*$/, "\n")}${lines.join("\n")}\n` };
       },
     };
-    const testConfig: PatchAction = {
-      type: "otp:patch",
-      path: "config/test.exs",
-      describe: `point config :${n.app}, ${n.module} at ${mock} in config/test.exs`,
-      patch(source) {
-        const line = `config :${n.app}, ${n.module}, ${mock}`;
-        if (source === undefined) return { manual: `config/test.exs is missing: create it with\n    import Config\n    ${line}` };
-        const tree = parse(source);
-        const imports = findAll(tree.rootNode, (x) => callName(x) === "import" && callArgs(x)[0]?.text === "Config").length > 0;
-        if (tree.rootNode.hasError || !imports) return { manual: `config/test.exs ${tree.rootNode.hasError ? "does not parse as Elixir" : "does not import Config"}: add\n    ${line}` };
-        if (hasConfig(source, `:${n.app}`, n.module)) return { source };
-        return { source: `${source.replace(/\n*$/, "\n")}\n# The tests use the Mox mock of ${n.module}.\n${line}\n` };
-      },
-    };
+    const testConfig = envConfigPatch(project, "test", n.module, mock, `The tests use the Mox mock of ${n.module}.`);
     const plan = otpPlan(
       project,
       binding,

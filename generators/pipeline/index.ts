@@ -5,9 +5,12 @@
 // Broadway module (processors, batchers, handle_message/3, handle_batch/4,
 // handle_failed/2) tested with Broadway.test_message/3 and test_batch/3 on
 // Broadway.DummyProducer.
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { z } from "zod";
-import { defineGenerator } from "../../src/core/generator.js";
-import { depPatch, descriptionField, loggerMetadataPatch, nameField, otpNames, otpPlan, render, requireProject, underField, wire } from "../_shared/otp.js";
+import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
+import type { MixProject } from "../../src/elixir/project.js";
+import { depPatch, descriptionField, envConfigPatch, loggerMetadataPatch, nameField, otpNames, otpPlan, render, requireProject, underField, wire } from "../_shared/otp.js";
 
 export const schema = z.object({
   name: nameField("Ingest"),
@@ -16,6 +19,34 @@ export const schema = z.object({
   broadway: z.boolean().default(false).describe("A Broadway pipeline (processors, batchers, acknowledgements) instead of GenStage stages").meta({ prompt: "Use Broadway (processors, batchers, acknowledgements) instead of GenStage?" }),
   under: underField,
 });
+
+const DUMMY = "producer: {Broadway.DummyProducer, []}";
+const DUMMY_COMMENT = "Broadway's producer that produces nothing: tests send messages with Broadway.test_message/3.";
+
+/**
+ * The Broadway pipeline refuses to start without a producer in the config:
+ * dev and test name Broadway.DummyProducer (config/dev.exs and test.exs where
+ * the project has them; else a config/config.exs made for it, guarded by the
+ * environment). Production names its real producer.
+ */
+function dummyProducerConfig(project: MixProject, module: string): PlanAction[] {
+  const dir = path.dirname(project.configFile);
+  if (existsSync(path.join(dir, "test.exs"))) {
+    return ["dev", "test"].filter((env) => existsSync(path.join(dir, `${env}.exs`))).map((env) => envConfigPatch(project, env, module, DUMMY, DUMMY_COMMENT));
+  }
+  const line = `config :${project.app}, ${module}, ${DUMMY}`;
+  return [
+    {
+      type: "otp:patch",
+      path: "config/config.exs",
+      describe: `name Broadway.DummyProducer for ${module} outside prod in config/config.exs`,
+      patch: (source) =>
+        source === undefined
+          ? { source: `import Config\n\n# ${DUMMY_COMMENT}\n# Production names the real one.\nif config_env() != :prod do\n  ${line}\nend\n` }
+          : { manual: `config/config.exs has no config/test.exs beside it: outside prod, add\n    ${line}` },
+    },
+  ];
+}
 
 export default defineGenerator({
   name: "pipeline",
@@ -43,6 +74,7 @@ export default defineGenerator({
           render("pipeline", "test/broadway_test.exs", n.testFile),
           depPatch("broadway", '{:broadway, "~> 1.1"}'),
           loggerMetadataPatch(project, ["reason"]),
+          ...dummyProducerConfig(project, n.module),
         ]
       : [
           render("pipeline", "lib/module.ex", n.file),
@@ -55,7 +87,7 @@ export default defineGenerator({
     const plan = otpPlan(project, binding, [...actions, wire(project, { code: n.module, ids: [n.module] }, o.under)], n);
     plan.format = { localsWithoutParens: "[]" };
     plan.nextSteps.unshift(`mix deps.get (for ${o.broadway ? "Broadway" : "GenStage"})`);
-    if (o.broadway) plan.nextSteps.push(`give ${n.module} a real producer (e.g. BroadwaySQS, BroadwayRabbitMQ) in config :${n.app}, ${n.module}, producer: {Module, opts}`);
+    if (o.broadway) plan.nextSteps.push(`give ${n.module} its real producer (e.g. BroadwaySQS, BroadwayRabbitMQ) in config/prod.exs or config/runtime.exs: config :${n.app}, ${n.module}, producer: {Module, opts}; without one it refuses to start`);
     return plan;
   },
 });

@@ -36,6 +36,8 @@ export default defineGenerator({
       distPort: o.distPort,
       hasPriv: existsSync(path.join(project.root, "priv")),
       phoenix: project.phoenix,
+      // phx.new's assets (esbuild, tailwind): built into priv/static by mix assets.deploy.
+      hasAssets: project.phoenix && existsSync(path.join(project.root, "assets")),
       web: `${project.module}Web`,
     };
     const actions: PlanAction[] = [

@@ -32,6 +32,8 @@ const RUNS: Record<"shop" | "store", string[][]> = {
     ["live", "Notes", "Note", "notes", "body:text", "--no-scope"],
     ["channel", "Room"],
     ["presence"],
+    // Health (its plug before the router, the check's test), the Release module, bin/migrate.
+    ["release", "--k8s"],
   ],
 };
 
@@ -134,6 +136,11 @@ describe("Phoenix 1.8 on the newest Elixir, with PostgreSQL", () => {
     expect(readFileSync(path.join(apps.store.outside, "lib/store/catalog.ex"), "utf8")).toContain("def list_products(%Scope{} = scope)");
     const gates = await elixirNextGatesAt(apps.store, credoOf("store"));
     expectGatesPass(gates);
+    // The release serves HTTP (PHX_SERVER) and carries its assets, built after compile (colocated hooks).
+    const read = (f: string): string => readFileSync(path.join(apps.store.outside, f), "utf8");
+    expect(read("rel/overlays/bin/server")).toContain("PHX_SERVER=true exec ./store start");
+    expect(read("Dockerfile")).toMatch(/COPY assets assets\nRUN mix compile\n.*\nRUN mix assets\.deploy\n/);
+    expect(read("lib/store_web/endpoint.ex")).toContain("plug StoreWeb.Plugs.Health");
     expect(testCounts(gates.test.output)?.tests, gates.test.output).toBeGreaterThanOrEqual(100);
   }, LONG);
 

@@ -192,7 +192,8 @@ function restoreDeps(cache: string, dir: string): void {
     }
   }
   // The fetched sources as they were built: rebar3 deps keep their beams in deps/DEP/ebin.
-  for (const dep of readdirSync(path.join(cache, "deps"))) {
+  const deps = path.join(cache, "deps");
+  for (const dep of existsSync(deps) ? readdirSync(deps) : []) {
     const target = path.join(dir, "deps", dep);
     rmSync(target, { recursive: true, force: true });
     cpSync(path.join(cache, "deps", dep), target, { recursive: true, verbatimSymlinks: true });
@@ -203,7 +204,8 @@ function saveDeps(cache: string, dir: string): void {
   if (existsSync(cache)) return;
   const tmp = `${cache}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
-  const deps = readdirSync(path.join(dir, "deps"));
+  // A project without deps has no deps/ folder: an empty entry says so.
+  const deps = existsSync(path.join(dir, "deps")) ? readdirSync(path.join(dir, "deps")) : [];
   for (const env of ENVS) {
     const lib = path.join(dir, "_build", env, "lib");
     if (!existsSync(lib)) continue;
@@ -212,6 +214,7 @@ function saveDeps(cache: string, dir: string): void {
       rmSync(path.join(tmp, env, dep, ".mix", "compile.fetch"), { force: true });
     }
   }
+  mkdirSync(tmp, { recursive: true });
   for (const dep of deps) {
     cpSync(path.join(dir, "deps", dep), path.join(tmp, "deps", dep), { recursive: true, verbatimSymlinks: true });
     // deps.get's mark that the dep is new, which would make Mix build it again.

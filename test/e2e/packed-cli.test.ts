@@ -6,7 +6,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, statSync, utimesSync, wr
 import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
-import { copyOf, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, tempDir, testCounts, unformatted, withTelemetryDep } from "../helpers.js";
+import { copyOf, elixirGates, expectGatesPass, hexEnv, phoenixUnformatted, snapshot, tempDir, testCounts, unformatted, withTelemetryDep } from "../helpers.js";
 import { RUNS } from "../runs.js";
 import { parseMermaid } from "../mermaid.js";
 import { REPO, binDir, errorReportSchema, fixtureCopy, jsonReport, runBin, runInPty, runOk, treeHash, unparsable } from "./packed.js";
@@ -167,10 +167,14 @@ describe("gen, installed", () => {
   it("the OTP generators, each with its main options, then the check step: format, compile --warnings-as-errors and the generated tests pass", async () => {
     const dir = copyOf(bare);
     for (const args of RUNS("Packed")) await runOk("gen", [...args, "--no-check"], dir);
-    // The check step itself, from the installed package, reported as JSON.
-    const checked = await runOk("gen", ["genserver", "Checked", "--check=strict", "--json"], dir);
+    // Before the deps are fetched, the check step says so rather than report a broken file.
+    const unfetched = jsonReport((await runOk("gen", ["genserver", "Early", "--check=strict", "--json"], dir)).stdout);
+    expect(unfetched.checks.map((c) => `${c.step}:${c.status}`)).toEqual(["format:passed", "deps:skipped", "compile:skipped", "credo:skipped"]);
+    expectGatesPass(await elixirGates(dir));
+    // With them fetched and built, the check step itself, from the installed package, reported as JSON.
+    const checked = await runOk("gen", ["genserver", "Checked", "--check=strict", "--json"], dir, { env: hexEnv() });
     const report = jsonReport(checked.stdout);
-    expect(report.checks.map((c) => `${c.step}:${c.status}`)).toEqual(expect.arrayContaining(["format:passed", "compile:passed"]));
+    expect(report.checks.map((c) => `${c.step}:${c.status}`)).toEqual(expect.arrayContaining(["format:passed", "deps:passed", "compile:passed"]));
     const gates = await elixirGates(dir);
     expectGatesPass(gates);
     expect(testCounts(gates.test.output)?.tests).toBeGreaterThanOrEqual(90);

@@ -153,7 +153,8 @@ describe("gen: dry run, JSON, help and list", () => {
     const r = await run(dir, ["circuit-breaker", "Breaker", "--json"]);
     expect(r.code, r.err).toBe(0);
     const checks = JSON.parse(r.out).checks as { step: string; status: string; detail: string }[];
-    expect(checks.find((c) => c.step === "format")).toMatchObject({ status: "passed", detail: "3 files already formatted" });
+    // The breaker, its test, application.ex and the Logger metadata in config/config.exs.
+    expect(checks.find((c) => c.step === "format")).toMatchObject({ status: "passed", detail: "4 files already formatted" });
     expect(checks.find((c) => c.step === "compile")?.status).toBe("passed");
   });
 });

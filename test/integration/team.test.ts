@@ -197,6 +197,7 @@ describe("eject, drift and doctor", () => {
     expect(Object.keys(record.genserver.files).sort()).toEqual([
       "_partials/header.hbs",
       "_partials/moduledoc_footer.hbs",
+      "_partials/unexpected_message.hbs",
       "genserver/lib/module.ex.hbs",
       "genserver/test/module_test.exs.hbs",
     ]);

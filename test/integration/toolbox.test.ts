@@ -201,7 +201,8 @@ describe("gen pool and gen pipeline: what they write (compiled and tested with t
     const sup = read(dir, "lib/app/ingest.ex");
     expect(sup).toContain("Supervisor.init(children, strategy: :rest_for_one)");
     expect(sup).toContain("max_demand: max, min_demand: div(max * 3, 4)");
-    expect(sup).toContain("defaults = [name: __MODULE__, max_demand: 100, max_buffer: 10_000,");
+    // Laid out by Elixir's formatter (the plan formats its files).
+    expect(sup).toContain("    defaults = [\n      name: __MODULE__,\n      max_demand: 100,\n      max_buffer: 10_000,\n");
     expect(sup).toContain("{Producer, name: stage(name, Producer), max_buffer: opts[:max_buffer]}");
     expect(read(dir, "lib/app/ingest/producer.ex")).toContain("{:reply, {:error, :full}, [], state}");
     expect(read(dir, "lib/app/ingest/processor.ex")).toContain("{:producer_consumer, :ok, subscribe_to: subscribe_to}");

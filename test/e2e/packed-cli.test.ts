@@ -167,6 +167,8 @@ describe("gen, installed", () => {
   it("the OTP generators, each with its main options, then the check step: format, compile --warnings-as-errors and the generated tests pass", async () => {
     const dir = copyOf(bare);
     for (const args of RUNS("Packed")) await runOk("gen", [...args, "--no-check"], dir);
+    await runOk("gen", ["periodic", "Boot", "--run-at-start", "--no-check"], dir);
+    expect(readFileSync(path.join(dir, "lib/packed/boot.ex"), "utf8")).toContain("    run_at_start: true\n  ]");
     // Before the deps are fetched, the check step says so rather than report a broken file.
     const unfetched = jsonReport((await runOk("gen", ["genserver", "Early", "--check=strict", "--json"], dir)).stdout);
     expect(unfetched.checks.map((c) => `${c.step}:${c.status}`)).toEqual(["format:passed", "deps:skipped", "compile:skipped", "credo:skipped"]);

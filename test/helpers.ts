@@ -200,10 +200,25 @@ function restoreDeps(cache: string, dir: string): void {
   }
 }
 
-function saveDeps(cache: string, dir: string): void {
+/** Make `cache` by filling a temporary folder and renaming it: parallel workers never see half of one. */
+function saveOnce(cache: string, fill: (tmp: string) => void): void {
   if (existsSync(cache)) return;
   const tmp = `${cache}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(path.dirname(cache), { recursive: true });
+  fill(tmp);
+  try {
+    renameSync(tmp, cache);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another worker saved it first
+  }
+}
+
+function saveDeps(cache: string, dir: string): void {
+  saveOnce(cache, (tmp) => fillDeps(tmp, dir));
+}
+
+function fillDeps(tmp: string, dir: string): void {
   // A project without deps has no deps/ folder: an empty entry says so.
   const deps = existsSync(path.join(dir, "deps")) ? readdirSync(path.join(dir, "deps")) : [];
   for (const env of ENVS) {
@@ -219,12 +234,6 @@ function saveDeps(cache: string, dir: string): void {
     cpSync(path.join(dir, "deps", dep), path.join(tmp, "deps", dep), { recursive: true, verbatimSymlinks: true });
     // deps.get's mark that the dep is new, which would make Mix build it again.
     rmSync(path.join(tmp, "deps", dep, ".fetch"), { force: true });
-  }
-  mkdirSync(path.dirname(cache), { recursive: true });
-  try {
-    renameSync(tmp, cache);
-  } catch {
-    rmSync(tmp, { recursive: true, force: true }); // another worker saved it first
   }
 }
 
@@ -278,15 +287,7 @@ async function precommit(elixir: Elixir, dir: string, host: string): Promise<Ste
   const plts = path.join(host, "priv", "plts");
   if (existsSync(cache)) cpSync(cache, plts, { recursive: true });
   const r = await elixir.run(dir, ["precommit"], { MIX_ENV: "test" });
-  if (r.exitCode === 0 && !existsSync(cache) && existsSync(plts)) {
-    const tmp = `${cache}.${process.pid}.tmp`;
-    cpSync(plts, tmp, { recursive: true });
-    try {
-      renameSync(tmp, cache);
-    } catch {
-      rmSync(tmp, { recursive: true, force: true });
-    }
-  }
+  if (r.exitCode === 0 && existsSync(plts)) saveOnce(cache, (tmp) => cpSync(plts, tmp, { recursive: true }));
   return r;
 }
 

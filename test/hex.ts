@@ -63,6 +63,12 @@ function copyMirror(mirror: string, target: string): void {
   }
 }
 
+/** A command inside the chroot at `root`, with only `vars` (and a PATH) in its environment. */
+function inChroot(root: string, vars: Record<string, string>, argv: string[], stdio: "ignore" | "pipe" = "ignore"): string {
+  const env = Object.entries({ PATH: "/usr/local/bin:/usr/sbin:/usr/bin:/bin", LANG: "C.UTF-8", ...vars }).map(([k, v]) => `${k}=${v}`);
+  return execFileSync("chroot", [root, "/usr/bin/env", "-i", ...env, ...argv], { encoding: "utf8", stdio: ["ignore", stdio, "inherit"] });
+}
+
 /** Hex for the host's Elixir: the environment every mix command of the tests runs with. */
 export function prepareHexHost(): Record<string, string> {
   const version = execFileSync("elixir", ["-e", 'IO.write("#{System.otp_release()}-#{System.version()}")'], { encoding: "utf8" });
@@ -85,12 +91,8 @@ export function prepareHexNext(root: string): Record<string, string> {
   const mirror = mirrorDir();
   if (mirror) copyMirror(mirror, path.join(root, NEXT_MIRROR));
   mountProc(root);
-  const vars = { HOME: "/root", LANG: "C.UTF-8", PATH: "/usr/local/bin:/usr/bin:/bin", MIX_HOME: `${NEXT_CACHE}/mix-home`, HEX_HOME: `${NEXT_CACHE}/mix-home/hex` };
-  const dump = execFileSync("chroot", [root, "/usr/bin/env", "-i", ...Object.entries(vars).map(([k, v]) => `${k}=${v}`), "bash", "-c", installScript(mirror ? NEXT_MIRROR : undefined)], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return kept(dump);
+  const vars = { HOME: "/root", MIX_HOME: `${NEXT_CACHE}/mix-home`, HEX_HOME: `${NEXT_CACHE}/mix-home/hex` };
+  return kept(inChroot(root, vars, ["bash", "-c", installScript(mirror ? NEXT_MIRROR : undefined)], "pipe"));
 }
 
 /** /proc inside the chroot (cmake, nproc and PostgreSQL read it); left mounted for the run, unmounted by the teardown. */
@@ -122,18 +124,18 @@ const PG = 'v=$(ls /etc/postgresql | sort -n | tail -n 1)';
 export function startPostgresNext(root: string): void {
   mountProc(root);
   const script = `${PG}; pg_ctlcluster "$v" main status >/dev/null 2>&1 || pg_ctlcluster "$v" main start && su postgres -c "psql -qc \\"ALTER USER postgres PASSWORD 'postgres'\\""`;
-  execFileSync("chroot", [root, "/usr/bin/env", "-i", "PATH=/usr/sbin:/usr/bin:/bin", "LANG=C.UTF-8", "bash", "-c", script], { stdio: ["ignore", "ignore", "inherit"] });
+  inChroot(root, {}, ["bash", "-c", script]);
 }
 
 /** Drop these databases (a run before this one left its apps' databases in the chroot's PostgreSQL). */
 export function dropDatabasesNext(root: string, names: string[]): void {
   const drops = names.map((n) => `dropdb --if-exists ${n}`).join(" && ");
-  execFileSync("chroot", [root, "/usr/bin/env", "-i", "PATH=/usr/sbin:/usr/bin:/bin", "LANG=C.UTF-8", "su", "postgres", "-c", drops], { stdio: ["ignore", "ignore", "inherit"] });
+  inChroot(root, {}, ["su", "postgres", "-c", drops]);
 }
 
 export function stopPostgresNext(root: string): void {
   try {
-    execFileSync("chroot", [root, "/usr/bin/env", "-i", "PATH=/usr/sbin:/usr/bin:/bin", "bash", "-c", `${PG}; pg_ctlcluster "$v" main status >/dev/null 2>&1 && pg_ctlcluster "$v" main stop; true`], { stdio: "ignore" });
+    inChroot(root, {}, ["bash", "-c", `${PG}; pg_ctlcluster "$v" main status >/dev/null 2>&1 && pg_ctlcluster "$v" main stop; true`]);
   } catch {
     // Not installed, or not running.
   }

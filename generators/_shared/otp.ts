@@ -37,15 +37,15 @@ export function mixPatch(describe: string, step: (source: string) => PatchResult
   };
 }
 
+/** The Logger metadata of the catch-all `handle_info/2` (templates/_partials/unexpected_message.hbs). */
+export const UNEXPECTED_MESSAGE_KEYS = ["server", "unexpected_message"] as const;
+
 /**
  * Declare the Logger metadata keys a generated module logs with in the
  * project's config, so that they show in log lines and credo's
  * MissedMetadataKeyInLoggerConfig agrees (config :logger, :default_formatter,
  * or :console for projects that still admit Elixir 1.14).
  */
-/** The Logger metadata of the catch-all `handle_info/2` (templates/_partials/unexpected_message.hbs). */
-export const UNEXPECTED_MESSAGE_KEYS = ["server", "unexpected_message"] as const;
-
 export function loggerMetadataPatch(project: MixProject, keys: readonly string[]): PatchAction {
   const file = path.relative(project.root, project.configFile).split(path.sep).join("/");
   const preferred = project.minElixir !== undefined && versionAtLeast(project.minElixir, "1.15") ? "default_formatter" : "console";
@@ -72,27 +72,36 @@ export function loggerMetadataPatch(project: MixProject, keys: readonly string[]
 }
 
 /**
- * `config :app, Key, value` at the end of `config/ENV.exs`, after a comment;
+ * `text` (config for `:app` and `key`) appended to the config file `file`;
  * unchanged when that app and key are configured there already. A file that
- * is missing, does not parse or does not `import Config` is left alone and
- * the line is printed to add by hand.
+ * does not parse or does not `import Config` is left alone and `line` is
+ * printed to add by hand, and so is a missing one.
  */
-export function envConfigPatch(project: MixProject, env: string, key: string, value: string, comment: string): PatchAction {
-  const file = `config/${env}.exs`;
-  const line = `config :${project.app}, ${key}, ${value}`;
+export function configAppendPatch(
+  project: MixProject,
+  spec: { file: string; key: string; text: string; line: string; describe: string },
+): PatchAction {
+  const { file, key, line } = spec;
   return {
     type: "otp:patch",
     path: file,
-    describe: `set config :${project.app}, ${key} in ${file}`,
+    describe: spec.describe,
     patch(source) {
       if (source === undefined) return { manual: `${file} is missing: create it with\n    import Config\n    ${line}` };
       const tree = parse(source);
       const imports = findAll(tree.rootNode, (x) => callName(x) === "import" && callArgs(x)[0]?.text === "Config").length > 0;
       if (tree.rootNode.hasError || !imports) return { manual: `${file} ${tree.rootNode.hasError ? "does not parse as Elixir" : "does not import Config"}: add\n    ${line}` };
       if (hasConfig(source, `:${project.app}`, key)) return { source };
-      return { source: `${source.replace(/\n*$/, "\n")}\n# ${comment}\n${line}\n` };
+      return { source: `${source.replace(/\n*$/, "\n")}\n${spec.text}` };
     },
   };
+}
+
+/** `config :app, Key, value` at the end of `config/ENV.exs`, after a comment (see configAppendPatch). */
+export function envConfigPatch(project: MixProject, env: string, key: string, value: string, comment: string): PatchAction {
+  const file = `config/${env}.exs`;
+  const line = `config :${project.app}, ${key}, ${value}`;
+  return configAppendPatch(project, { file, key, line, text: `# ${comment}\n${line}\n`, describe: `set config :${project.app}, ${key} in ${file}` });
 }
 
 /** Add `code` (e.g. `{:libcluster, "~> 3.4"}`) to mix.exs deps/0. */

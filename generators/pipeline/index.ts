@@ -9,10 +9,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
-import { hasConfig } from "../../src/elixir/phoenix.js";
 import type { MixProject } from "../../src/elixir/project.js";
-import { callArgs, callName, findAll, parse } from "../../src/elixir/reader.js";
-import { depPatch, descriptionField, envConfigPatch, loggerMetadataPatch, nameField, otpNames, otpPlan, render, requireProject, underField, wire } from "../_shared/otp.js";
+import { configAppendPatch, depPatch, descriptionField, envConfigPatch, loggerMetadataPatch, nameField, otpNames, otpPlan, render, requireProject, underField, wire } from "../_shared/otp.js";
 
 export const schema = z.object({
   name: nameField("Ingest"),
@@ -28,8 +26,8 @@ const DUMMY_COMMENT = "Broadway's producer that produces nothing: tests send mes
 /**
  * The Broadway pipeline refuses to start without a producer in the config:
  * dev and test name Broadway.DummyProducer (config/dev.exs and test.exs where
- * the project has them; else config/config.exs, made when missing, in a block
- * guarded by the environment). Production names its real producer.
+ * the project has them; else config/config.exs, in a block guarded by the
+ * environment). Production names its real producer.
  */
 function dummyProducerConfig(project: MixProject, module: string): PlanAction[] {
   const dir = path.dirname(project.configFile);
@@ -37,22 +35,11 @@ function dummyProducerConfig(project: MixProject, module: string): PlanAction[] 
     return ["dev", "test"].filter((env) => existsSync(path.join(dir, `${env}.exs`))).map((env) => envConfigPatch(project, env, module, DUMMY, DUMMY_COMMENT));
   }
   const line = `config :${project.app}, ${module}, ${DUMMY}`;
-  const block = `# ${DUMMY_COMMENT}\n# Production names the real one.\nif config_env() != :prod do\n  ${line}\nend\n`;
-  return [
-    {
-      type: "otp:patch",
-      path: "config/config.exs",
-      describe: `name Broadway.DummyProducer for ${module} outside prod in config/config.exs`,
-      patch(source) {
-        if (source === undefined) return { source: `import Config\n\n${block}` };
-        const tree = parse(source);
-        const imports = findAll(tree.rootNode, (x) => callName(x) === "import" && callArgs(x)[0]?.text === "Config").length > 0;
-        if (tree.rootNode.hasError || !imports) return { manual: `config/config.exs ${tree.rootNode.hasError ? "does not parse as Elixir" : "does not import Config"}: outside prod, add\n    ${line}` };
-        if (hasConfig(source, `:${project.app}`, module)) return { source };
-        return { source: `${source.replace(/\n*$/, "\n")}\n${block}` };
-      },
-    },
-  ];
+  const text = `# ${DUMMY_COMMENT}\n# Production names the real one.\nif config_env() != :prod do\n  ${line}\nend\n`;
+  const describe = `name Broadway.DummyProducer for ${module} outside prod in config/config.exs`;
+  const guarded = `if config_env() != :prod, do: config(:${project.app}, ${module}, ${DUMMY})`;
+  // The Logger metadata's patch, earlier in the plan, makes config/config.exs when there is none.
+  return [configAppendPatch(project, { file: "config/config.exs", key: module, line: guarded, text, describe })];
 }
 
 export default defineGenerator({

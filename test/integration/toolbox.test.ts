@@ -4,6 +4,7 @@
 // generators say about the project around them.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { captureIo, copyOf, expectRefused, runGen, elixirGates, expectGatesPass, snapshot, tempDir, testCounts, unformatted } from "../helpers.js";
@@ -33,6 +34,27 @@ describe("bad input: one line naming the input and the rule, exit 2, nothing wri
     [["protocol", "Describable", "--for", "Map", "--functions", "Describe"], 'function "Describe": a function name is snake_case'],
     [["singleton", "leader"], 'invalid <name> "leader": each segment of a module name must start with an uppercase letter'],
   ])("gen %j", async (args, message) => expectRefused(copyOf(template), args, message));
+});
+
+describe("gen pipeline --broadway in a project without config/test.exs (as mix new writes it)", () => {
+  it("names the DummyProducer in config/config.exs outside prod only; the app starts in test and the gates pass", async () => {
+    const dir = copyOf(template);
+    rmSync(path.join(dir, "config"), { recursive: true });
+    const r = await run(dir, ["pipeline", "Events", "--broadway", "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    // The Logger metadata's block made the file; the producer's block follows it.
+    expect(read(dir, "config/config.exs")).toMatch(
+      /^import Config\n[\s\S]*\n# Production names the real one\.\nif config_env\(\) != :prod do\n  config :app, App\.Events, producer: \{Broadway\.DummyProducer, \[\]\}\nend\n$/,
+    );
+    // Read by Elixir's Config.Reader: the producer in test, none in prod.
+    const producer = async (env: string): Promise<string> =>
+      (await execa("elixir", ["-e", `IO.inspect(Config.Reader.read!("config/config.exs", env: :${env})[:app][App.Events])`], { cwd: dir })).stdout;
+    expect(await producer("test")).toBe("[producer: {Broadway.DummyProducer, []}]");
+    expect(await producer("prod")).toBe("nil");
+    expectGatesPass(await elixirGates(dir, { credo: "all" }));
+    const again = await run(dir, ["pipeline", "Events", "--broadway", "--no-check", "--json"]);
+    expect((JSON.parse(again.out).files as { action: string }[]).every((f) => f.action === "identical")).toBe(true);
+  });
 });
 
 describe("gen periodic --run-at-start", () => {

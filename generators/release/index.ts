@@ -12,10 +12,12 @@ import { mixPatch, projectPlan, render, requireProject } from "../_shared/otp.js
 
 const DEPLOY = "Deployment files (space to toggle, Enter to go on)";
 
+const EPMD_PORT = 4369;
+
 export const schema = z.object({
   docker: z.boolean().default(true).describe("A multi-stage Dockerfile and .dockerignore").meta({ group: DEPLOY }),
   k8s: z.boolean().default(false).describe("Kubernetes manifests: a Deployment and a headless Service for DNS clustering").meta({ group: DEPLOY }),
-  distPort: z.coerce.number().int().min(1024, "--dist-port must be 1024 to 65535").max(65535, "--dist-port must be 1024 to 65535").default(9100).describe("The one port Erlang distribution listens on (besides EPMD's 4369)").meta({ prompt: "Erlang distribution port (besides EPMD's 4369)", valueName: "port" }),
+  distPort: z.coerce.number().int().min(1024, "--dist-port must be 1024 to 65535").max(65535, "--dist-port must be 1024 to 65535").refine((p) => p !== EPMD_PORT, "--dist-port must not be EPMD's 4369").default(9100).describe("The one port Erlang distribution listens on (besides EPMD's 4369)").meta({ prompt: "Erlang distribution port (besides EPMD's 4369)", valueName: "port" }),
 });
 
 export default defineGenerator({
@@ -34,6 +36,7 @@ export default defineGenerator({
       elixirVersion: versions.elixir ?? "1.17.3",
       otpVersion: versions.otp ?? "27.1.2",
       distPort: o.distPort,
+      otherPorts: portRangesWithout([EPMD_PORT, o.distPort]),
       hasPriv: existsSync(path.join(project.root, "priv")),
       phoenix: project.phoenix,
       // phx.new's assets (esbuild, tailwind): built into priv/static by mix assets.deploy.
@@ -97,11 +100,24 @@ export default defineGenerator({
         render("release", "k8s/deployment.yaml", "k8s/deployment.yaml"),
         render("release", "k8s/service.yaml", "k8s/service.yaml"),
         render("release", "k8s/networkpolicy.yaml", "k8s/networkpolicy.yaml"),
+        render("release", "k8s/pdb.yaml", "k8s/pdb.yaml"),
       );
     }
     return projectPlan(project, binding, actions, [`MIX_ENV=prod mix release`, `_build/prod/rel/${project.app}/bin/${project.app} start`]);
   },
 });
+
+/** The TCP ports a NetworkPolicy leaves open to anyone: 1–65535 but `closed`, as `{port, endPort?}` ranges. */
+export function portRangesWithout(closed: number[]): { port: number; endPort?: number }[] {
+  const ranges: { port: number; endPort?: number }[] = [];
+  let start = 1;
+  for (const port of [...new Set(closed)].sort((a, b) => a - b)) {
+    if (port > start) ranges.push(port - 1 === start ? { port: start } : { port: start, endPort: port - 1 });
+    start = port + 1;
+  }
+  if (start <= 65535) ranges.push(start === 65535 ? { port: start } : { port: start, endPort: 65535 });
+  return ranges;
+}
 
 function releaseReadme(app: string, port: number): string {
   return `## Running the release

@@ -32,7 +32,10 @@ describe("create-otp-app: generated projects pass real Elixir", () => {
     const mixExs = read(dir, "mix.exs");
     expect(mixExs).toContain('elixir: "~> 1.14"');
     expect(mixExs).toContain('{:credo, "~> 1.7", only: [:dev, :test], runtime: false}');
-    expect(mixExs).toContain("preferred_cli_env: [precommit: :test]");
+    // Mix 1.14 reads :preferred_cli_env, 1.15+ cli/0 (1.19+ warns about the other): both, the first only on 1.14.
+    expect(mixExs).toContain("preferred_cli_env: preferred_cli_env(),");
+    expect(mixExs).toContain('if Version.match?(System.version(), "< 1.15.0"), do: [precommit: :test], else: []');
+    expect(mixExs).toContain("def cli do\n    [preferred_envs: [precommit: :test]]\n  end");
     expect(mixExs).toMatch(/precommit: \[\s+"format --check-formatted",\s+"compile --warnings-as-errors",\s+"credo --strict",\s+"dialyzer",\s+"test"\s+\]/);
     expect(read(dir, ".credo.exs")).toContain("{Credo.Check.Readability.Specs, []}");
     expect(read(dir, "lib/demo/application.ex")).toContain("opts = [strategy: :one_for_one, name: Demo.Supervisor]");

@@ -6,8 +6,10 @@ import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { portRangesWithout } from "../../generators/release/index.js";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
+import { opsProblems } from "../../src/elixir/ops.js";
 import { captureIo, elixirGates, expectGatesPass, hexEnv, tempDir } from "../helpers.js";
 import { expectTelemetryTestsRan, telemetryProject } from "../telemetry-events.js";
 
@@ -86,9 +88,45 @@ describe("gen release and gen cluster: the files", () => {
     expect(policy.kind).toBe("NetworkPolicy");
     expect(policy.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { app: APP } } }]);
     expect(policy.spec.ingress[0].ports.map((p: { port: number }) => p.port)).toEqual([4369, Number(port)]);
+    // Every other TCP port is open to anyone: the policy closes distribution, not the app's HTTP or metrics.
+    const open = (p: number): boolean =>
+      policy.spec.ingress[1].from === undefined &&
+      policy.spec.ingress[1].ports.some((r: { protocol: string; port: number; endPort?: number }) => r.protocol === "TCP" && r.port <= p && p <= (r.endPort ?? r.port));
+    expect([4369, Number(port)].filter(open)).toEqual([]);
+    expect([1, 80, 443, 4000, 4368, 4370, 9099, 9101, 9568, 65535].filter((p) => !open(p))).toEqual([]);
+    expect(opsProblems(dir, APP).filter((p) => p.startsWith("k8s/networkpolicy"))).toEqual([]);
+    // Drains and disruptions: a preStop pause, a grace period beyond it, requests and a memory limit, a PDB.
+    expect(container.lifecycle.preStop.exec.command).toEqual(["sleep", "5"]);
+    expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(30);
+    expect(container.resources.requests).toEqual({ cpu: "250m", memory: "256Mi" });
+    expect(container.resources.limits).toEqual({ memory: "512Mi" });
+    const pdb = parseYaml(read("k8s/pdb.yaml"));
+    expect([pdb.kind, pdb.spec.maxUnavailable, pdb.spec.selector]).toEqual(["PodDisruptionBudget", 1, { matchLabels: { app: APP } }]);
     const service = parseYaml(read("k8s/service.yaml"));
     expect(service.spec.clusterIP).toBe("None");
     expect(service.spec.ports.map((p: { port: number }) => p.port)).toEqual([4369, Number(port)]);
+  });
+});
+
+describe("the NetworkPolicy's open ranges", () => {
+  it("cover every TCP port but EPMD's and the distribution port, whichever that is", () => {
+    for (const dist of [1024, 4368, 4370, 9100, 65534, 65535]) {
+      const ranges = portRangesWithout([4369, dist]);
+      const covered = (p: number): boolean => ranges.some((r) => r.port <= p && p <= (r.endPort ?? r.port));
+      const open = [1, 1023, 1024, 4368, 4369, 4370, 4371, 9100, 65534, 65535].filter(covered);
+      expect(open, `dist ${dist}`).toEqual([1, 1023, 1024, 4368, 4369, 4370, 4371, 9100, 65534, 65535].filter((p) => p !== 4369 && p !== dist));
+      for (const r of ranges) expect(r.endPort === undefined || r.endPort > r.port, JSON.stringify(r)).toBe(true);
+    }
+  });
+
+  it("refuses --dist-port 4369 (EPMD's), exit 2, nothing written", async () => {
+    const io = captureIo(dir);
+    const files = ["k8s/deployment.yaml", "k8s/networkpolicy.yaml", "k8s/pdb.yaml", "rel/env.sh.eex", "mix.exs"];
+    const snapshot = (): string[] => files.map((f) => read(f));
+    const before = snapshot();
+    expect(await gen(["release", "--k8s", "--dist-port", "4369", "--force", "--no-check"], io)).toBe(2);
+    expect(io.errText()).toContain("--dist-port must not be EPMD's 4369");
+    expect(snapshot()).toEqual(before);
   });
 });
 

@@ -26,7 +26,10 @@ export default defineGenerator({
       ["telemetry_poller", '{:telemetry_poller, "~> 1.0"}'],
       ...(o.prometheus ? ([["telemetry_metrics_prometheus", '{:telemetry_metrics_prometheus, "~> 1.1"}']] as [string, string][]) : []),
     ];
-    const actions: PlanAction[] = [render("telemetry", "lib/__app__/telemetry.ex", `lib/${project.app}/telemetry.ex`)];
+    const actions: PlanAction[] = [
+      render("telemetry", "lib/__app__/telemetry.ex", `lib/${project.app}/telemetry.ex`),
+      render("telemetry", "test/__app__/telemetry_test.exs", `test/${project.app}/telemetry_test.exs`),
+    ];
     for (const [name, code] of deps) actions.push(depPatch(name, code));
     const config = (file: string, reporters: string): PatchAction => ({
       type: "otp:patch",

@@ -26,8 +26,8 @@ export function opsProblems(root: string, app: string): string[] {
   if (port && policy) {
     const ports = [...policy.matchAll(/\bport: (\d+)/g)].map((m) => m[1]);
     for (const p of ["4369", port]) if (!ports.includes(p)) problems.push(`k8s/networkpolicy.yaml: no port ${p} for the cluster's own pods`);
-    // A range open to any pod must not take the distribution ports in again.
-    for (const [, from, to] of policy.matchAll(/\bport: (\d+)\s+endPort: (\d+)/g)) {
+    // A TCP range open to any pod must not take the distribution ports in again (UDP is not distribution).
+    for (const [, from, to] of policy.matchAll(/protocol: TCP\s+port: (\d+)\s+endPort: (\d+)/g)) {
       for (const p of ["4369", port]) {
         if (Number(from) <= Number(p) && Number(p) <= Number(to)) problems.push(`k8s/networkpolicy.yaml: ports ${from}-${to} admit ${p} from any pod`);
       }

@@ -320,7 +320,8 @@ describe("gen doctor: release and cluster files agree", () => {
     const docker = path.join(app, "Dockerfile");
     writeFileSync(docker, readFileSync(docker, "utf8").replace("ENV RELEASE_REQUIRE_COOKIE=1", "ENV RELEASE_REQUIRE_COOKIE=1\nEXPOSE 4369 9100"));
     const policy = path.join(app, "k8s/networkpolicy.yaml");
-    writeFileSync(policy, readFileSync(policy, "utf8").replace("port: 9100", "port: 9200"));
+    // ...and widens the range open to any pod over the distribution port.
+    writeFileSync(policy, readFileSync(policy, "utf8").replace("port: 9100", "port: 9200").replace("endPort: 9099", "endPort: 9150"));
     const service = path.join(app, "k8s/service.yaml");
     writeFileSync(service, readFileSync(service, "utf8").replace("name: opsapp-headless", "name: opsapp-nodes"));
     const bad = captureIo(app);
@@ -328,6 +329,8 @@ describe("gen doctor: release and cluster files agree", () => {
     expect(bad.text()).toContain("✖ Dockerfile: EXPOSE 9100 publishes the distribution port; only the cluster's nodes should reach it (k8s/networkpolicy.yaml)");
     expect(bad.text()).toContain("✖ Dockerfile: EXPOSE 4369 publishes EPMD");
     expect(bad.text()).toContain("✖ k8s/networkpolicy.yaml: no port 9100 for the cluster's own pods");
+    expect(bad.text()).toContain("✖ k8s/networkpolicy.yaml: ports 4370-9150 admit 9100 from any pod");
+    expect(bad.text()).not.toContain("admit 4369");
     expect(bad.text()).toContain("✖ config/runtime.exs: the DNS query names opsapp-headless, k8s/service.yaml's Service is opsapp-nodes");
   });
 });

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { FieldMeta, PatchAction, Plan, PlanContext, RenderAction } from "../../src/core/generator.js";
 import { askUnder } from "./ask.js";
 import { UserError } from "../../src/core/errors.js";
-import { addChild, addDep, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
+import { addChild, addDep, delegatedSupervisor, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
 import { moduleNameProblem, moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
 import { fileDefining, type MixProject } from "../../src/elixir/project.js";
 import { looksLikeDoctest } from "../../src/elixir/escape.js";
@@ -12,6 +12,7 @@ import { addLoggerMetadata, loggerMetadataSnippet } from "../../src/elixir/logge
 import { versionAtLeast } from "../../src/elixir/versions.js";
 import { hasConfig } from "../../src/elixir/phoenix.js";
 import { callArgs, callName, findAll, parse } from "../../src/elixir/reader.js";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 const moduleRule = (value: string, ctx: z.RefinementCtx): void => {
@@ -198,7 +199,10 @@ export const render = (generator: string, template: string, out: string): Render
 });
 
 /** Add `child` to the application's children, or to `under`'s init/1 children. */
-export function wire(project: MixProject, child: ChildSpec, under: string | undefined): PatchAction {
+export function wire(project: MixProject, child: ChildSpec, given: string | undefined): PatchAction {
+  // An application that starts the project's own supervisor (`def start(_, _), do: App.Supervisor.start_link([])`):
+  // the children are in that module's init/1.
+  const under = given ?? delegateOfApp(project);
   const target = under ? fileDefining(project.root, under) : project.appFile;
   const owner = under ?? project.appModule ?? `${project.module}.Application`;
   const where = under ? `${owner}.init/1` : `${owner}.start/2`;
@@ -221,7 +225,7 @@ export function wire(project: MixProject, child: ChildSpec, under: string | unde
     patch(source) {
       if (source === undefined) return { manual: `${target} is missing: add ${child.code} to the children of ${where}.` };
       // In a Phoenix app the Endpoint starts serving requests: it stays last.
-      const endpoint = project.phoenix && !under && !child.first ? [`${project.module}Web.Endpoint`] : [];
+      const endpoint = project.phoenix && !given && !child.first ? [`${project.module}Web.Endpoint`] : [];
       const placed = endpoint.length > 0 ? { ...child, before: [...(child.before ?? []), ...endpoint] } : child;
       const r = addChild(source, placed, under ? "init" : "start");
       if (r.status === "refused") {
@@ -230,6 +234,13 @@ export function wire(project: MixProject, child: ChildSpec, under: string | unde
       return { source: r.source };
     },
   };
+}
+
+function delegateOfApp(project: MixProject): string | undefined {
+  const file = project.appFile ? path.join(project.root, project.appFile) : undefined;
+  if (!file || !existsSync(file)) return undefined;
+  const delegate = delegatedSupervisor(readFileSync(file, "utf8"));
+  return delegate && fileDefining(project.root, delegate) ? delegate : undefined;
 }
 
 /** The plan of a generator that writes into an existing project (no tasks; the project is not empty). */

@@ -33,8 +33,12 @@ export default defineGenerator({
     }
     return projectPlan(
       project,
-      { app: project.app, module, prefix: project.module, web, pubsub },
-      [render("presence", "lib/presence.ex", `lib/${underscore(module)}.ex`), wire(project, { code: module, ids: [module], after: ["Phoenix.PubSub"] }, undefined)],
+      { app: project.app, module, alias: module.split(".").pop(), prefix: project.module, web, pubsub },
+      [
+        render("presence", "lib/presence.ex", `lib/${underscore(module)}.ex`),
+        render("presence", "test/presence_test.exs", `test/${underscore(module)}_test.exs`),
+        wire(project, { code: module, ids: [module], after: ["Phoenix.PubSub"] }, undefined),
+      ],
       [`track from a channel: ${module}.track(socket, user_id, %{online_at: System.system_time(:second)})`],
     );
   },

@@ -70,12 +70,30 @@ export function resolveLists(expr: Node, scope: Node, module: Node | undefined, 
   if (t === "identifier") {
     // The first binding of the variable in the function, `children = ...`.
     const bindings = bindingsOf(expr, scope);
-    if (bindings.length > 1) return { why: `\`${expr.text}\` is bound ${bindings.length} times before the supervisor starts; which list is meant is not clear` };
+    // `children = [A, B]`, then `children = children ++ extra()` or `children = if x, do: children ++ [C], else: children`:
+    // the later bindings extend the first, whose literal is where a new child goes.
+    const replacing = bindings.slice(1).find((b) => !usesVariable(b.childForFieldName("right"), expr.text));
+    if (replacing) {
+      const line = replacing.startPosition.row + 1;
+      return { why: `\`${expr.text}\` is bound again on line ${line} without its earlier value; which list is meant is not clear` };
+    }
     const rhs = bindings[0]?.childForFieldName("right");
     if (!rhs) return { why: `its children come from \`${expr.text}\`, which is not bound to a list in this function` };
-    return resolveLists(rhs, scope, module, hops + 1, prefer);
+    const first = resolveLists(rhs, scope, module, hops + 1, prefer);
+    if ("lists" in first || bindings.length === 1) return first;
+    // The first value is computed (`children = Enum.map(...)`): a later `children = children ++ [...]` has the literal.
+    for (const later of bindings.slice(1)) {
+      const r = resolveLists(later.childForFieldName("right") as Node, scope, module, hops + 1, prefer);
+      if ("lists" in r) return r;
+    }
+    return first;
   }
   if (t === "binary_operator" && expr.childForFieldName("operator")?.text === "|>") {
+    const right = expr.childForFieldName("right");
+    // `Mix.env() |> children()`: a function of this module, given the piped value as its first argument.
+    if (right?.type === "call" && !callReceiver(right) && module && definitionsOf(module, callName(right) ?? "", callArgs(right).length + 1).length > 0) {
+      return fromFunction(right.text, callName(right) ?? "", callArgs(right).length + 1, module, hops, prefer);
+    }
     // `[...] |> Enum.reject(&is_nil/1)`: the list that goes into the pipe.
     return resolveLists(expr.childForFieldName("left") as Node, scope, module, hops + 1, prefer);
   }
@@ -130,14 +148,14 @@ export function resolveLists(expr: Node, scope: Node, module: Node | undefined, 
     }
     return lists.length > 0 ? { lists } : { why: `its children come from a \`${callName(expr)}\` whose branches are not lists` };
   }
+  if (t === "call" && isListWrapper(expr)) {
+    // `List.flatten(base_children)`, `Enum.reject(children, &is_nil/1)`: the list goes in as it is.
+    return resolveLists(callArgs(expr)[0] as Node, scope, module, hops + 1, prefer);
+  }
   if (t === "call" && !callReceiver(expr) && module) {
-    // A function of this module returning the list: `children()`, `children(env)`.
-    const name = callName(expr) ?? "";
-    const defs = functions(module, name, callArgs(expr).length);
-    if (defs.length !== 1) return { why: `its children come from \`${expr.text}\`${defs.length > 1 ? ", which has several clauses" : ""}` };
-    const body = bodyExpressions(defs[0] as Node);
-    const last = body[body.length - 1];
-    return last ? resolveLists(last, defs[0] as Node, module, hops + 1, prefer) : { why: `${name} returns nothing` };
+    // A function of this module returning the list: `children()`, `children(env)`. Each of its
+    // definitions (clauses, or definitions in the branches of a module-level `if`) is one path.
+    return fromFunction(expr.text, callName(expr) ?? "", callArgs(expr).length, module, hops, prefer);
   }
   if (t === "unary_operator" && expr.text.startsWith("@") && module) {
     // A module attribute: `@children [...]`.
@@ -149,6 +167,57 @@ export function resolveLists(expr: Node, scope: Node, module: Node | undefined, 
   return { why: `its children come from \`${expr.text.replace(/\s+/g, " ").slice(0, 60)}\`, which cannot be known without running the code` };
 }
 
+/** The lists every definition of `name/arity` in `module` returns (`text`: the call, for the reason). */
+function fromFunction(text: string, name: string, arity: number, module: Node, hops: number, prefer: (l: Node) => boolean): Resolved {
+  const defs = definitionsOf(module, name, arity);
+  if (defs.length === 0) return { why: `its children come from \`${text}\`, which is not defined in this module` };
+  const lists: Node[] = [];
+  for (const def of defs) {
+    const last = bodyExpressions(def).pop();
+    if (!last) return { why: `a definition of ${name} returns nothing` };
+    const r = resolveLists(last, def, module, hops + 1, prefer);
+    if ("why" in r) return defs.length > 1 ? { why: `one of the ${defs.length} definitions of ${name}: ${r.why}` } : r;
+    lists.push(...r.lists);
+  }
+  // The same list reached twice (two clauses calling one base function) is one place to add to.
+  const unique = lists.filter((l, i) => lists.findIndex((o) => o.startIndex === l.startIndex) === i);
+  // `[A, B | base_children()]` where base_children's list is also chosen: the child comes in through the tail.
+  const through = unique.filter((l) => {
+    const tail = codeChildren(l).pop();
+    if (tail?.type !== "binary_operator" || tail.childForFieldName("operator")?.text !== "|") return false;
+    const r = resolveLists(tail.childForFieldName("right") as Node, module, module, hops + 1, prefer);
+    return "lists" in r && r.lists.every((t) => unique.some((u) => u.startIndex === t.startIndex));
+  });
+  return { lists: unique.filter((l) => !through.includes(l)) };
+}
+
+/** Whether `node` (an expression) reads the variable `name`. */
+function usesVariable(node: Node | null, name: string): boolean {
+  return node !== null && findAll(node, (n) => n.type === "identifier" && n.text === name).length > 0;
+}
+
+/** Calls that hand their first argument's elements on as children: `List.flatten/1`, `Enum.reject/2`, `Enum.filter/2`. */
+function isListWrapper(call: Node): boolean {
+  const receiver = callReceiver(call);
+  const name = callName(call);
+  const arity = callArgs(call).length;
+  return (receiver === "List" && name === "flatten" && arity === 1) || (receiver === "Enum" && (name === "reject" || name === "filter") && arity === 2);
+}
+
+/** The definitions of `name/arity` in a module body: its clauses, and those in the branches of a module-level `if`/`unless`. */
+function definitionsOf(module: Node, name: string, arity: number): Node[] {
+  const defs = functions(module, name, arity);
+  for (const n of codeChildren(module)) {
+    if (n.type !== "call" || !["if", "unless"].includes(callName(n) ?? "")) continue;
+    const block = doBlock(n);
+    if (!block) continue;
+    defs.push(...functions(block, name, arity));
+    const elseBlock = block.namedChildren.find((c) => c?.type === "else_block");
+    if (elseBlock) defs.push(...functions(elseBlock, name, arity));
+  }
+  return defs;
+}
+
 /** The supervisor call of start/2 or init/1: `Supervisor.start_link(children, ...)`, `Supervisor.init(children, ...)`, `supervise(children, ...)`. */
 export function supervisorCall(def: Node): Node | undefined {
   return findAll(def, (n) => {
@@ -156,6 +225,41 @@ export function supervisorCall(def: Node): Node | undefined {
     const receiver = callReceiver(n);
     return (receiver === "Supervisor" && (name === "start_link" || name === "init")) || (!receiver && name === "supervise");
   })[0];
+}
+
+/** The children a supervisor call is given: its first argument, or what is piped into it (`[A, B] |> Supervisor.start_link(opts)`). */
+export function childrenArgument(call: Node): Node | undefined {
+  const parent = call.parent;
+  const piped = parent?.type === "binary_operator" && parent.childForFieldName("operator")?.text === "|>" && parent.childForFieldName("right")?.startIndex === call.startIndex;
+  return piped ? (parent.childForFieldName("left") ?? undefined) : callArgs(call)[0];
+}
+
+/** `App.Supervisor` when start/2 returns `App.Supervisor.start_link(...)`: the application starts the project's own supervisor. */
+export function startDelegate(defs: Node[]): string | undefined {
+  const targets = defs.flatMap((def) => {
+    const last = bodyExpressions(def).pop();
+    const receiver = last?.type === "call" && callName(last) === "start_link" ? callReceiver(last) : undefined;
+    return receiver && receiver !== "Supervisor" && /^[A-Z][\w.]*$/.test(receiver) ? [receiver] : [];
+  });
+  return targets.length > 0 && targets.every((t) => t === targets[0]) ? targets[0] : undefined;
+}
+
+/**
+ * The module the application's start/2 hands over to when it starts the
+ * project's own supervisor (`def start(_, _), do: App.Supervisor.start_link([])`)
+ * instead of calling Supervisor.start_link itself; undefined otherwise.
+ */
+export function delegatedSupervisor(source: string): string | undefined {
+  let tree: Tree;
+  try {
+    tree = parse(source);
+  } catch {
+    return undefined;
+  }
+  if (tree.rootNode.hasError) return undefined;
+  const defs = modules(tree.rootNode).flatMap((m) => functions(m.body, "start", 2, ["def"]));
+  if (defs.length === 0 || defs.some((d) => supervisorCall(d))) return undefined;
+  return startDelegate(defs);
 }
 
 /** Where the children lists of a supervisor's start/2 or init/1 are; a reason when they cannot be known. */
@@ -169,10 +273,14 @@ function findLists(tree: Tree, fn: "start" | "init", prefer: (l: Node) => boolea
     const call = supervisorCall(c.def);
     return call ? [{ ...c, call }] : [];
   });
-  if (found.length === 0) return `${where} does not call Supervisor.${fn === "start" ? "start_link" : "init"} with its children`;
+  if (found.length === 0) {
+    const delegate = fn === "start" ? startDelegate(clauses.map((c) => c.def)) : undefined;
+    if (delegate) return `${where} starts ${delegate}, whose init/1 holds the children`;
+    return `${where} does not call Supervisor.${fn === "start" ? "start_link" : "init"} with its children`;
+  }
   if (found.length > 1) return `${found.length} clauses of ${where} start a supervisor; which one is meant is not clear`;
   const { def, module, call } = found[0] as { def: Node; module: Node | undefined; call: Node };
-  const first = callArgs(call)[0];
+  const first = childrenArgument(call);
   if (!first) return "its supervisor call has no children argument";
   const r = resolveLists(first, def, module, 0, prefer);
   return "why" in r ? r.why : r.lists.map(siteOf);
@@ -300,7 +408,8 @@ function addToList(source: string, child: ChildSpec, locate: (tree: Tree) => Lis
   }
   const sites = locate(tree);
   if (typeof sites === "string") return { status: "refused", reason: sites, snippet };
-  const todo = sites.filter((site) => !(keywordElements(site) ?? elements(site)).some((el) => isSame(el, child)));
+  const unique = sites.filter((site, i) => sites.findIndex((o) => o.open === site.open) === i);
+  const todo = unique.filter((site) => !(keywordElements(site) ?? elements(site)).some((el) => isSame(el, child)));
   if (todo.length === 0) return { status: "present", source };
   // From the last list to the first, so that the positions of the earlier ones hold.
   let out = source;
@@ -311,6 +420,9 @@ function addToList(source: string, child: ChildSpec, locate: (tree: Tree) => Lis
 /** The source with the child added to one list, placed as the ChildSpec asks, in the list's own layout. */
 function insertInto(s: string, site: ListSite, child: ChildSpec): string {
   const els = keywordElements(site) ?? elements(site);
+  // `[a, b | rest]`: the tail stays last; a child that would go at the end goes before `b | rest`.
+  const tail = els[els.length - 1];
+  const consTail = tail?.node.type === "binary_operator" && tail.node.childForFieldName("operator")?.text === "|" ? tail : undefined;
   const multiLine = s.slice(site.open, site.close).includes("\n");
   const afterIndex = child.after ? els.map((e) => mentions(e, child.after ?? [])).lastIndexOf(true) : -1;
 
@@ -318,7 +430,7 @@ function insertInto(s: string, site: ListSite, child: ChildSpec): string {
     const inner = els.map((e) => s.slice(e.start, e.end));
     const idx =
       afterIndex !== -1 ? afterIndex + 1 : child.first ? 0 : child.before ? els.findIndex((e) => mentions(e, child.before ?? [])) : -1;
-    inner.splice(idx === -1 ? inner.length : idx, 0, child.code);
+    inner.splice(idx === -1 ? (consTail ? inner.length - 1 : inner.length) : idx, 0, child.code);
     const oneLine = `[${inner.join(", ")}]`;
     const ls = lineStart(s, site.open);
     const lineEnd = s.indexOf("\n", site.close);
@@ -339,7 +451,7 @@ function insertInto(s: string, site: ListSite, child: ChildSpec): string {
     if (afterEl.comma !== undefined) return `${s.slice(0, afterEl.comma)}\n${itemIndent}${child.code},${s.slice(afterEl.comma)}`;
     return `${s.slice(0, afterEl.end)},\n${itemIndent}${child.code}${s.slice(afterEl.end)}`;
   }
-  const target = child.first ? els[0] : child.before ? els.find((e) => mentions(e, child.before ?? [])) : undefined;
+  const target = (child.first ? els[0] : child.before ? els.find((e) => mentions(e, child.before ?? [])) : undefined) ?? consTail;
   if (target) {
     // Before an existing element, on its own line.
     const ownLine = s.slice(lineStart(s, target.start), target.start).trim() === "";

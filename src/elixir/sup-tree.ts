@@ -4,7 +4,7 @@
 // written. Children that are computed (a function of config, a conditional)
 // are shown as what they are, never guessed. Needs `loadReader()` first.
 import { callArgs, callName, callReceiver, codeChildren, findAll, functions, modules, parse, type Node } from "./reader.js";
-import { bindingsOf, headOf, resolveLists, supervisorCall } from "./children.js";
+import { bindingsOf, childrenArgument, headOf, resolveLists, startDelegate, supervisorCall } from "./children.js";
 import { libSources, type MixProject, type Sources } from "./project.js";
 
 export type { Sources };
@@ -141,7 +141,9 @@ function nameNodeIn(node: Node | undefined): Node | undefined {
 /** The options of a supervisor call written as its last argument (`strategy: ...`), or a variable's text. */
 function callOptions(call: Node): Node | undefined {
   const args = callArgs(call);
-  return args.length >= 2 ? args[args.length - 1] : undefined;
+  // Piped children (`[A] |> Supervisor.start_link(opts)`): every written argument is an option.
+  const piped = args.length > 0 && childrenArgument(call)?.startIndex !== args[0]?.startIndex;
+  return args.length >= (piped ? 1 : 2) ? args[args.length - 1] : undefined;
 }
 
 /** The value a module attribute is set to in the module (`@registry MyApp.Registry`), by syntax. */
@@ -193,9 +195,17 @@ export class TreeReader {
   application(appModule: string): SupNode | undefined {
     const info = this.index.get(appModule);
     if (!info) return undefined;
-    const def = functions(info.body, "start", 2, ["def"]).find((d) => supervisorCall(d));
+    const starts = functions(info.body, "start", 2, ["def"]);
+    const def = starts.find((d) => supervisorCall(d));
     const root: SupNode = { id: appModule, kind: "application", settings: [], file: info.file, line: line(info.node), children: [] };
     if (!def) {
+      // `def start(_, _), do: App.Supervisor.start_link([])`: the project's own supervisor is the tree.
+      const delegate = startDelegate(starts);
+      const module = delegate ? expandAlias(delegate, info) : undefined;
+      if (module && this.index.has(module)) {
+        root.children = [this.projectModule(module, { file: info.file, line: line(starts[0] as Node), children: [], settings: [] })];
+        return root;
+      }
       root.note = "start/2 does not call Supervisor.start_link with its children";
       return root;
     }
@@ -204,7 +214,7 @@ export class TreeReader {
     const pairs = optionPairs(callOptions(call), def, info.body);
     Object.assign(root, settingsOf(pairs));
     root.name = nameText(pairValue(pairs, "name"), info);
-    root.children = this.childrenOf(callArgs(call)[0], def, info);
+    root.children = this.childrenOf(childrenArgument(call), def, info);
     return root;
   }
 
@@ -224,6 +234,11 @@ export class TreeReader {
     if (!conditional) {
       const r = resolveLists(expr, scope, info.body, 0, () => true);
       if ("lists" in r && r.lists.length === 1) return this.childrenOf(r.lists[0], scope, info);
+      if ("lists" in r && r.lists.length > 1) {
+        // Several definitions of a children function: what any of them starts, once each.
+        const all = r.lists.flatMap((l) => this.childrenOf(l, scope, info));
+        return all.filter((c, i) => all.findIndex((o) => o.id === c.id && o.kind === c.kind) === i);
+      }
     }
     return [{ id: flat(expr.text), kind: "computed", settings: [], file: info.file, line: line(expr), children: [] }];
   }
@@ -283,7 +298,7 @@ export class TreeReader {
     const call = supervisorCall(init) as Node;
     Object.assign(node, settingsOf(optionPairs(callOptions(call), init, info.body)));
     this.visiting.add(module);
-    node.children = this.childrenOf(callArgs(call)[0], init, info);
+    node.children = this.childrenOf(childrenArgument(call), init, info);
     this.visiting.delete(module);
     return node;
   }

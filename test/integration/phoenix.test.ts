@@ -123,7 +123,7 @@ beforeAll(async () => {
 describe("Phoenix 1.8 on the newest Elixir, with PostgreSQL", () => {
   it("a plain phx.new app with context, live (enum, references), channel and presence passes the gates, credo --strict on the generated files included", async () => {
     const files = [...written.shop];
-    expect(files).toEqual(expect.arrayContaining(["lib/shop/blog.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/channels/room_channel.ex", "lib/shop_web/router.ex", "lib/shop/application.ex"]));
+    expect(files).toEqual(expect.arrayContaining(["lib/shop/blog.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/channels/room_channel.ex", "lib/shop_web/router.ex", "lib/shop/application.ex", "test/shop_web/presence_test.exs"]));
     const gates = await elixirNextGatesAt(apps.shop, credoOf("shop"));
     expectGatesPass(gates);
     // phx.new's own tests, and the generated ones: context, three LiveViews' worth, the channel and its socket, presence.

@@ -212,9 +212,9 @@ end
       /its children come from `Application.fetch_env!\(:a, :children\)`, which cannot be known without running the code/,
     ],
     [
-      "a children variable bound three times",
-      `defmodule A.Application do\n  use Application\n\n  def start(_t, _a) do\n    children = [A.Repo]\n    children = if true, do: children, else: []\n    children = [A.Other | children]\n    Supervisor.start_link(children, strategy: :one_for_one)\n  end\nend\n`,
-      /`children` is bound 3 times before the supervisor starts/,
+      "a children variable bound again without its earlier value",
+      `defmodule A.Application do\n  use Application\n\n  def start(_t, _a) do\n    children = [A.Repo]\n    children = if true, do: children, else: []\n    children = build_children()\n    Supervisor.start_link(children, strategy: :one_for_one)\n  end\nend\n`,
+      /`children` is bound again on line 7 without its earlier value/,
     ],
     ["not Elixir at all", "%%% ]]] [[[ \"", /does not parse as Elixir/],
     ["an unclosed list", "defmodule A do\n  def start(_, _) do\n    children = [\n      A.B,\n", /does not parse as Elixir/],
@@ -222,6 +222,16 @@ end
     const r = addChild(src, worker);
     expect(r).toMatchObject({ status: "refused", snippet: "{MyApp.RateLimiter, []}" });
     expect((r as { reason: string }).reason).toMatch(reason);
+  });
+
+  it("adds to the first list when later bindings of `children` extend it (three bindings)", () => {
+    const src = `defmodule A.Application do\n  use Application\n\n  def start(_t, _a) do\n    children = [A.Repo]\n    children = if flag(), do: children, else: []\n    children = [A.Other | children]\n    Supervisor.start_link(children, strategy: :one_for_one)\n  end\nend\n`;
+    const r = addChild(src, worker);
+    expect(r).toMatchObject({ status: "added" });
+    const out = (r as { source: string }).source;
+    expect(out).toContain("children = [A.Repo, {MyApp.RateLimiter, []}]");
+    expect(out.match(/MyApp\.RateLimiter/g)).toHaveLength(1);
+    expect(addChild(out, worker)).toEqual({ status: "present", source: out });
   });
 
   it("patches init/1 of a supervisor module when asked to", () => {

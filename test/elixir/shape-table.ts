@@ -428,7 +428,7 @@ const childrenShapes: Shape[] = [
   {
     kind: "children",
     name: "a list with a tail (`[a, b | rest]`): the child goes before the tail element",
-    source: app(`    Supervisor.start_link([App.Repo, App.Cache | extra_children()], strategy: :one_for_one)`, "\n  defp extra_children, do: Application.get_env(:app, :extra, [])\n"),
+    source: app(`    children = [App.Repo, App.Cache | extra_children()]\n    Supervisor.start_link(children, strategy: :one_for_one)`, "\n  defp extra_children, do: Application.get_env(:app, :extra, [])\n"),
     patch: child(limiter),
     what: C,
     found: ["App.Repo,App.RateLimiter,expr"],

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { captureIo, copyOf, runGen, snapshot, tempDir, writeIn } from "../helpers.js";
 import { parseMermaid } from "../mermaid.js";
+import { probeAll } from "../elixir/probe.js";
 import { SHAPES } from "../elixir/shape-table.js";
 import { loadReader } from "../../src/elixir/reader.js";
 import { TreeReader, addedNodes, markAdded, renderText, type SupNode } from "../../src/elixir/sup-tree.js";
@@ -308,5 +309,33 @@ describe("gen tree on the application shapes of the reader's table (test/elixir/
     // A literal list gains the child itself; a conditional that holds it is computed, and shows changed.
     expect(added.length, renderText(after)).toBeGreaterThanOrEqual(1);
     expect(added.every((a) => isChild(a.node) || a.node.kind === "computed"), renderText(after)).toBe(true);
+  });
+});
+
+describe("an application that starts the project's own supervisor (wiring round 2)", () => {
+  it("gen genserver follows start/2 into that supervisor's init/1: the child lands there, once, and gen tree shows it", async () => {
+    const dir = copyOf(built);
+    const appFile = "lib/tt/application.ex";
+    write(dir, appFile, `defmodule Tt.Application do\n  @moduledoc false\n  use Application\n\n  @impl true\n  def start(_type, _args), do: Tt.Supervisor.start_link([])\nend\n`);
+    const supervisor = `defmodule Tt.Supervisor do\n  @moduledoc false\n  use Supervisor\n\n  def start_link(opts), do: Supervisor.start_link(__MODULE__, opts, name: __MODULE__)\n\n  @impl true\n  def init(_opts) do\n    children = [\n      # the cache first\n      Tt.Cache\n    ]\n\n    Supervisor.init(children, strategy: :one_for_one)\n  end\nend\n`;
+    write(dir, "lib/tt/supervisor.ex", supervisor);
+    const before = snapshot(dir)[appFile];
+
+    const r = await run(dir, ["genserver", "Meter", "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    const after = snapshot(dir);
+    // The application is left as it was; the supervisor's list has the child, checked by Elixir's parser.
+    expect(after[appFile]).toBe(before);
+    const [probe] = await probeAll([{ source: after["lib/tt/supervisor.ex"] as string, what: "children:Tt.Meter" }]);
+    expect(probe).toMatchObject({ parses: true, formatted: true, found: ["Tt.Cache,Tt.Meter"] });
+
+    // Idempotent, and the tree shows it under Tt.Supervisor.
+    const again = await run(dir, ["genserver", "Meter", "--no-check"]);
+    expect(again.code, again.err).toBe(0);
+    expect(snapshot(dir)["lib/tt/supervisor.ex"]).toBe(after["lib/tt/supervisor.ex"]);
+    const tree = await run(dir, ["tree"]);
+    expect(tree.code, tree.err).toBe(0);
+    expect(tree.out).toContain("Tt.Application");
+    expect(tree.out).toMatch(/└── Tt\.Supervisor {2}\(Supervisor, strategy: :one_for_one\)[^\n]*\n {4}├── Tt\.Cache\n {4}└── Tt\.Meter\n/);
   });
 });

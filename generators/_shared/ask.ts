@@ -9,6 +9,8 @@ import { FieldError, SCALAR_TYPES, parseField } from "../../src/elixir/fields.js
 import { defaultTable } from "../../src/elixir/naming.js";
 import { supervisorModules } from "../../src/elixir/sup-tree.js";
 import { readScopesConfig, scopesMarkedDefault } from "../../src/elixir/scopes.js";
+import { browserScopes } from "../../src/elixir/phoenix.js";
+import { underscore } from "../../src/elixir/naming.js";
 
 /** `--under`: the project's own Supervisor modules as a list, the application first (Enter). */
 export async function askUnder(c: AskContext): Promise<string | undefined> {
@@ -153,4 +155,29 @@ export async function askFields(c: AskContext): Promise<string[]> {
     more = await c.prompter.confirm({ message: "Add another field?", default: false });
   }
   return specs;
+}
+
+/**
+ * `--router-scope`: asked only when the router has several `scope "/", Web do`
+ * blocks piping through :browser (where the routes go is then a choice), with
+ * the option to print the routes instead, as `--yes` does.
+ */
+export async function askRouterScope(c: AskContext): Promise<number | undefined> {
+  const project = c.project;
+  if (!project?.phoenix || c.values.scope) return undefined;
+  const web = `${project.module}Web`;
+  const router = path.join(project.root, "lib", underscore(web), "router.ex");
+  if (!existsSync(router)) return undefined;
+  const scopes = browserScopes(readFileSync(router, "utf8"), web);
+  if (scopes.length < 2) return undefined;
+  const rel = path.relative(project.root, router);
+  const picked = await c.prompter.select({
+    message: "Add the routes to which browser scope?",
+    choices: [
+      ...scopes.map((s) => ({ name: `scope "${s.path}" (pipe_through ${s.pipelines.map((p) => `:${p}`).join(", ")}), ${rel}:${s.line}`, value: String(s.line), description: `--router-scope ${s.line}` })),
+      { name: "none: print the routes to add by hand", value: "", description: "the router is left as it is" },
+    ],
+    default: "",
+  });
+  return picked === "" ? undefined : Number(picked);
 }

@@ -8,11 +8,21 @@ import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { formInput, formParam } from "../../src/elixir/fields.js";
 import { addRoutes } from "../../src/elixir/phoenix.js";
 import { underscore } from "../../src/elixir/naming.js";
-import context, { schema, scopeNote, scopeView, tableAndFields } from "../context/index.js";
+import { z } from "zod";
+import context, { schema as contextSchema, scopeNote, scopeView, tableAndFields } from "../context/index.js";
+import { askRouterScope } from "../_shared/ask.js";
 import { render, requireProject } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
-export { schema };
+export const schema = contextSchema.extend({
+  routerScope: z.coerce
+    .number()
+    .int()
+    .positive("--router-scope is the line number of a scope in the router")
+    .optional()
+    .describe("When the router has several `scope \"/\"` blocks through :browser: the line of the one to add the routes to")
+    .meta({ valueName: "line", ask: askRouterScope }),
+});
 
 export default defineGenerator({
   name: "live",
@@ -104,7 +114,7 @@ export default defineGenerator({
           : `to the \`scope "/", ${web} do\` block that pipes through :browser`;
         const manual = (why: string) => ({ manual: `${routerFile}: ${why}; add these routes ${where}:\n${routeLines.map((l) => `    ${l}`).join("\n")}` });
         if (source === undefined) return manual("the router is missing");
-        const r = addRoutes(source, routeLines, { kind: scope ? "authenticated" : "browser", web });
+        const r = addRoutes(source, routeLines, { kind: scope ? "authenticated" : "browser", web, line: o.routerScope });
         return r.status === "refused" ? manual(r.reason) : { source: r.source };
       },
     });

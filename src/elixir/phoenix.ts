@@ -51,10 +51,45 @@ export interface RouteTarget {
   /** `browser`: the one `scope "/", Web do` that pipes through exactly :browser; `authenticated`: the one live_session whose on_mount requires an authenticated user. */
   kind: "browser" | "authenticated";
   web: string;
+  /** With several browser scopes: the line on which the chosen one starts (`--router-scope`). */
+  line?: number;
+}
+
+/** A `scope "/", Web do` block that pipes through :browser (alone or with others): where browser routes can go. */
+export interface BrowserScope {
+  line: number;
+  path: string;
+  pipelines: string[];
+}
+
+function browserScopeNodes(tree: Tree, web: string): Node[] {
+  return findAll(tree.rootNode, (n) => callName(n) === "scope" && doBlock(n) !== undefined).filter((n) => {
+    const [p, alias] = callArgs(n);
+    if (stringValue(p) !== "/" || alias?.text !== web) return false;
+    const pipes = codeChildren(doBlock(n) as Node).filter((c) => callName(c) === "pipe_through");
+    return pipes.some((pipe) => pipelines(pipe)?.includes("browser"));
+  });
+}
+
+/** The router's browser scopes, to choose among when there are several. */
+export function browserScopes(source: string, web: string): BrowserScope[] {
+  const tree = parse(source);
+  if (tree.rootNode.hasError) return [];
+  return browserScopeNodes(tree, web).map((n) => ({
+    line: n.startPosition.row + 1,
+    path: stringValue(callArgs(n)[0]) ?? "/",
+    pipelines: codeChildren(doBlock(n) as Node)
+      .filter((c) => callName(c) === "pipe_through")
+      .flatMap((pipe) => pipelines(pipe) ?? []),
+  }));
 }
 
 /** Where routes go, or why nowhere: none or several candidates. */
 function routeBlock(tree: Tree, target: RouteTarget): Node | string {
+  if (target.kind === "browser" && target.line !== undefined) {
+    const chosen = browserScopeNodes(tree, target.web).find((n) => n.startPosition.row + 1 === target.line);
+    return chosen ? (doBlock(chosen) as Node) : `no \`scope "/", ${target.web} do\` block piping through :browser on line ${target.line}`;
+  }
   if (target.kind === "browser") {
     const scopes = findAll(tree.rootNode, (n) => callName(n) === "scope" && doBlock(n) !== undefined).filter((n) => {
       const [p, alias] = callArgs(n);

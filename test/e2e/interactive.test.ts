@@ -491,4 +491,47 @@ describe("a newcomer, by answering questions only", () => {
     expect(filesOf(dir)).toEqual(filesOf(flags));
     expect(existsSync(path.join(dir, "lib/shop/catalog/product.ex"))).toBe(true);
   }, 60_000);
+
+  it("is asked which browser scope gets the routes when the router has several, and the answer is --router-scope's output", async () => {
+    const dir = fixtureCopy("phx_app", "shop");
+    const routerFile = path.join(dir, "lib/shop_web/router.ex");
+    const router = readFileSync(routerFile, "utf8");
+    const second = '\n  scope "/", ShopWeb do\n    pipe_through [:browser, :require_admin]\n\n    get "/admin", PageController, :admin\n  end\n';
+    const at = router.indexOf("\n", router.indexOf("get \"/\", PageController, :home"));
+    const end = router.indexOf("  end\n", at) + "  end\n".length;
+    writeFileSync(routerFile, router.slice(0, end) + second + router.slice(end));
+    const line = readFileSync(routerFile, "utf8").split("\n").findIndex((l) => l.includes("pipe_through [:browser, :require_admin]"));
+    const flags = copyOf(dir);
+    const printed = copyOf(dir);
+
+    const r = await runInPty(dir, "gen", ["live", "--no-check"], [
+      ["Context", "Catalog<enter>"],
+      ["Schema", "Product<enter>"],
+      ["Table name", "<enter>"],
+      ["Add a field?", "<enter>"],
+      ["Add the routes to which browser scope?", `${down(1)}<enter>`],
+      [W, "<enter>"],
+    ]);
+    expect(r.exit, r.output).toBe(0);
+    expect(r.output).toContain(`--router-scope ${line}`);
+    await runOk("gen", ["live", "Catalog", "Product", "--router-scope", String(line), "--yes", "--no-check"], flags);
+    expect(filesOf(dir)).toEqual(filesOf(flags));
+    const routed = readFileSync(routerFile, "utf8");
+    expect(routed.indexOf('live "/products", ProductLive.Index, :index')).toBeGreaterThan(routed.indexOf(":require_admin"));
+    expect(await unparsable(dir, ["lib/shop_web/router.ex"])).toEqual([]);
+
+    // "none": the router is left as it is and the routes are printed, as with --yes.
+    const untouched = readFileSync(path.join(printed, "lib/shop_web/router.ex"), "utf8");
+    const none = await runInPty(printed, "gen", ["live", "--no-check"], [
+      ["Context", "Catalog<enter>"],
+      ["Schema", "Product<enter>"],
+      ["Table name", "<enter>"],
+      ["Add a field?", "<enter>"],
+      ["Add the routes to which browser scope?", `${down(2)}<enter>`],
+      [W, "<enter>"],
+    ]);
+    expect(none.exit, none.output).toBe(0);
+    expect(readFileSync(path.join(printed, "lib/shop_web/router.ex"), "utf8")).toBe(untouched);
+    expect(none.output).toContain('live "/products", ProductLive.Index, :index');
+  }, 120_000);
 });

@@ -609,6 +609,22 @@ const routerShapes: Shape[] = [
   { kind: "router", name: "refused: no browser scope", source: router('\n  scope "/api", AppWeb do\n    pipe_through :api\n  end\n'), patch: browser, what: L, refused: /no `scope "\/", AppWeb do` block/ },
   {
     kind: "router",
+    name: "two browser scopes, the second chosen (--router-scope 19, as the prompt answers)",
+    source: router('\n  scope "/", AppWeb do\n    pipe_through :browser\n    get "/", PageController, :home\n  end\n\n  scope "/", AppWeb do\n    pipe_through [:browser, :require_admin]\n    get "/about", PageController, :about\n  end\n'),
+    patch: (s) => addRoutes(s, ROUTES, { kind: "browser", web: "AppWeb", line: 19 }),
+    what: L,
+    found: ['scope "/"'],
+  },
+  {
+    kind: "router",
+    name: "refused: --router-scope names a line where no browser scope starts",
+    source: router('\n  scope "/", AppWeb do\n    pipe_through :browser\n    get "/", PageController, :home\n  end\n'),
+    patch: (s) => addRoutes(s, ROUTES, { kind: "browser", web: "AppWeb", line: 3 }),
+    what: L,
+    refused: /no `scope "\/", AppWeb do` block piping through :browser on line 3/,
+  },
+  {
+    kind: "router",
     name: "refused: two plain browser scopes",
     source: router('\n  scope "/", AppWeb do\n    pipe_through :browser\n    get "/", PageController, :home\n  end\n\n  scope "/", AppWeb do\n    pipe_through :browser\n    get "/about", PageController, :about\n  end\n'),
     patch: browser,

@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PatchResult } from "../../src/elixir/children.js";
 import { probeAll, type ProbeResult } from "./probe.js";
+import { browserScopes } from "../../src/elixir/phoenix.js";
 import { SHAPES, type Shape } from "./shape-table.js";
 
 interface Outcome {
@@ -49,5 +50,21 @@ describe("patchers on real-world shapes, checked by Elixir", () => {
     expect(o.second).toEqual({ status: "present", source: patched });
     // A file that was format-clean stays format-clean.
     if (o.before.formatted && !shape.relaidByFormatter) expect(o.after.formatted, patched).toBe(true);
+  });
+});
+
+describe("--router-scope: the browser scope chosen among several", () => {
+  it("the routes land in the scope that starts on the given line, and only there", () => {
+    const shape = SHAPES.find((s) => s.name.startsWith("two browser scopes, the second chosen")) as (typeof SHAPES)[number];
+    const r = shape.patch(shape.source);
+    expect(r.status).toBe("added");
+    const out = (r as { source: string }).source;
+    const second = out.indexOf("pipe_through [:browser, :require_admin]");
+    expect(out.indexOf('live "/products"')).toBeGreaterThan(second);
+    expect(out.slice(0, second)).not.toContain("live ");
+    expect(browserScopes(shape.source, "AppWeb")).toEqual([
+      { line: 14, path: "/", pipelines: ["browser"] },
+      { line: 19, path: "/", pipelines: ["browser", "require_admin"] },
+    ]);
   });
 });

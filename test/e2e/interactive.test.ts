@@ -509,7 +509,8 @@ describe("a newcomer, by answering questions only", () => {
       ["Schema", "Product<enter>"],
       ["Table name", "<enter>"],
       ["Add a field?", "<enter>"],
-      ["Add the routes to which browser scope?", `${down(1)}<enter>`],
+      // "none" is the default (as --yes): two down from it, the second scope.
+      ["Add the routes to which browser scope?", `${down(2)}<enter>`],
       [W, "<enter>"],
     ]);
     expect(r.exit, r.output).toBe(0);
@@ -527,7 +528,7 @@ describe("a newcomer, by answering questions only", () => {
       ["Schema", "Product<enter>"],
       ["Table name", "<enter>"],
       ["Add a field?", "<enter>"],
-      ["Add the routes to which browser scope?", `${down(2)}<enter>`],
+      ["Add the routes to which browser scope?", "<enter>"],
       [W, "<enter>"],
     ]);
     expect(none.exit, none.output).toBe(0);

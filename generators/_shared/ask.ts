@@ -175,9 +175,9 @@ export async function askRouterScope(c: AskContext): Promise<number | undefined>
     message: "Add the routes to which browser scope?",
     choices: [
       ...scopes.map((s) => ({ name: `scope "${s.path}" (pipe_through ${s.pipelines.map((p) => `:${p}`).join(", ")}), ${rel}:${s.line}`, value: String(s.line), description: `--router-scope ${s.line}` })),
-      { name: "none: print the routes to add by hand", value: "", description: "the router is left as it is" },
+      { name: "none: print the routes to add by hand", value: "0", description: "--router-scope 0: the router is left as it is" },
     ],
-    default: "",
+    default: "0",
   });
-  return picked === "" ? undefined : Number(picked);
+  return Number(picked);
 }

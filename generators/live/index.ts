@@ -18,9 +18,9 @@ export const schema = contextSchema.extend({
   routerScope: z.coerce
     .number()
     .int()
-    .positive("--router-scope is the line number of a scope in the router")
+    .nonnegative("--router-scope is the line number of a scope in the router, or 0 to print the routes")
     .optional()
-    .describe("When the router has several `scope \"/\"` blocks through :browser: the line of the one to add the routes to")
+    .describe("When the router has several `scope \"/\"` blocks through :browser: the line of the one to add the routes to (0: print them)")
     .meta({ valueName: "line", ask: askRouterScope }),
 });
 

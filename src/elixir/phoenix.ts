@@ -51,7 +51,7 @@ export interface RouteTarget {
   /** `browser`: the one `scope "/", Web do` that pipes through exactly :browser; `authenticated`: the one live_session whose on_mount requires an authenticated user. */
   kind: "browser" | "authenticated";
   web: string;
-  /** With several browser scopes: the line on which the chosen one starts (`--router-scope`). */
+  /** With several browser scopes: the line on which the chosen one starts (`--router-scope`); 0: none, print the routes. */
   line?: number;
 }
 
@@ -125,6 +125,7 @@ export function addRoutes(source: string, routes: readonly string[], target: Rou
   });
   const missing = routes.filter((_r, i) => !have.has(wanted[i] as string));
   if (missing.length === 0) return { status: "present", source };
+  if (target.kind === "browser" && target.line === 0) return { status: "refused", reason: "the routes are to be added by hand (--router-scope 0)", snippet };
   const block = routeBlock(tree, target);
   if (typeof block === "string") return { status: "refused", reason: `it has ${block}`, snippet };
   const at = blockOf(source, block);

@@ -7,7 +7,7 @@ import { execa } from "execa";
 import { expect, inject } from "vitest";
 import { NEXT_CACHE, hostCache } from "./hex.js";
 import type { Io, Prompter } from "../src/core/io.js";
-import { execaRunner } from "../src/mix/runner.js";
+import { execaRunner, type MixRunner } from "../src/mix/runner.js";
 
 const created: string[] = [];
 
@@ -396,6 +396,24 @@ export async function inElixirNext(dir: string, command: string[], env: Record<s
     stdin: "ignore",
   });
   return { exitCode: r.exitCode ?? 1, output: r.all ?? "" };
+}
+
+/**
+ * The product's process runner (Io.mix) for the newest Elixir: `mix` and `git`
+ * run inside the chroot with the registry's Hex, paths under the chroot seen
+ * from here mapped to theirs inside it (cwd and arguments).
+ */
+export function nextRunner(): MixRunner {
+  const root = elixirNextRoot();
+  const inside = (p: string): string => (p.startsWith(`${root}/`) ? `/${path.relative(root, p)}` : p);
+  return {
+    async run(command, args, opts) {
+      const hex = inject("hexNext");
+      const r = await inElixirNext(inside(opts.cwd), [command, ...args.map(inside)], hex);
+      for (const line of r.output.split("\n")) opts.onLine?.(line);
+      return { exitCode: r.exitCode, output: r.output, notFound: false };
+    },
+  };
 }
 
 /** A folder inside the chroot for one project, removed after the test file. */

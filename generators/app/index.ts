@@ -16,6 +16,7 @@ export default defineGenerator({
     "create-otp-app my_app",
     "create-otp-app my_app --module MyCompany.MyApp --no-ci --yes",
     "create-otp-app services/billing --app billing --no-install --no-git --yes",
+    "create-otp-app shop --phoenix   # mix phx.new's app plus this layer (see create-otp-app --phoenix --help)",
   ],
   schema,
   derive(partial, io) {

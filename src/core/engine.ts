@@ -1,7 +1,7 @@
 // One run, one direction:
 // argv -> raw options -> prompts (TTY only) -> zod -> plan -> virtual tree ->
 // changes -> conflict policy -> --dry-run? -> flush -> tasks -> checks -> report.
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { StepResult } from "../mix/check.js";
 import { CancelledError, UserError, WriteError, isExitPromptError } from "./errors.js";
@@ -128,6 +128,13 @@ async function confirmPlan(plan: Plan, changes: readonly Change[], manual: reado
 }
 
 async function runTask(task: Task, root: string, io: Io): Promise<TaskResult> {
+  if (task.kind === "write-binary") {
+    for (const f of task.files) {
+      mkdirSync(path.dirname(path.join(root, f.path)), { recursive: true });
+      writeFileSync(path.join(root, f.path), f.content);
+    }
+    return { task: `write ${task.files.map((f) => f.path).join(", ")}`, status: "passed", detail: "" };
+  }
   if (task.kind === "deps.get") {
     const r = await io.mix.run("mix", ["deps.get"], { cwd: root, env: io.env });
     const later = `run it later: cd ${rel(io, root)} && mix deps.get`;

@@ -95,7 +95,9 @@ export interface PlanContext {
 /** Work queued after the files are written. */
 export type Task =
   | { kind: "deps.get" }
-  | { kind: "git.init" };
+  | { kind: "git.init" }
+  /** Files that are not text (phx.new's favicon), written as they are once the plan's files are. */
+  | { kind: "write-binary"; files: { path: string; content: Buffer }[] };
 
 export interface Plan {
   /** Absolute directory the change set is rooted at (the project). */

@@ -1,0 +1,195 @@
+// create-otp-app --phoenix: the installed `mix phx.new` (Phoenix 1.8) makes the
+// app in a staging folder beside the target; its files and the team's layer
+// (credo with its strict config, Dialyzer with PLTs in priv/plts, a precommit
+// that runs them, the CI workflow with PostgreSQL as a service when Ecto uses
+// it) are then one plan: shown, confirmed and written together, so a failure
+// or a "no" writes nothing.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+import { isUtf8 } from "node:buffer";
+import { defineGenerator, type PlanAction, type PatchAction, type RenderAction, type Task } from "../../src/core/generator.js";
+import { UserError } from "../../src/core/errors.js";
+import type { Io } from "../../src/core/io.js";
+import { addDep, addFunction, addProjectEntry } from "../../src/elixir/children.js";
+import { appNameFromDir, camelize, underscore } from "../../src/elixir/naming.js";
+import { detectVersions, majorMinor } from "../../src/elixir/versions.js";
+import { schema, type PhoenixAppOptions } from "./schema.js";
+
+export { schema };
+
+const render = (template: string, out: string): RenderAction => ({ type: "otp:render", template: `phoenix-app/${template}.hbs`, path: out });
+
+/** phx.new's flags for the options given (the defaults are phx.new's own). */
+export function phxNewFlags(o: PhoenixAppOptions, app: string, module: string): string[] {
+  const flags = ["--app", app, "--module", module, "--no-install", "--no-version-check"];
+  if (!o.ecto) flags.push("--no-ecto");
+  else if (o.database !== "postgres") flags.push("--database", o.database);
+  if (o.binaryId) flags.push("--binary-id");
+  if (!o.live) flags.push("--no-live");
+  if (!o.mailer) flags.push("--no-mailer");
+  if (!o.dashboard) flags.push("--no-dashboard");
+  return flags;
+}
+
+const INSTALL = "mix archive.install hex phx_new 1.8";
+
+/** The installed phx.new must be Phoenix 1.8's: the layer is written for what it generates. */
+async function requirePhxNew(io: Io): Promise<void> {
+  const r = await io.mix.run("mix", ["phx.new", "--version"], { cwd: io.cwd, env: io.env });
+  if (r.notFound) throw new UserError(`--phoenix runs mix phx.new, and mix was not found on PATH: install Elixir 1.15 or later, then ${INSTALL}`);
+  const version = /Phoenix installer v(\d+\.\d+\.\d+\S*)/.exec(r.output)?.[1];
+  if (r.exitCode !== 0 || !version) throw new UserError(`--phoenix needs the phx_new archive (mix phx.new), which is not installed: ${INSTALL}`);
+  if (!version.startsWith("1.8.")) throw new UserError(`--phoenix needs phx.new 1.8, and the installed one is ${version}: ${INSTALL}`);
+}
+
+/** Every file under `dir`, as paths relative to it. */
+function filesUnder(dir: string, rel = ""): string[] {
+  return readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {
+    const p = path.posix.join(rel, e.name);
+    return e.isDirectory() ? filesUnder(dir, p) : e.isFile() ? [p] : [];
+  });
+}
+
+/**
+ * The files of phx.new 1.8 that fail credo --strict's Specs, AliasOrder or
+ * AliasUsage as generated (function components and `use` macros carry no
+ * @spec in Phoenix's style): left out of those three checks in .credo.exs.
+ */
+function phxNewOwnFiles(webPath: string): string[] {
+  return [
+    `lib/${webPath}.ex`,
+    `lib/${webPath}/components/core_components.ex`,
+    `lib/${webPath}/components/layouts.ex`,
+    `lib/${webPath}/controllers/error_html.ex`,
+    `lib/${webPath}/controllers/error_json.ex`,
+    `lib/${webPath}/controllers/page_controller.ex`,
+    `lib/${webPath}/telemetry.ex`,
+    "test/support/data_case.ex",
+  ];
+}
+
+const PRECOMMIT = '["compile --warnings-as-errors", "deps.unlock --unused", "format --check-formatted", "credo --strict", "dialyzer", "test"]';
+
+/** mix.exs: credo and dialyxir, Dialyzer's PLTs in priv/plts, and a precommit that runs them all. */
+function mixExsPatches(): PatchAction[] {
+  const step = (describe: string, f: (source: string) => { source: string } | { manual: string }): PatchAction => ({
+    type: "otp:patch",
+    path: "mix.exs",
+    describe,
+    patch: (source) => (source === undefined ? { manual: "mix.exs is missing" } : f(source)),
+  });
+  const manualOf = (r: ReturnType<typeof addDep>, where: string) => (r.status === "refused" ? { manual: `mix.exs: ${r.reason}; add to ${where}:\n    ${r.snippet}` } : { source: r.source });
+  return [
+    step("add credo to deps/0", (s) => manualOf(addDep(s, "credo", '{:credo, "~> 1.7", only: [:dev, :test], runtime: false}'), "deps/0")),
+    step("add dialyxir to deps/0", (s) => manualOf(addDep(s, "dialyxir", '{:dialyxir, "~> 1.4", only: [:dev, :test], runtime: false}'), "deps/0")),
+    step("configure Dialyzer in project/0", (s) => manualOf(addProjectEntry(s, "dialyzer", "dialyzer: dialyzer()"), "project/0")),
+    step("add dialyzer/0", (s) =>
+      manualOf(
+        addFunction(
+          s,
+          "dialyzer",
+          [
+            "  # PLTs live in priv/plts so CI can cache them between runs; Mix and ExUnit",
+            "  # are in them for the project's Mix tasks and test support.",
+            "  defp dialyzer do",
+            "    [",
+            "      plt_add_apps: [:mix, :ex_unit],",
+            '      plt_core_path: "priv/plts/core.plt",',
+            '      plt_local_path: "priv/plts/project.plt"',
+            "    ]",
+            "  end",
+          ].join("\n"),
+        ),
+        "the module",
+      ),
+    ),
+    step("run credo --strict and dialyzer in mix precommit", (s) => {
+      const m = /precommit: \[[^\]]*\]/.exec(s);
+      if (!m) return { manual: `mix.exs: no precommit alias was found; add to aliases/0:\n      precommit: ${PRECOMMIT}` };
+      return { source: s.replace(m[0], `precommit: ${PRECOMMIT}`) };
+    }),
+  ];
+}
+
+export default defineGenerator({
+  name: "phoenix-app",
+  description: "Create a Phoenix 1.8 app with mix phx.new, plus the team's layer: credo --strict, Dialyzer, a precommit that runs them, CI",
+  examples: ["create-otp-app shop --phoenix", "create-otp-app shop --phoenix --database sqlite3 --no-mailer", "create-otp-app api --phoenix --no-ecto --no-live --yes"],
+  schema,
+  async plan(o, io) {
+    const root = path.resolve(io.cwd, o.dir);
+    const app = o.app ?? appNameFromDir(path.basename(root));
+    const module = o.module ?? camelize(app);
+    await requirePhxNew(io);
+
+    // Staged beside the target (the same file system, where mix runs), removed whatever happens.
+    const parent = path.dirname(root);
+    let staging: string;
+    try {
+      staging = mkdtempSync(path.join(parent, ".create-otp-app-"));
+    } catch (err) {
+      throw new UserError(`cannot create a staging folder in ${parent}: ${(err as Error).message}`);
+    }
+    const actions: PlanAction[] = [];
+    const binaries: { path: string; content: Buffer }[] = [];
+    try {
+      const name = path.basename(root);
+      const r = await io.mix.run("mix", ["phx.new", path.join(staging, name), ...phxNewFlags(o, app, module)], { cwd: staging, env: io.env });
+      if (r.exitCode !== 0) {
+        const why = r.output.trim().split("\n").filter((l) => l.trim() !== "").slice(-3).join(" ");
+        throw new UserError(`mix phx.new failed: ${why}`);
+      }
+      const made = path.join(staging, name);
+      for (const file of filesUnder(made)) {
+        const bytes = readFileSync(path.join(made, file));
+        if (isUtf8(bytes) && !bytes.includes(0)) actions.push({ type: "otp:write", path: file, content: bytes.toString("utf8") });
+        else binaries.push({ path: file, content: bytes });
+      }
+      if (!actions.some((a) => a.path === "mix.exs")) throw new UserError("mix phx.new wrote no mix.exs");
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+
+    const versions = await detectVersions(io.env, io.mix, io.cwd);
+    const elixir = versions.elixir ? majorMinor(versions.elixir) : "1.18";
+    const web = `${module}Web`;
+    const binding = {
+      app,
+      module,
+      web,
+      webPath: underscore(web),
+      elixir,
+      otpMajor: versions.otp?.split(".")[0] ?? "27",
+      ecto: o.ecto,
+      postgres: o.ecto && o.database === "postgres",
+      phxNewFiles: phxNewOwnFiles(underscore(web)).filter((f) => actions.some((a) => a.path === f)),
+    };
+    actions.push(...mixExsPatches(), render(".credo.exs", ".credo.exs"), {
+      type: "otp:patch",
+      path: ".gitignore",
+      describe: "ignore Dialyzer's PLTs (priv/plts)",
+      patch: (source) => ({ source: source?.includes("/priv/plts/") ? source : `${(source ?? "").replace(/\s*$/, "")}\n\n# Dialyzer's PLTs (mix dialyzer --plt); CI caches them.\n/priv/plts/\n` }),
+    });
+    if (o.ci) actions.push(render(".github/workflows/ci.yml", ".github/workflows/ci.yml"));
+
+    const tasks: Task[] = [];
+    if (binaries.length > 0) tasks.push({ kind: "write-binary", files: binaries });
+    if (o.install) tasks.push({ kind: "deps.get" });
+    if (o.git) tasks.push({ kind: "git.init" });
+    const cd = path.relative(io.cwd, root) || ".";
+    return {
+      root,
+      binding,
+      actions,
+      tasks,
+      requireEmptyRoot: true,
+      nextSteps: [
+        `cd ${cd}`,
+        ...(o.install ? [] : ["mix deps.get"]),
+        ...(o.ecto ? ["mix ecto.create"] : []),
+        "mix phx.server",
+        "mix precommit   # compile, format, credo --strict, dialyzer and tests, as CI runs them",
+      ],
+    };
+  },
+});

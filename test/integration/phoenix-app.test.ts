@@ -1,0 +1,98 @@
+// create-otp-app --phoenix, for real: the registry's phx_new (Phoenix 1.8.9)
+// in the newest Elixir's chroot makes the app (the product's own process runner
+// pointed into the chroot), the layer goes on top; then gen context and gen
+// live in it, and the app's own `mix precommit` (compile --warnings-as-errors,
+// format, credo --strict, dialyzer, the tests on PostgreSQL) passes. And where
+// phx.new is missing, one line says how to install it: exit 2, nothing written.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { createOtpApp } from "../../src/cli/create-main.js";
+import { gen } from "../../src/cli/gen-main.js";
+import { dropDatabasesNext, startPostgresNext } from "../hex.js";
+import { captureIo, elixirNextDir, elixirNextGatesAt, elixirNextRoot, expectGatesPass, nextRunner, precommitNext, tempDir, testCounts, type NextProject } from "../helpers.js";
+import { probeAll } from "../elixir/probe.js";
+
+const LONG = 1_800_000;
+const APP = "pxa";
+let at: NextProject;
+let created: { code: number; out: string; err: string };
+
+beforeAll(async () => {
+  startPostgresNext(elixirNextRoot());
+  dropDatabasesNext(elixirNextRoot(), [`${APP}_dev`, `${APP}_test`]);
+  const { inside, outside } = elixirNextDir();
+  const io = { ...captureIo(outside), mix: nextRunner() };
+  const code = await createOtpApp([APP, "--phoenix", "--yes", "--no-install", "--no-git", "--no-check"], io);
+  created = { code, out: io.text(), err: io.errText() };
+  at = { outside: path.join(outside, APP), inside: `${inside}/${APP}` };
+}, LONG);
+
+describe("create-otp-app --phoenix", () => {
+  it("writes phx.new's app and the layer in one plan, nothing left staged beside it", async () => {
+    expect(created.code, created.err).toBe(0);
+    expect(readdirSync(path.dirname(at.outside))).toEqual([APP]);
+    const read = (f: string): string => readFileSync(path.join(at.outside, f), "utf8");
+    // phx.new's own files, the favicon byte for byte as a binary.
+    expect(read(`lib/${APP}_web/router.ex`)).toContain("defmodule PxaWeb.Router do");
+    expect(readFileSync(path.join(at.outside, "priv/static/favicon.ico")).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
+    // mix.exs, read by Elixir: credo and dialyxir in deps, dialyzer/0, the precommit that runs them.
+    const [credoDep, dialyxirDep] = await probeAll([
+      { source: read("mix.exs"), what: "children::credo" },
+      { source: read("mix.exs"), what: "children::dialyxir" },
+    ]);
+    expect(credoDep?.parses).toBe(true);
+    expect(credoDep?.found.length).toBe(1);
+    expect(dialyxirDep?.found.length).toBe(1);
+    expect(read("mix.exs")).toContain('precommit: ["compile --warnings-as-errors", "deps.unlock --unused", "format --check-formatted", "credo --strict", "dialyzer", "test"]');
+    expect(read("mix.exs")).toContain("defp dialyzer do");
+    expect(read(".gitignore")).toContain("/priv/plts/");
+    expect(read(".credo.exs")).toContain(`"lib/${APP}_web/components/core_components.ex"`);
+    // CI: PostgreSQL as a service, credo and dialyzer as steps.
+    const ci = parseYaml(read(".github/workflows/ci.yml"));
+    expect(ci.jobs.test.services.postgres.image).toMatch(/^postgres:/);
+    const steps = (ci.jobs.test.steps as { run?: string }[]).map((s) => s.run).filter(Boolean);
+    expect(steps).toEqual(expect.arrayContaining(["mix credo --strict", "mix dialyzer --format github", "mix test"]));
+    expect(created.out).toContain("mix precommit");
+  });
+
+  it("gen context and gen live work in it; the gates, credo --strict over every file, and its own mix precommit with dialyzer pass", async () => {
+    for (const args of [
+      ["context", "Blog", "Post", "posts", "title:string", "body:text"],
+      ["live", "Catalog", "Product", "products", "name:string", "price:decimal"],
+    ]) {
+      const io = captureIo(at.outside);
+      expect(await gen([...args, "--no-check"], io), io.errText()).toBe(0);
+    }
+    const gates = await elixirNextGatesAt(at, { credo: "all" });
+    expectGatesPass(gates);
+    expect(testCounts(gates.test.output)?.tests, gates.test.output).toBeGreaterThanOrEqual(20);
+    const out = await precommitNext(at);
+    expect(out.exitCode, out.output).toBe(0);
+    expect(out.output).toMatch(/done \(passed successfully\)/);
+    expect(testCounts(out.output)?.failures, out.output).toBe(0);
+  }, LONG);
+});
+
+describe("create-otp-app --phoenix without phx.new", () => {
+  it("says how to install it in one line, exits 2 and writes nothing", async () => {
+    // The host's Elixir (1.14) has no phx_new archive: Phoenix 1.8's needs 1.15.
+    const cwd = tempDir();
+    const io = captureIo(cwd);
+    expect(await createOtpApp(["shop", "--phoenix", "--yes"], io)).toBe(2);
+    const lines = io.errText().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/--phoenix needs the phx_new archive \(mix phx\.new\), which is not installed: mix archive\.install hex phx_new 1\.8/);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("rejects a bad option before anything runs: exit 2, one line naming the input and the rule", async () => {
+    const cwd = tempDir();
+    const io = captureIo(cwd);
+    expect(await createOtpApp(["shop", "--phoenix", "--database", "oracle", "--yes"], io)).toBe(2);
+    expect(io.errText().trim().split("\n")).toHaveLength(1);
+    expect(io.errText()).toMatch(/database/);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});

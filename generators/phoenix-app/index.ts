@@ -68,7 +68,10 @@ function phxNewOwnFiles(webPath: string): string[] {
   ];
 }
 
-const PRECOMMIT = '["compile --warnings-as-errors", "deps.unlock --unused", "format --check-formatted", "credo --strict", "dialyzer", "test"]';
+const PRECOMMIT = ["compile --warnings-as-errors", "deps.unlock --unused", "format --check-formatted", "credo --strict", "dialyzer", "test"];
+
+/** The precommit alias's list, one step a line at `indent`, as mix format lays it out. */
+const precommitList = (indent: string): string => `[\n${PRECOMMIT.map((s) => `${indent}  "${s}"`).join(",\n")}\n${indent}]`;
 
 /** mix.exs: credo and dialyxir, Dialyzer's PLTs in priv/plts, and a precommit that runs them all. */
 function mixExsPatches(): PatchAction[] {
@@ -104,9 +107,9 @@ function mixExsPatches(): PatchAction[] {
       ),
     ),
     step("run credo --strict and dialyzer in mix precommit", (s) => {
-      const m = /precommit: \[[^\]]*\]/.exec(s);
-      if (!m) return { manual: `mix.exs: no precommit alias was found; add to aliases/0:\n      precommit: ${PRECOMMIT}` };
-      return { source: s.replace(m[0], `precommit: ${PRECOMMIT}`) };
+      const m = /^([ \t]*)precommit: \[[^\]]*\]/m.exec(s);
+      if (!m) return { manual: `mix.exs: no precommit alias was found; add to aliases/0:\n      precommit: ${precommitList("      ")}` };
+      return { source: s.replace(m[0], `${m[1]}precommit: ${precommitList(m[1] ?? "")}`) };
     }),
   ];
 }

@@ -13,6 +13,7 @@ import type { Io } from "../../src/core/io.js";
 import { addDep, addFunction, addProjectEntry } from "../../src/elixir/children.js";
 import { appNameFromDir, camelize, underscore } from "../../src/elixir/naming.js";
 import { detectVersions, majorMinor } from "../../src/elixir/versions.js";
+import otpApp from "../app/index.js";
 import { schema, type PhoenixAppOptions } from "./schema.js";
 
 export { schema };
@@ -119,6 +120,8 @@ export default defineGenerator({
   description: "Create a Phoenix 1.8 app with mix phx.new, plus the team's layer: credo --strict, Dialyzer, a precommit that runs them, CI",
   examples: ["create-otp-app shop --phoenix", "create-otp-app shop --phoenix --database sqlite3 --no-mailer", "create-otp-app api --phoenix --no-ecto --no-live --yes"],
   schema,
+  // The app and module names follow the directory, as for an OTP app.
+  derive: otpApp.derive,
   async plan(o, io) {
     const root = path.resolve(io.cwd, o.dir);
     const app = o.app ?? appNameFromDir(path.basename(root));

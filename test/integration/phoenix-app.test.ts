@@ -4,14 +4,15 @@
 // live in it, and the app's own `mix precommit` (compile --warnings-as-errors,
 // format, credo --strict, dialyzer, the tests on PostgreSQL) passes. And where
 // phx.new is missing, one line says how to install it: exit 2, nothing written.
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import { dropDatabasesNext, startPostgresNext } from "../hex.js";
-import { captureIo, elixirNextDir, elixirNextGatesAt, elixirNextRoot, expectGatesPass, nextRunner, precommitNext, tempDir, testCounts, type NextProject } from "../helpers.js";
+import type { Prompter } from "../../src/core/io.js";
+import { WRITE_QUESTION, captureIo, elixirNextDir, snapshot, elixirNextGatesAt, elixirNextRoot, expectGatesPass, nextRunner, precommitNext, tempDir, testCounts, type NextProject } from "../helpers.js";
 import { probeAll } from "../elixir/probe.js";
 
 const LONG = 1_800_000;
@@ -73,6 +74,53 @@ describe("create-otp-app --phoenix", () => {
     expect(out.exitCode, out.output).toBe(0);
     expect(out.output).toMatch(/done \(passed successfully\)/);
     expect(testCounts(out.output)?.failures, out.output).toBe(0);
+  }, LONG);
+});
+
+describe("create-otp-app --phoenix at a terminal", () => {
+  it("asks phx.new's choices and the layer's, shows the plan, confirms once; the answers write what the flags write", async () => {
+    const { outside } = elixirNextDir();
+    const asked: string[] = [];
+    const picks: Record<string, unknown> = {
+      "A database, with Ecto?": true,
+      Database: "sqlite3",
+      "LiveView?": true,
+      "A mailer (Swoosh)?": false,
+      "LiveDashboard?": false,
+      [WRITE_QUESTION]: true,
+    };
+    const pick = <T>(message: string, fallback: T): T => {
+      asked.push(message);
+      return (message in picks ? picks[message] : fallback) as T;
+    };
+    const prompter: Prompter = {
+      input: async (o) => pick(o.message, o.default ?? ""),
+      confirm: async (o) => pick(o.message, o.default),
+      select: async (o) => pick(o.message, o.default ?? o.choices[0]?.value ?? ""),
+      checkbox: async (o) => pick(o.message, o.choices.filter((c) => c.checked).map((c) => c.value)),
+      search: async (o) => pick(o.message, o.choices[0]?.value ?? ""),
+    };
+    const asked1 = { ...captureIo(path.join(outside, "a"), { interactive: true, prompter }), mix: nextRunner() };
+    mkdirSync(path.join(outside, "a"));
+    mkdirSync(path.join(outside, "b"));
+    expect(await createOtpApp(["lite", "--phoenix", "--no-install", "--no-git", "--no-check"], asked1), asked1.errText()).toBe(0);
+    expect(asked).toEqual(expect.arrayContaining(["A database, with Ecto?", "Database", "LiveView?", "A mailer (Swoosh)?", "LiveDashboard?", WRITE_QUESTION]));
+    // One confirmation, after the plan.
+    expect(asked.filter((q) => q === WRITE_QUESTION)).toHaveLength(1);
+    expect(asked1.text()).toContain("mix.exs");
+
+    const flags = { ...captureIo(path.join(outside, "b")), mix: nextRunner() };
+    const args = ["lite", "--phoenix", "--database", "sqlite3", "--no-mailer", "--no-dashboard", "--yes", "--no-install", "--no-git", "--no-check"];
+    expect(await createOtpApp(args, flags), flags.errText()).toBe(0);
+    const a = snapshot(path.join(outside, "a", "lite"));
+    const b = snapshot(path.join(outside, "b", "lite"));
+    expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+    // phx.new's secrets and salts are random; the layer's files and the rest are the same.
+    for (const f of ["mix.exs", ".credo.exs", ".github/workflows/ci.yml", ".gitignore", "lib/lite/application.ex", "lib/lite_web/router.ex"]) expect(a[f], f).toBe(b[f]);
+    expect(a["mix.exs"]).toContain(":ecto_sqlite3");
+    expect(a["mix.exs"]).not.toContain(":swoosh");
+    // No PostgreSQL service for SQLite.
+    expect(parseYaml(a[".github/workflows/ci.yml"] as string).jobs.test.services).toBeUndefined();
   }, LONG);
 });
 

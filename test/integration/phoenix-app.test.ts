@@ -59,14 +59,24 @@ describe("create-otp-app --phoenix", () => {
     expect(created.out).toContain("mix precommit");
   });
 
-  it("gen context and gen live work in it; the gates, credo --strict over every file, and its own mix precommit with dialyzer pass", async () => {
+  it("gen context, live, genserver and presence work in it and gen tree shows the tree; the gates, credo --strict over every file, and its own mix precommit with dialyzer pass", async () => {
     for (const args of [
       ["context", "Blog", "Post", "posts", "title:string", "body:text"],
       ["live", "Catalog", "Product", "products", "name:string", "price:decimal"],
+      ["genserver", "Counter"],
+      ["presence"],
     ]) {
       const io = captureIo(at.outside);
       expect(await gen([...args, "--no-check"], io), io.errText()).toBe(0);
     }
+    // gen tree reads the supervision tree phx.new wrote, with the new children in it (the Endpoint last).
+    const tree = captureIo(at.outside);
+    expect(await gen(["tree"], tree), tree.errText()).toBe(0);
+    const lines = tree.text().split("\n");
+    expect(lines[0]).toMatch(/^Pxa\.Application/);
+    const children = lines.filter((l) => /^[├└]── /.test(l)).map((l) => l.replace(/^[├└]── /, "").split(" ")[0]);
+    expect(children).toEqual(expect.arrayContaining(["PxaWeb.Telemetry", "Pxa.Repo", "Phoenix.PubSub", "PxaWeb.Presence", "Pxa.Counter"]));
+    expect(children[children.length - 1]).toBe("PxaWeb.Endpoint");
     const gates = await elixirNextGatesAt(at, { credo: "all" });
     expectGatesPass(gates);
     expect(testCounts(gates.test.output)?.tests, gates.test.output).toBeGreaterThanOrEqual(20);

@@ -89,6 +89,19 @@ describe("create-otp-app, installed", () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it("--phoenix where phx.new is not installed (the host's Elixir): one line saying how, exit 2, nothing written; --help lists phx.new's options", async () => {
+    const cwd = tempDir();
+    const r = await runBin("create-otp-app", ["shop", "--phoenix", "--yes"], cwd);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      "create-otp-app --phoenix: --phoenix needs the phx_new archive (mix phx.new), which is not installed: mix archive.install hex phx_new 1.8",
+    ]);
+    expect(readdirSync(cwd)).toEqual([]);
+    const help = await runBin("create-otp-app", ["--phoenix", "--help"], cwd);
+    expect(help.code).toBe(0);
+    for (const flag of ["--no-ecto", "--database", "--binary-id", "--no-live", "--no-mailer", "--no-dashboard", "--no-ci"]) expect(help.stdout).toContain(flag);
+  });
+
   it("a directory name that is no app name: cleaned (Bad-Name -> bad_name) or refused naming --app", async () => {
     const cwd = tempDir();
     await runOk("create-otp-app", ["Bad-Name", ...BARE], cwd);

@@ -11,7 +11,7 @@ export const schema = z.object({
     .enum(["postgres", "mysql", "sqlite3", "mssql"])
     .default("postgres")
     .describe("The database adapter (phx.new's --database)")
-    .meta({ prompt: "Database", valueName: "adapter" }),
+    .meta({ prompt: "Database", valueName: "adapter", when: (v: Record<string, unknown>) => v.ecto !== false }),
   binaryId: z.boolean().default(false).describe("binary_id primary keys (phx.new's --binary-id)").meta({ prompt: false }),
   live: z.boolean().default(true).describe("LiveView's socket set up (phx.new's --no-live comments it out)").meta({ prompt: "LiveView?" }),
   mailer: z.boolean().default(true).describe("Swoosh mailer (phx.new's --no-mailer)").meta({ prompt: "A mailer (Swoosh)?" }),

@@ -202,8 +202,9 @@ export const render = (generator: string, template: string, out: string): Render
 export function wire(project: MixProject, child: ChildSpec, given: string | undefined): PatchAction {
   // An application that starts the project's own supervisor (`def start(_, _), do: App.Supervisor.start_link([])`):
   // the children are in that module's init/1.
-  const under = given ?? delegateOfApp(project);
-  const target = under ? fileDefining(project.root, under) : project.appFile;
+  const delegate = given ? undefined : delegateOfApp(project);
+  const under = given ?? delegate?.module;
+  const target = delegate?.file ?? (under ? fileDefining(project.root, under) : project.appFile);
   const owner = under ?? project.appModule ?? `${project.module}.Application`;
   const where = under ? `${owner}.init/1` : `${owner}.start/2`;
   const describe = `add ${child.code} to the children of ${where}`;
@@ -236,11 +237,13 @@ export function wire(project: MixProject, child: ChildSpec, given: string | unde
   };
 }
 
-function delegateOfApp(project: MixProject): string | undefined {
-  const file = project.appFile ? path.join(project.root, project.appFile) : undefined;
-  if (!file || !existsSync(file)) return undefined;
-  const delegate = delegatedSupervisor(readFileSync(file, "utf8"));
-  return delegate && fileDefining(project.root, delegate) ? delegate : undefined;
+/** The project's own supervisor that start/2 only starts, and the file defining it. */
+function delegateOfApp(project: MixProject): { module: string; file: string } | undefined {
+  const appFile = project.appFile ? path.join(project.root, project.appFile) : undefined;
+  if (!appFile || !existsSync(appFile)) return undefined;
+  const module = delegatedSupervisor(readFileSync(appFile, "utf8"));
+  const file = module ? fileDefining(project.root, module) : undefined;
+  return module && file ? { module, file } : undefined;
 }
 
 /** The plan of a generator that writes into an existing project (no tasks; the project is not empty). */

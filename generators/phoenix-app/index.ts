@@ -10,7 +10,7 @@ import { isUtf8 } from "node:buffer";
 import { defineGenerator, type PlanAction, type PatchAction, type RenderAction, type Task } from "../../src/core/generator.js";
 import { UserError } from "../../src/core/errors.js";
 import type { Io } from "../../src/core/io.js";
-import { addDep, addFunction, addProjectEntry } from "../../src/elixir/children.js";
+import { addDep, addFunction, addProjectEntry, setAlias, type PatchResult } from "../../src/elixir/children.js";
 import { appNameFromDir, camelize, underscore } from "../../src/elixir/naming.js";
 import { detectVersions, majorMinor } from "../../src/elixir/versions.js";
 import otpApp from "../app/index.js";
@@ -18,7 +18,8 @@ import { schema, type PhoenixAppOptions } from "./schema.js";
 
 export { schema };
 
-const render = (template: string, out: string): RenderAction => ({ type: "otp:render", template: `phoenix-app/${template}.hbs`, path: out });
+// The OTP app's templates: the Phoenix layer is the same files with Phoenix's parts switched on.
+const render = (template: string, out: string): RenderAction => ({ type: "otp:render", template: `app/${template}.hbs`, path: out });
 
 /** phx.new's flags for the options given (the defaults are phx.new's own). */
 export function phxNewFlags(o: PhoenixAppOptions, app: string, module: string): string[] {
@@ -71,9 +72,6 @@ function phxNewOwnFiles(webPath: string): string[] {
 
 const PRECOMMIT = ["compile --warnings-as-errors", "deps.unlock --unused", "format --check-formatted", "credo --strict", "dialyzer", "test"];
 
-/** The precommit alias's list, one step a line at `indent`, as mix format lays it out. */
-const precommitList = (indent: string): string => `[\n${PRECOMMIT.map((s) => `${indent}  "${s}"`).join(",\n")}\n${indent}]`;
-
 /** mix.exs: credo and dialyxir, Dialyzer's PLTs in priv/plts, and a precommit that runs them all. */
 function mixExsPatches(): PatchAction[] {
   const step = (describe: string, f: (source: string) => { source: string } | { manual: string }): PatchAction => ({
@@ -82,7 +80,7 @@ function mixExsPatches(): PatchAction[] {
     describe,
     patch: (source) => (source === undefined ? { manual: "mix.exs is missing" } : f(source)),
   });
-  const manualOf = (r: ReturnType<typeof addDep>, where: string) => (r.status === "refused" ? { manual: `mix.exs: ${r.reason}; add to ${where}:\n    ${r.snippet}` } : { source: r.source });
+  const manualOf = (r: PatchResult, where: string) => (r.status === "refused" ? { manual: `mix.exs: ${r.reason}; add to ${where}:\n    ${r.snippet}` } : { source: r.source });
   return [
     step("add credo to deps/0", (s) => manualOf(addDep(s, "credo", '{:credo, "~> 1.7", only: [:dev, :test], runtime: false}'), "deps/0")),
     step("add dialyxir to deps/0", (s) => manualOf(addDep(s, "dialyxir", '{:dialyxir, "~> 1.4", only: [:dev, :test], runtime: false}'), "deps/0")),
@@ -107,11 +105,7 @@ function mixExsPatches(): PatchAction[] {
         "the module",
       ),
     ),
-    step("run credo --strict and dialyzer in mix precommit", (s) => {
-      const m = /^([ \t]*)precommit: \[[^\]]*\]/m.exec(s);
-      if (!m) return { manual: `mix.exs: no precommit alias was found; add to aliases/0:\n      precommit: ${precommitList("      ")}` };
-      return { source: s.replace(m[0], `${m[1]}precommit: ${precommitList(m[1] ?? "")}`) };
-    }),
+    step("run credo --strict and dialyzer in mix precommit", (s) => manualOf(setAlias(s, "precommit", PRECOMMIT), "aliases/0")),
   ];
 }
 
@@ -167,6 +161,8 @@ export default defineGenerator({
       elixir,
       otpMajor: versions.otp?.split(".")[0] ?? "27",
       ecto: o.ecto,
+      credo: true,
+      dialyxir: true,
       postgres: o.ecto && o.database === "postgres",
       phxNewFiles: phxNewOwnFiles(underscore(web)).filter((f) => actions.some((a) => a.path === f)),
     };

@@ -1,5 +1,4 @@
 import app from "../../generators/app/index.js";
-import phoenixApp from "../../generators/phoenix-app/index.js";
 import { runGenerator } from "../core/engine.js";
 import type { GeneratorDef } from "../core/generator.js";
 import type { Io } from "../core/io.js";
@@ -18,6 +17,7 @@ export async function createOtpApp(argv: string[], io: Io): Promise<number> {
   // `--phoenix`: mix phx.new's app with the team's layer (its own options: create-otp-app --phoenix --help).
   if (argv.includes("--phoenix")) {
     const rest = argv.filter((a) => a !== "--phoenix");
+    const { default: phoenixApp } = await import("../../generators/phoenix-app/index.js");
     return runGenerator(phoenixApp as unknown as GeneratorDef, rest, io, "create-otp-app --phoenix", { project: undefined, team });
   }
   return runGenerator(app as unknown as GeneratorDef, argv, io, "create-otp-app", { project: undefined, team });

@@ -377,6 +377,32 @@ export function addProjectEntry(source: string, key: string, code: string): Patc
   return addToList(source, { code, ids: [key] }, (tree) => listReturnedBy(tree, "project"));
 }
 
+/**
+ * Set the value of the alias `name` in mix.exs `aliases/0` to the list
+ * `steps`, laid out one step a line as mix format does; present when it holds
+ * exactly those steps already. Found by syntax: a comment or a string that
+ * looks like the alias does not count.
+ */
+export function setAlias(source: string, name: string, steps: readonly string[]): PatchResult {
+  const list = (indent: string): string => `[\n${steps.map((s) => `${indent}  ${JSON.stringify(s)}`).join(",\n")}\n${indent}]`;
+  const snippet = `${name}: ${list("      ")}`;
+  let tree: Tree;
+  try {
+    tree = parse(source);
+  } catch {
+    return { status: "refused", reason: "the file could not be read as Elixir", snippet };
+  }
+  const sites = listReturnedBy(tree, "aliases");
+  if (typeof sites === "string") return { status: "refused", reason: sites, snippet };
+  const pair = (keywordElements(sites[0] as ListSite) ?? []).find((e) => e.key === name);
+  const value = pair?.node.childForFieldName("value");
+  if (!pair || !value) return { status: "refused", reason: `aliases/0 has no ${name} alias`, snippet };
+  const current = value.type === "list" ? codeChildren(value).map((c) => (c.type === "string" ? c.text.slice(1, -1) : c.text)) : [];
+  if (current.length === steps.length && current.every((s, i) => s === steps[i])) return { status: "present", source };
+  const indent = indentAt(source, pair.start);
+  return { status: "added", source: source.slice(0, value.startIndex) + list(indent) + source.slice(value.endIndex) };
+}
+
 /** `keywords` elements (`[app: :x, version: "1"]` parses as one keywords node): their pairs are the elements. */
 function keywordElements(site: ListSite): Element[] | undefined {
   const kids = codeChildren(site.list);

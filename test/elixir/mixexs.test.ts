@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { addDep, addFunction, addProjectEntry } from "../../src/elixir/children.js";
+import { addDep, addFunction, addProjectEntry, setAlias } from "../../src/elixir/children.js";
 
 const fixture = (p: string): string => readFileSync(path.resolve(import.meta.dirname, "..", p), "utf8");
 
@@ -78,5 +78,21 @@ describe("mix.exs patchers", () => {
   it("refuses a mix.exs whose deps are not a literal list, with the snippet", () => {
     const odd = mixNew.replace(/ {2}defp deps do\n[\s\S]*?\n {2}end\n/, "  defp deps, do: base_deps() ++ extra_deps()\n");
     expect(addDep(odd, "libcluster", '{:libcluster, "~> 3.4"}')).toMatchObject({ status: "refused", snippet: '{:libcluster, "~> 3.4"}' });
+  });
+
+  it("set the precommit alias by syntax: phx.new's alias rewritten one step a line, format-clean, idempotent; a look-alike in a comment is not it", async () => {
+    const steps = ["compile --warnings-as-errors", "format --check-formatted", "credo --strict", "test"];
+    const phx = fixture("fixtures/phx_app/mix.exs");
+    const decoy = phx.replace("  defp aliases do", '  # precommit: ["not", "this"]\n  defp aliases do');
+    const r = setAlias(decoy, "precommit", steps);
+    expect(r.status).toBe("added");
+    const out = (r as { source: string }).source;
+    expect(out).toContain('# precommit: ["not", "this"]');
+    expect(out).toContain('      precommit: [\n        "compile --warnings-as-errors",\n        "format --check-formatted",\n        "credo --strict",\n        "test"\n      ]');
+    expect(out).not.toContain("compile --warning-as-errors");
+    expect(setAlias(out, "precommit", steps)).toEqual({ status: "present", source: out });
+    expect(await formatted([out.replace('  # precommit: ["not", "this"]\n', "")])).toEqual(["true"]);
+    // mix new has no aliases/0: refused, with the alias to add.
+    expect(setAlias(mixNew, "precommit", steps)).toMatchObject({ status: "refused", snippet: expect.stringContaining('precommit: [\n        "compile --warnings-as-errors"') });
   });
 });

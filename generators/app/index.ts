@@ -11,6 +11,8 @@ const render = (template: string, out: string): RenderAction => ({ type: "otp:re
 
 export default defineGenerator({
   name: "app",
+  // Re-planned by gen upgrade in the project it created: its directory is the project's root.
+  replay: { options: (recorded, root) => ({ ...recorded, dir: root }) },
   description: "Create a new Mix project: a supervised OTP application with format, credo, dialyzer, docs and CI set up",
   examples: [
     "create-otp-app my_app",

@@ -111,6 +111,7 @@ function mixExsPatches(): PatchAction[] {
 
 export default defineGenerator({
   name: "phoenix-app",
+  replay: { refuse: "mix phx.new's output is not reproducible (fresh secrets each run); phx.new's own upgrade guides apply" },
   description: "Create a Phoenix 1.8 app with mix phx.new, plus the team's layer: credo --strict, Dialyzer, a precommit that runs them, CI",
   examples: ["create-otp-app shop --phoenix", "create-otp-app shop --phoenix --database sqlite3 --no-mailer", "create-otp-app api --phoenix --no-ecto --no-live --yes"],
   schema,

@@ -6,6 +6,9 @@ import { packageVersion } from "../core/paths.js";
 import { UserError, isExitPromptError } from "../core/errors.js";
 import { findMixRoot, readMixProject, umbrellaApps, type MixProject } from "../elixir/project.js";
 import type { Team } from "../core/team.js";
+import { recoverAndSay } from "../core/flush.js";
+
+const LIFECYCLE = ["status", "undo", "upgrade"] as const;
 
 
 const USAGE = `Usage: gen <generator> [args] [options]
@@ -23,6 +26,13 @@ Commands:
   gen templates diff <g>       what changed upstream in templates you ejected
   gen doctor [--ci]            check the team folder and the OTP code
                                (--ci: exit 1 on any finding)
+  gen status [--json]          the recorded runs' files: as written, edited,
+                               deleted, or behind the templates
+  gen undo [RUN] [--dry-run]   take back the last run (or RUN), keeping your
+                               later edits elsewhere (--force: edits there too)
+  gen upgrade [GEN|RUN]        re-plan recorded runs on today's templates and
+                               merge them into your files (--dry-run, --check
+                               for CI, --no-conflict-markers)
 
 Options:
   -h, --help                   show this help
@@ -118,6 +128,8 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
   // The generators (and zod with them) load only when one is asked for.
   const builtins = given ?? (await import("./registry.js")).genGenerators;
   const root = findMixRoot(io.cwd);
+  // A flush a killed process left in this project is finished first, whatever the command.
+  if (root) await recoverAndSay(root, io.stderr, "gen");
   if (picking && !root) {
     noProject(io);
     return 2;
@@ -156,7 +168,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     team = await loadTeam(root ?? io.cwd, io.cwd);
     if (team) {
       const { loadPlopGenerators } = await import("../core/plop-generators.js");
-      generators = [...builtins, ...(await loadPlopGenerators(team.generatorFiles, [...builtinNames, "eject", "templates", "doctor", "list"]))];
+      generators = [...builtins, ...(await loadPlopGenerators(team.generatorFiles, [...builtinNames, "eject", "templates", "doctor", "list", ...LIFECYCLE]))];
     }
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
@@ -171,6 +183,34 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     }
   }
   if (first === "list") return list(io, generators);
+  if ((LIFECYCLE as readonly string[]).includes(first)) {
+    if (!root) {
+      noProject(io);
+      return 2;
+    }
+    const { lifecycle } = await import("./lifecycle.js");
+    let project: MixProject;
+    let args: string[];
+    let projectTeam = team;
+    try {
+      ({ project, args } = await resolveProject(root, rest, io));
+      if (project.root !== root) {
+        projectTeam = (await loadTeam(project.root, io.cwd)) ?? team;
+        await recoverAndSay(project.root, io.stderr, "gen");
+      }
+    } catch (err) {
+      if (err instanceof UserError) {
+        io.stderr(`gen ${first}: ${err.message}\n`);
+        return err.exitCode;
+      }
+      throw err;
+    }
+    // create-otp-app's own runs are re-planned too (a --phoenix run says why it is not).
+    const { default: app } = await import("../../generators/app/index.js");
+    const { default: phoenixApp } = await import("../../generators/phoenix-app/index.js");
+    const all = [...generators, app as unknown as GeneratorDef, phoenixApp as unknown as GeneratorDef];
+    return lifecycle(first as (typeof LIFECYCLE)[number], args, { root: project.root, project, team: projectTeam, generators: all, io });
+  }
   if (first === "templates") {
     const { templatesDiff } = await import("./team-commands.js");
     if (rest[0] !== "diff") {

@@ -26,6 +26,7 @@ export function ejectGenerator(builtinNames: readonly string[]): GeneratorDef {
   });
   return {
     name: "eject",
+    record: false,
     description: "Copy a generator's built-in templates into .otpgen/templates to change them there",
     examples: ["gen eject genserver"],
     schema,

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import path from "node:path";
 import type { StepResult } from "../mix/check.js";
 import { CancelledError, UserError, WriteError, isExitPromptError } from "./errors.js";
-import { flush, nodeFsOps, undo, type WriteRecord } from "./flush.js";
+import { flush, nodeFsOps, recoverAndSay, undo, type WriteRecord } from "./flush.js";
 import type { GeneratorDef, Plan, PlanContext, Task } from "./generator.js";
 import type { Io } from "./io.js";
 import { buildCommand, commanderFailure, issueMessage, parseArgv, resolveOptions, type CommonOptions } from "./options.js";
@@ -201,6 +201,8 @@ export async function runGenerator(
       void import("../elixir/reader.js").then((r) => r.loadReader()).catch(() => undefined);
     }
     const plan = await def.plan(options.data, io, ctx);
+    // A flush a killed process left here is finished before this run reads the project.
+    if (!common.dryRun && existsSync(plan.root)) await recoverAndSay(plan.root, io.stderr, commandName);
     plan.binding.team = team?.config.variables ?? {};
     const drift = driftOf(def.name, team);
     if (drift.length > 0) {
@@ -239,7 +241,14 @@ export async function runGenerator(
     }
 
     await confirmPlan(plan, changes, manual, rendered.external, common, io);
-    const record = await flush(plan.root, changes, io.fs ?? nodeFsOps);
+    // The run is recorded in the project's manifest, in the same all-or-nothing write.
+    const manifest = def.record === false ? undefined : await import("./manifest.js");
+    const run = manifest && changes.some((c) => c.action === "create" || c.action === "update")
+      ? await manifest.newRecord(manifest.newRunId(plan.root, def.name), def.name, commandName, packageVersion(), options.data as Record<string, unknown>, changes)
+      : undefined;
+    const toWrite = run && manifest ? [...changes, manifest.recordChange(plan.root, run)] : changes;
+    const record = await flush(plan.root, toWrite, io.fs ?? nodeFsOps);
+    if (run) report.run = run.id;
     if (!json) io.stdout(formatChanges(io, changes) + formatManual(io, manual));
     if (rendered.external.length > 0) {
       // Team actions that write to disk themselves run once the plan's files are written.
@@ -279,6 +288,8 @@ export async function runGenerator(
         if (common.check === "strict" || report.rolledBack) report.exitCode = 1;
       }
     }
+    // The check step's formatter may have changed what was written: the record keeps what is on disk.
+    if (run && manifest && !report.rolledBack) await manifest.refreshRecord(plan.root, run, changes);
     report.ok = report.exitCode === 0;
     if (json) io.stdout(await jsonReport(report, changes));
     else printSummary(io, report);

@@ -1,22 +1,41 @@
-// The only code that writes generated files to disk. All or nothing: every
-// file is first written next to its target under a temporary name, then the
-// temporaries are renamed over their targets. If any step fails, what was
-// already renamed is restored from memory, temporaries are removed and
-// directories this run created are removed again.
+// The only code that writes generated files to disk. All or nothing, and
+// crash-safe:
+// 1. a journal (`.otpgen-journal.json` at the root, written to a temporary
+//    name, fsync'd, renamed, the directory fsync'd) lists every file the
+//    flush will write or remove, its temporary name and the directories it
+//    will create: phase "prepare";
+// 2. every file's content is written next to its target under a temporary
+//    name and fsync'd;
+// 3. the journal is replaced by the same list in phase "commit";
+// 4. the temporaries are renamed over their targets (removals unlink), and
+//    the directories are fsync'd;
+// 5. the journal is removed.
+// A process killed at any point leaves a journal that `recover` (run by every
+// later command) uses to roll back ("prepare": temporaries and new
+// directories removed) or complete ("commit": the remaining temporaries
+// renamed), so the project is exactly before or exactly after. A failure
+// inside the process is undone at once from memory.
+import { closeSync, fsyncSync, openSync } from "node:fs";
 import * as nodeFs from "node:fs/promises";
 import path from "node:path";
 import { WriteError } from "./errors.js";
 import type { Change } from "./tree.js";
 
-/** The file-system calls flush makes: a seam for fault-injection tests. */
+export const JOURNAL = ".otpgen-journal.json";
+
+/** The file-system calls flush makes: a seam for fault-injection and kill tests. */
 export interface FsOps {
   mkdir(dir: string): Promise<void>;
+  /** Write and fsync. */
   writeFile(file: string, content: string, mode?: number): Promise<void>;
+  readFile(file: string): Promise<string>;
   rename(from: string, to: string): Promise<void>;
   unlink(file: string): Promise<void>;
   rmdir(dir: string): Promise<void>;
   exists(p: string): Promise<boolean>;
   mode(file: string): Promise<number | undefined>;
+  /** fsync a directory, so that the names in it (renames, unlinks) are durable. */
+  syncDir(dir: string): Promise<void>;
 }
 
 export const nodeFsOps: FsOps = {
@@ -24,8 +43,16 @@ export const nodeFsOps: FsOps = {
     await nodeFs.mkdir(dir);
   },
   async writeFile(file, content, mode) {
-    await nodeFs.writeFile(file, content, mode === undefined ? {} : { mode });
+    const handle = await nodeFs.open(file, "w", mode);
+    try {
+      await handle.writeFile(content);
+      if (mode !== undefined) await handle.chmod(mode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
   },
+  readFile: (file) => nodeFs.readFile(file, "utf8"),
   rename: (from, to) => nodeFs.rename(from, to),
   unlink: (file) => nodeFs.unlink(file),
   rmdir: (dir) => nodeFs.rmdir(dir),
@@ -44,6 +71,16 @@ export const nodeFsOps: FsOps = {
       return undefined;
     }
   },
+  async syncDir(dir) {
+    const fd = openSync(dir, "r");
+    try {
+      fsyncSync(fd);
+    } catch {
+      // Some file systems refuse fsync on a directory; the rename is then as durable as they make it.
+    } finally {
+      closeSync(fd);
+    }
+  },
 };
 
 /** What a flush did, enough to undo it (rollback after a failed check). */
@@ -53,21 +90,32 @@ export interface WriteRecord {
   created: string[];
   /** Relative paths and previous contents of files that were replaced. */
   updated: { path: string; before: string; mode: number | undefined }[];
+  /** Relative paths and previous contents of files that were removed. */
+  deleted: { path: string; before: string; mode: number | undefined }[];
   /** Absolute paths of directories this run created, parents first. */
   createdDirs: string[];
 }
 
-async function ensureDir(fs: FsOps, dir: string, created: string[]): Promise<void> {
-  if (await fs.exists(dir)) return;
-  await ensureDir(fs, path.dirname(dir), created);
-  await fs.mkdir(dir);
-  created.push(dir);
+interface JournalEntry {
+  path: string;
+  action: "create" | "update" | "delete";
+  /** The temporary name (relative to the root) holding the new content; none for a removal. */
+  tmp?: string;
 }
 
-/** Undo a write: restore replaced files, delete created ones and the directories made for them. */
+export interface Journal {
+  version: 1;
+  pid: number;
+  phase: "prepare" | "commit";
+  files: JournalEntry[];
+  /** Directories (relative to the root) the flush creates, parents first. */
+  dirs: string[];
+}
+
+/** Undo a write: restore replaced and removed files, delete created ones and the directories made for them. */
 export async function undo(record: WriteRecord, fs: FsOps = nodeFsOps): Promise<string[]> {
   const problems: string[] = [];
-  for (const u of record.updated) {
+  for (const u of [...record.updated, ...(record.deleted ?? [])]) {
     try {
       await fs.writeFile(path.join(record.root, u.path), u.before, u.mode);
     } catch (err) {
@@ -91,45 +139,112 @@ export async function undo(record: WriteRecord, fs: FsOps = nodeFsOps): Promise<
   return problems;
 }
 
+async function writeJournal(fs: FsOps, root: string, journal: Journal): Promise<void> {
+  const file = path.join(root, JOURNAL);
+  await fs.writeFile(`${file}.tmp`, `${JSON.stringify(journal, null, 1)}\n`);
+  await fs.rename(`${file}.tmp`, file);
+  await fs.syncDir(root);
+}
+
+async function removeJournal(fs: FsOps, root: string): Promise<void> {
+  const file = path.join(root, JOURNAL);
+  if (await fs.exists(`${file}.tmp`)) await fs.unlink(`${file}.tmp`);
+  if (await fs.exists(file)) await fs.unlink(file);
+  await fs.syncDir(root);
+}
+
+/** The directories above-and-including `dir` that do not exist, parents first. */
+async function absent(fs: FsOps, dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (let d = dir; !(await fs.exists(d)); d = path.dirname(d)) {
+    out.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  return out;
+}
+
+/** Directories to create for these files, parents first (absolute). */
+async function missingDirs(fs: FsOps, root: string, files: readonly string[]): Promise<string[]> {
+  const dirs: string[] = [];
+  for (const f of files) {
+    for (const d of await absent(fs, path.dirname(path.join(root, f)))) if (!dirs.includes(d)) dirs.push(d);
+  }
+  return dirs;
+}
+
 export async function flush(
   root: string,
   changes: readonly Change[],
   fs: FsOps = nodeFsOps,
 ): Promise<WriteRecord> {
+  root = path.resolve(root);
   const pending = changes.filter((c) => c.action !== "identical");
-  const record: WriteRecord = { root, created: [], updated: [], createdDirs: [] };
+  const record: WriteRecord = { root, created: [], updated: [], deleted: [], createdDirs: [] };
+  if (pending.length === 0) return record;
+  const tempName = (rel: string): string =>
+    path.posix.join(path.posix.dirname(rel), `.${path.posix.basename(rel)}.otpgen-${process.pid}.tmp`);
+  const abs = (rel: string): string => path.join(root, rel);
+  const writes = pending.filter((c) => c.action !== "delete");
   const temps: string[] = [];
-  const tempName = (abs: string): string =>
-    path.join(path.dirname(abs), `.${path.basename(abs)}.otpgen-${process.pid}.tmp`);
+  let journaled = false;
 
   try {
-    // Phase 1: every file's content next to its target, under a temporary name.
-    for (const c of pending) {
-      const abs = path.join(root, c.path);
-      await ensureDir(fs, path.dirname(abs), record.createdDirs);
-      const mode = c.action === "update" ? await fs.mode(abs) : c.mode;
-      const tmp = tempName(abs);
-      temps.push(tmp);
-      await fs.writeFile(tmp, c.after, mode);
+    for (const d of await absent(fs, root)) {
+      await fs.mkdir(d);
+      record.createdDirs.push(d);
     }
-    // Phase 2: rename over the targets, remembering how to undo each.
+    const dirs = await missingDirs(fs, root, writes.map((c) => c.path));
+    const journal: Journal = {
+      version: 1,
+      pid: process.pid,
+      phase: "prepare",
+      files: pending.map((c) => ({ path: c.path, action: c.action as JournalEntry["action"], ...(c.action === "delete" ? {} : { tmp: tempName(c.path) }) })),
+      dirs: dirs.map((d) => path.relative(root, d).split(path.sep).join("/")),
+    };
+    journaled = true;
+    await writeJournal(fs, root, journal);
+
+    // Phase 1: every file's content next to its target, under a temporary name.
+    for (const d of dirs) {
+      await fs.mkdir(d);
+      record.createdDirs.push(d);
+    }
+    for (const c of writes) {
+      const mode = c.action === "update" ? await fs.mode(abs(c.path)) : c.mode;
+      temps.push(abs(tempName(c.path)));
+      await fs.writeFile(abs(tempName(c.path)), c.after, mode);
+    }
+    await writeJournal(fs, root, { ...journal, phase: "commit" });
+
+    // Phase 2: rename over the targets (or remove), remembering how to undo each.
+    const touched = new Set<string>();
     for (const c of pending) {
-      const abs = path.join(root, c.path);
-      const mode = await fs.mode(abs);
-      await fs.rename(tempName(abs), abs);
-      temps.splice(temps.indexOf(tempName(abs)), 1);
+      const target = abs(c.path);
+      const mode = await fs.mode(target);
+      touched.add(path.dirname(target));
+      if (c.action === "delete") {
+        await fs.unlink(target);
+        record.deleted.push({ path: c.path, before: c.before ?? "", mode });
+        continue;
+      }
+      await fs.rename(abs(tempName(c.path)), target);
+      temps.splice(temps.indexOf(abs(tempName(c.path))), 1);
       if (c.action === "update") {
         record.updated.push({ path: c.path, before: c.before ?? "", mode });
       } else {
         record.created.push(c.path);
       }
     }
+    for (const d of touched) await fs.syncDir(d);
+    await removeJournal(fs, root);
     return record;
   } catch (err) {
     for (const tmp of temps) {
       await fs.unlink(tmp).catch(() => undefined);
     }
     const problems = await undo(record, fs);
+    if (journaled) await removeJournal(fs, root).catch(() => undefined);
+    if (record.createdDirs.includes(root)) await fs.rmdir(root).catch(() => undefined);
     const detail = (err as Error).message;
     const tail =
       problems.length === 0
@@ -137,4 +252,60 @@ export async function flush(
         : `could not restore: ${problems.join("; ")}`;
     throw new WriteError(`writing files failed (${detail}); ${tail}`, { cause: err });
   }
+}
+
+export interface Recovery {
+  /** "rolled back": the flush had not reached its renames; "completed": it had. */
+  outcome: "rolled back" | "completed";
+  files: string[];
+}
+
+/**
+ * Finish a flush a killed process left behind: roll it back before its
+ * commit point, complete it after. Undefined when there was nothing to do.
+ */
+export async function recover(root: string, fs: FsOps = nodeFsOps): Promise<Recovery | undefined> {
+  const file = path.join(root, JOURNAL);
+  if (!(await fs.exists(file))) {
+    // Killed while writing the first journal: nothing else had been touched.
+    if (await fs.exists(`${file}.tmp`)) {
+      await fs.unlink(`${file}.tmp`);
+      await fs.syncDir(root);
+    }
+    return undefined;
+  }
+  const journal = JSON.parse(await fs.readFile(file)) as Journal;
+  const abs = (rel: string): string => path.join(root, rel);
+  if (journal.phase === "prepare") {
+    for (const f of journal.files) {
+      if (f.tmp && (await fs.exists(abs(f.tmp)))) await fs.unlink(abs(f.tmp));
+    }
+    for (const d of [...journal.dirs].reverse()) await fs.rmdir(abs(d)).catch(() => undefined);
+  } else {
+    const touched = new Set<string>();
+    for (const f of journal.files) {
+      touched.add(path.dirname(abs(f.path)));
+      if (f.action === "delete") {
+        if (await fs.exists(abs(f.path))) await fs.unlink(abs(f.path));
+      } else if (f.tmp && (await fs.exists(abs(f.tmp)))) {
+        await fs.rename(abs(f.tmp), abs(f.path));
+      }
+    }
+    for (const d of touched) await fs.syncDir(d);
+  }
+  await removeJournal(fs, root);
+  return { outcome: journal.phase === "prepare" ? "rolled back" : "completed", files: journal.files.map((f) => f.path) };
+}
+
+/** Recover an interrupted flush under `root`, saying so on stderr (before anything else is done). */
+export async function recoverAndSay(root: string, stderr: (s: string) => void, command: string): Promise<Recovery | undefined> {
+  const r = await recover(root);
+  if (!r) return undefined;
+  const n = `${r.files.length} file${r.files.length === 1 ? "" : "s"}`;
+  const what =
+    r.outcome === "completed"
+      ? `it had reached its commit point, so it was completed (${n} written)`
+      : `it had not reached its commit point, so it was rolled back (none of its ${n} written)`;
+  stderr(`${command}: an earlier run was interrupted while writing files in ${root}; ${what}\n`);
+  return r;
 }

@@ -130,6 +130,14 @@ export interface GeneratorDef<S extends z.ZodObject = z.ZodObject> {
   derive?: (partial: Partial<z.input<S>>, io: Io) => Partial<z.input<S>>;
   /** Needs a Mix project (every `gen` generator). */
   needsProject?: boolean;
+  /** Recorded in the project's manifest (.otpgen/runs/); false for runs that write no project code (eject). */
+  record?: boolean;
+  /**
+   * How `gen upgrade` re-plans a recorded run: the options adjusted to the
+   * project's root (create-otp-app's target directory), or why it cannot be
+   * re-planned (phx.new's output is not reproducible).
+   */
+  replay?: { options?: (recorded: Record<string, unknown>, root: string) => Record<string, unknown>; refuse?: string };
   /** A team's plop generator: the plopfile and the generator's name in it. */
   plopSource?: { file: string; name: string };
   plan(options: z.output<S>, io: Io, ctx: PlanContext): Promise<Plan> | Plan;

@@ -26,6 +26,8 @@ export interface RunReport {
   external: ExternalResult[];
   exitCode: number;
   nextSteps: string[];
+  /** The run's id in the project's manifest (.otpgen/runs/ID.json): what gen undo and gen upgrade name. */
+  run?: string;
   /** --dry-run of a run that changes the supervision tree: the tree before, and after with the new children marked `added`. */
   tree?: { before: unknown; after: unknown };
 }
@@ -33,7 +35,8 @@ export interface RunReport {
 export async function unifiedDiff(c: Change): Promise<string> {
   const { createTwoFilesPatch } = await import("diff");
   const from = c.before === undefined ? "/dev/null" : `a/${c.path}`;
-  return createTwoFilesPatch(from, `b/${c.path}`, c.before ?? "", c.after, undefined, undefined, { context: 3 });
+  const to = c.action === "delete" ? "/dev/null" : `b/${c.path}`;
+  return createTwoFilesPatch(from, to, c.before ?? "", c.after, undefined, undefined, { context: 3 });
 }
 
 const colorsFor = (io: Io) => pc.createColors(io.color);
@@ -44,7 +47,7 @@ function seconds(ms: number): string {
 
 export function formatChanges(io: Io, changes: readonly Change[]): string {
   const c = colorsFor(io);
-  const label = { create: c.green("create   "), update: c.yellow("update   "), identical: c.dim("identical") };
+  const label = { create: c.green("create   "), update: c.yellow("update   "), identical: c.dim("identical"), delete: c.red("remove   ") };
   return changes.map((ch) => `  ${label[ch.action]} ${ch.path}\n`).join("");
 }
 
@@ -111,6 +114,7 @@ export function printSummary(io: Io, report: RunReport): void {
     );
   }
   if (report.rolledBack) io.stdout(c.yellow("Rolled back: the files this run wrote were restored.\n"));
+  else if (report.run) io.stdout(c.dim(`Recorded as run ${report.run} (gen status, gen undo, gen upgrade)\n`));
   if (report.nextSteps.length > 0 && !report.rolledBack) {
     io.stdout(`\n${c.bold("Next steps")}\n${report.nextSteps.map((s) => `  ${s}`).join("\n")}\n`);
   }

@@ -49,12 +49,17 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** The nearest `.otpgen/` folder at or above `from`. */
+/** What makes a `.otpgen/` folder a team folder (one holding only the manifest's runs/ is not). */
+const TEAM_ENTRIES = ["config.json", "config.mjs", "templates", "generators", "ejected.json"];
+
+/** The nearest `.otpgen/` team folder at or above `from`. */
 export function findTeamDir(from: string): string | undefined {
   let dir = path.resolve(from);
   for (;;) {
     const candidate = path.join(dir, TEAM_DIR);
-    if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
+    if (existsSync(candidate) && statSync(candidate).isDirectory() && TEAM_ENTRIES.some((e) => existsSync(path.join(candidate, e)))) {
+      return candidate;
+    }
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;

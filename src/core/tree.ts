@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
-export type FileAction = "create" | "update" | "identical";
+export type FileAction = "create" | "update" | "identical" | "delete";
 
 export interface Change {
   /** Path relative to the tree's root, with forward slashes. */
@@ -29,7 +29,15 @@ export class Tree {
   private readonly entries = new Map<string, Entry>();
   private readonly diskCache = new Map<string, string | undefined>();
 
-  constructor(root: string) {
+  /**
+   * `overlay`: content that stands in for the disk's (undefined: the file is
+   * gone), so that a plan can run on a project as an earlier plan would leave
+   * it (gen upgrade re-plans recorded runs one after another).
+   */
+  constructor(
+    root: string,
+    private readonly overlay?: ReadonlyMap<string, string | undefined>,
+  ) {
     this.root = path.resolve(root);
   }
 
@@ -44,6 +52,7 @@ export class Tree {
   /** Content on disk, or undefined when the file does not exist (or is not a file). */
   readDisk(rel: string): string | undefined {
     const key = this.normalise(rel);
+    if (this.overlay?.has(key)) return this.overlay.get(key);
     if (!this.diskCache.has(key)) {
       let content: string | undefined;
       try {

@@ -1,0 +1,58 @@
+// Three-way merge of text by lines (diff3): what `gen upgrade` and `gen undo`
+// use to carry a change into a file the user has edited since.
+import { diff3Merge } from "node-diff3";
+
+/** Lines with their line endings, so that joining them gives the text back. */
+export function lines(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+export interface MergeResult {
+  text: string;
+  /** Regions both sides changed differently. */
+  conflicts: number;
+}
+
+export interface MergeOptions {
+  /** Marker labels: `<<<<<<< ours`, `>>>>>>> theirs`. */
+  labels: { ours: string; theirs: string };
+  /** A conflict's resolution: marked (git's style), or theirs taken (--force). */
+  onConflict?: "markers" | "theirs";
+}
+
+const ended = (part: string[]): string[] => {
+  const last = part[part.length - 1];
+  return last !== undefined && !last.endsWith("\n") ? [...part.slice(0, -1), `${last}\n`] : part;
+};
+
+/**
+ * Merge the change base→theirs into ours. Regions only one side changed take
+ * that side; regions both changed the same way are taken once; the rest are
+ * conflicts.
+ */
+export function merge3(ours: string, base: string, theirs: string, options: MergeOptions): MergeResult {
+  if (ours === base) return { text: theirs, conflicts: 0 };
+  if (theirs === base || theirs === ours) return { text: ours, conflicts: 0 };
+  const regions = diff3Merge(lines(ours), lines(base), lines(theirs), { excludeFalseConflicts: true });
+  let conflicts = 0;
+  const out: string[] = [];
+  for (const r of regions) {
+    if (r.ok) {
+      out.push(...(r.ok as string[]));
+      continue;
+    }
+    const c = r.conflict as { a: string[]; b: string[] };
+    conflicts++;
+    if (options.onConflict === "theirs") {
+      out.push(...c.b);
+      continue;
+    }
+    out.push(`<<<<<<< ${options.labels.ours}\n`, ...ended(c.a), "=======\n", ...ended(c.b), `>>>>>>> ${options.labels.theirs}\n`);
+  }
+  return { text: out.join(""), conflicts };
+}
+
+/** Whether a text still holds conflict markers (a merge left for the user). */
+export function hasConflictMarkers(text: string): boolean {
+  return /^<<<<<<< .*\n(?:.*\n)*?=======\n(?:.*\n)*?>>>>>>> /m.test(text);
+}

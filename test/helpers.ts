@@ -67,14 +67,29 @@ export function captureIo(cwd: string, overrides: Partial<Io> = {}): CapturedIo 
   };
 }
 
-/** Every file under dir (relative paths) with its content: a snapshot to compare. */
+/**
+ * Every file under dir (relative paths) with its content: a snapshot to
+ * compare. A run's record (.otpgen/runs/ID.json) is there under its
+ * generator's name, with its id and times blanked, so that two runs with the
+ * same options compare equal and a run that writes nothing still shows.
+ */
 export function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string): void => {
     for (const e of readdirSync(d)) {
       const abs = path.join(d, e);
       if (statSync(abs).isDirectory()) walk(abs);
-      else out[path.relative(dir, abs)] = readFileSync(abs, "utf8");
+      else {
+        const rel = path.relative(dir, abs);
+        const run = /^(.*\.otpgen\/runs\/)\d{8}-\d{6}-(.+?)(?:-\d+)?\.json$/.exec(rel);
+        const content = readFileSync(abs, "utf8");
+        if (!run) out[rel] = content;
+        else {
+          let key = `${run[1]}${run[2]}.json`;
+          for (let n = 2; key in out; n++) key = `${run[1]}${run[2]}-${n}.json`;
+          out[key] = content.replace(/"(id|at)": "[^"]*"/g, '"$1": "…"');
+        }
+      }
     }
   };
   walk(dir);

@@ -91,6 +91,9 @@ export interface RunOutcome {
   manual: string[];
 }
 
+/** An Ecto migration: priv/repo/migrations/20261202103512_create_posts.exs. */
+const MIGRATION = /^(.*\/migrations\/)\d{14}_/;
+
 interface Rendered {
   changes: Change[];
   manual: string[];
@@ -154,7 +157,15 @@ async function replan(run: RunRecord, overlay: Map<string, string | undefined>, 
   }
   const onBefore = patched.length > 0 ? (await render(def, parsed.data, beforeRun, c)).changes : [];
 
+  // A migration's name carries the time it was generated: the re-planned one is the recorded one.
+  const stamped = (p: string): string => p.replace(MIGRATION, "$1<timestamp>_");
   for (const ch of now.changes) {
+    const same = recorded.get(ch.path) ?? run.files.find((f) => MIGRATION.test(f.path) && stamped(f.path) === stamped(ch.path));
+    if (same && MIGRATION.test(same.path)) {
+      // A migration that has run is history: it is never re-written.
+      outcome.files.push({ path: same.path, outcome: ch.after === writtenOf(same) ? "up to date" : "kept", ...(ch.after === writtenOf(same) ? {} : { detail: "a migration is never re-written; add a new one for the change" }) });
+      continue;
+    }
     const rec = recorded.get(ch.path);
     const ours = ch.before;
     const theirs = ch.after;
@@ -214,7 +225,7 @@ async function replan(run: RunRecord, overlay: Map<string, string | undefined>, 
     } else outcome.files.push({ path: ch.path, outcome: ours === base ? "updated" : "merged" });
   }
   for (const f of run.files) {
-    if (!f.patched && !now.changes.some((ch) => ch.path === f.path)) {
+    if (!f.patched && !MIGRATION.test(f.path) && !now.changes.some((ch) => ch.path === f.path)) {
       outcome.files.push({ path: f.path, outcome: "not generated", detail: "the templates no longer write it; left as it is" });
     }
   }
@@ -316,6 +327,9 @@ const writeOptions = (a: Args): WriteOptions => ({
 // ---------------------------------------------------------------------------
 // gen undo
 
+/** Runs that created the project: never taken back by gen undo. */
+const CREATION = ["app", "phoenix-app"];
+
 interface UndoFile {
   path: string;
   outcome: "removed" | "reverted" | "already gone" | "left" | "conflict";
@@ -330,12 +344,15 @@ async function undo(args: Args, c: LifecycleContext): Promise<number> {
   const live = runs.filter((r) => !r.undone);
   let run: RunRecord | undefined;
   if (args.selector === undefined) {
-    run = live[live.length - 1];
-    if (!run) throw new UserError(`no run to undo: ${runs.length === 0 ? "no run is recorded in .otpgen/runs/" : "every recorded run was undone"}`);
+    run = live.filter((r) => !CREATION.includes(r.generator)).pop();
+    if (!run) throw new UserError(`no run to undo: ${runs.length === 0 ? "no run is recorded in .otpgen/runs/" : "every recorded generator run was undone"}`);
   } else {
     const chosen = select(runs, args.selector, "recorded");
     run = chosen[chosen.length - 1] as RunRecord;
     if (run.undone) throw new UserError(`run ${run.id} was already undone (${run.undone.at})`);
+  }
+  if (CREATION.includes(run.generator)) {
+    throw new UserError(`run ${run.id} created the project (${run.command}); gen undo does not take that back (remove the folder instead)`);
   }
   const files: UndoFile[] = [];
   const overlay = new Map<string, string | undefined>();
@@ -437,6 +454,9 @@ async function upgrade(args: Args, c: LifecycleContext): Promise<number> {
   const { outcomes, overlay, records } = await replanAll(runs, c, !args.flags.has("--no-conflict-markers"));
   const changes = changesOf(c.root, overlay).filter((ch) => ch.action !== "identical");
   const conflicts = outcomes.flatMap((r) => r.files.filter((f) => f.outcome === "conflict" || f.outcome === "refused").map((f) => f.path));
+  // Conflict markers an earlier upgrade left, not resolved yet.
+  const unresolved = runs.flatMap((r) => r.files.filter((f) => stateOf(c.root, f).state === "conflicted").map((f) => f.path));
+  for (const p of unresolved) if (!conflicts.includes(p)) conflicts.push(p);
   const behind = changes.length > 0 || conflicts.length > 0;
   if (!o.json) {
     io.stdout(`Upgrade to ${packageVersion()}: ${runs.length} recorded run${runs.length === 1 ? "" : "s"}\n`);
@@ -499,7 +519,7 @@ async function status(args: Args, c: LifecycleContext): Promise<number> {
     return 0;
   }
   const col = pc.createColors(io.color);
-  const stateMark = { "as written": col.green("as written"), edited: col.yellow("edited    "), deleted: col.red("deleted   ") };
+  const stateMark = { "as written": col.green("as written"), edited: col.yellow("edited    "), conflicted: col.red("conflicted"), deleted: col.red("deleted   ") };
   for (const r of rows) {
     const tail = r.undone ? col.dim(`  undone ${r.undone.at}`) : r.upgrade?.status === "skipped" ? col.dim(`  not re-planned: ${r.upgrade.reason}`) : "";
     io.stdout(`${col.bold(r.id)}  ${r.command}  (${r.version})${tail}\n`);

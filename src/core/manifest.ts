@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "./errors.js";
-import { lines } from "./merge.js";
+import { hasConflictMarkers, lines } from "./merge.js";
 import { sha256 } from "./team.js";
 import type { Change } from "./tree.js";
 
@@ -115,13 +115,14 @@ export function readRuns(root: string): RunRecord[] {
     });
 }
 
-export type FileState = "as written" | "edited" | "deleted";
+export type FileState = "as written" | "edited" | "conflicted" | "deleted";
 
 export function stateOf(root: string, f: FileRecord): { state: FileState; current: string | undefined } {
   const abs = path.join(root, f.path);
   const current = existsSync(abs) ? readFileSync(abs, "utf8") : undefined;
   if (current === undefined) return { state: "deleted", current };
-  return { state: sha256(current) === f.sha256 ? "as written" : "edited", current };
+  if (sha256(current) === f.sha256) return { state: "as written", current };
+  return { state: hasConflictMarkers(current) ? "conflicted" : "edited", current };
 }
 
 /**

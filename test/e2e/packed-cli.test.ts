@@ -2,14 +2,14 @@
 // test/global-setup.ts): create-otp-app, every built-in generator group, the
 // check step, --json against its schema, bad input, prompts at a real
 // terminal, and the loader's code cache.
-import { cpSync, existsSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { copyOf, elixirGates, expectGatesPass, hexEnv, phoenixUnformatted, snapshot, tempDir, testCounts, unformatted, withTelemetryDep } from "../helpers.js";
 import { RUNS } from "../runs.js";
 import { parseMermaid } from "../mermaid.js";
-import { REPO, binDir, errorReportSchema, fixtureCopy, jsonReport, runBin, runInPty, runOk, treeHash, unparsable } from "./packed.js";
+import { REPO, binDir, errorReportSchema, fixtureCopy, jsonReport, runBin, runInPty, runOk, statusSchema, treeHash, undoSchema, unparsable, upgradeSchema } from "./packed.js";
 
 const BARE = ["--yes", "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc"];
 
@@ -323,3 +323,50 @@ describe("what stays the user's", () => {
     expect(snapshot(dir)).toEqual(before);
   });
 });
+
+describe("the lifecycle, installed", () => {
+  it("gen status, gen upgrade (--check, --dry-run, a merge), gen undo with the check step, and a journal left by a killed run finished by the next command", async () => {
+    const dir = copyOf(bare);
+    await runOk("gen", ["eject", "genserver", "--yes"], dir);
+    const made = jsonReport((await runOk("gen", ["genserver", "Ticker", "--no-check", "--json"], dir)).stdout);
+    expect(made.run).toMatch(/-genserver$/);
+    const lib = path.join(dir, "lib/packed/ticker.ex");
+    writeFileSync(lib, readFileSync(lib, "utf8").replace("  A GenServer that keeps a map of values in its state.\n", "  Ticks, in our words.\n"));
+    const team = path.join(dir, ".otpgen/templates/genserver/lib/module.ex.hbs");
+    const source = readFileSync(team, "utf8");
+    const changed = source.replace("  @impl true\n", '  @doc "The number of values held."\n  @spec size(GenServer.server()) :: non_neg_integer()\n  def size(server), do: GenServer.call(server, :size)\n\n  @impl true\n');
+    expect(changed).not.toBe(source);
+    writeFileSync(team, changed.replace("  def handle_call({:fetch, key}, _from, state) do\n", "  def handle_call(:size, _from, state), do: {:reply, map_size(state.values), state}\n\n  def handle_call({:fetch, key}, _from, state) do\n"));
+
+    const status = statusSchema.parse(JSON.parse((await runOk("gen", ["status", "--json"], dir)).stdout));
+    const ticker = status.runs.find((r) => r.generator === "genserver");
+    expect(ticker?.files.find((f) => f.path === "lib/packed/ticker.ex")).toEqual({ path: "lib/packed/ticker.ex", action: "create", state: "edited", behind: true });
+    expect((await runBin("gen", ["upgrade", "--check"], dir)).code).toBe(1);
+    const before = snapshot(dir);
+    const dry = upgradeSchema.parse(JSON.parse((await runOk("gen", ["upgrade", "--dry-run", "--json"], dir)).stdout));
+    expect(dry.files.map((f) => f.path)).toEqual(["lib/packed/ticker.ex"]);
+    expect(snapshot(dir)).toEqual(before);
+    const up = await runOk("gen", ["upgrade", "--yes"], dir);
+    expect(up.stdout).toMatch(/merged\s+lib\/packed\/ticker\.ex/);
+    expect(up.stdout).toMatch(/✔ compile/);
+    const merged = readFileSync(lib, "utf8");
+    expect(merged).toContain("  Ticks, in our words.\n");
+    expect(merged).toContain("def size(server)");
+    expect((await runBin("gen", ["upgrade", "--check"], dir)).code).toBe(0);
+
+    // A journal in its commit phase, as a run killed after its commit point leaves it: the next command completes it.
+    writeFileSync(path.join(dir, "lib/packed/.late.ex.otpgen-99999.tmp"), "defmodule Packed.Late do\nend\n");
+    writeFileSync(path.join(dir, ".otpgen-journal.json"), JSON.stringify({ version: 1, pid: 99999, phase: "commit", files: [{ path: "lib/packed/late.ex", action: "create", tmp: "lib/packed/.late.ex.otpgen-99999.tmp" }], dirs: [] }));
+    const recovered = await runOk("gen", ["status"], dir);
+    expect(recovered.stderr).toContain("an earlier run was interrupted while writing files");
+    expect(readFileSync(path.join(dir, "lib/packed/late.ex"), "utf8")).toBe("defmodule Packed.Late do\nend\n");
+    expect(existsSync(path.join(dir, ".otpgen-journal.json"))).toBe(false);
+    rmSync(path.join(dir, "lib/packed/late.ex"));
+
+    const undone = undoSchema.parse(JSON.parse((await runOk("gen", ["undo", "--yes", "--force", "--json"], dir)).stdout));
+    expect(undone.files.filter((f) => f.outcome === "conflict")).toEqual([]);
+    expect(undone.checks?.find((c) => c.step === "compile")?.status).toBe("passed");
+    expect(existsSync(lib)).toBe(false);
+  });
+});
+

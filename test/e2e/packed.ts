@@ -120,6 +120,72 @@ export const runReportSchema = z
     external: z.array(z.object({ action: z.string(), status: z.enum(["ran", "failed", "not run"]), detail: z.string() }).strict()),
     exitCode: z.number().int(),
     nextSteps: z.array(z.string()),
+    /** The run's id in .otpgen/runs/ (absent when nothing was written). */
+    run: z.string().regex(/^\d{8}-\d{6}-[\w-]+$/).optional(),
+  })
+  .strict();
+
+// gen status / gen undo / gen upgrade --json, strict as above.
+const fileOutcome = z.object({ path: z.string(), outcome: z.string(), detail: z.string().optional() }).strict();
+export const statusSchema = z
+  .object({
+    ok: z.literal(true),
+    command: z.literal("gen status"),
+    root: z.string(),
+    runs: z.array(
+      z
+        .object({
+          id: z.string(),
+          generator: z.string(),
+          command: z.string(),
+          version: z.string(),
+          at: z.string(),
+          undone: z.object({ at: z.string(), version: z.string() }).strict().optional(),
+          upgrade: z.object({ status: z.enum(["up to date", "changes", "conflicts", "skipped"]), reason: z.string().optional() }).strict().optional(),
+          files: z.array(z.object({ path: z.string(), action: z.enum(["create", "update"]), state: z.enum(["as written", "edited", "conflicted", "deleted"]), behind: z.boolean() }).strict()),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+export const upgradeSchema = z
+  .object({
+    ok: z.boolean(),
+    command: z.literal("gen upgrade"),
+    root: z.string(),
+    dryRun: z.boolean(),
+    check: z.boolean(),
+    runs: z.array(
+      z
+        .object({
+          id: z.string(),
+          generator: z.string(),
+          status: z.enum(["up to date", "changes", "conflicts", "skipped"]),
+          reason: z.string().optional(),
+          files: z.array(fileOutcome),
+          manual: z.array(z.string()),
+        })
+        .strict(),
+    ),
+    files: z.array(z.object({ path: z.string(), action: z.enum(["create", "update", "delete"]), diff: z.string().optional() }).strict()),
+    conflicts: z.array(z.string()),
+    checks: z.array(step),
+    exitCode: z.number().int(),
+  })
+  .strict();
+export const undoSchema = z
+  .object({
+    ok: z.boolean(),
+    command: z.literal("gen undo"),
+    root: z.string(),
+    run: z.string(),
+    generator: z.string(),
+    dryRun: z.boolean(),
+    files: z.array(z.object({ path: z.string(), outcome: z.enum(["removed", "reverted", "already gone", "left", "conflict"]), detail: z.string().optional(), diff: z.string().optional() }).strict()),
+    conflicts: z.array(z.string()),
+    checks: z.array(step).optional(),
+    error: z.string().optional(),
+    exitCode: z.number().int(),
   })
   .strict();
 export const errorReportSchema = z.object({ ok: z.literal(false), error: z.string(), exitCode: z.literal(2) }).strict();

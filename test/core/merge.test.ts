@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { hasConflictMarkers, lines, merge3 } from "../../src/core/merge.js";
+import { beforeOf, fileRecord, writtenOf } from "../../src/core/manifest.js";
+
+const labels = { ours: "yours", theirs: "new" };
+const base = ["a", "b", "c", "d", "e", "f", "g", "h", "i"].map((l) => `${l}\n`).join("");
+
+describe("merge3", () => {
+  it("keeps lines as they are, endings included", () => {
+    expect(lines("x\ny\nz")).toEqual(["x\n", "y\n", "z"]);
+    expect(lines("").join("")).toBe("");
+  });
+
+  it("merges changes in different regions without a conflict", () => {
+    const ours = base.replace("b\n", "B (yours)\n");
+    const theirs = base.replace("h\n", "H (new)\n");
+    const r = merge3(ours, base, theirs, { labels });
+    expect(r).toEqual({ text: base.replace("b\n", "B (yours)\n").replace("h\n", "H (new)\n"), conflicts: 0 });
+  });
+
+  it("takes the one side that changed, and the same change once", () => {
+    const changed = base.replace("e\n", "E\n");
+    expect(merge3(base, base, changed, { labels }).text).toBe(changed);
+    expect(merge3(changed, base, base, { labels }).text).toBe(changed);
+    expect(merge3(changed, base, changed, { labels })).toEqual({ text: changed, conflicts: 0 });
+  });
+
+  it("marks a region both sides changed differently, or takes theirs there when told", () => {
+    const ours = base.replace("e\n", "E (yours)\n");
+    const theirs = base.replace("e\n", "E (new)\n").replace("a\n", "A\n");
+    const marked = merge3(ours, base, theirs, { labels });
+    expect(marked.conflicts).toBe(1);
+    expect(marked.text).toContain("<<<<<<< yours\nE (yours)\n=======\nE (new)\n>>>>>>> new\n");
+    expect(marked.text.startsWith("A\n")).toBe(true);
+    expect(hasConflictMarkers(marked.text)).toBe(true);
+    const forced = merge3(ours, base, theirs, { labels, onConflict: "theirs" });
+    expect(forced).toEqual({ text: theirs, conflicts: 1 });
+    expect(hasConflictMarkers(forced.text)).toBe(false);
+  });
+});
+
+describe("a file record", () => {
+  it("rebuilds the content before the run from what it wrote and its diff", async () => {
+    const before = "defmodule A do\n  def a, do: 1\nend\n";
+    const after = "defmodule A do\n  def a, do: 1\n\n  def b, do: 2\nend\n";
+    const rec = await fileRecord({ path: "lib/a.ex", action: "update", before, after, mode: undefined, patched: true });
+    expect(rec.patched).toBe(true);
+    expect(writtenOf(rec)).toBe(after);
+    expect(await beforeOf(rec)).toBe(before);
+    const created = await fileRecord({ path: "lib/b.ex", action: "create", before: undefined, after, mode: undefined, patched: false });
+    expect(created.patch).toBeUndefined();
+    expect(await beforeOf(created)).toBeUndefined();
+  });
+
+  it("handles a file without a final newline", async () => {
+    const before = "one\ntwo";
+    const after = "one\ntwo\nthree";
+    const rec = await fileRecord({ path: "x", action: "update", before, after, mode: undefined, patched: false });
+    expect(await beforeOf(rec)).toBe(before);
+  });
+});

@@ -23,7 +23,7 @@ describe("create-otp-app: generated projects pass real Elixir", () => {
     expect(code, io.errText()).toBe(0);
     const dir = path.join(cwd, "demo");
     expect(Object.keys(snapshot(dir)).sort()).toEqual([
-      ".credo.exs", ".formatter.exs", ".github/workflows/ci.yml", ".gitignore", "README.md",
+      ".credo.exs", ".formatter.exs", ".github/workflows/ci.yml", ".gitignore", ".otpgen/runs/app.json", "README.md",
       "config/config.exs", "config/dev.exs", "config/prod.exs", "config/runtime.exs", "config/test.exs",
       "lib/demo.ex", "lib/demo/application.ex", "mix.exs", "test/demo/application_test.exs", "test/test_helper.exs",
     ]);

@@ -18,9 +18,21 @@ const TYPES = ["string", "text", "integer", "float", "decimal", "boolean", "date
 /** Keys that pick `type` in the field type list (string is preselected). */
 const type = (t: string): string => `${down(TYPES.indexOf(t))}<enter>`;
 
-/** A project's files, migrations' timestamps left out (two runs a second apart name them differently). */
+/**
+ * A project's files, migrations' timestamps left out (two runs a second apart
+ * name them differently). In a run's record the options are left out too: a
+ * prompt records the value it offered (the table, the strategy) where the
+ * flags leave it to the generator to derive; the files are what must agree.
+ */
 function filesOf(dir: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(snapshot(dir)).map(([p, c]) => [p.replace(/(migrations\/)\d{14}_/, "$1TIMESTAMP_"), c]));
+  const stamp = (t: string): string => t.replace(/(migrations\/)\d{14}_/g, "$1TIMESTAMP_");
+  return Object.fromEntries(
+    Object.entries(snapshot(dir)).map(([p, c]) => {
+      if (!p.includes(".otpgen/runs/")) return [stamp(p), c];
+      const { options: _options, ...record } = JSON.parse(c) as Record<string, unknown>;
+      return [stamp(p), stamp(JSON.stringify(record, null, 2))];
+    }),
+  );
 }
 
 interface Flow {

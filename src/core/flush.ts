@@ -209,11 +209,13 @@ export async function flush(
       await fs.mkdir(d);
       record.createdDirs.push(d);
     }
-    for (const c of writes) {
-      const mode = c.action === "update" ? await fs.mode(abs(c.path)) : c.mode;
-      temps.push(abs(tempName(c.path)));
-      await fs.writeFile(abs(tempName(c.path)), c.after, mode);
-    }
+    // Written (and fsync'd) side by side, so the disk can batch the flushes; all settle before a failure is handled.
+    temps.push(...writes.map((c) => abs(tempName(c.path))));
+    const settled = await Promise.allSettled(
+      writes.map(async (c) => fs.writeFile(abs(tempName(c.path)), c.after, c.action === "update" ? await fs.mode(abs(c.path)) : c.mode)),
+    );
+    const failed = settled.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
     await writeJournal(fs, root, { ...journal, phase: "commit" });
 
     // Phase 2: rename over the targets (or remove), remembering how to undo each.

@@ -289,6 +289,12 @@ export function durationExpr(ms: number): string {
   return elixirInt(ms);
 }
 
+const telemetryField = z
+  .boolean()
+  .optional()
+  .describe("Emit :telemetry events (default: when the project depends on :telemetry)")
+  .meta({ prompt: false });
+
 /** A generator that renders `lib/module.ex` and `test/module_test.exs` and wires one child. */
 export function simpleOtpGenerator<S extends z.ZodObject>(spec: {
   name: string;
@@ -305,16 +311,23 @@ export function simpleOtpGenerator<S extends z.ZodObject>(spec: {
   /** The module emits these :telemetry events (`[:app, component, event]`) when the project has :telemetry. */
   telemetry?: { component: string; events: readonly string[] };
 }) {
+  // A module that can emit :telemetry events takes --[no-]telemetry; left out, the project's deps decide.
+  const schema = (spec.telemetry ? spec.schema.extend({ telemetry: telemetryField }) : spec.schema) as S;
   return {
     name: spec.name,
     description: spec.description,
     examples: spec.examples,
-    schema: spec.schema,
+    schema,
     needsProject: true,
     plan(o: z.output<S>, _io: unknown, ctx: PlanContext): Plan {
       const project = requireProject(ctx);
       const n = otpNames(project, (o as { name: string }).name);
-      const binding = { ...n, telemetry: spec.telemetry !== undefined && project.telemetry, ...(spec.binding?.(o, n) ?? {}) };
+      const asked = (o as { telemetry?: boolean }).telemetry;
+      if (asked && !project.telemetry) {
+        throw new UserError(`--telemetry needs :telemetry in mix.exs's deps (add {:telemetry, "~> 1.0"}, or gen telemetry)`);
+      }
+      const emits = spec.telemetry !== undefined && (asked ?? project.telemetry);
+      const binding = { ...n, telemetry: emits, ...(spec.binding?.(o, n) ?? {}) };
       const actions: Plan["actions"] = [
         render(spec.name, "lib/module.ex", n.file),
         render(spec.name, "test/module_test.exs", n.testFile),
@@ -328,10 +341,13 @@ export function simpleOtpGenerator<S extends z.ZodObject>(spec: {
       if (telemetry) {
         const events = telemetry.events.map((e) => `[:${n.app}, :${telemetry.component}, :${e}]`).join(", ");
         plan.nextSteps.push(
-          project.telemetry
+          emits
             ? `it emits the :telemetry events ${events}; describe them in your metrics`
-            : `no :telemetry events: the project does not depend on :telemetry; add {:telemetry, "~> 1.0"} and generate it again with --force to emit ${events}`,
+            : project.telemetry
+              ? `no :telemetry events (--no-telemetry); generate it again with --telemetry --force to emit ${events}`
+              : `no :telemetry events: the project does not depend on :telemetry; add {:telemetry, "~> 1.0"} and generate it again with --force to emit ${events}`,
         );
+        plan.resolved = { telemetry: emits };
       }
       return plan;
     },

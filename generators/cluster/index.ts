@@ -114,12 +114,14 @@ export default defineGenerator({
         ? wire(project, { code: `${m}.Cluster`, ids: [`${m}.Cluster`, "Cluster.Supervisor"], first: true }, undefined)
         : wire(project, { code: `${m}.Cluster.Connector`, ids: [`${m}.Cluster.Connector`], first: true }, undefined),
     );
-    return projectPlan(project, binding, actions, [
+    const plan = projectPlan(project, binding, actions, [
       ...(deps.length > 0 ? ["mix deps.get"] : []),
       strategy === "hosts"
         ? `start each node with RELEASE_NODE=${project.app}@<its address> CLUSTER_NODES=<every node, comma-separated> and one RELEASE_COOKIE`
         : "gen release --k8s writes the headless Service the DNS strategies poll",
     ]);
+    plan.resolved = { strategy };
+    return plan;
   },
 });
 

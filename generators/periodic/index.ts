@@ -56,6 +56,7 @@ export default defineGenerator({
     actions.push(wire(project, { code: child, ids: [child, n.module] }, o.under), loggerMetadataPatch(project, ["scheduler", "reason", ...UNEXPECTED_MESSAGE_KEYS]));
     const plan = otpPlan(project, binding, actions, n);
     if (singleton) plan.nextSteps.push(`${n.module} runs on one node of the cluster at a time (${n.module}.Singleton); --no-singleton runs it on every node`);
+    plan.resolved = { singleton };
     return plan;
   },
 });

@@ -226,7 +226,7 @@ async function replan(run: RunRecord, overlay: Map<string, string | undefined>, 
   }
   for (const f of run.files) {
     if (!f.patched && !MIGRATION.test(f.path) && !now.changes.some((ch) => ch.path === f.path)) {
-      outcome.files.push({ path: f.path, outcome: "not generated", detail: "the templates no longer write it; left as it is" });
+      outcome.files.push({ path: f.path, outcome: "not generated", detail: "the re-planned run does not write it (written only when missing, or dropped from the templates); left as it is" });
     }
   }
   const newFiles = [...files.values()];

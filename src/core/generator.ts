@@ -110,6 +110,13 @@ export interface Plan {
   requireEmptyRoot: boolean;
   /** Shown after a successful run. */
   nextSteps: string[];
+  /**
+   * Options left out whose value the plan settled from the project (a default
+   * that depends on it: the cluster strategy once k8s files exist, a periodic
+   * job's singleton once the nodes are clustered). Recorded with the run, so
+   * that gen upgrade re-plans the same choice rather than today's.
+   */
+  resolved?: Record<string, unknown>;
   /** Skip the check step (nothing Elixir is written, e.g. ejecting templates). */
   noCheck?: boolean;
   /**

@@ -113,6 +113,50 @@ describe("the manifest", () => {
 });
 
 describe("gen upgrade", () => {
+  it("every generator's run, re-planned at once on unchanged templates, is up to date, including defaults that depend on the project (telemetry, cluster strategy, singleton)", async () => {
+    const dir = copyOf(template);
+    const runs = [
+      ["genserver", "Ticker", "--every", "5s", "--registry"], ["supervisor", "Workers"], ["dynamic-supervisor", "Rooms"], ["registry", "Names"],
+      ["agent", "Settings"], ["task-supervisor", "Tasks"], ["ets-cache", "Cache", "--ttl", "1m"], ["rate-limiter", "Limiter"],
+      ["circuit-breaker", "Breaker"], ["retry"], ["periodic", "Sweep"], ["singleton", "Leader"], ["pool", "Conns"], ["pool", "Old", "--poolboy"],
+      ["pipeline", "Events"], ["pipeline", "Batches", "--broadway"], ["protocol", "Shape", "--for", "Map"], ["mix-task", "seed"],
+      // Each of these changes a default of a generator that ran before it.
+      ["cluster"], ["telemetry"], ["release", "--k8s"],
+      ["rate-limiter", "Limiter2"], ["periodic", "Sweep2"], ["cluster", "--force"],
+    ];
+    for (const args of runs) {
+      const r = await runGen(dir, [...args, "--yes", "--no-check"]);
+      expect(r.code, `${args.join(" ")}: ${r.err}`).toBe(0);
+    }
+    expect(read(dir, "lib/life/limiter2.ex")).toContain(":telemetry.execute(");
+    expect(read(dir, "lib/life/limiter.ex")).not.toContain(":telemetry.execute(");
+    const r = await runGen(dir, ["upgrade", "--check", "--json"]);
+    const report = json(r.out) as { runs: { id: string; status: string }[]; files: unknown[] };
+    expect(report.runs.filter((x) => x.status !== "up to date")).toEqual([]);
+    expect(report.runs).toHaveLength(runs.length + 1);
+    expect(report.files).toEqual([]);
+    expect(r.code).toBe(0);
+
+    // --telemetry is asked for by name where there is no :telemetry to emit to: bad input.
+    const plain = copyOf(template);
+    const before = snapshot(plain);
+    const bad = await runGen(plain, ["rate-limiter", "Limiter", "--telemetry", "--no-check"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim()).toBe('gen rate-limiter: --telemetry needs :telemetry in mix.exs\'s deps (add {:telemetry, "~> 1.0"}, or gen telemetry)');
+    expect(snapshot(plain)).toEqual(before);
+  });
+
+  it("in a Phoenix app too: context (its migration's name carries a time), live, channel, presence", async () => {
+    const dir = copyOf(path.resolve(import.meta.dirname, "../fixtures/phx_app"));
+    for (const args of [["context", "Catalog", "Product", "products", "name:string", "price:decimal"], ["live", "Blog", "Post", "posts", "title:string", "body:text"], ["channel", "Room"], ["presence", "Presence"]]) {
+      const r = await runGen(dir, [...args, "--yes", "--no-check"]);
+      expect(r.code, `${args.join(" ")}: ${r.err}`).toBe(0);
+    }
+    const r = await runGen(dir, ["upgrade", "--check", "--json"]);
+    expect(r.code, r.out).toBe(0);
+    expect((json(r.out) as { runs: { status: string }[] }).runs.map((x) => x.status)).toEqual(["up to date", "up to date", "up to date", "up to date"]);
+  });
+
   it("merges a new template version into a file the user edited in other hunks; the project formats, compiles and passes its tests (with the new test)", async () => {
     const dir = copyOf(ejected);
     edit(dir, LIB, "  A GenServer that keeps a map of values in its state.\n", "  Counts requests per client, in our own words.\n");

@@ -272,9 +272,9 @@ interface WriteOptions {
   mixCheck: boolean;
 }
 
-async function confirm(io: Io, message: string): Promise<boolean> {
+async function confirm(io: Io, message: string, fallback: boolean): Promise<boolean> {
   try {
-    return await io.prompter.confirm({ message, default: true });
+    return await io.prompter.confirm({ message, default: fallback });
   } catch (err) {
     if (isExitPromptError(err)) throw new CancelledError();
     throw err;
@@ -291,7 +291,8 @@ function pruneDirs(root: string, removed: readonly string[]): void {
   }
 }
 
-async function write(c: LifecycleContext, changes: readonly Change[], records: readonly Change[], o: WriteOptions, question: string): Promise<{ written: boolean; checks: StepResult[] }> {
+/** `question`: what to ask at a terminal, and its default (no, when conflict markers would be written). */
+async function write(c: LifecycleContext, changes: readonly Change[], records: readonly Change[], o: WriteOptions, question: { message: string; fallback: boolean }): Promise<{ written: boolean; checks: StepResult[] }> {
   const { io } = c;
   const shown = changes.filter((ch) => ch.action !== "identical");
   if (o.dryRun) {
@@ -304,7 +305,7 @@ async function write(c: LifecycleContext, changes: readonly Change[], records: r
   }
   if (io.interactive && !o.yes && !o.json) {
     io.stdout(formatPlan(io, ".", shown, [], []));
-    if (!(await confirm(io, question))) throw new CancelledError("cancelled; nothing was written", 1);
+    if (!(await confirm(io, question.message, question.fallback))) throw new CancelledError("cancelled; nothing was written", 1);
   }
   await flush(c.root, [...shown, ...records], io.fs ?? nodeFsOps);
   pruneDirs(c.root, shown.filter((ch) => ch.action === "delete").map((ch) => ch.path));
@@ -395,7 +396,7 @@ async function undo(args: Args, c: LifecycleContext): Promise<number> {
   }
   const recordChanges = o.dryRun ? [] : [recordChange(c.root, { ...run, undone: { at: new Date().toISOString(), version: packageVersion() } })];
   if (!o.json) io.stdout(`Undo run ${run.id} (${run.command}, ${run.version})\n`);
-  const { checks } = await write(c, changes, recordChanges, o, `Take back run ${run.id}?`);
+  const { checks } = await write(c, changes, recordChanges, o, { message: `Take back run ${run.id}?`, fallback: true });
   const failed = checks.some((r) => r.status === "failed");
   if (o.json) io.stdout(`${JSON.stringify({ ...result, files: await withDiffs(files, changes, o.dryRun), checks, exitCode: failed ? 1 : 0 }, null, 2)}\n`);
   else if (!o.dryRun) io.stdout(`Run ${run.id} undone${failed ? pc.red(" (a check failed: the project needs your attention)") : ""}.\n`);
@@ -454,6 +455,7 @@ async function upgrade(args: Args, c: LifecycleContext): Promise<number> {
   const { outcomes, overlay, records } = await replanAll(runs, c, !args.flags.has("--no-conflict-markers"));
   const changes = changesOf(c.root, overlay).filter((ch) => ch.action !== "identical");
   const conflicts = outcomes.flatMap((r) => r.files.filter((f) => f.outcome === "conflict" || f.outcome === "refused").map((f) => f.path));
+  const marked = outcomes.flatMap((r) => r.files.filter((f) => f.outcome === "conflict").map((f) => f.path));
   // Conflict markers an earlier upgrade left, not resolved yet.
   const unresolved = runs.flatMap((r) => r.files.filter((f) => stateOf(c.root, f).state === "conflicted").map((f) => f.path));
   for (const p of unresolved) if (!conflicts.includes(p)) conflicts.push(p);
@@ -467,7 +469,9 @@ async function upgrade(args: Args, c: LifecycleContext): Promise<number> {
     changes,
     o.dryRun ? [] : records.map((r) => recordChange(c.root, r)),
     { ...o, mixCheck: o.mixCheck && conflicts.length === 0 },
-    `Write the upgrade of ${changes.length} file${changes.length === 1 ? "" : "s"}?`,
+    marked.length > 0
+      ? { message: `Write the upgrade of ${changes.length} file${changes.length === 1 ? "" : "s"}, ${marked.length} with conflict markers (${marked.join(", ")})?`, fallback: false }
+      : { message: `Write the upgrade of ${changes.length} file${changes.length === 1 ? "" : "s"}?`, fallback: true },
   );
   const failed = written.checks.some((r) => r.status === "failed");
   const exitCode = (check && behind) || conflicts.length > 0 || failed ? 1 : 0;

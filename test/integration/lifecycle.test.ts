@@ -213,6 +213,15 @@ describe("gen upgrade", () => {
     const untouched = copyOf(dir);
     const mine = read(dir, LIB);
 
+    // At a terminal the question names the conflicts, and its default is no: Enter writes nothing.
+    const asked: { message: string; default?: boolean }[] = [];
+    const prompter = { confirm: async (q: { message: string; default?: boolean }) => (asked.push(q), q.default ?? false) } as unknown as Prompter;
+    const atTerminal = copyOf(dir);
+    const declined = await runGen(atTerminal, ["upgrade"], { interactive: true, prompter });
+    expect(declined.code).toBe(1);
+    expect(asked).toEqual([{ message: `Write the upgrade of 1 file, 1 with conflict markers (${LIB})?`, default: false }]);
+    expect(read(atTerminal, LIB)).toBe(mine);
+
     const refused = await runGen(untouched, ["upgrade", "--yes", "--no-conflict-markers", "--json"]);
     expect(refused.code).toBe(1);
     expect(json(refused.out).conflicts).toEqual([LIB]);
@@ -232,13 +241,14 @@ describe("gen upgrade", () => {
 });
 
 describe("a team's plop generator", () => {
-  const plopfile = (body: string): string => `export default function (plop) {
+  const plopfile = (body: string, owner = false): string => `export default function (plop) {
   plop.setGenerator("service", {
     description: "A team service module",
     prompts: [{ type: "input", name: "name", message: "Service name" }],
     actions: [
       { type: "add", path: "lib/{{project.app}}/{{snakeCase name}}.ex", template: ${JSON.stringify(body)} },
       { type: "append", path: "README.md", template: "- {{pascalCase name}} service" },
+      ${owner ? '{ type: "append", path: "README.md", template: "  (owned by the {{name}} team)" },' : ""}
     ],
   });
 }
@@ -246,7 +256,7 @@ describe("a team's plop generator", () => {
   const v1 = '# Service.\ndefmodule {{project.module}}.{{pascalCase name}} do\n  @moduledoc "The {{name}} service."\n\n  @doc "Its name."\n  @spec name() :: String.t()\n  def name, do: "{{name}}"\nend\n';
   const v2 = v1.replace("  def name, do: \"{{name}}\"\n", '  def name, do: "{{name}}"\n\n  @doc "Its version."\n  @spec version() :: pos_integer()\n  def version, do: 2\n');
 
-  it("its runs are recorded and upgraded too: the template's new function merged under the user's edit, the README line not appended twice", async () => {
+  it("its runs are recorded and upgraded too: the template's new function merged under the user's edit; the README re-patched with the new line only", async () => {
     const dir = copyOf(template);
     writeIn(dir, ".otpgen/generators/team.mjs", plopfile(v1));
     const r = await runGen(dir, ["service", "billing", "--no-check", "--json"]);
@@ -255,14 +265,19 @@ describe("a team's plop generator", () => {
     edit(dir, "lib/life/billing.ex", "# Service.\n", "# Service, owned by the billing team.\n");
     // The new version under a new file name: this process has imported team.mjs already (ES modules are cached by URL).
     rmSync(path.join(dir, ".otpgen/generators/team.mjs"));
-    writeIn(dir, ".otpgen/generators/team-v2.mjs", plopfile(v2));
+    writeIn(dir, ".otpgen/generators/team-v2.mjs", plopfile(v2, true));
 
     const up = await runGen(dir, ["upgrade", "service", "--yes", "--no-mix-check"]);
     expect(up.code, up.out + up.err).toBe(0);
     const lib = read(dir, "lib/life/billing.ex");
     expect(lib.startsWith("# Service, owned by the billing team.\n")).toBe(true);
     expect(lib).toContain("def version, do: 2");
-    expect(read(dir, "README.md").match(/- Billing service/g)).toHaveLength(1);
+    // The README's patch changed (a second line): the patcher runs again on the README as it is, adding only the new line.
+    const readme = read(dir, "README.md");
+    expect(readme.match(/- Billing service/g)).toHaveLength(1);
+    expect(readme.match(/\(owned by the billing team\)/g)).toHaveLength(1);
+    expect(up.out).toMatch(/re-patched\s+README\.md/);
+    expect((await runGen(dir, ["upgrade", "--check"])).code).toBe(0);
     const [probe] = await probeAll([{ source: lib, what: "def:version" }]);
     expect(probe).toMatchObject({ parses: true, formatted: true, found: ["defmodule Life.Billing"] });
   });

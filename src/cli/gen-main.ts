@@ -6,7 +6,19 @@ import { packageVersion } from "../core/paths.js";
 import { UserError, isExitPromptError } from "../core/errors.js";
 import { findMixRoot, readMixProject, umbrellaApps, type MixProject } from "../elixir/project.js";
 import type { Team } from "../core/team.js";
-import { recoverAndSay } from "../core/flush.js";
+import { BusyError, recoverAndSay } from "../core/flush.js";
+
+/** Finish a flush a killed run left in `root`; false (said on stderr) when another run is writing there now. */
+async function recovered(root: string, io: Io): Promise<boolean> {
+  try {
+    await recoverAndSay(root, io.stderr, "gen");
+    return true;
+  } catch (err) {
+    if (!(err instanceof BusyError)) throw err;
+    io.stderr(`gen: ${err.message}\n`);
+    return false;
+  }
+}
 
 const LIFECYCLE = ["status", "undo", "upgrade"] as const;
 
@@ -129,7 +141,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
   const builtins = given ?? (await import("./registry.js")).genGenerators;
   const root = findMixRoot(io.cwd);
   // A flush a killed process left in this project is finished first, whatever the command.
-  if (root) await recoverAndSay(root, io.stderr, "gen");
+  if (root && !(await recovered(root, io))) return 1;
   if (picking && !root) {
     noProject(io);
     return 2;
@@ -196,7 +208,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
       ({ project, args } = await resolveProject(root, rest, io));
       if (project.root !== root) {
         projectTeam = (await loadTeam(project.root, io.cwd)) ?? team;
-        await recoverAndSay(project.root, io.stderr, "gen");
+        if (!(await recovered(project.root, io))) return 1;
       }
     } catch (err) {
       if (err instanceof UserError) {

@@ -193,6 +193,11 @@ export async function flush(
       await fs.mkdir(d);
       record.createdDirs.push(d);
     }
+    // One writer at a time: a journal here is another run's (a crashed one's was recovered at start-up).
+    if (await fs.exists(path.join(root, JOURNAL))) {
+      const other = JSON.parse(await fs.readFile(path.join(root, JOURNAL))) as Journal;
+      throw new BusyError(root, other.pid);
+    }
     const dirs = await missingDirs(fs, root, writes.map((c) => c.path));
     const journal: Journal = {
       version: 1,
@@ -256,6 +261,24 @@ export async function flush(
   }
 }
 
+/** Whether a process with this pid exists (signal 0 checks without sending). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Another run is writing files in the project right now. */
+export class BusyError extends WriteError {
+  constructor(root: string, pid: number) {
+    super(`another run (pid ${pid}) is writing files in ${root}; run this again when it has finished`);
+    this.name = "BusyError";
+  }
+}
+
 export interface Recovery {
   /** "rolled back": the flush had not reached its renames; "completed": it had. */
   outcome: "rolled back" | "completed";
@@ -277,6 +300,8 @@ export async function recover(root: string, fs: FsOps = nodeFsOps): Promise<Reco
     return undefined;
   }
   const journal = JSON.parse(await fs.readFile(file)) as Journal;
+  // A journal whose writer is still running is that run's, not a crash's.
+  if (journal.pid !== process.pid && alive(journal.pid)) throw new BusyError(root, journal.pid);
   const abs = (rel: string): string => path.join(root, rel);
   if (journal.phase === "prepare") {
     for (const f of journal.files) {

@@ -6,7 +6,7 @@ import path from "node:path";
 import { build } from "esbuild";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
-import { JOURNAL } from "../../src/core/flush.js";
+import { JOURNAL, flush } from "../../src/core/flush.js";
 import type { Change } from "../../src/core/tree.js";
 import { Tree } from "../../src/core/tree.js";
 import { runGen, snapshot, tempDir } from "../helpers.js";
@@ -109,5 +109,27 @@ describe("a flush killed with SIGKILL", () => {
     }
     console.log(`100 kills by timer over a ${whole.toFixed(0)} ms run: ${seen.before} before, ${seen.after} after, ${seen.recovered} recovered from a journal`);
     expect(seen.before + seen.after).toBe(100);
+  });
+
+  it("a journal whose writer is still running is left alone: the next command says so and exits 1; once the writer is gone it is recovered", async () => {
+    const { root } = fresh(0);
+    const writer = execa("sleep", ["60"], { reject: false });
+    const tmp = "lib/demo/.late.ex.otpgen-1.tmp";
+    writeFileSync(path.join(root, tmp), "defmodule Demo.Late do\nend\n");
+    writeFileSync(path.join(root, JOURNAL), JSON.stringify({ version: 1, pid: writer.pid, phase: "commit", files: [{ path: "lib/demo/late.ex", action: "create", tmp }], dirs: [] }));
+    const during = snapshot(root);
+    const busy = await runGen(root, ["status"]);
+    expect(busy.code).toBe(1);
+    expect(busy.err.trim()).toBe(`gen: another run (pid ${writer.pid}) is writing files in ${root}; run this again when it has finished`);
+    expect(snapshot(root)).toEqual(during);
+    // A flush that starts while the other writes (its journal appeared after this process started) refuses too.
+    await expect(flush(root, changes)).rejects.toThrow(/another run \(pid \d+\) is writing files/);
+    expect(snapshot(root)).toEqual(during);
+    writer.kill("SIGKILL");
+    await writer;
+    const after = await runGen(root, ["status"]);
+    expect(after.code, after.err).toBe(0);
+    expect(after.err).toContain("it had reached its commit point, so it was completed (1 file written)");
+    expect(snapshot(root)["lib/demo/late.ex"]).toBe("defmodule Demo.Late do\nend\n");
   });
 });

@@ -244,7 +244,7 @@ export async function runGenerator(
     // The run is recorded in the project's manifest, in the same all-or-nothing write.
     const manifest = def.record === false ? undefined : await import("./manifest.js");
     const run = manifest && changes.some((c) => c.action === "create" || c.action === "update")
-      ? await manifest.newRecord(manifest.newRunId(plan.root, def.name), def.name, commandName, packageVersion(), { ...(options.data as Record<string, unknown>), ...plan.resolved }, changes)
+      ? await manifest.newRecord(manifest.newRunId(plan.root, def.name), def.name, commandName, packageVersion(), { ...(options.data as Record<string, unknown>), ...plan.resolved }, changes, !def.replay?.refuse)
       : undefined;
     const toWrite = run && manifest ? [...changes, manifest.recordChange(plan.root, run)] : changes;
     const record = await flush(plan.root, toWrite, io.fs ?? nodeFsOps);

@@ -20,8 +20,8 @@ export interface FileRecord {
   patched?: boolean;
   /** sha256 of the content written. */
   sha256: string;
-  /** The content written, line by line. */
-  written: string[];
+  /** The content written, line by line; left out for a run that can never be re-planned (phx.new's). */
+  written?: string[];
   /** For a changed file: the unified diff from the content before the run to `written`. */
   patch?: string[];
 }
@@ -58,7 +58,7 @@ export async function diffLines(before: string, after: string, file: string): Pr
 }
 
 /** The file as the run wrote it. */
-export const writtenOf = (f: FileRecord): string => f.written.join("");
+export const writtenOf = (f: FileRecord): string => (f.written ?? []).join("");
 
 /** The file as it was before the run (for a changed file), from the written content and the diff. */
 export async function beforeOf(f: FileRecord): Promise<string | undefined> {
@@ -76,9 +76,14 @@ export async function fileRecord(c: Change): Promise<FileRecord> {
   return { ...base, ...(c.patched ? { patched: true } : {}), patch: await diffLines(c.before ?? "", c.after, c.path) };
 }
 
-export async function newRecord(id: string, generator: string, command: string, version: string, options: Record<string, unknown>, changes: readonly Change[]): Promise<RunRecord> {
+/** `content`: keep what was written (the base of later merges); false keeps hashes only. */
+export async function newRecord(id: string, generator: string, command: string, version: string, options: Record<string, unknown>, changes: readonly Change[], content = true): Promise<RunRecord> {
   const files: FileRecord[] = [];
-  for (const c of changes) if (c.action === "create" || c.action === "update") files.push(await fileRecord(c));
+  for (const c of changes) {
+    if (c.action !== "create" && c.action !== "update") continue;
+    const f = await fileRecord(c);
+    files.push(content ? f : { path: f.path, action: f.action, sha256: f.sha256 });
+  }
   return { schema: 1, id, generator, command, version, at: new Date().toISOString(), options, files };
 }
 
@@ -93,7 +98,11 @@ export function recordChange(root: string, record: RunRecord, before?: string): 
   return { path: rel, action, before: existing, after, mode: undefined, patched: false };
 }
 
-/** Every recorded run of the project, oldest first. A record that cannot be read is an error naming it. */
+/**
+ * Every recorded run of the project, oldest first: by the time it ran (ids
+ * carry only the second, and two runs in one second sort by name), then id.
+ * A record that cannot be read is an error naming it.
+ */
 export function readRuns(root: string): RunRecord[] {
   const dir = path.join(root, RUNS_DIR);
   if (!existsSync(dir)) return [];
@@ -112,7 +121,8 @@ export function readRuns(root: string): RunRecord[] {
         throw new UserError(`${rel}: not a run record of create-otp-app (schema 1 with id, generator and files)`);
       }
       return r;
-    });
+    })
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export type FileState = "as written" | "edited" | "conflicted" | "deleted";
@@ -142,7 +152,8 @@ export async function refreshRecord(root: string, run: RunRecord, changes: reado
     }
     const c = changes.find((x) => x.path === f.path);
     changed = true;
-    files.push(await fileRecord({ path: f.path, action: f.action, before: c?.before, after: now, mode: undefined, patched: f.patched ?? false }));
+    const next = await fileRecord({ path: f.path, action: f.action, before: c?.before, after: now, mode: undefined, patched: f.patched ?? false });
+    files.push(f.written ? next : { path: f.path, action: f.action, sha256: next.sha256 });
   }
   if (!changed) return;
   const { flush } = await import("./flush.js");

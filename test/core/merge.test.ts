@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { hasConflictMarkers, lines, merge3 } from "../../src/core/merge.js";
-import { beforeOf, fileRecord, writtenOf } from "../../src/core/manifest.js";
+import { beforeOf, fileRecord, readRuns, writtenOf } from "../../src/core/manifest.js";
+import { tempDir, writeIn } from "../helpers.js";
 
 const labels = { ours: "yours", theirs: "new" };
 const base = ["a", "b", "c", "d", "e", "f", "g", "h", "i"].map((l) => `${l}\n`).join("");
@@ -57,5 +58,14 @@ describe("a file record", () => {
     const after = "one\ntwo\nthree";
     const rec = await fileRecord({ path: "x", action: "update", before, after, mode: undefined, patched: false });
     expect(await beforeOf(rec)).toBe(before);
+  });
+
+  it("runs are read in the order they ran, also two in one second (whose ids sort by generator name)", () => {
+    const root = tempDir();
+    const run = (id: string, at: string) => writeIn(root, `.otpgen/runs/${id}.json`, JSON.stringify({ schema: 1, id, generator: id.split("-")[2], command: "", version: "", at, options: {}, files: [] }));
+    run("20261202-114621-live", "2026-12-02T11:46:21.100Z");
+    run("20261202-114621-genserver", "2026-12-02T11:46:21.900Z");
+    run("20261202-114620-context", "2026-12-02T11:46:20.500Z");
+    expect(readRuns(root).map((r) => r.generator)).toEqual(["context", "live", "genserver"]);
   });
 });

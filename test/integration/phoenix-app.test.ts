@@ -57,6 +57,12 @@ describe("create-otp-app --phoenix", () => {
     const steps = (ci.jobs.test.steps as { run?: string }[]).map((s) => s.run).filter(Boolean);
     expect(steps).toEqual(expect.arrayContaining(["mix credo --strict", "mix dialyzer --format github", "mix test"]));
     expect(created.out).toContain("mix precommit");
+    // The run is recorded by hashes only: phx.new's output is never re-planned, so no copies (its vendored JS is large).
+    const [runFile] = readdirSync(path.join(at.outside, ".otpgen/runs"));
+    const record = JSON.parse(read(`.otpgen/runs/${runFile}`)) as { generator: string; files: { path: string; sha256: string; written?: unknown }[] };
+    expect(record.generator).toBe("phoenix-app");
+    expect(record.files.find((f) => f.path === "mix.exs")?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(record.files.filter((f) => f.written !== undefined)).toEqual([]);
   });
 
   it("gen context, live, genserver and presence work in it and gen tree shows the tree; the gates, credo --strict over every file, and its own mix precommit with dialyzer pass", async () => {
@@ -69,6 +75,12 @@ describe("create-otp-app --phoenix", () => {
       const io = captureIo(at.outside);
       expect(await gen([...args, "--no-check"], io), io.errText()).toBe(0);
     }
+    // Re-planned at once, the four runs are up to date; phx.new's own run is not re-planned, and says why.
+    const check = captureIo(at.outside);
+    expect(await gen(["upgrade", "--check", "--json"], check), check.text()).toBe(0);
+    const statuses = (JSON.parse(check.text()) as { runs: { generator: string; status: string; reason?: string }[] }).runs;
+    expect(statuses.map((r) => [r.generator, r.status])).toEqual([["phoenix-app", "skipped"], ["context", "up to date"], ["live", "up to date"], ["genserver", "up to date"], ["presence", "up to date"]]);
+    expect(statuses[0]?.reason).toContain("not reproducible");
     // gen tree reads the supervision tree phx.new wrote, with the new children in it (the Endpoint last).
     const tree = captureIo(at.outside);
     expect(await gen(["tree"], tree), tree.errText()).toBe(0);

@@ -376,13 +376,15 @@ async function undo(args: Args, c: LifecycleContext): Promise<number> {
       files.push({ path: f.path, outcome: "conflict", detail: "its record's diff no longer applies to what the run wrote" });
       continue;
     }
-    const merged = merge3(current, writtenOf(f), before, { labels: { ours: "yours", theirs: "before the run" }, onConflict: "theirs" });
+    const merged = merge3(current, writtenOf(f), before, { labels: { ours: "yours", theirs: "before the run" }, onConflict: "withdraw" });
     if (merged.conflicts > 0 && !force) {
-      files.push({ path: f.path, outcome: "conflict", detail: "edited where the run changed it" });
+      const later = runs.filter((r) => !r.undone && r.at > (run as RunRecord).at && r.files.some((x) => x.path === f.path)).map((r) => r.id);
+      const why = later.length > 0 ? `; later runs changed it too (${later.join(", ")}): undo them first` : "";
+      files.push({ path: f.path, outcome: "conflict", detail: `edited where the run changed it${why}` });
       continue;
     }
     overlay.set(f.path, merged.text);
-    files.push({ path: f.path, outcome: "reverted", ...(merged.conflicts > 0 ? { detail: "edited where the run changed it (--force: the run's change taken back there too)" } : {}) });
+    files.push({ path: f.path, outcome: "reverted", ...(merged.conflicts > 0 ? { detail: "edited where the run changed it (--force: the lines the run added taken out there too)" } : {}) });
   }
   const conflicts = files.filter((f) => f.outcome === "conflict");
   const changes = changesOf(c.root, overlay);

@@ -16,8 +16,14 @@ export interface MergeResult {
 export interface MergeOptions {
   /** Marker labels: `<<<<<<< ours`, `>>>>>>> theirs`. */
   labels: { ours: string; theirs: string };
-  /** A conflict's resolution: marked (git's style), or theirs taken (--force). */
-  onConflict?: "markers" | "theirs";
+  /**
+   * A conflict's resolution: marked (git's style); theirs taken; or
+   * "withdraw": ours, less the lines base added over theirs (compared without
+   * indentation or a trailing comma), which takes back one change (base over
+   * theirs) and keeps what others added beside it; where ours rewrote those
+   * lines, theirs (gen undo --force).
+   */
+  onConflict?: "markers" | "theirs" | "withdraw";
 }
 
 const ended = (part: string[]): string[] => {
@@ -41,10 +47,18 @@ export function merge3(ours: string, base: string, theirs: string, options: Merg
       out.push(...(r.ok as string[]));
       continue;
     }
-    const c = r.conflict as { a: string[]; b: string[] };
+    const c = r.conflict as { a: string[]; b: string[]; o: string[] };
     conflicts++;
     if (options.onConflict === "theirs") {
       out.push(...c.b);
+      continue;
+    }
+    if (options.onConflict === "withdraw") {
+      const key = (l: string): string => l.trim().replace(/,$/, "");
+      const added = new Set(c.o.map(key).filter((k) => k !== "" && !c.b.some((l) => key(l) === k)));
+      const kept = c.a.filter((l) => !added.has(key(l)));
+      // None of base's lines is left as it was (ours rewrote them): the region goes back to theirs.
+      out.push(...(kept.length < c.a.length ? kept : c.b));
       continue;
     }
     out.push(`<<<<<<< ${options.labels.ours}\n`, ...ended(c.a), "=======\n", ...ended(c.b), `>>>>>>> ${options.labels.theirs}\n`);

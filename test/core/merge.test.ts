@@ -40,6 +40,20 @@ describe("merge3", () => {
   });
 });
 
+describe("merge3, withdrawing one change (gen undo --force)", () => {
+  const before = "children = [\n  # comment\n]\n";
+  const alpha = "children = [\n  # comment\n  Alpha\n]\n";
+  it("takes out the lines the change added and keeps what a later change put beside them", () => {
+    const both = "children = [\n  # comment\n  Alpha,\n  Beta\n]\n";
+    const r = merge3(both, alpha, before, { labels, onConflict: "withdraw" });
+    expect(r).toEqual({ text: "children = [\n  # comment\n  Beta\n]\n", conflicts: 1 });
+  });
+  it("where the user rewrote the change's lines, goes back to before there", () => {
+    const rewritten = "children = [\n  # comment\n  {Alpha, name: A}\n]\n";
+    expect(merge3(rewritten, alpha, before, { labels, onConflict: "withdraw" }).text).toBe(before);
+  });
+});
+
 describe("a file record", () => {
   it("rebuilds the content before the run from what it wrote and its diff", async () => {
     const before = "defmodule A do\n  def a, do: 1\nend\n";

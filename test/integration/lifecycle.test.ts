@@ -348,6 +348,25 @@ describe("gen undo", () => {
     expect(probe).toMatchObject({ parses: true, found: [] });
   });
 
+  it("an earlier run whose lines a later run touched: named with the later run; --force takes out only its child, the later one's stays, and the project passes", async () => {
+    const dir = copyOf(template);
+    const alpha = json((await runGen(dir, ["genserver", "Alpha", "--no-check", "--json"])).out).run as string;
+    const beta = json((await runGen(dir, ["genserver", "Beta", "--no-check", "--json"])).out).run as string;
+    const r = await runGen(dir, ["undo", alpha, "--yes"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`lib/life/application.ex (edited where the run changed it; later runs changed it too (${beta}): undo them first)`);
+    const forced = await runGen(dir, ["undo", alpha, "--yes", "--force", "--no-mix-check"]);
+    expect(forced.code, forced.err).toBe(0);
+    const [gone, kept] = await probeAll([
+      { source: read(dir, "lib/life/application.ex"), what: "children:Life.Alpha" },
+      { source: read(dir, "lib/life/application.ex"), what: "children:Life.Beta" },
+    ]);
+    expect(gone).toMatchObject({ parses: true, found: [] });
+    expect(kept?.found).toHaveLength(1);
+    expect(existsSync(path.join(dir, "lib/life/alpha.ex"))).toBe(false);
+    expectGatesPass(await elixirGates(dir));
+  });
+
   it("at a terminal the plan is shown and one question asked; answering no writes nothing", async () => {
     const dir = copyOf(template);
     expect((await runGen(dir, ["genserver", "Cache", "--no-check"])).code).toBe(0);

@@ -125,7 +125,7 @@ interface Replanned {
  * theirs: the new output); patched files through the patchers, and only when
  * the patch itself changed (a child the user removed is not put back).
  */
-async function replan(run: RunRecord, overlay: Map<string, string | undefined>, c: LifecycleContext, markers: boolean): Promise<Replanned> {
+async function replan(run: RunRecord, overlay: Map<string, string | undefined>, modes: Map<string, number>, c: LifecycleContext, markers: boolean): Promise<Replanned> {
   const outcome: RunOutcome = { id: run.id, generator: run.generator, status: "skipped", files: [], manual: [] };
   const def = c.generators.find((g) => g.name === run.generator);
   if (!def) return { outcome: { ...outcome, reason: `no generator "${run.generator}" here now (a team generator removed?)` } };
@@ -192,6 +192,7 @@ async function replan(run: RunRecord, overlay: Map<string, string | undefined>, 
       // A file the templates write now that the run did not.
       if (ours === undefined) {
         overlay.set(ch.path, theirs);
+        if (ch.mode !== undefined) modes.set(ch.path, ch.mode);
         files.set(ch.path, await fileRecord(ch));
         outcome.files.push({ path: ch.path, outcome: "created" });
       } else if (ours === theirs) {
@@ -238,27 +239,28 @@ async function replan(run: RunRecord, overlay: Map<string, string | undefined>, 
   return { outcome, record };
 }
 
-async function replanAll(runs: readonly RunRecord[], c: LifecycleContext, markers: boolean): Promise<{ outcomes: RunOutcome[]; overlay: Map<string, string | undefined>; records: RunRecord[] }> {
+async function replanAll(runs: readonly RunRecord[], c: LifecycleContext, markers: boolean): Promise<{ outcomes: RunOutcome[]; overlay: Map<string, string | undefined>; modes: Map<string, number>; records: RunRecord[] }> {
   const overlay = new Map<string, string | undefined>();
+  const modes = new Map<string, number>();
   const outcomes: RunOutcome[] = [];
   const records: RunRecord[] = [];
   for (const run of runs) {
-    const r = await replan(run, overlay, c, markers);
+    const r = await replan(run, overlay, modes, c, markers);
     outcomes.push(r.outcome);
     if (r.record) records.push(r.record);
   }
-  return { outcomes, overlay, records };
+  return { outcomes, overlay, modes, records };
 }
 
-/** The overlay as changes against the disk. */
-function changesOf(root: string, overlay: ReadonlyMap<string, string | undefined>): Change[] {
+/** The overlay as changes against the disk; `modes`: of files created (a script the new templates add keeps its executable bit). */
+function changesOf(root: string, overlay: ReadonlyMap<string, string | undefined>, modes: ReadonlyMap<string, number> = new Map()): Change[] {
   const disk = new Tree(root);
   return [...overlay.keys()].sort().flatMap((p): Change[] => {
     const before = disk.readDisk(p);
     const after = overlay.get(p);
     if (after === undefined) return before === undefined ? [] : [{ path: p, action: "delete", before, after: "", mode: undefined, patched: false }];
     const action = before === undefined ? "create" : before === after ? "identical" : "update";
-    return [{ path: p, action, before, after, mode: undefined, patched: false }];
+    return [{ path: p, action, before, after, mode: action === "create" ? modes.get(p) : undefined, patched: false }];
   });
 }
 
@@ -454,8 +456,8 @@ async function upgrade(args: Args, c: LifecycleContext): Promise<number> {
     else io.stdout("No recorded runs to upgrade (.otpgen/runs/ is empty).\n");
     return 0;
   }
-  const { outcomes, overlay, records } = await replanAll(runs, c, !args.flags.has("--no-conflict-markers"));
-  const changes = changesOf(c.root, overlay).filter((ch) => ch.action !== "identical");
+  const { outcomes, overlay, modes, records } = await replanAll(runs, c, !args.flags.has("--no-conflict-markers"));
+  const changes = changesOf(c.root, overlay, modes).filter((ch) => ch.action !== "identical");
   const conflicts = outcomes.flatMap((r) => r.files.filter((f) => f.outcome === "conflict" || f.outcome === "refused").map((f) => f.path));
   const marked = outcomes.flatMap((r) => r.files.filter((f) => f.outcome === "conflict").map((f) => f.path));
   // Conflict markers an earlier upgrade left, not resolved yet.

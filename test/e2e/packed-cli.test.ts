@@ -325,7 +325,7 @@ describe("what stays the user's", () => {
 });
 
 describe("the lifecycle, installed", () => {
-  it("gen status, gen upgrade (--check, --dry-run, a merge), gen undo with the check step, and a journal left by a killed run finished by the next command", async () => {
+  it("gen status, gen upgrade (--check, --dry-run, a merge at a real terminal), gen undo with the check step, and a journal left by a killed run finished by the next command", async () => {
     const dir = copyOf(bare);
     await runOk("gen", ["eject", "genserver", "--yes"], dir);
     const made = jsonReport((await runOk("gen", ["genserver", "Ticker", "--no-check", "--json"], dir)).stdout);
@@ -346,9 +346,12 @@ describe("the lifecycle, installed", () => {
     const dry = upgradeSchema.parse(JSON.parse((await runOk("gen", ["upgrade", "--dry-run", "--json"], dir)).stdout));
     expect(dry.files.map((f) => f.path)).toEqual(["lib/packed/ticker.ex"]);
     expect(snapshot(dir)).toEqual(before);
-    const up = await runOk("gen", ["upgrade", "--yes"], dir);
-    expect(up.stdout).toMatch(/merged\s+lib\/packed\/ticker\.ex/);
-    expect(up.stdout).toMatch(/✔ compile/);
+    // At a real terminal: the outcome per run, the plan, one question (Enter: yes), the write, the check step.
+    const up = await runInPty(dir, "gen", ["upgrade"], [["Write the upgrade of 1 file?", "<enter>"]]);
+    expect(up.exit, up.output).toBe(0);
+    expect(up.output).toMatch(/merged\s+lib\/packed\/ticker\.ex/);
+    expect(up.output).toMatch(/Plan\n\s+update\s+lib\/packed\/ticker\.ex/);
+    expect(up.output).toMatch(/✔ compile/);
     const merged = readFileSync(lib, "utf8");
     expect(merged).toContain("  Ticks, in our words.\n");
     expect(merged).toContain("def size(server)");

@@ -6,14 +6,14 @@
 import { existsSync, readdirSync, rmdirSync } from "node:fs";
 import path from "node:path";
 import pc from "picocolors";
-import { CancelledError, UserError, WriteError, isExitPromptError } from "../core/errors.js";
+import { CancelledError, UserError, WriteError } from "../core/errors.js";
 import { flush, nodeFsOps } from "../core/flush.js";
 import type { GeneratorDef } from "../core/generator.js";
-import type { Io } from "../core/io.js";
+import { confirmOrCancel, type Io } from "../core/io.js";
 import { beforeOf, fileRecord, readRuns, recordChange, stateOf, writtenOf, type FileRecord, type FileState, type RunRecord } from "../core/manifest.js";
 import { merge3 } from "../core/merge.js";
-import { builtinTemplatesDir, packageVersion } from "../core/paths.js";
-import { formatChanges, formatPlan, formatStep, unifiedDiff } from "../core/report.js";
+import { packageVersion } from "../core/paths.js";
+import { formatChanges, formatPlan, formatStep, printDryRun, unifiedDiff } from "../core/report.js";
 import type { Team } from "../core/team.js";
 import { Tree, type Change } from "../core/tree.js";
 import type { MixProject } from "../elixir/project.js";
@@ -69,7 +69,7 @@ function select(runs: readonly RunRecord[], selector: string | undefined, what: 
   const byPrefix = runs.filter((r) => r.id.startsWith(selector));
   if (byPrefix.length === 1) return byPrefix;
   if (byPrefix.length > 1) throw new UserError(`"${selector}" names ${byPrefix.length} runs (${byPrefix.map((r) => r.id).join(", ")}); give more of the id`);
-  throw new UserError(`no ${what} run or generator "${selector}" in ${".otpgen/runs/"}; gen status lists them`);
+  throw new UserError(`no ${what} run or generator "${selector}" in .otpgen/runs/; gen status lists them`);
 }
 
 // ---------------------------------------------------------------------------
@@ -105,10 +105,9 @@ async function render(def: GeneratorDef, options: unknown, overlay: ReadonlyMap<
   const io: Io = { ...c.io, interactive: false };
   const plan = await def.plan(options as never, io, { project: c.project, team: c.team });
   if (path.resolve(plan.root) !== c.root) throw new UserError(`it would now write in ${plan.root}, not in this project`);
-  plan.binding.team = c.team?.config.variables ?? {};
   const tree = new Tree(c.root, overlay);
-  const { Renderer } = await import("../core/render.js");
-  const r = await new Renderer([...(c.team?.templateDirs ?? []), builtinTemplatesDir()]).run(def, plan, tree);
+  const { renderPlan } = await import("../core/render.js");
+  const r = await renderPlan(def, plan, tree, c.team);
   return { changes: tree.changes(), manual: r.manual, external: r.external };
 }
 
@@ -274,15 +273,6 @@ interface WriteOptions {
   mixCheck: boolean;
 }
 
-async function confirm(io: Io, message: string, fallback: boolean): Promise<boolean> {
-  try {
-    return await io.prompter.confirm({ message, default: fallback });
-  } catch (err) {
-    if (isExitPromptError(err)) throw new CancelledError();
-    throw err;
-  }
-}
-
 /** Remove directories a removal left empty, up to the root. */
 function pruneDirs(root: string, removed: readonly string[]): void {
   for (const f of removed) {
@@ -298,16 +288,12 @@ async function write(c: LifecycleContext, changes: readonly Change[], records: r
   const { io } = c;
   const shown = changes.filter((ch) => ch.action !== "identical");
   if (o.dryRun) {
-    if (!o.json) {
-      for (const ch of shown) io.stdout(await unifiedDiff(ch));
-      io.stdout(formatChanges(io, shown));
-      io.stdout(pc.createColors(io.color).dim("Dry run: nothing was written.\n"));
-    }
+    if (!o.json) await printDryRun(io, shown, []);
     return { written: false, checks: [] };
   }
   if (io.interactive && !o.yes && !o.json) {
     io.stdout(formatPlan(io, ".", shown, [], []));
-    if (!(await confirm(io, question.message, question.fallback))) throw new CancelledError("cancelled; nothing was written", 1);
+    if (!(await confirmOrCancel(io, question.message, question.fallback))) throw new CancelledError("cancelled; nothing was written", 1);
   }
   await flush(c.root, [...shown, ...records], io.fs ?? nodeFsOps);
   pruneDirs(c.root, shown.filter((ch) => ch.action === "delete").map((ch) => ch.path));
@@ -321,6 +307,7 @@ async function write(c: LifecycleContext, changes: readonly Change[], records: r
 }
 
 const writeOptions = (a: Args): WriteOptions => ({
+  // gen upgrade --check writes nothing either (and --json then carries the diffs).
   dryRun: a.flags.has("--dry-run") || a.flags.has("--check"),
   yes: a.flags.has("--yes"),
   json: a.flags.has("--json"),
@@ -403,7 +390,7 @@ async function undo(args: Args, c: LifecycleContext): Promise<number> {
   const { checks } = await write(c, changes, recordChanges, o, { message: `Take back run ${run.id}?`, fallback: true });
   const failed = checks.some((r) => r.status === "failed");
   if (o.json) io.stdout(`${JSON.stringify({ ...result, files: await withDiffs(files, changes, o.dryRun), checks, exitCode: failed ? 1 : 0 }, null, 2)}\n`);
-  else if (!o.dryRun) io.stdout(`Run ${run.id} undone${failed ? pc.red(" (a check failed: the project needs your attention)") : ""}.\n`);
+  else if (!o.dryRun) io.stdout(`Run ${run.id} undone${failed ? pc.createColors(io.color).red(" (a check failed: the project needs your attention)") : ""}.\n`);
   return failed ? 1 : 0;
 }
 

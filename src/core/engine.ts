@@ -4,10 +4,10 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { StepResult } from "../mix/check.js";
-import { CancelledError, UserError, WriteError, isExitPromptError } from "./errors.js";
+import { CancelledError, UserError, WriteError } from "./errors.js";
 import { flush, nodeFsOps, recoverAndSay, undo, type WriteRecord } from "./flush.js";
 import type { GeneratorDef, Plan, PlanContext, Task } from "./generator.js";
-import type { Io } from "./io.js";
+import { confirmOrCancel, type Io } from "./io.js";
 import { buildCommand, commanderFailure, issueMessage, parseArgv, resolveOptions, type CommonOptions } from "./options.js";
 import { formatChanges, formatExternal, formatManual, formatPlan, formatStep, formatTask, jsonReport, printDryRun, printSummary, type RunReport, type TaskResult } from "./report.js";
 import { Tree, type Change } from "./tree.js";
@@ -76,14 +76,6 @@ const NOT_RUN = "writes outside the virtual tree, so --dry-run does not run it";
 
 const rel = (io: Io, p: string): string => path.relative(io.cwd, p) || ".";
 
-async function ask(io: Io, message: string, fallback = false): Promise<boolean> {
-  try {
-    return await io.prompter.confirm({ message, default: fallback });
-  } catch (err) {
-    if (isExitPromptError(err)) throw new CancelledError();
-    throw err;
-  }
-}
 
 /**
  * Existing user files are never replaced without --force or a yes at a prompt.
@@ -122,7 +114,7 @@ async function confirmPlan(plan: Plan, changes: readonly Change[], manual: reado
   const writes = changes.some((c) => c.action !== "identical");
   if (writes) io.stdout(formatPlan(io, rel(io, plan.root), changes, manual, external));
   if (!writes && conflict === undefined) return;
-  if (!(await ask(io, conflict ?? "Write these changes?", conflict === undefined))) {
+  if (!(await confirmOrCancel(io, conflict ?? "Write these changes?", conflict === undefined))) {
     throw new CancelledError("cancelled; nothing was written", 1);
   }
 }
@@ -203,7 +195,6 @@ export async function runGenerator(
     const plan = await def.plan(options.data, io, ctx);
     // A flush a killed process left here is finished before this run reads the project.
     if (!common.dryRun && existsSync(plan.root)) await recoverAndSay(plan.root, io.stderr, commandName);
-    plan.binding.team = team?.config.variables ?? {};
     const drift = driftOf(def.name, team);
     if (drift.length > 0) {
       const from = team?.ejected[def.name]?.version;
@@ -213,8 +204,8 @@ export async function runGenerator(
     }
     const tree = new Tree(plan.root);
     // node-plop and handlebars load here, not at start-up (--help, bad input).
-    const { Renderer } = await import("./render.js");
-    const rendered = await new Renderer([...(team?.templateDirs ?? []), builtinTemplatesDir()]).run(def, plan, tree);
+    const { renderPlan } = await import("./render.js");
+    const rendered = await renderPlan(def, plan, tree, team);
     const { manual } = rendered;
     const changes = tree.changes();
     const report: RunReport = {
@@ -280,7 +271,7 @@ export async function runGenerator(
         const n = record.created.length + record.updated.length;
         const rollBack =
           common.rollbackOnFail ||
-          (io.interactive && !common.yes && !json && (await ask(io, `A check failed. Roll back the ${n} files this run wrote?`)));
+          (io.interactive && !common.yes && !json && (await confirmOrCancel(io, `A check failed. Roll back the ${n} files this run wrote?`, false)));
         if (rollBack) {
           await rollback(record);
           report.rolledBack = true;

@@ -115,7 +115,7 @@ export interface Journal {
 /** Undo a write: restore replaced and removed files, delete created ones and the directories made for them. */
 export async function undo(record: WriteRecord, fs: FsOps = nodeFsOps): Promise<string[]> {
   const problems: string[] = [];
-  for (const u of [...record.updated, ...(record.deleted ?? [])]) {
+  for (const u of [...record.updated, ...record.deleted]) {
     try {
       await fs.writeFile(path.join(record.root, u.path), u.before, u.mode);
     } catch (err) {

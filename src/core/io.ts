@@ -1,5 +1,6 @@
 // I/O seams, injected through one context so tests need no module mocks.
 import type { FsOps } from "./flush.js";
+import { CancelledError, isExitPromptError } from "./errors.js";
 import type { MixRunner } from "../mix/runner.js";
 
 export interface Choice {
@@ -69,3 +70,13 @@ export const inquirerPrompter: Prompter = {
     });
   },
 };
+
+/** A yes/no question at the terminal; Ctrl-C is a cancel (exit 130, nothing written). */
+export async function confirmOrCancel(io: Io, message: string, fallback: boolean): Promise<boolean> {
+  try {
+    return await io.prompter.confirm({ message, default: fallback });
+  } catch (err) {
+    if (isExitPromptError(err)) throw new CancelledError();
+    throw err;
+  }
+}

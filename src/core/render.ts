@@ -14,6 +14,7 @@ import { layoutHeex } from "../elixir/heex-layout.js";
 import type { GeneratorDef, PatchAction, Plan, RenderAction, RenderPatchAction } from "./generator.js";
 import { builtinTemplatesDir } from "./paths.js";
 import type { Tree } from "./tree.js";
+import type { Team } from "./team.js";
 import { applyPlopfile, treeActions, type ExternalAction, type PlopApi } from "./plop-generators.js";
 import { UserError } from "./errors.js";
 
@@ -305,4 +306,10 @@ async function elixirFormatter(root: string, localsWithoutParens: string) {
   const formatter = new ElixirFormatter({ localsWithoutParens, lineLength: await lineLengthOf(existsSync(dotFormatter) ? readFileSync(dotFormatter, "utf8") : undefined) });
   formatter.start();
   return formatter;
+}
+
+/** Render a plan into the tree with the team's templates first (then the built-ins) and its variables as {{team.*}}. */
+export function renderPlan(def: GeneratorDef, plan: Plan, tree: Tree, team: Team | undefined): Promise<RenderResult> {
+  plan.binding.team = team?.config.variables ?? {};
+  return new Renderer([...(team?.templateDirs ?? []), builtinTemplatesDir()]).run(def, plan, tree);
 }

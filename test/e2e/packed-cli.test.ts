@@ -366,6 +366,13 @@ describe("the lifecycle, installed", () => {
     expect(existsSync(path.join(dir, ".otpgen-journal.json"))).toBe(false);
     rmSync(path.join(dir, "lib/packed/late.ex"));
 
+    // --telemetry where the project has no :telemetry: one line, exit 2, nothing written.
+    const beforeBad = snapshot(dir);
+    const bad = await runBin("gen", ["rate-limiter", "Limiter", "--telemetry", "--no-check"], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toEqual([`gen rate-limiter: --telemetry needs :telemetry in mix.exs's deps (add {:telemetry, "~> 1.0"}, or gen telemetry)`]);
+    expect(snapshot(dir)).toEqual(beforeBad);
+
     const undone = undoSchema.parse(JSON.parse((await runOk("gen", ["undo", "--yes", "--force", "--json"], dir)).stdout));
     expect(undone.files.filter((f) => f.outcome === "conflict")).toEqual([]);
     expect(undone.checks?.find((c) => c.step === "compile")?.status).toBe("passed");

@@ -13,6 +13,18 @@
 #   OTPGEN_DEBIAN_MIRROR      the Debian mirror (default: the one apt uses here)
 set -euo pipefail
 
+# Everything below runs with a clean environment: the caller's variables
+# (TMPDIR above all, which points at a folder the chroot does not have and
+# made the postinsts of ca-certificates, ssl-cert and dictionaries-common fail
+# with mktemp errors) never reach debootstrap or apt-get in the chroot. Only
+# PATH, HOME and this script's own OTPGEN_* settings are kept.
+if [ -z "${OTPGEN_ELIXIR_NEXT_CLEAN:-}" ]; then
+  keep=(OTPGEN_ELIXIR_NEXT_CLEAN=1 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "HOME=${HOME:-/root}" LANG=C.UTF-8)
+  [ -n "${OTPGEN_ELIXIR_NEXT_ROOT:-}" ] && keep+=("OTPGEN_ELIXIR_NEXT_ROOT=$OTPGEN_ELIXIR_NEXT_ROOT")
+  [ -n "${OTPGEN_DEBIAN_MIRROR:-}" ] && keep+=("OTPGEN_DEBIAN_MIRROR=$OTPGEN_DEBIAN_MIRROR")
+  exec env -i "${keep[@]}" bash "$0" "$@"
+fi
+
 root=${OTPGEN_ELIXIR_NEXT_ROOT:-/var/cache/create-otp-app/elixir-next}
 stamp="$root/.otpgen-ready"
 # Bump when PACKAGES changes: an older chroot gets the new packages in place.

@@ -20,7 +20,7 @@ export const RUNS = (prefix: string): string[][] => [
   ["rate-limiter", "Limiter"],
   ["rate-limiter", "Api.Throttle", "--limit", "100", "--per", "1m"],
   ["circuit-breaker", "PaymentsBreaker"],
-  ["circuit-breaker", "Geo.Breaker", "--threshold", "3", "--reset", "10s"],
+  ["circuit-breaker", "Geo.Breaker", "--failure-rate", "40", "--minimum-calls", "10", "--window", "5s", "--reset", "10s"],
   ["retry"],
   ["retry", "Http.Retry"],
   ["periodic", "Cleanup"],

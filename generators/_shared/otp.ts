@@ -281,6 +281,13 @@ export function elixirInt(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "_");
 }
 
+/** A duration in words, for docs: 10000 -> "10 seconds", 60000 -> "1 minute", 250 -> "250 milliseconds". */
+export function durationWords(ms: number): string {
+  const [n, unit] =
+    ms % 3_600_000 === 0 ? [ms / 3_600_000, "hour"] : ms % 60_000 === 0 ? [ms / 60_000, "minute"] : ms % 1000 === 0 ? [ms / 1000, "second"] : [ms, "millisecond"];
+  return `${elixirInt(n)} ${unit}${n === 1 ? "" : "s"}`;
+}
+
 /** An Elixir expression for a duration in milliseconds, e.g. :timer.seconds(5). */
 export function durationExpr(ms: number): string {
   if (ms % 3_600_000 === 0) return `:timer.hours(${ms / 3_600_000})`;

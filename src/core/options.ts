@@ -186,12 +186,34 @@ export function issueMessage(def: GeneratorDef, error: z.ZodError, values: Recor
   const label = field ? fieldLabel(field) : key;
   const value = values[key];
   const shown = value === undefined ? "" : ` ${JSON.stringify(value)}`;
-  return `invalid ${label}${shown}: ${issue.message}`;
+  return `invalid ${label}${shown}: ${inUserWords(issue)}`;
+}
+
+/**
+ * A zod issue in the user's words. The schemas' own messages already are;
+ * zod's built-in ones ("Invalid input: expected number, received NaN") are
+ * said as the rule the value broke.
+ */
+export function inUserWords(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.expected === "int") return "must be a whole number";
+      if (issue.expected === "number") return "must be a number";
+      return issue.message.startsWith("Invalid input") ? `must be a ${issue.expected}` : issue.message;
+    case "invalid_value":
+      return issue.message.startsWith("Invalid option") ? `must be one of ${issue.values.map(String).join(", ")}` : issue.message;
+    case "too_small":
+      return issue.message.startsWith("Too small") ? `must be at least ${String(issue.minimum)}` : issue.message;
+    case "too_big":
+      return issue.message.startsWith("Too big") ? `must be at most ${String(issue.maximum)}` : issue.message;
+    default:
+      return issue.message;
+  }
 }
 
 async function validateOne(field: Field, value: unknown, project?: MixProject): Promise<true | string> {
   const r = await field.schema.safeParseAsync(value);
-  if (!r.success) return r.error.issues[0]?.message ?? "invalid value";
+  if (!r.success) return r.error.issues[0] ? inUserWords(r.error.issues[0] as z.core.$ZodIssue) : "invalid value";
   return (typeof value === "string" && field.meta.check?.(value, project)) || true;
 }
 

@@ -8,24 +8,15 @@ import path from "node:path";
 import pc from "picocolors";
 import { CancelledError, UserError, WriteError } from "../core/errors.js";
 import { flush, nodeFsOps } from "../core/flush.js";
-import type { GeneratorDef } from "../core/generator.js";
 import { confirmOrCancel, type Io } from "../core/io.js";
-import { beforeOf, fileRecord, readRuns, recordChange, stateOf, writtenOf, type FileRecord, type FileState, type RunRecord } from "../core/manifest.js";
-import { merge3 } from "../core/merge.js";
+import { changesOf, CREATION, fileStatus, planUndo, replanAll, select, type FileOutcome, type LifecycleContext, type RunOutcome, type StatusState } from "../core/lifecycle.js";
+import { readRuns, recordChange, stateOf, type RunRecord } from "../core/manifest.js";
 import { packageVersion } from "../core/paths.js";
 import { formatChanges, formatPlan, formatStep, printDryRun, unifiedDiff } from "../core/report.js";
-import type { Team } from "../core/team.js";
-import { Tree, type Change } from "../core/tree.js";
-import type { MixProject } from "../elixir/project.js";
+import type { Change } from "../core/tree.js";
 import type { StepResult } from "../mix/check.js";
 
-export interface LifecycleContext {
-  root: string;
-  project: MixProject;
-  team: Team | undefined;
-  generators: readonly GeneratorDef[];
-  io: Io;
-}
+export type { LifecycleContext } from "../core/lifecycle.js";
 
 const USAGES = {
   status: "gen status [GENERATOR|RUN] [--json]",
@@ -57,210 +48,6 @@ function parseArgs(command: LifecycleCommand, argv: readonly string[]): Args {
   }
   if (positional.length > 1) throw new UserError(`one run or generator at most, got ${positional.join(" ")}; usage: ${USAGES[command]}`);
   return { flags, selector: positional[0] };
-}
-
-/** Runs named by an id (or the unique start of one) or a generator's name. */
-function select(runs: readonly RunRecord[], selector: string | undefined, what: string): RunRecord[] {
-  if (selector === undefined) return [...runs];
-  const exact = runs.filter((r) => r.id === selector);
-  if (exact.length > 0) return exact;
-  const byGenerator = runs.filter((r) => r.generator === selector);
-  if (byGenerator.length > 0) return byGenerator;
-  const byPrefix = runs.filter((r) => r.id.startsWith(selector));
-  if (byPrefix.length === 1) return byPrefix;
-  if (byPrefix.length > 1) throw new UserError(`"${selector}" names ${byPrefix.length} runs (${byPrefix.map((r) => r.id).join(", ")}); give more of the id`);
-  throw new UserError(`no ${what} run or generator "${selector}" in .otpgen/runs/; gen status lists them`);
-}
-
-// ---------------------------------------------------------------------------
-// Re-planning a recorded run (status and upgrade)
-
-interface FileOutcome {
-  path: string;
-  /** What upgrade does to the file. */
-  outcome: "up to date" | "updated" | "merged" | "created" | "re-patched" | "conflict" | "refused" | "kept" | "not generated";
-  detail?: string;
-}
-
-export interface RunOutcome {
-  id: string;
-  generator: string;
-  status: "up to date" | "changes" | "conflicts" | "skipped";
-  reason?: string;
-  files: FileOutcome[];
-  manual: string[];
-}
-
-/** An Ecto migration: priv/repo/migrations/20261202103512_create_posts.exs. */
-const MIGRATION = /^(.*\/migrations\/)\d{14}_/;
-
-interface Rendered {
-  changes: Change[];
-  manual: string[];
-  external: string[];
-}
-
-async function render(def: GeneratorDef, options: unknown, overlay: ReadonlyMap<string, string | undefined>, c: LifecycleContext): Promise<Rendered> {
-  // Plans never prompt; a re-plan is never at a terminal.
-  const io: Io = { ...c.io, interactive: false };
-  const plan = await def.plan(options as never, io, { project: c.project, team: c.team });
-  if (path.resolve(plan.root) !== c.root) throw new UserError(`it would now write in ${plan.root}, not in this project`);
-  const tree = new Tree(c.root, overlay);
-  const { renderPlan } = await import("../core/render.js");
-  const r = await renderPlan(def, plan, tree, c.team);
-  return { changes: tree.changes(), manual: r.manual, external: r.external };
-}
-
-interface Replanned {
-  outcome: RunOutcome;
-  /** The run's record with its new bases, when they changed. */
-  record?: RunRecord;
-}
-
-/**
- * Re-plan one run with its recorded options on today's templates and merge
- * into `overlay` (the project as the earlier runs' upgrades leave it):
- * rendered files three-way (base: what the run wrote; ours: the file now;
- * theirs: the new output); patched files through the patchers, and only when
- * the patch itself changed (a child the user removed is not put back).
- */
-async function replan(run: RunRecord, overlay: Map<string, string | undefined>, modes: Map<string, number>, c: LifecycleContext, markers: boolean): Promise<Replanned> {
-  const outcome: RunOutcome = { id: run.id, generator: run.generator, status: "skipped", files: [], manual: [] };
-  const def = c.generators.find((g) => g.name === run.generator);
-  if (!def) return { outcome: { ...outcome, reason: `no generator "${run.generator}" here now (a team generator removed?)` } };
-  if (def.replay?.refuse) return { outcome: { ...outcome, reason: def.replay.refuse } };
-  const given = def.replay?.options ? def.replay.options(run.options, c.root) : run.options;
-  const parsed = await def.schema.safeParseAsync(given);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { outcome: { ...outcome, reason: `its recorded options are not valid now (${issue?.path.join(".")}: ${issue?.message})` } };
-  }
-  let now: Rendered;
-  try {
-    now = await render(def, parsed.data, overlay, c);
-  } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    return { outcome: { ...outcome, reason: `re-planning it failed: ${err.message}` } };
-  }
-  outcome.manual = now.manual;
-  const recorded = new Map(run.files.map((f) => [f.path, f]));
-  const files = new Map(run.files.map((f) => [f.path, f]));
-  const version = packageVersion();
-
-  // What the new patchers would have done to each patched file as it was before the run.
-  const patched = now.changes.filter((ch) => ch.patched && recorded.get(ch.path)?.patched);
-  const beforeRun = new Map(overlay);
-  for (const ch of patched) {
-    const before = await beforeOf(recorded.get(ch.path) as FileRecord);
-    if (before !== undefined) beforeRun.set(ch.path, before);
-  }
-  const onBefore = patched.length > 0 ? (await render(def, parsed.data, beforeRun, c)).changes : [];
-
-  // A migration's name carries the time it was generated: the re-planned one is the recorded one.
-  const stamped = (p: string): string => p.replace(MIGRATION, "$1<timestamp>_");
-  for (const ch of now.changes) {
-    const same = recorded.get(ch.path) ?? run.files.find((f) => MIGRATION.test(f.path) && stamped(f.path) === stamped(ch.path));
-    if (same && MIGRATION.test(same.path)) {
-      // A migration that has run is history: it is never re-written.
-      outcome.files.push({ path: same.path, outcome: ch.after === writtenOf(same) ? "up to date" : "kept", ...(ch.after === writtenOf(same) ? {} : { detail: "a migration is never re-written; add a new one for the change" }) });
-      continue;
-    }
-    const rec = recorded.get(ch.path);
-    const ours = ch.before;
-    const theirs = ch.after;
-    if (ch.patched) {
-      if (rec?.patched) {
-        const was = onBefore.find((x) => x.path === ch.path);
-        const before = await beforeOf(rec);
-        if (!was || before === undefined || was.after === writtenOf(rec)) {
-          outcome.files.push({ path: ch.path, outcome: "up to date" });
-          continue;
-        }
-        files.set(ch.path, await fileRecord({ ...was, before, action: "update", patched: true }));
-      } else {
-        files.set(ch.path, await fileRecord({ ...ch, action: ours === undefined ? "create" : "update" }));
-      }
-      if (ch.action === "identical") outcome.files.push({ path: ch.path, outcome: "up to date" });
-      else {
-        overlay.set(ch.path, theirs);
-        outcome.files.push({ path: ch.path, outcome: "re-patched" });
-      }
-      continue;
-    }
-    if (!rec) {
-      // A file the templates write now that the run did not.
-      if (ours === undefined) {
-        overlay.set(ch.path, theirs);
-        if (ch.mode !== undefined) modes.set(ch.path, ch.mode);
-        files.set(ch.path, await fileRecord(ch));
-        outcome.files.push({ path: ch.path, outcome: "created" });
-      } else if (ours === theirs) {
-        files.set(ch.path, await fileRecord({ ...ch, action: "create" }));
-        outcome.files.push({ path: ch.path, outcome: "up to date" });
-      } else {
-        outcome.files.push({ path: ch.path, outcome: "refused", detail: "the templates write it now, and a different file is there" });
-      }
-      continue;
-    }
-    const base = writtenOf(rec);
-    if (ours === undefined) {
-      outcome.files.push({ path: ch.path, outcome: "kept", detail: "deleted since the run; not written again" });
-      continue;
-    }
-    const next = await fileRecord({ ...ch, action: rec.action, before: (await beforeOf(rec)) ?? "", patched: false });
-    if (theirs === base || ours === theirs) {
-      if (ours === theirs && theirs !== base) files.set(ch.path, next);
-      outcome.files.push({ path: ch.path, outcome: "up to date" });
-      continue;
-    }
-    const merged = merge3(ours, base, theirs, { labels: { ours: `${ch.path} (yours)`, theirs: `${ch.path} (${run.generator}, ${version})` } });
-    if (merged.conflicts > 0 && !markers) {
-      outcome.files.push({ path: ch.path, outcome: "refused", detail: `${merged.conflicts} conflicting region${merged.conflicts === 1 ? "" : "s"}; left as it is (--no-conflict-markers)` });
-      continue;
-    }
-    overlay.set(ch.path, merged.text);
-    files.set(ch.path, next);
-    if (merged.conflicts > 0) {
-      outcome.files.push({ path: ch.path, outcome: "conflict", detail: `${merged.conflicts} conflicting region${merged.conflicts === 1 ? "" : "s"} marked with <<<<<<< and >>>>>>>` });
-    } else outcome.files.push({ path: ch.path, outcome: ours === base ? "updated" : "merged" });
-  }
-  for (const f of run.files) {
-    if (!f.patched && !MIGRATION.test(f.path) && !now.changes.some((ch) => ch.path === f.path)) {
-      outcome.files.push({ path: f.path, outcome: "not generated", detail: "the re-planned run does not write it (written only when missing, or dropped from the templates); left as it is" });
-    }
-  }
-  const newFiles = [...files.values()];
-  const changed = JSON.stringify(newFiles) !== JSON.stringify(run.files);
-  const conflicted = outcome.files.some((f) => f.outcome === "conflict" || f.outcome === "refused");
-  const changing = outcome.files.some((f) => !["up to date", "kept", "not generated"].includes(f.outcome));
-  outcome.status = conflicted ? "conflicts" : changing ? "changes" : "up to date";
-  const record = changed || changing ? { ...run, files: newFiles, upgrades: [...(run.upgrades ?? []), { at: new Date().toISOString(), version }] } : undefined;
-  return { outcome, record };
-}
-
-async function replanAll(runs: readonly RunRecord[], c: LifecycleContext, markers: boolean): Promise<{ outcomes: RunOutcome[]; overlay: Map<string, string | undefined>; modes: Map<string, number>; records: RunRecord[] }> {
-  const overlay = new Map<string, string | undefined>();
-  const modes = new Map<string, number>();
-  const outcomes: RunOutcome[] = [];
-  const records: RunRecord[] = [];
-  for (const run of runs) {
-    const r = await replan(run, overlay, modes, c, markers);
-    outcomes.push(r.outcome);
-    if (r.record) records.push(r.record);
-  }
-  return { outcomes, overlay, modes, records };
-}
-
-/** The overlay as changes against the disk; `modes`: of files created (a script the new templates add keeps its executable bit). */
-function changesOf(root: string, overlay: ReadonlyMap<string, string | undefined>, modes: ReadonlyMap<string, number> = new Map()): Change[] {
-  const disk = new Tree(root);
-  return [...overlay.keys()].sort().flatMap((p): Change[] => {
-    const before = disk.readDisk(p);
-    const after = overlay.get(p);
-    if (after === undefined) return before === undefined ? [] : [{ path: p, action: "delete", before, after: "", mode: undefined, patched: false }];
-    const action = before === undefined ? "create" : before === after ? "identical" : "update";
-    return [{ path: p, action, before, after, mode: action === "create" ? modes.get(p) : undefined, patched: false }];
-  });
 }
 
 // ---------------------------------------------------------------------------
@@ -317,15 +104,6 @@ const writeOptions = (a: Args): WriteOptions => ({
 // ---------------------------------------------------------------------------
 // gen undo
 
-/** Runs that created the project: never taken back by gen undo. */
-const CREATION = ["app", "phoenix-app"];
-
-interface UndoFile {
-  path: string;
-  outcome: "removed" | "reverted" | "already gone" | "left" | "conflict";
-  detail?: string;
-}
-
 async function undo(args: Args, c: LifecycleContext): Promise<number> {
   const { io } = c;
   const o = writeOptions(args);
@@ -344,37 +122,7 @@ async function undo(args: Args, c: LifecycleContext): Promise<number> {
   if (CREATION.includes(run.generator)) {
     throw new UserError(`run ${run.id} created the project (${run.command}); gen undo does not take that back (remove the folder instead)`);
   }
-  const files: UndoFile[] = [];
-  const overlay = new Map<string, string | undefined>();
-  for (const f of run.files) {
-    const { state, current } = stateOf(c.root, f);
-    if (f.action === "create") {
-      if (state === "deleted") files.push({ path: f.path, outcome: "already gone" });
-      else if (state === "as written" || force) {
-        overlay.set(f.path, undefined);
-        files.push({ path: f.path, outcome: "removed", ...(state === "edited" ? { detail: "edited since the run (--force)" } : {}) });
-      } else files.push({ path: f.path, outcome: "conflict", detail: "created by the run and edited since" });
-      continue;
-    }
-    const before = await beforeOf(f);
-    if (current === undefined) {
-      files.push({ path: f.path, outcome: "left", detail: "deleted since the run" });
-      continue;
-    }
-    if (before === undefined) {
-      files.push({ path: f.path, outcome: "conflict", detail: "its record's diff no longer applies to what the run wrote" });
-      continue;
-    }
-    const merged = merge3(current, writtenOf(f), before, { labels: { ours: "yours", theirs: "before the run" }, onConflict: "withdraw" });
-    if (merged.conflicts > 0 && !force) {
-      const later = runs.filter((r) => !r.undone && r.at > (run as RunRecord).at && r.files.some((x) => x.path === f.path)).map((r) => r.id);
-      const why = later.length > 0 ? `; later runs changed it too (${later.join(", ")}): undo them first` : "";
-      files.push({ path: f.path, outcome: "conflict", detail: `edited where the run changed it${why}` });
-      continue;
-    }
-    overlay.set(f.path, merged.text);
-    files.push({ path: f.path, outcome: "reverted", ...(merged.conflicts > 0 ? { detail: "edited where the run changed it (--force: the lines the run added taken out there too)" } : {}) });
-  }
+  const { files, overlay } = await planUndo(c.root, runs, run, force);
   const conflicts = files.filter((f) => f.outcome === "conflict");
   const changes = changesOf(c.root, overlay);
   const result = { ok: conflicts.length === 0, command: "gen undo", root: c.root, run: run.id, generator: run.generator, dryRun: o.dryRun, files, conflicts: conflicts.map((f) => f.path) };
@@ -487,14 +235,16 @@ async function status(args: Args, c: LifecycleContext): Promise<number> {
   const runs = select(all, args.selector, "recorded");
   const live = runs.filter((r) => !r.undone);
   const { outcomes } = await replanAll(live, c, true);
-  const rows = runs.map((r) => {
+  const rows = [];
+  for (const r of runs) {
     const outcome = outcomes.find((x) => x.id === r.id);
-    const files = r.files.map((f) => {
-      const { state } = stateOf(c.root, f);
+    const files = [];
+    for (const f of r.files) {
+      const { state, changedBy } = await fileStatus(c.root, all, r, f);
       const up = outcome?.files.find((x) => x.path === f.path);
-      return { path: f.path, action: f.action, state: state as FileState, behind: up !== undefined && up.outcome !== "up to date" && up.outcome !== "kept" };
-    });
-    return {
+      files.push({ path: f.path, action: f.action, state, ...(changedBy.length > 0 ? { changedBy } : {}), behind: up !== undefined && up.outcome !== "up to date" && up.outcome !== "kept" });
+    }
+    rows.push({
       id: r.id,
       generator: r.generator,
       command: r.command,
@@ -503,8 +253,8 @@ async function status(args: Args, c: LifecycleContext): Promise<number> {
       ...(r.undone ? { undone: r.undone } : {}),
       upgrade: outcome ? { status: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}) } : undefined,
       files,
-    };
-  });
+    });
+  }
   if (args.flags.has("--json")) {
     io.stdout(`${JSON.stringify({ ok: true, command: "gen status", root: c.root, runs: rows }, null, 2)}\n`);
     return 0;
@@ -514,12 +264,22 @@ async function status(args: Args, c: LifecycleContext): Promise<number> {
     return 0;
   }
   const col = pc.createColors(io.color);
-  const stateMark = { "as written": col.green("as written"), edited: col.yellow("edited    "), conflicted: col.red("conflicted"), deleted: col.red("deleted   ") };
+  const stateMark: Record<StatusState, string> = {
+    "as written": col.green("as written"),
+    "changed by later runs": col.green("later runs"),
+    edited: col.yellow("edited    "),
+    conflicted: col.red("conflicted"),
+    deleted: col.red("deleted   "),
+  };
   for (const r of rows) {
     const tail = r.undone ? col.dim(`  undone ${r.undone.at}`) : r.upgrade?.status === "skipped" ? col.dim(`  not re-planned: ${r.upgrade.reason}`) : "";
     io.stdout(`${col.bold(r.id)}  ${r.command}  (${r.version})${tail}\n`);
     if (r.undone) continue;
-    for (const f of r.files) io.stdout(`  ${stateMark[f.state]}  ${f.path}${f.behind ? col.cyan("  behind the templates") : ""}\n`);
+    for (const f of r.files) {
+      // "changed by" names the later runs; on any other state they are said after the path.
+      const by = !f.changedBy ? "" : f.state === "changed by later runs" ? `  by ${f.changedBy.join(", ")}` : col.dim(`  (also changed by ${f.changedBy.join(", ")})`);
+      io.stdout(`  ${stateMark[f.state]}  ${f.path}${by}${f.behind ? col.cyan("  behind the templates") : ""}\n`);
+    }
   }
   const behind = rows.reduce((n, r) => n + r.files.filter((f) => f.behind).length, 0);
   if (behind > 0) io.stdout(`${behind} file${behind === 1 ? "" : "s"} behind the templates: gen upgrade --dry-run shows the merge.\n`);

@@ -11,6 +11,8 @@ export interface MergeResult {
   text: string;
   /** Regions both sides changed differently. */
   conflicts: number;
+  /** With "withdraw": conflicting regions left as ours, since the change's lines were gone and later ones are there. */
+  kept: number;
 }
 
 export interface MergeOptions {
@@ -24,6 +26,12 @@ export interface MergeOptions {
    * lines, theirs (gen undo --force).
    */
   onConflict?: "markers" | "theirs" | "withdraw";
+  /**
+   * With "withdraw": lines other changes added (later runs). Where none of
+   * base's added lines is left in a region, the region stays as ours when it
+   * holds one of these, rather than going back to theirs over them.
+   */
+  protectedLines?: readonly string[];
 }
 
 const ended = (part: string[]): string[] => {
@@ -37,10 +45,13 @@ const ended = (part: string[]): string[] => {
  * conflicts.
  */
 export function merge3(ours: string, base: string, theirs: string, options: MergeOptions): MergeResult {
-  if (ours === base) return { text: theirs, conflicts: 0 };
-  if (theirs === base || theirs === ours) return { text: ours, conflicts: 0 };
+  if (ours === base) return { text: theirs, conflicts: 0, kept: 0 };
+  if (theirs === base || theirs === ours) return { text: ours, conflicts: 0, kept: 0 };
   const regions = diff3Merge(lines(ours), lines(base), lines(theirs), { excludeFalseConflicts: true });
   let conflicts = 0;
+  let keptRegions = 0;
+  const key = (l: string): string => l.trim().replace(/,$/, "");
+  const protectedKeys = new Set((options.protectedLines ?? []).map(key).filter((k) => k !== ""));
   const out: string[] = [];
   for (const r of regions) {
     if (r.ok) {
@@ -54,16 +65,19 @@ export function merge3(ours: string, base: string, theirs: string, options: Merg
       continue;
     }
     if (options.onConflict === "withdraw") {
-      const key = (l: string): string => l.trim().replace(/,$/, "");
       const added = new Set(c.o.map(key).filter((k) => k !== "" && !c.b.some((l) => key(l) === k)));
       const kept = c.a.filter((l) => !added.has(key(l)));
-      // None of base's lines is left as it was (ours rewrote them): the region goes back to theirs.
-      out.push(...(kept.length < c.a.length ? kept : c.b));
+      if (kept.length < c.a.length) out.push(...kept);
+      else if (c.a.some((l) => protectedKeys.has(key(l)))) {
+        // None of base's lines is left, and later changes added lines here: never put theirs over them.
+        keptRegions++;
+        out.push(...c.a);
+      } else out.push(...c.b); // ours rewrote base's lines, and nothing else is there: back to theirs
       continue;
     }
     out.push(`<<<<<<< ${options.labels.ours}\n`, ...ended(c.a), "=======\n", ...ended(c.b), `>>>>>>> ${options.labels.theirs}\n`);
   }
-  return { text: out.join(""), conflicts };
+  return { text: out.join(""), conflicts, kept: keptRegions };
 }
 
 /** Whether a text still holds conflict markers (a merge left for the user). */

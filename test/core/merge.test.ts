@@ -16,14 +16,14 @@ describe("merge3", () => {
     const ours = base.replace("b\n", "B (yours)\n");
     const theirs = base.replace("h\n", "H (new)\n");
     const r = merge3(ours, base, theirs, { labels });
-    expect(r).toEqual({ text: base.replace("b\n", "B (yours)\n").replace("h\n", "H (new)\n"), conflicts: 0 });
+    expect(r).toEqual({ text: base.replace("b\n", "B (yours)\n").replace("h\n", "H (new)\n"), conflicts: 0, kept: 0 });
   });
 
   it("takes the one side that changed, and the same change once", () => {
     const changed = base.replace("e\n", "E\n");
     expect(merge3(base, base, changed, { labels }).text).toBe(changed);
     expect(merge3(changed, base, base, { labels }).text).toBe(changed);
-    expect(merge3(changed, base, changed, { labels })).toEqual({ text: changed, conflicts: 0 });
+    expect(merge3(changed, base, changed, { labels })).toEqual({ text: changed, conflicts: 0, kept: 0 });
   });
 
   it("marks a region both sides changed differently, or takes theirs there when told", () => {
@@ -35,7 +35,7 @@ describe("merge3", () => {
     expect(marked.text.startsWith("A\n")).toBe(true);
     expect(hasConflictMarkers(marked.text)).toBe(true);
     const forced = merge3(ours, base, theirs, { labels, onConflict: "theirs" });
-    expect(forced).toEqual({ text: theirs, conflicts: 1 });
+    expect(forced).toEqual({ text: theirs, conflicts: 1, kept: 0 });
     expect(hasConflictMarkers(forced.text)).toBe(false);
   });
 });
@@ -46,11 +46,19 @@ describe("merge3, withdrawing one change (gen undo --force)", () => {
   it("takes out the lines the change added and keeps what a later change put beside them", () => {
     const both = "children = [\n  # comment\n  Alpha,\n  Beta\n]\n";
     const r = merge3(both, alpha, before, { labels, onConflict: "withdraw" });
-    expect(r).toEqual({ text: "children = [\n  # comment\n  Beta\n]\n", conflicts: 1 });
+    expect(r).toEqual({ text: "children = [\n  # comment\n  Beta\n]\n", conflicts: 1, kept: 0 });
   });
-  it("where the user rewrote the change's lines, goes back to before there", () => {
+  it("where the user rewrote the change's lines and no later change is there, goes back to before there", () => {
     const rewritten = "children = [\n  # comment\n  {Alpha, name: A}\n]\n";
-    expect(merge3(rewritten, alpha, before, { labels, onConflict: "withdraw" }).text).toBe(before);
+    expect(merge3(rewritten, alpha, before, { labels, onConflict: "withdraw", protectedLines: ["  Beta\n"] })).toEqual({ text: before, conflicts: 1, kept: 0 });
+  });
+  it("where the change's lines are already gone, never puts before over what later changes added: the region stays", () => {
+    // Alpha's line removed by hand; Beta and Gamma added by later runs.
+    const later = "children = [\n  # comment\n  Beta,\n  Gamma\n]\n";
+    const r = merge3(later, alpha, before, { labels, onConflict: "withdraw", protectedLines: ["  Beta\n", "  Beta,\n", "  Gamma\n"] });
+    expect(r).toEqual({ text: later, conflicts: 1, kept: 1 });
+    // Without knowing what later changes added, the same region would go back to before: Beta and Gamma lost.
+    expect(merge3(later, alpha, before, { labels, onConflict: "withdraw" }).text).toBe(before);
   });
 });
 

@@ -142,7 +142,7 @@ export const statusSchema = z
           at: z.string(),
           undone: z.object({ at: z.string(), version: z.string() }).strict().optional(),
           upgrade: z.object({ status: z.enum(["up to date", "changes", "conflicts", "skipped"]), reason: z.string().optional() }).strict().optional(),
-          files: z.array(z.object({ path: z.string(), action: z.enum(["create", "update"]), state: z.enum(["as written", "edited", "conflicted", "deleted"]), behind: z.boolean() }).strict()),
+          files: z.array(z.object({ path: z.string(), action: z.enum(["create", "update"]), state: z.enum(["as written", "changed by later runs", "edited", "conflicted", "deleted"]), changedBy: z.array(z.string()).min(1).optional(), behind: z.boolean() }).strict()),
         })
         .strict(),
     ),

@@ -367,6 +367,47 @@ describe("gen undo", () => {
     expectGatesPass(await elixirGates(dir));
   });
 
+  it("the review's case: the team removed an earlier run's child by hand; --force keeps every child later runs added, and gen status tells later runs' changes from hand edits", async () => {
+    const dir = copyOf(template);
+    const ran: Record<string, string> = {};
+    for (const [gen, name] of [["agent", "Store"], ["ets-cache", "HotCache"], ["rate-limiter", "ApiLimiter"], ["circuit-breaker", "PaymentsBreaker"]] as const) {
+      const r = await runGen(dir, [gen, name, "--no-check", "--json"]);
+      expect(r.code, r.err).toBe(0);
+      ran[name] = json(r.out).run as string;
+    }
+    const APP = "lib/life/application.ex";
+    const statusOf = async (run: string) => {
+      const r = await runGen(dir, ["status", run, "--json"]);
+      expect(r.code, r.err).toBe(0);
+      const [row] = json(r.out).runs as { files: { path: string; state: string; changedBy?: string[] }[] }[];
+      return row?.files.find((f) => f.path === APP);
+    };
+    // Only later runs changed application.ex since the agent's run: that is not a hand edit.
+    const later = [ran.HotCache, ran.ApiLimiter, ran.PaymentsBreaker];
+    expect(await statusOf(ran.Store as string)).toMatchObject({ state: "changed by later runs", changedBy: later });
+    expect(await statusOf(ran.PaymentsBreaker as string)).toMatchObject({ state: "as written" });
+    const text = await runGen(dir, ["status", ran.Store as string]);
+    expect(text.out).toMatch(new RegExp(`later runs\\s+${APP.replace(/\./g, "\\.")}\\s+by ${later.join(", ")}`));
+
+    // The team deletes the Store child by hand: now it is an edit, with the later runs named beside it.
+    edit(dir, APP, "      Life.Store,\n", "");
+    expect(await statusOf(ran.Store as string)).toMatchObject({ state: "edited", changedBy: later });
+
+    const refused = await runGen(dir, ["undo", ran.Store as string, "--yes"]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain(`later runs changed it too (${later.join(", ")}): undo them first`);
+
+    const forced = await runGen(dir, ["undo", ran.Store as string, "--yes", "--force", "--no-mix-check", "--json"]);
+    expect(forced.code, forced.err).toBe(0);
+    const app = (json(forced.out).files as { path: string; detail?: string }[]).find((f) => f.path === APP);
+    expect(app?.detail).toContain("the run's lines were already gone there: left as it is");
+    const source = read(dir, APP);
+    const probes = await probeAll(["Store", "HotCache", "ApiLimiter", "PaymentsBreaker"].map((m) => ({ source, what: `children:Life.${m}` })));
+    expect(probes.map((p) => p.found.length)).toEqual([0, 1, 1, 1]);
+    expect(existsSync(path.join(dir, "lib/life/store.ex"))).toBe(false);
+    expectGatesPass(await elixirGates(dir));
+  });
+
   it("at a terminal the plan is shown and one question asked; answering no writes nothing", async () => {
     const dir = copyOf(template);
     expect((await runGen(dir, ["genserver", "Cache", "--no-check"])).code).toBe(0);

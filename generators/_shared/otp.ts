@@ -296,7 +296,25 @@ export function durationExpr(ms: number): string {
   return elixirInt(ms);
 }
 
-const telemetryField = z
+/**
+ * Whether a module emits its :telemetry events: as asked (`--[no-]telemetry`),
+ * else when the project depends on :telemetry; with the next step that says so.
+ */
+export function telemetryChoice(project: MixProject, asked: boolean | undefined, app: string, spec: { component: string; events: readonly string[] }): { emits: boolean; nextStep: string } {
+  if (asked && !project.telemetry) {
+    throw new UserError(`--telemetry needs :telemetry in mix.exs's deps (add {:telemetry, "~> 1.0"}, or gen telemetry)`);
+  }
+  const emits = asked ?? project.telemetry;
+  const events = spec.events.map((e) => `[:${app}, :${spec.component}, ${e.split(" ").map((part) => `:${part}`).join(", ")}]`).join(", ");
+  const nextStep = emits
+    ? `it emits the :telemetry events ${events}; describe them in your metrics`
+    : project.telemetry
+      ? `no :telemetry events (--no-telemetry); generate it again with --telemetry --force to emit ${events}`
+      : `no :telemetry events: the project does not depend on :telemetry; add {:telemetry, "~> 1.0"} and generate it again with --force to emit ${events}`;
+  return { emits, nextStep };
+}
+
+export const telemetryField = z
   .boolean()
   .optional()
   .describe("Emit :telemetry events (default: when the project depends on :telemetry)")
@@ -329,11 +347,8 @@ export function simpleOtpGenerator<S extends z.ZodObject>(spec: {
     plan(o: z.output<S>, _io: unknown, ctx: PlanContext): Plan {
       const project = requireProject(ctx);
       const n = otpNames(project, (o as { name: string }).name);
-      const asked = (o as { telemetry?: boolean }).telemetry;
-      if (asked && !project.telemetry) {
-        throw new UserError(`--telemetry needs :telemetry in mix.exs's deps (add {:telemetry, "~> 1.0"}, or gen telemetry)`);
-      }
-      const emits = spec.telemetry !== undefined && (asked ?? project.telemetry);
+      const choice = spec.telemetry ? telemetryChoice(project, (o as { telemetry?: boolean }).telemetry, n.app, spec.telemetry) : undefined;
+      const emits = choice?.emits ?? false;
       const binding = { ...n, telemetry: emits, ...(spec.binding?.(o, n) ?? {}) };
       const actions: Plan["actions"] = [
         render(spec.name, "lib/module.ex", n.file),
@@ -344,16 +359,8 @@ export function simpleOtpGenerator<S extends z.ZodObject>(spec: {
       if (spec.loggerMetadata) actions.push(loggerMetadataPatch(project, spec.loggerMetadata));
       const plan = otpPlan(project, binding, actions, n);
       plan.nextSteps.push(...(spec.nextSteps?.(o, n) ?? []));
-      const telemetry = spec.telemetry;
-      if (telemetry) {
-        const events = telemetry.events.map((e) => `[:${n.app}, :${telemetry.component}, :${e}]`).join(", ");
-        plan.nextSteps.push(
-          emits
-            ? `it emits the :telemetry events ${events}; describe them in your metrics`
-            : project.telemetry
-              ? `no :telemetry events (--no-telemetry); generate it again with --telemetry --force to emit ${events}`
-              : `no :telemetry events: the project does not depend on :telemetry; add {:telemetry, "~> 1.0"} and generate it again with --force to emit ${events}`,
-        );
+      if (choice) {
+        plan.nextSteps.push(choice.nextStep);
         plan.resolved = { telemetry: emits };
       }
       return plan;

@@ -5,13 +5,14 @@ import path from "node:path";
 import { z } from "zod";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import {
-  descriptionField, durationExpr, durationField, loggerMetadataPatch, nameField, UNEXPECTED_MESSAGE_KEYS, otpNames, otpPlan, parseDuration, render, requireProject, underField, wire,
+  descriptionField, durationExpr, durationField, durationWords, loggerMetadataPatch, nameField, UNEXPECTED_MESSAGE_KEYS, otpNames, otpPlan, parseDuration, render, requireProject, telemetryChoice, telemetryField, underField, wire,
 } from "../_shared/otp.js";
 
 export const schema = z.object({
   name: nameField("Cleanup"),
   description: descriptionField("Runs a job periodically."),
   every: durationField("Time from the end of one run to the start of the next", "1m", { prompt: "Interval: from the end of one run to the start of the next (e.g. 1m)" }),
+  timeout: durationField("How long one run may take before it is shut down as hung, logged, and the next one scheduled (default: the interval, at least 30s)"),
   runAtStart: z
     .boolean()
     .default(false)
@@ -23,7 +24,14 @@ export const schema = z.object({
     .describe("Run it on one node of the cluster at a time (default: yes when the project has gen cluster's clustering)")
     .meta({ prompt: false }),
   under: underField,
+  telemetry: telemetryField,
 });
+
+/** Time the scheduler gives a run before it is shut down as hung: the interval, at least 30 seconds. */
+const MIN_TIMEOUT = 30_000;
+
+/** The :telemetry span of each run, as Oban's `[:oban, :job, ...]`. */
+const EVENTS = { component: "periodic", events: ["run start", "run stop", "run exception"] };
 
 export default defineGenerator({
   name: "periodic",
@@ -37,10 +45,16 @@ export default defineGenerator({
     // With the nodes clustered, every replica would run the job's side effects: one runs it.
     const clustered = ["cluster.ex", "cluster/connector.ex"].some((f) => existsSync(path.join(project.root, "lib", project.app, f)));
     const singleton = o.singleton ?? clustered;
+    const every = parseDuration(o.every) as number;
+    const timeout = o.timeout === undefined ? Math.max(every, MIN_TIMEOUT) : (parseDuration(o.timeout) as number);
+    const telemetry = telemetryChoice(project, o.telemetry, n.app, EVENTS);
     const binding = {
       ...n,
       description: o.description,
-      interval: durationExpr(parseDuration(o.every) as number),
+      telemetry: telemetry.emits,
+      timeout: durationExpr(timeout),
+      timeoutText: durationWords(timeout),
+      interval: durationExpr(every),
       runAtStart: o.runAtStart,
       singleton,
       singletonIntro: `  Runs \`${n.module}\` on one node of the cluster at a time, so its job's side\n  effects happen once, not once per replica.`,
@@ -53,10 +67,11 @@ export default defineGenerator({
       );
     }
     const child = singleton ? `${n.module}.Singleton` : n.module;
-    actions.push(wire(project, { code: child, ids: [child, n.module] }, o.under), loggerMetadataPatch(project, ["scheduler", "reason", ...UNEXPECTED_MESSAGE_KEYS]));
+    actions.push(wire(project, { code: child, ids: [child, n.module] }, o.under), loggerMetadataPatch(project, ["scheduler", "reason", "timeout", ...UNEXPECTED_MESSAGE_KEYS]));
     const plan = otpPlan(project, binding, actions, n);
     if (singleton) plan.nextSteps.push(`${n.module} runs on one node of the cluster at a time (${n.module}.Singleton); --no-singleton runs it on every node`);
-    plan.resolved = { singleton };
+    plan.nextSteps.push(telemetry.nextStep);
+    plan.resolved = { singleton, telemetry: telemetry.emits };
     return plan;
   },
 });

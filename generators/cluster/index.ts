@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { kubernetesName } from "../../src/elixir/ops.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
 import { hasConfig } from "../../src/elixir/phoenix.js";
 import { depPatch, loggerMetadataPatch, projectPlan, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
@@ -57,6 +58,8 @@ export default defineGenerator({
     const libcluster = strategy !== "hosts";
     const binding = {
       app: project.app,
+      // The headless Service gen release --k8s writes: Kubernetes' name for the app.
+      k8s: kubernetesName(project.app),
       module: m,
       prefix: m,
       strategy: strategy,
@@ -125,7 +128,7 @@ export default defineGenerator({
   },
 });
 
-function runtimeConfig(b: { app: string; module: string; hosts: boolean; gossip: boolean; dns: boolean; kubernetes: boolean }): string {
+function runtimeConfig(b: { app: string; k8s: string; module: string; hosts: boolean; gossip: boolean; dns: boolean; kubernetes: boolean }): string {
   // CLUSTER_NODES is the operator's list of node names, read once at boot.
   const nodes = `"CLUSTER_NODES"
     |> System.get_env("")
@@ -163,7 +166,7 @@ config :${b.app}, ${b.module}.Cluster.Connector,
       : `[
         strategy: Cluster.Strategy.Kubernetes.DNS,
         config: [
-          service: System.get_env("CLUSTER_SERVICE", "${b.app}-headless"),
+          service: System.get_env("CLUSTER_SERVICE", "${b.k8s}-headless"),
           application_name: System.get_env("CLUSTER_NODE_BASENAME", "${b.app}"),
           polling_interval: 5_000
         ]
@@ -173,7 +176,7 @@ config :${b.app}, ${b.module}.Cluster.Connector,
 if config_env() == :prod do
 ${b.dns ? `  # The pods' namespace, which the Deployment passes from the downward API.
   namespace = System.get_env("POD_NAMESPACE", "default")
-  dns_query = "${b.app}-headless.#{namespace}.svc.cluster.local"
+  dns_query = "${b.k8s}-headless.#{namespace}.svc.cluster.local"
 
 ` : ""}  config :libcluster,
     topologies: [

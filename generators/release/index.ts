@@ -3,12 +3,14 @@
 import path from "node:path";
 import { existsSync } from "node:fs";
 import { z } from "zod";
+import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { addFunction, addProjectEntry } from "../../src/elixir/children.js";
 import { underscore } from "../../src/elixir/naming.js";
 import { addPlugBefore } from "../../src/elixir/phoenix.js";
 import { detectVersions } from "../../src/elixir/versions.js";
-import { mixPatch, projectPlan, render, requireProject } from "../_shared/otp.js";
+import { kubernetesName } from "../../src/elixir/ops.js";
+import { configAppendPatch, loggerMetadataPatch, mixPatch, projectPlan, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
 
 const DEPLOY = "Deployment files (space to toggle, Enter to go on)";
 
@@ -17,6 +19,15 @@ const EPMD_PORT = 4369;
 export const schema = z.object({
   docker: z.boolean().default(true).describe("A multi-stage Dockerfile and .dockerignore").meta({ group: DEPLOY }),
   k8s: z.boolean().default(false).describe("Kubernetes manifests: a Deployment and a headless Service for DNS clustering").meta({ group: DEPLOY }),
+  healthPort: z.coerce
+    .number()
+    .int("--health-port must be a whole number")
+    .min(1024, "--health-port must be 1024 to 65535")
+    .max(65535, "--health-port must be 1024 to 65535")
+    .refine((p) => p !== EPMD_PORT, "--health-port must not be EPMD's 4369")
+    .default(8081)
+    .describe("The port the node answers readiness (GET /ready) and liveness (GET /live) probes on")
+    .meta({ prompt: false, valueName: "port" }),
   distPort: z.coerce.number().int().min(1024, "--dist-port must be 1024 to 65535").max(65535, "--dist-port must be 1024 to 65535").refine((p) => p !== EPMD_PORT, "--dist-port must not be EPMD's 4369").default(9100).describe("The one port Erlang distribution listens on (besides EPMD's 4369)").meta({ prompt: "Erlang distribution port (besides EPMD's 4369)", valueName: "port" }),
 });
 
@@ -29,15 +40,17 @@ export default defineGenerator({
   async plan(o, io, ctx) {
     const project = requireProject(ctx);
     const versions = await detectVersions(io.env, io.mix, io.cwd);
+    if (o.healthPort === o.distPort) throw new UserError(`invalid --health-port ${o.healthPort}: it is the distribution port (--dist-port); pick another`);
     const binding = {
       app: project.app,
+      k8s: kubernetesName(project.app),
+      healthPort: o.healthPort,
       module: project.module,
       prefix: project.module,
       elixirVersion: versions.elixir ?? "1.17.3",
       otpVersion: versions.otp ?? "27.1.2",
       distPort: o.distPort,
       otherPorts: portRangesWithout([EPMD_PORT, o.distPort]),
-      hasPriv: existsSync(path.join(project.root, "priv")),
       phoenix: project.phoenix,
       // phx.new's assets (esbuild, tailwind): built into priv/static by mix assets.deploy.
       hasAssets: project.phoenix && existsSync(path.join(project.root, "assets")),
@@ -50,6 +63,15 @@ export default defineGenerator({
       { ...render("release", "rel/overlays/bin/health", "rel/overlays/bin/health"), mode: 0o755 },
       render("release", "lib/__app__/health.ex", `lib/${project.app}/health.ex`),
       render("release", "test/__app__/health_test.exs", `test/${project.app}/health_test.exs`),
+      wire(project, { code: `${project.module}.Health`, ids: [`${project.module}.Health`] }, undefined),
+      loggerMetadataPatch(project, ["reason", ...UNEXPECTED_MESSAGE_KEYS]),
+      configAppendPatch(project, {
+        file: "config/runtime.exs",
+        key: `${project.module}.Health`,
+        line: `config :${project.app}, ${project.module}.Health, port: String.to_integer(System.get_env("HEALTH_PORT", "${o.healthPort}"))`,
+        text: `# The readiness and liveness probes (GET /ready, GET /live) answer on HEALTH_PORT in production.\nif config_env() == :prod do\n  config :${project.app}, ${project.module}.Health,\n    port: String.to_integer(System.get_env("HEALTH_PORT", "${o.healthPort}"))\nend\n`,
+        describe: `serve ${project.module}.Health on HEALTH_PORT in production (config/runtime.exs)`,
+      }),
       mixPatch("add `releases: releases()` to project/0", (s) => addProjectEntry(s, "releases", "releases: releases()")),
       mixPatch(
         "add a releases/0 function",
@@ -67,7 +89,7 @@ export default defineGenerator({
         patch(source) {
           if (source === undefined) return { manual: "README.md is missing: nothing to document the release in" };
           if (source.includes("\n## Running the release\n")) return { source };
-          return { source: `${source.replace(/\s*$/, "")}\n\n${releaseReadme(project.app, o.distPort)}` };
+          return { source: `${source.replace(/\s*$/, "")}\n\n${releaseReadme(project.app, o.distPort, o.healthPort)}` };
         },
       },
     ];
@@ -94,6 +116,8 @@ export default defineGenerator({
     }
     if (o.docker) {
       actions.push(render("release", "Dockerfile", "Dockerfile"), render("release", ".dockerignore", ".dockerignore"));
+      // The image copies priv/, which a project without migrations or static files does not have yet.
+      if (!existsSync(path.join(project.root, "priv"))) actions.push({ type: "otp:write", path: "priv/.gitkeep", content: "" });
     }
     if (o.k8s) {
       actions.push(
@@ -119,15 +143,21 @@ export function portRangesWithout(closed: number[]): { port: number; endPort?: n
   return ranges;
 }
 
-function releaseReadme(app: string, port: number): string {
+function releaseReadme(app: string, port: number, healthPort: number): string {
   return `## Running the release
 
 \`\`\`sh
 MIX_ENV=prod mix release
 _build/prod/rel/${app}/bin/${app} start      # or bin/server in the image
 _build/prod/rel/${app}/bin/${app} rpc "IO.puts(:ok)"
-_build/prod/rel/${app}/bin/health            # exit 0 when healthy
+_build/prod/rel/${app}/bin/health            # exit 0 when ready (GET /ready on HEALTH_PORT)
 \`\`\`
+
+\`${app}\`'s \`Health\` process watches the supervision tree and answers
+\`GET /ready\` (200 or 503) and \`GET /live\` on \`HEALTH_PORT\` (default ${healthPort})
+in production: point load balancers and probes there. Add the team's own
+checks (a database query, a queue's depth) with
+\`config :${app}, <App>.Health, checks: [{Module, :function, []}]\`.
 
 \`rel/env.sh.eex\` names the node and sets up distribution; values already in
 the environment win: \`RELEASE_NODE\` (default \`${app}@$POD_IP\` in

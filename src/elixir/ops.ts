@@ -62,3 +62,22 @@ export function opsProblems(root: string, app: string): string[] {
   }
   return problems;
 }
+
+/** The longest suffix the templates add to the Kubernetes name ("-distribution"). */
+const LONGEST_SUFFIX = "-distribution".length;
+
+/**
+ * The one name of an app's Kubernetes objects: an RFC 1123 label that is also
+ * a DNS-1035 label (a Service's name must be one), so lower case letters,
+ * digits and dashes, starting with a letter, with room for the longest
+ * suffix within 63 characters. `my_shop` -> `my-shop`.
+ */
+export function kubernetesName(app: string): string {
+  const name = app
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^[^a-z]+/, "")
+    .slice(0, 63 - LONGEST_SUFFIX)
+    .replace(/-+$/, "");
+  return name === "" ? "app" : name;
+}

@@ -72,16 +72,24 @@ describe("gen release and gen cluster: the files", () => {
     expect(port).toBe("9100");
     const deployment = parseYaml(read("k8s/deployment.yaml"));
     const container = deployment.spec.template.spec.containers[0];
-    expect(container.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([4369, Number(port)]);
+    expect(container.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([4369, Number(port), 8081]);
     const envs = Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value ?? e]));
     expect(envs.DIST_PORT).toBe(port);
     expect(envs.RELEASE_DISTRIBUTION).toBe("name");
     expect(envs.POD_IP).toEqual({ name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } });
     expect(envs.RELEASE_COOKIE.valueFrom.secretKeyRef.name).toBe(`${APP}-cookie`);
     expect(env).toContain('RELEASE_NODE="<%= @release.name %>@${POD_IP}"');
-    // Readiness is the deep check; liveness only that the VM is up; both with explicit timeouts.
-    expect(container.readinessProbe.exec.command).toEqual(["/app/bin/health"]);
-    expect(container.livenessProbe.exec.command).toEqual(["/app/bin/health", "--live"]);
+    // Readiness is the deep check; liveness that the VM answers; both over HTTP (no second VM), with explicit timeouts.
+    expect(envs.HEALTH_PORT).toBe("8081");
+    expect(container.ports.find((p: { name: string }) => p.name === "health")?.containerPort).toBe(8081);
+    expect(container.readinessProbe.httpGet).toEqual({ path: "/ready", port: "health" });
+    expect(container.livenessProbe.httpGet).toEqual({ path: "/live", port: "health" });
+    expect(container.readinessProbe.exec).toBeUndefined();
+    // Not root, no privilege escalation, no capabilities, a read-only root with /tmp for the release's own files.
+    expect(deployment.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534 });
+    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(envs.RELEASE_TMP).toBe("/tmp");
+    expect(container.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }]);
     expect(container.readinessProbe.timeoutSeconds).toBeGreaterThanOrEqual(5);
     expect(container.livenessProbe.timeoutSeconds).toBeGreaterThanOrEqual(1);
     const policy = parseYaml(read("k8s/networkpolicy.yaml"));
@@ -105,6 +113,46 @@ describe("gen release and gen cluster: the files", () => {
     const service = parseYaml(read("k8s/service.yaml"));
     expect(service.spec.clusterIP).toBe("None");
     expect(service.spec.ports.map((p: { port: number }) => p.port)).toEqual([4369, Number(port)]);
+  });
+});
+
+describe("Kubernetes names, for app names as teams write them", () => {
+  // RFC 1123 labels (DNS-1035 for a Service: starting with a letter), as kubectl apply checks them.
+  const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+  const RFC1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+  const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+  const long = "a_very_long_application_name_for_the_warehouse_inventory_2_service";
+
+  it.each(["my_shop", "shop_2", "ref_app", long])("%s: every name is valid, and the DNS query names the Service", async (app) => {
+    const cwd = tempDir();
+    expect(await createOtpApp([app, "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
+    const root = path.join(cwd, app);
+    for (const args of [["release", "--k8s"], ["cluster", "--strategy", "dns", "--registry", "pg"]]) {
+      const io = captureIo(root);
+      expect(await gen([...args, "--no-check"], io), io.errText()).toBe(0);
+    }
+    const yaml = (f: string) => parseYaml(readFileSync(path.join(root, "k8s", f), "utf8"));
+    const [deployment, service, policy, pdb] = ["deployment.yaml", "service.yaml", "networkpolicy.yaml", "pdb.yaml"].map(yaml);
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers[0];
+    const names = [deployment.metadata.name, policy.metadata.name, pdb.metadata.name, container.name, ...container.ports.map((p: { name: string }) => p.name)];
+    const secrets = container.env.filter((e: { valueFrom?: { secretKeyRef?: unknown } }) => e.valueFrom?.secretKeyRef).map((e: { valueFrom: { secretKeyRef: { name: string } } }) => e.valueFrom.secretKeyRef.name);
+    for (const name of [...names, ...secrets]) {
+      expect(name, `${app}: ${name}`).toMatch(RFC1123);
+      expect(name.length, name).toBeLessThanOrEqual(63);
+    }
+    expect(service.metadata.name).toMatch(DNS1035);
+    expect(service.metadata.name.length).toBeLessThanOrEqual(63);
+    for (const labels of [deployment.metadata.labels, pod.containers && deployment.spec.template.metadata.labels, service.spec.selector, pdb.spec.selector.matchLabels]) {
+      for (const value of Object.values(labels as Record<string, string>)) expect(value).toMatch(LABEL_VALUE);
+    }
+    // One name everywhere: the selectors find the pods, and libcluster's DNS query names the headless Service.
+    expect(service.spec.selector).toEqual(deployment.spec.template.metadata.labels);
+    const runtime = readFileSync(path.join(root, "config/runtime.exs"), "utf8");
+    expect(runtime).toContain(`dns_query = "${service.metadata.name}.#{namespace}.svc.cluster.local"`);
+    expect(opsProblems(root, app)).toEqual([]);
+    // The node names stay the app's (Erlang allows underscores): rel/env.sh.eex and the basename agree.
+    expect(runtime).toContain(`node_basename: System.get_env("CLUSTER_NODE_BASENAME", "${app}")`);
   });
 });
 
@@ -146,6 +194,8 @@ describe("the release, for real", () => {
     RELEASE_TMP: path.join(dir, `tmp-${name}`),
     RELEASE_COOKIE: "otpgen-test-cookie",
     DIST_PORT: String(port),
+    // Each node's readiness and liveness listener (Relapp.Health) on a port of its own.
+    HEALTH_PORT: String(port + 100),
     CLUSTER_NODES: `${APP}_a@127.0.0.1,${APP}_b@127.0.0.1`,
   });
   const bin = (...args: string[]) => path.join(rel, "bin", ...args);
@@ -165,9 +215,26 @@ describe("the release, for real", () => {
     await execa(bin(APP), ["daemon"], { env: a });
     started.push(a);
     await eventually("the node answers rpc", async () => (await rpc(a, "IO.puts(node())")) === `${APP}_solo@127.0.0.1`);
-    expect((await execa(bin("health"), [], { env: a, reject: false })).exitCode).toBe(0);
+    await eventually("ready", async () => (await execa(bin("health"), [], { env: a, reject: false })).exitCode === 0);
     expect((await execa(bin("health"), ["--live"], { env: a, reject: false })).exitCode).toBe(0);
     expect(await rpc(a, "IO.puts(Relapp.Health.check())")).toBe("ok");
+
+    // A permanent child stopped: unready, still alive; started again: ready.
+    await rpc(a, "Supervisor.terminate_child(Relapp.Supervisor, Relapp.Cluster.Groups)");
+    expect((await execa(bin("health"), [], { env: a, reject: false })).exitCode).toBe(1);
+    expect((await execa(bin("health"), ["--live"], { env: a, reject: false })).exitCode).toBe(0);
+    await rpc(a, "Supervisor.restart_child(Relapp.Supervisor, Relapp.Cluster.Groups)");
+    expect((await execa(bin("health"), [], { env: a, reject: false })).exitCode).toBe(0);
+
+    // A hung VM (stopped by the OS): liveness notices within HEALTH_TIMEOUT, where an EPMD check would not.
+    const pid = (await execa(bin(APP), ["pid"], { env: a })).stdout.trim();
+    process.kill(Number(pid), "SIGSTOP");
+    try {
+      expect((await execa(bin("health"), ["--live"], { env: { ...a, HEALTH_TIMEOUT: "2" }, reject: false })).exitCode).toBe(1);
+    } finally {
+      process.kill(Number(pid), "SIGCONT");
+    }
+    await eventually("alive again", async () => (await execa(bin("health"), ["--live"], { env: a, reject: false })).exitCode === 0);
     await execa(bin(APP), ["stop"], { env: a });
     await eventually("the node is gone", async () => (await execa(bin(APP), ["pid"], { env: a, reject: false })).exitCode !== 0);
     await eventually("liveness says so", async () => (await execa(bin("health"), ["--live"], { env: a, reject: false })).exitCode === 1);

@@ -69,7 +69,7 @@ export default defineGenerator({
         file: "config/runtime.exs",
         key: `${project.module}.Health`,
         line: `config :${project.app}, ${project.module}.Health, port: String.to_integer(System.get_env("HEALTH_PORT", "${o.healthPort}"))`,
-        text: `# The readiness and liveness probes (GET /ready, GET /live) answer on HEALTH_PORT in production.\nif config_env() == :prod do\n  config :${project.app}, ${project.module}.Health,\n    port: String.to_integer(System.get_env("HEALTH_PORT", "${o.healthPort}"))\nend\n`,
+        text: `# The readiness and liveness probes (GET /ready, GET /live) answer on HEALTH_PORT in production.\nif config_env() == :prod do\n  health_port = String.to_integer(System.get_env("HEALTH_PORT", "${o.healthPort}"))\n  config :${project.app}, ${project.module}.Health, port: health_port\nend\n`,
         describe: `serve ${project.module}.Health on HEALTH_PORT in production (config/runtime.exs)`,
       }),
       mixPatch("add `releases: releases()` to project/0", (s) => addProjectEntry(s, "releases", "releases: releases()")),

@@ -42,7 +42,7 @@ describe("gen release and gen cluster: the files", () => {
 
   it("put the clustering first in the tree, and the node list in runtime config", () => {
     expect(read(`lib/${APP}/application.ex`)).toContain(
-      "    children = [\n      Relapp.Cluster.Connector,\n      Relapp.Cluster.Groups\n      # Processes to supervise",
+      "    children = [\n      Relapp.Cluster.Connector,\n      Relapp.Cluster.Groups,\n      # Processes to supervise, in start order, e.g. {Relapp.Worker, []}\n      Relapp.Health\n    ]",
     );
     expect(read("config/runtime.exs")).toContain("config :relapp, Relapp.Cluster.Connector,\n  nodes:\n    \"CLUSTER_NODES\"");
     expect(read("mix.exs")).toContain("      releases: releases()\n    ]");
@@ -289,7 +289,7 @@ describe("gen cluster with libcluster and Horde, with the real libraries", () =>
     expect(file("mix.exs")).toContain('{:libcluster, "~> 3.4"}');
     expect(file("mix.exs")).toContain('{:horde, "~> 0.9"}');
     expect(file("lib/libapp/application.ex")).toContain(
-      "    children = [\n      Libapp.Cluster,\n      Libapp.Cluster.Distributed\n",
+      "    children = [\n      Libapp.Cluster,\n      Libapp.Cluster.Distributed,\n      # Processes to supervise, in start order, e.g. {Libapp.Worker, []}\n      Libapp.Health\n    ]",
     );
     const runtime = file("config/runtime.exs");
     const strategyModule = { dns: "Cluster.Strategy.DNSPoll", kubernetes: "Cluster.Strategy.Kubernetes.DNS", gossip: "Cluster.Strategy.Gossip" }[strategy];

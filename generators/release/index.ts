@@ -10,7 +10,7 @@ import { underscore } from "../../src/elixir/naming.js";
 import { addPlugBefore } from "../../src/elixir/phoenix.js";
 import { detectVersions } from "../../src/elixir/versions.js";
 import { kubernetesName } from "../../src/elixir/ops.js";
-import { configAppendPatch, loggerMetadataPatch, mixPatch, projectPlan, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
+import { configAppendPatch, loggerMetadataPatch, mixPatch, projectPlan, PROMETHEUS_PORT, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
 
 const DEPLOY = "Deployment files (space to toggle, Enter to go on)";
 
@@ -50,7 +50,8 @@ export default defineGenerator({
       elixirVersion: versions.elixir ?? "1.17.3",
       otpVersion: versions.otp ?? "27.1.2",
       distPort: o.distPort,
-      otherPorts: portRangesWithout([EPMD_PORT, o.distPort]),
+      metricsPort: PROMETHEUS_PORT,
+      otherPorts: portRangesWithout([EPMD_PORT, o.distPort, PROMETHEUS_PORT]),
       phoenix: project.phoenix,
       // phx.new's assets (esbuild, tailwind): built into priv/static by mix assets.deploy.
       hasAssets: project.phoenix && existsSync(path.join(project.root, "assets")),

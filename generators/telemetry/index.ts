@@ -44,7 +44,7 @@ export default defineGenerator({
     actions.push(config("config/dev.exs", "[:console]"));
     if (o.prometheus) actions.push(config("config/prod.exs", "[:prometheus]"));
     actions.push(wire(project, { code: `${m}.Telemetry`, ids: [`${m}.Telemetry`], first: true }, undefined));
-    return projectPlan(project, { app: project.app, module: m, prefix: m, prometheus: o.prometheus }, actions, [
+    return projectPlan(project, { app: project.app, module: m, prefix: m, prometheus: o.prometheus, prometheusPort: PROMETHEUS_PORT }, actions, [
       "mix deps.get",
       `emit events with ${m}.Telemetry.execute(component, event, measurements, metadata)`,
     ]);

@@ -98,10 +98,15 @@ describe("gen release and gen cluster: the files", () => {
     expect(policy.spec.ingress[0].ports.map((p: { port: number }) => p.port)).toEqual([4369, Number(port)]);
     // Every other TCP port is open to anyone: the policy closes distribution, not the app's HTTP or metrics.
     const open = (p: number): boolean =>
-      policy.spec.ingress[1].from === undefined &&
-      policy.spec.ingress[1].ports.some((r: { protocol: string; port: number; endPort?: number }) => r.protocol === "TCP" && r.port <= p && p <= (r.endPort ?? r.port));
-    expect([4369, Number(port)].filter(open)).toEqual([]);
-    expect([1, 80, 443, 4000, 4368, 4370, 9099, 9101, 9568, 65535].filter((p) => !open(p))).toEqual([]);
+      policy.spec.ingress[2].from === undefined &&
+      policy.spec.ingress[2].ports.some((r: { protocol: string; port: number; endPort?: number }) => r.protocol === "TCP" && r.port <= p && p <= (r.endPort ?? r.port));
+    expect([4369, Number(port), 9568].filter(open)).toEqual([]);
+    expect([1, 80, 443, 4000, 4368, 4370, 8081, 9099, 9101, 9567, 9569, 65535].filter((p) => !open(p))).toEqual([]);
+    // Metrics (Prometheus' 9568) only for the app's pods and the monitoring namespace.
+    expect(policy.spec.ingress[1]).toEqual({
+      from: [{ podSelector: { matchLabels: { app: APP } } }, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+      ports: [{ protocol: "TCP", port: 9568 }],
+    });
     expect(opsProblems(dir, APP).filter((p) => p.startsWith("k8s/networkpolicy"))).toEqual([]);
     // Drains and disruptions: a preStop pause, a grace period beyond it, requests and a memory limit, a PDB.
     expect(container.lifecycle.preStop.exec.command).toEqual(["sleep", "5"]);

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { hasConfig } from "../../src/elixir/phoenix.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
-import { depPatch, projectPlan, render, requireProject, wire } from "../_shared/otp.js";
+import { depPatch, projectPlan, render, requireProject, wire, PROMETHEUS_PORT } from "../_shared/otp.js";
 
 export const schema = z.object({
   prometheus: z.boolean().default(false).describe("Also serve the metrics for Prometheus (telemetry_metrics_prometheus)").meta({ prompt: "Also serve the metrics for Prometheus?" }),

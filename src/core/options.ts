@@ -197,9 +197,11 @@ export function issueMessage(def: GeneratorDef, error: z.ZodError, values: Recor
 export function inUserWords(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
+      // A schema's own message ("--failure-rate must be a whole percentage") is already the user's.
+      if (!issue.message.startsWith("Invalid input")) return issue.message;
       if (issue.expected === "int") return "must be a whole number";
       if (issue.expected === "number") return "must be a number";
-      return issue.message.startsWith("Invalid input") ? `must be a ${issue.expected}` : issue.message;
+      return `must be a ${issue.expected}`;
     case "invalid_value":
       return issue.message.startsWith("Invalid option") ? `must be one of ${issue.values.map(String).join(", ")}` : issue.message;
     case "too_small":

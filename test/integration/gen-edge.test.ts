@@ -47,6 +47,12 @@ describe("gen: bad input is one line, exit 2, nothing written", () => {
     [["genserver", "App"], 'gen genserver: invalid <name> "App": App already exists as the project\'s own module'],
     [["genserver", "Ticker", "--every", "5"], 'gen genserver: invalid --every "5": a duration is a positive whole number with a unit'],
     [["rate-limiter", "L", "--limit", "0"], 'gen rate-limiter: invalid --limit "0": --limit must be 1 or more'],
+    // zod's own wording ("expected number, received NaN") is said as the rule; a schema's own message is kept.
+    [["rate-limiter", "L", "--limit", "ten"], 'gen rate-limiter: invalid --limit "ten": must be a number'],
+    [["circuit-breaker", "B", "--failure-rate", "2.5"], 'gen circuit-breaker: invalid --failure-rate "2.5": --failure-rate must be a whole percentage'],
+    [["circuit-breaker", "B", "--failure-rate", "0"], 'gen circuit-breaker: invalid --failure-rate "0": --failure-rate must be 1 to 100 (percent)'],
+    [["periodic", "P", "--timeout", "5"], 'gen periodic: invalid --timeout "5": a duration is a positive whole number with a unit'],
+    [["release", "--health-port", "4369"], 'gen release: invalid --health-port "4369": --health-port must not be EPMD\'s 4369'],
     [["supervisor", "S", "--strategy", "simple_one_for_one"], "gen supervisor: option '--strategy <strategy>' argument 'simple_one_for_one' is invalid"],
     [["genserver", "X", "--under", "not_a_module"], 'gen genserver: invalid --under "not_a_module"'],
     [["genserver", "X", "--bogus"], "gen genserver: unknown option '--bogus'"],

@@ -8,7 +8,7 @@ import { createOtpApp } from "../src/cli/create-main.js";
 import { gen } from "../src/cli/gen-main.js";
 import { captureIo, withTelemetryDep } from "./helpers.js";
 
-export const TELEMETRY_RUNS = [["rate-limiter", "RateLimiter"], ["circuit-breaker", "Breaker"], ["ets-cache", "Cache", "--ttl", "5m"], ["periodic", "Ticker"]];
+export const TELEMETRY_RUNS = [["rate-limiter", "RateLimiter"], ["circuit-breaker", "Breaker"], ["ets-cache", "Cache", "--ttl", "5m"], ["periodic", "Ticker"], ["pipeline", "Ingest"]];
 
 /** A create-otp-app project with :telemetry in its deps and the three generated; the next steps each printed. */
 export async function telemetryProject(cwd: string, app: string, createArgs: string[] = []): Promise<{ dir: string; steps: string }> {
@@ -28,7 +28,7 @@ export async function telemetryProject(cwd: string, app: string, createArgs: str
 
 /** The telemetry tests of the three generated modules ran (mix test --trace names them) and passed. */
 export function expectTelemetryTestsRan(output: string): void {
-  for (const t of ["each hit emits a telemetry event", "emits telemetry events when the circuit changes", "reads emit telemetry lookup events", "each run emits a telemetry span"]) {
+  for (const t of ["each hit emits a telemetry event", "emits telemetry events when the circuit changes", "reads emit telemetry lookup events", "each run emits a telemetry span", "each push emits a telemetry event"]) {
     expect(output).toMatch(new RegExp(`\\* test ${t}[^\\n]*\\(\\d+(\\.\\d+)?ms\\)`));
   }
 }

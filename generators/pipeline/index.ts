@@ -10,7 +10,8 @@ import path from "node:path";
 import { z } from "zod";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import type { MixProject } from "../../src/elixir/project.js";
-import { configAppendPatch, depPatch, descriptionField, envConfigPatch, loggerMetadataPatch, nameField, otpNames, otpPlan, render, requireProject, underField, wire } from "../_shared/otp.js";
+import { configAppendPatch, depPatch, descriptionField, envConfigPatch, loggerMetadataPatch, nameField, otpNames, otpPlan, render, requireProject, telemetryChoice, telemetryField, underField, wire } from "../_shared/otp.js";
+import { UserError } from "../../src/core/errors.js";
 
 export const schema = z.object({
   name: nameField("Ingest"),
@@ -18,7 +19,11 @@ export const schema = z.object({
   maxDemand: z.coerce.number().int().min(2, "--max-demand must be 2 or more").max(10_000, "--max-demand must be at most 10000").default(50).describe("The most events a stage asks for at once (min_demand is three quarters of it)").meta({ prompt: "The most events a stage asks for at once (max_demand)", valueName: "n" }),
   broadway: z.boolean().default(false).describe("A Broadway pipeline (processors, batchers, acknowledgements) instead of GenStage stages").meta({ prompt: "Use Broadway (processors, batchers, acknowledgements) instead of GenStage?" }),
   under: underField,
+  telemetry: telemetryField,
 });
+
+/** The GenStage pipeline's event: each push, with its result (a refusal is backpressure to see). */
+const EVENTS = { component: "pipeline", events: ["push"] };
 
 const DUMMY = "producer: {Broadway.DummyProducer, []}";
 const DUMMY_COMMENT = "Broadway's producer that produces nothing: tests send messages with Broadway.test_message/3.";
@@ -51,10 +56,13 @@ export default defineGenerator({
   plan(o, _io, ctx) {
     const project = requireProject(ctx);
     const n = otpNames(project, o.name);
+    if (o.broadway && o.telemetry) throw new UserError("--telemetry is for the GenStage pipeline: Broadway emits its own :telemetry events ([:broadway, ...])");
+    const telemetry = o.broadway ? undefined : telemetryChoice(project, o.telemetry, n.app, EVENTS);
     const sub = (s: string): string => n.file.replace(/\.ex$/, `/${s}.ex`);
     const binding = {
       ...n,
       description: o.description,
+      telemetry: telemetry?.emits ?? false,
       maxDemand: o.maxDemand,
       // GenStage asks for more when a stage is down to min_demand: a quarter below max_demand.
       minDemand: Math.floor((o.maxDemand * 3) / 4),
@@ -81,6 +89,10 @@ export default defineGenerator({
     const plan = otpPlan(project, binding, [...actions, wire(project, { code: n.module, ids: [n.module] }, o.under)], n);
     plan.format = { localsWithoutParens: "[]" };
     plan.nextSteps.unshift(`mix deps.get (for ${o.broadway ? "Broadway" : "GenStage"})`);
+    if (telemetry) {
+      plan.nextSteps.push(telemetry.nextStep);
+      plan.resolved = { telemetry: telemetry.emits };
+    }
     if (o.broadway) plan.nextSteps.push(`give ${n.module} its real producer (e.g. BroadwaySQS, BroadwayRabbitMQ) in config/prod.exs or config/runtime.exs: config :${n.app}, ${n.module}, producer: {Module, opts}; without one it refuses to start`);
     return plan;
   },

@@ -38,10 +38,10 @@ export function mixPatch(describe: string, step: (source: string) => PatchResult
   };
 }
 
-/** The Logger metadata of the catch-all `handle_info/2` (templates/_partials/unexpected_message.hbs). */
 /** The port gen telemetry --prometheus serves metrics on; gen release's NetworkPolicy admits only scrapers to it. */
 export const PROMETHEUS_PORT = 9568;
 
+/** The Logger metadata of the catch-all `handle_info/2` (templates/_partials/unexpected_message.hbs). */
 export const UNEXPECTED_MESSAGE_KEYS = ["server", "unexpected_message"] as const;
 
 /**

@@ -41,6 +41,7 @@ export default defineGenerator({
     const project = requireProject(ctx);
     const versions = await detectVersions(io.env, io.mix, io.cwd);
     if (o.healthPort === o.distPort) throw new UserError(`invalid --health-port ${o.healthPort}: it is the distribution port (--dist-port); pick another`);
+    if (o.healthPort === PROMETHEUS_PORT) throw new UserError(`invalid --health-port ${o.healthPort}: it is the metrics port, which the NetworkPolicy opens to scrapers only; pick another`);
     const binding = {
       app: project.app,
       k8s: kubernetesName(project.app),

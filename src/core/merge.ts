@@ -22,8 +22,9 @@ export interface MergeOptions {
    * A conflict's resolution: marked (git's style); theirs taken; or
    * "withdraw": ours, less the lines base added over theirs (compared without
    * indentation or a trailing comma), which takes back one change (base over
-   * theirs) and keeps what others added beside it; where ours rewrote those
-   * lines, theirs (gen undo --force).
+   * theirs) and keeps what others added beside it. Where none of base's lines
+   * is left in ours, the region stays as ours if it holds `protectedLines`
+   * (what later changes added), else goes back to theirs (gen undo --force).
    */
   onConflict?: "markers" | "theirs" | "withdraw";
   /**

@@ -53,6 +53,7 @@ describe("gen: bad input is one line, exit 2, nothing written", () => {
     [["circuit-breaker", "B", "--failure-rate", "0"], 'gen circuit-breaker: invalid --failure-rate "0": --failure-rate must be 1 to 100 (percent)'],
     [["periodic", "P", "--timeout", "5"], 'gen periodic: invalid --timeout "5": a duration is a positive whole number with a unit'],
     [["release", "--health-port", "4369"], 'gen release: invalid --health-port "4369": --health-port must not be EPMD\'s 4369'],
+    [["release", "--health-port", "9568"], "gen release: invalid --health-port 9568: it is the metrics port, which the NetworkPolicy opens to scrapers only; pick another"],
     [["supervisor", "S", "--strategy", "simple_one_for_one"], "gen supervisor: option '--strategy <strategy>' argument 'simple_one_for_one' is invalid"],
     [["genserver", "X", "--under", "not_a_module"], 'gen genserver: invalid --under "not_a_module"'],
     [["genserver", "X", "--bogus"], "gen genserver: unknown option '--bogus'"],

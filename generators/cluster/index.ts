@@ -91,7 +91,10 @@ export default defineGenerator({
       );
     }
     if (o.registry === "horde") {
-      actions.push(render("cluster", "lib/__app__/cluster/distributed.ex", `lib/${project.app}/cluster/distributed.ex`));
+      actions.push(
+        render("cluster", "lib/__app__/cluster/distributed.ex", `lib/${project.app}/cluster/distributed.ex`),
+        render("cluster", "test/__app__/cluster/distributed_test.exs", `test/${project.app}/cluster/distributed_test.exs`),
+      );
     }
     // Runtime configuration: read at boot, so one release runs anywhere.
     const runtime: PatchAction = {

@@ -12,6 +12,7 @@ import { addLoggerMetadata, loggerMetadataSnippet } from "../../src/elixir/logge
 import { versionAtLeast } from "../../src/elixir/versions.js";
 import { hasConfig } from "../../src/elixir/phoenix.js";
 import { callArgs, callName, findAll, parse } from "../../src/elixir/reader.js";
+import { endpointModules } from "../../src/elixir/sup-tree.js";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -229,7 +230,7 @@ export function wire(project: MixProject, child: ChildSpec, given: string | unde
     patch(source) {
       if (source === undefined) return { manual: `${target} is missing: add ${child.code} to the children of ${where}.` };
       // In a Phoenix app the Endpoint starts serving requests: it stays last.
-      const endpoint = project.phoenix && !given && !child.first ? [`${project.module}Web.Endpoint`] : [];
+      const endpoint = project.phoenix && !given && !child.first ? phoenixEndpoints(project) : [];
       const placed = endpoint.length > 0 ? { ...child, before: [...(child.before ?? []), ...endpoint] } : child;
       const r = addChild(source, placed, under ? "init" : "start");
       if (r.status === "refused") {
@@ -238,6 +239,12 @@ export function wire(project: MixProject, child: ChildSpec, given: string | unde
       return { source: r.source };
     },
   };
+}
+
+/** The project's endpoint modules (by `use Phoenix.Endpoint`), else phx.new's name for it. */
+export function phoenixEndpoints(project: MixProject): string[] {
+  const found = endpointModules(project.root).map((e) => e.module);
+  return found.length > 0 ? found : [`${project.module}Web.Endpoint`];
 }
 
 /** The project's own supervisor that start/2 only starts, and the file defining it. */

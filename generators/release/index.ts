@@ -7,9 +7,10 @@ import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { addFunction, addProjectEntry } from "../../src/elixir/children.js";
 import { underscore } from "../../src/elixir/naming.js";
-import { addPlugBefore } from "../../src/elixir/phoenix.js";
+import { addPlugBeforeFirst, excludeFromForceSsl } from "../../src/elixir/phoenix.js";
 import { detectVersions } from "../../src/elixir/versions.js";
 import { kubernetesName } from "../../src/elixir/ops.js";
+import { endpointModules } from "../../src/elixir/sup-tree.js";
 import { configAppendPatch, loggerMetadataPatch, mixPatch, projectPlan, PROMETHEUS_PORT, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
 
 const DEPLOY = "Deployment files (space to toggle, Enter to go on)";
@@ -57,6 +58,10 @@ export default defineGenerator({
       // phx.new's assets (esbuild, tailwind): built into priv/static by mix assets.deploy.
       hasAssets: project.phoenix && existsSync(path.join(project.root, "assets")),
       web: `${project.module}Web`,
+      ecto: project.ecto,
+      // The init container that runs bin/migrate: a Phoenix app with a database.
+      migrate: project.phoenix && project.ecto,
+      httpPort: 4000,
     };
     const actions: PlanAction[] = [
       render("release", "rel/env.sh.eex", "rel/env.sh.eex"),
@@ -70,9 +75,9 @@ export default defineGenerator({
       configAppendPatch(project, {
         file: "config/runtime.exs",
         key: `${project.module}.Health`,
-        line: `config :${project.app}, ${project.module}.Health, port: String.to_integer(System.get_env("HEALTH_PORT", "${o.healthPort}"))`,
-        text: `# The readiness and liveness probes (GET /ready, GET /live) answer on HEALTH_PORT in production.\nif config_env() == :prod do\n  health_port = String.to_integer(System.get_env("HEALTH_PORT", "${o.healthPort}"))\n  config :${project.app}, ${project.module}.Health, port: health_port\nend\n`,
-        describe: `serve ${project.module}.Health on HEALTH_PORT in production (config/runtime.exs)`,
+        line: `config :${project.app}, ${project.module}.Health, port: String.to_integer(System.get_env("HEALTH_PORT", "${o.healthPort}"))${project.ecto ? `, checks: [{${project.module}.Release, :repos_ready, []}]` : ""}`,
+        text: healthConfig(project.app, project.module, o.healthPort, project.ecto),
+        describe: `serve ${project.module}.Health on HEALTH_PORT in production${project.ecto ? ", the database among its checks" : ""} (config/runtime.exs)`,
       }),
       mixPatch("add `releases: releases()` to project/0", (s) => addProjectEntry(s, "releases", "releases: releases()")),
       mixPatch(
@@ -100,21 +105,41 @@ export default defineGenerator({
         render("release", "lib/__app__/release.ex", `lib/${project.app}/release.ex`),
         { ...render("release", "rel/overlays/bin/migrate", "rel/overlays/bin/migrate"), mode: 0o755 },
       );
+      // phx.new's apps have the DataCase (the SQL sandbox) the test uses.
+      if (project.phoenix) actions.push(render("release", "test/__app__/release_test.exs", `test/${project.app}/release_test.exs`));
     }
     if (project.phoenix) {
       const web = `${project.module}Web`;
-      const endpoint = `lib/${underscore(web)}/endpoint.ex`;
-      actions.push(render("release", "lib/__app___web/plugs/health.ex", `lib/${underscore(web)}/plugs/health.ex`), {
-        type: "otp:patch",
-        path: endpoint,
-        describe: "serve GET /health before the router",
-        patch(source) {
-          const manual = (why: string) => ({ manual: `${endpoint}: ${why}; add this line before \`plug ${web}.Router\`:\n  plug ${web}.Plugs.Health` });
-          if (source === undefined) return manual("it is missing");
-          const r = addPlugBefore(source, `${web}.Plugs.Health`, `${web}.Router`);
-          return r.status === "refused" ? manual(r.reason) : { source: r.source };
+      // The endpoint by what it is (`use Phoenix.Endpoint`), whatever its name.
+      const found = endpointModules(project.root)[0];
+      const endpointModule = found?.module ?? `${web}.Endpoint`;
+      const endpoint = found?.file ?? `lib/${underscore(web)}/endpoint.ex`;
+      const anchors = ["Plug.RequestId", "Plug.Telemetry", `${web}.Router`];
+      actions.push(
+        render("release", "lib/__app___web/plugs/health.ex", `lib/${underscore(web)}/plugs/health.ex`),
+        {
+          type: "otp:patch",
+          path: endpoint,
+          describe: "serve GET /health before Plug.RequestId and Plug.Telemetry (probes are not logged)",
+          patch(source) {
+            const manual = (why: string) => ({ manual: `${endpoint}: ${why}; add this line before \`plug Plug.RequestId\`:\n  plug ${web}.Plugs.Health` });
+            if (source === undefined) return manual("it is missing");
+            const r = addPlugBeforeFirst(source, `${web}.Plugs.Health`, anchors);
+            return r.status === "refused" ? manual(r.reason) : { source: r.source };
+          },
         },
-      });
+        {
+          type: "otp:patch",
+          path: "config/prod.exs",
+          describe: "exclude /health from force_ssl's redirect (probes call over plain HTTP)",
+          patch(source) {
+            const manual = (why: string, snippet: string) => ({ manual: `config/prod.exs: ${why}; exclude /health from the endpoint's force_ssl:\n  ${snippet}` });
+            if (source === undefined) return manual("it is missing", `force_ssl: [rewrite_on: [:x_forwarded_proto], exclude: [paths: ["/health"], hosts: ["localhost"]]]`);
+            const r = excludeFromForceSsl(source, endpointModule, "/health");
+            return r.status === "refused" ? manual(r.reason, r.snippet) : { source: r.source };
+          },
+        },
+      );
     }
     if (o.docker) {
       actions.push(render("release", "Dockerfile", "Dockerfile"), render("release", ".dockerignore", ".dockerignore"));
@@ -128,8 +153,19 @@ export default defineGenerator({
         render("release", "k8s/networkpolicy.yaml", "k8s/networkpolicy.yaml"),
         render("release", "k8s/pdb.yaml", "k8s/pdb.yaml"),
       );
+      if (project.phoenix) {
+        actions.push(render("release", "k8s/configmap.yaml", "k8s/configmap.yaml"), render("release", "k8s/http-service.yaml", "k8s/http-service.yaml"));
+      }
     }
-    return projectPlan(project, binding, actions, [`MIX_ENV=prod mix release`, `_build/prod/rel/${project.app}/bin/${project.app} start`]);
+    const start = `_build/prod/rel/${project.app}/bin/${project.app} start`;
+    const next = project.phoenix
+      ? [
+          `MIX_ENV=prod mix assets.deploy && MIX_ENV=prod mix release`,
+          `PHX_SERVER=true PHX_HOST=<your host> SECRET_KEY_BASE=$(mix phx.gen.secret)${project.ecto ? " DATABASE_URL=ecto://USER:PASS@HOST/DB" : ""} ${start}   (without PHX_SERVER the endpoint serves nothing)`,
+          ...(o.k8s ? [`kubectl create secret generic ${binding.k8s}-env --from-literal=SECRET_KEY_BASE=... ${project.ecto ? "--from-literal=DATABASE_URL=... " : ""}and set PHX_HOST in k8s/configmap.yaml`] : []),
+        ]
+      : [`MIX_ENV=prod mix release`, start];
+    return projectPlan(project, binding, actions, next);
   },
 });
 
@@ -143,6 +179,21 @@ export function portRangesWithout(closed: number[]): { port: number; endPort?: n
   }
   if (start <= 65535) ranges.push(start === 65535 ? { port: start } : { port: start, endPort: 65535 });
   return ranges;
+}
+
+/** config/runtime.exs: Health's port from HEALTH_PORT in production and, with Ecto, the database among its checks. */
+function healthConfig(app: string, module: string, port: number, ecto: boolean): string {
+  const opts = ecto ? ["port: health_port", "checks: [repos_ready]"] : ["port: health_port"];
+  const head = `  config :${app}, ${module}.Health,`;
+  // One line where it fits (as mix format writes it), else one option a line.
+  const call = `${head} ${opts.join(", ")}`.length <= 98 ? `${head} ${opts.join(", ")}` : `${head}\n${opts.map((o) => `    ${o}`).join(",\n")}`;
+  const checks = ecto ? `  # Unready while a repo does not answer SELECT 1 (Release.repos_ready/1).\n  repos_ready = {${module}.Release, :repos_ready, []}\n` : "";
+  return `# The readiness and liveness probes (GET /ready, GET /live) answer on HEALTH_PORT in production.
+if config_env() == :prod do
+  health_port = String.to_integer(System.get_env("HEALTH_PORT", "${port}"))
+${checks}${call}
+end
+`;
 }
 
 function releaseReadme(app: string, port: number, healthPort: number): string {

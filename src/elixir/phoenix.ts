@@ -236,3 +236,64 @@ export function hasConfig(source: string, app: string, key?: string): boolean {
     return a?.text === app && (key === undefined || k?.text === key);
   });
 }
+
+/**
+ * `plug X` before the first of `anchors` the endpoint has (a health check
+ * before `Plug.RequestId` and `Plug.Telemetry` is neither logged nor timed).
+ */
+export function addPlugBeforeFirst(source: string, plug: string, anchors: string[]): PatchResult {
+  for (const anchor of anchors) {
+    const r = addPlugBefore(source, plug, anchor);
+    if (r.status !== "refused" || !r.reason.startsWith("it has no")) return r;
+  }
+  return { status: "refused", reason: `it has none of ${anchors.map((a) => `\`plug ${a}\``).join(", ")}`, snippet: `plug ${plug}` };
+}
+
+/** The pair `key:` of a keyword list node (`keywords`, or a `list` holding one). */
+function pairOf(node: Node | undefined, key: string): Node | undefined {
+  if (!node) return undefined;
+  const kw = node.type === "keywords" ? node : node.type === "list" ? codeChildren(node).find((c) => c.type === "keywords") : undefined;
+  return kw ? codeChildren(kw).find((p) => p.childForFieldName("key")?.text.trim() === `${key}:`) : undefined;
+}
+
+/**
+ * config/prod.exs: `path` excluded from the endpoint's `force_ssl` redirect
+ * (`exclude: [paths: [...], hosts: [...]]`), so that load balancers and the
+ * kubelet, which call over plain HTTP, get the health check's answer rather
+ * than a 301. phx.new writes the line commented out (`# paths: ["/health"],`):
+ * it is uncommented; otherwise `paths:` is added to `exclude:`. A file
+ * without `force_ssl` needs nothing; a shape this cannot edit safely is
+ * refused with the snippet.
+ */
+export function excludeFromForceSsl(source: string, endpoint: string, path: string): PatchResult {
+  const tree = parse(source);
+  const snippet = `force_ssl: [rewrite_on: [:x_forwarded_proto], exclude: [paths: [${JSON.stringify(path)}], hosts: ["localhost", "127.0.0.1"]]]`;
+  if (tree.rootNode.hasError) return { status: "refused", reason: "it does not parse as Elixir", snippet };
+  const configs = findAll(tree.rootNode, (n) => callName(n) === "config" && callArgs(n)[1]?.text === endpoint);
+  const forceSsl = configs.map((c) => pairOf(callArgs(c).find((a) => a.type === "keywords"), "force_ssl")).find((p) => p !== undefined);
+  if (!forceSsl) return { status: "present", source };
+  const exclude = pairOf(forceSsl.childForFieldName("value") ?? undefined, "exclude");
+  const value = exclude?.childForFieldName("value") ?? undefined;
+  if (!exclude || !value || value.type !== "list") return { status: "refused", reason: "its force_ssl has no `exclude: [hosts: ...]` list to add the path to", snippet };
+  const paths = pairOf(value, "paths");
+  if (paths) {
+    if (paths.text.includes(JSON.stringify(path))) return { status: "present", source };
+    return { status: "refused", reason: `its force_ssl already excludes other paths`, snippet: `paths: [${JSON.stringify(path)}, ...]` };
+  }
+  const first = codeChildren(codeChildren(value).find((c) => c.type === "keywords") ?? value)[0];
+  if (!first || first.type !== "pair") return { status: "refused", reason: "its force_ssl's exclude is not a keyword list", snippet };
+  // phx.new's commented-out line, inside the list: uncommented in place.
+  const commented = findAll(value, (n) => n.type === "comment").find((c) => c.text.replace(/\s+/g, "") === `#paths:[${JSON.stringify(path)}],`);
+  let out: string;
+  if (commented) {
+    out = `${source.slice(0, commented.startIndex)}paths: [${JSON.stringify(path)}],${source.slice(commented.endIndex)}`;
+  } else {
+    const lineStart = source.lastIndexOf("\n", first.startIndex - 1) + 1;
+    const indent = source.slice(lineStart, first.startIndex);
+    out = /^\s*$/.test(indent)
+      ? `${source.slice(0, lineStart)}${indent}paths: [${JSON.stringify(path)}],\n${source.slice(lineStart)}`
+      : `${source.slice(0, first.startIndex)}paths: [${JSON.stringify(path)}], ${source.slice(first.startIndex)}`;
+  }
+  if (parse(out).rootNode.hasError) return { status: "refused", reason: "the edit would not parse", snippet };
+  return { status: "added", source: out };
+}

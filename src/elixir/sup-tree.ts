@@ -99,6 +99,14 @@ export function supervisorModules(root: string): { module: string; file: string 
   return [...moduleIndex(libSources(root)).values()].filter((m) => m.body && m.uses.includes("Supervisor")).map((m) => ({ module: m.name, file: m.file }));
 }
 
+/**
+ * The project's Phoenix endpoints (`use Phoenix.Endpoint` under lib/), with
+ * their files: recognised by what they are, not by name (`Web.Endpoint` is one).
+ */
+export function endpointModules(root: string): { module: string; file: string }[] {
+  return [...moduleIndex(libSources(root)).values()].filter((m) => m.uses.includes("Phoenix.Endpoint")).map((m) => ({ module: m.name, file: m.file }));
+}
+
 const line = (n: Node): number => n.startPosition.row + 1;
 /** Source text on one line, whole (a computed child's identity). */
 const flat = (text: string): string => text.replace(/\s+/g, " ").trim();

@@ -5,6 +5,8 @@
 //   socket:PATH  how many `socket PATH, ...` calls there are
 //   channel:T    every `channel T, M` line, as its module and M
 //   def:NAME     every def/defp NAME, as the module (or defimpl) around it
+//   plugs        the modules of the \`plug\` calls, in order
+//   force_ssl_paths:E  the paths E's force_ssl excludes, for each config of E that has force_ssl
 // and whether the source is format-clean (with Phoenix's DSLs without parens).
 // One BEAM for a whole table of shapes.
 import { execa } from "execa";
@@ -92,6 +94,32 @@ defmodule Probe do
       {:ok, walk(ast, fn
         {kind, _, [{^fun, _, _} | _]}, stack, acc when kind in [:def, :defp] ->
           [stack |> Enum.find(&String.starts_with?(&1, ["defmodule", "defimpl"])) | acc]
+        _, _, acc -> acc
+      end)}
+    end
+  end
+
+  def probe(source, "plugs", _opts) do
+    with {:ok, ast} <- Code.string_to_quoted(source) do
+      plugs = walk(ast, fn
+        {:plug, _, [mod | _]}, _, acc -> [Macro.to_string(mod) | acc]
+        _, _, acc -> acc
+      end)
+      {:ok, [Enum.join(plugs, ",")]}
+    end
+  end
+
+  def probe(source, "force_ssl_paths:" <> endpoint, _opts) do
+    with {:ok, ast} <- Code.string_to_quoted(source) do
+      {:ok, walk(ast, fn
+        {:config, _, [_app, ep, opts]}, _, acc when is_list(opts) ->
+          if Macro.to_string(ep) == endpoint and Keyword.has_key?(opts, :force_ssl) do
+            exclude = Keyword.get(opts[:force_ssl], :exclude, [])
+            paths = if Keyword.keyword?(exclude), do: Keyword.get(exclude, :paths), else: nil
+            [Macro.to_string(paths) | acc]
+          else
+            acc
+          end
         _, _, acc -> acc
       end)}
     end

@@ -6,7 +6,7 @@
 // format-clean stays format-clean; a refusal leaves the file byte-identical
 // and carries the snippet to paste.
 import { addChild, addDep, addFunction, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
-import { addChannel, addRoutes, addSocket, addToModule } from "../../src/elixir/phoenix.js";
+import { addChannel, addPlugBeforeFirst, addRoutes, addSocket, addToModule, excludeFromForceSsl } from "../../src/elixir/phoenix.js";
 
 export interface Shape {
   kind: string;
@@ -664,6 +664,50 @@ const endpointShapes: Shape[] = [
   { kind: "endpoint", name: "refused: no plug to put it before", source: "defmodule AppWeb.Endpoint do\n  use Phoenix.Endpoint, otp_app: :app\nend\n", patch: socket, what: S, refused: /no socket or plug/ },
 ];
 
+// gen release's health plug: before Plug.RequestId (not logged), else Plug.Telemetry, else the router.
+const HEALTH_ANCHORS = ["Plug.RequestId", "Plug.Telemetry", "AppWeb.Router"];
+const health = (s: string) => addPlugBeforeFirst(s, "AppWeb.Plugs.Health", HEALTH_ANCHORS);
+const phxEndpoint = endpoint("").replace(
+  "  plug AppWeb.Router\n",
+  '  plug Plug.RequestId\n  plug Plug.Telemetry, event_prefix: [:phoenix, :endpoint]\n\n  plug Plug.Session, @session_options\n  plug AppWeb.Router\n',
+);
+const healthShapes: Shape[] = [
+  { kind: "endpoint", name: "health: phx.new 1.8, before Plug.RequestId", source: phxEndpoint, patch: health, what: "plugs", found: ["Plug.Static,AppWeb.Plugs.Health,Plug.RequestId,Plug.Telemetry,Plug.Session,AppWeb.Router"] },
+  { kind: "endpoint", name: "health: no Plug.RequestId, before Plug.Telemetry", source: phxEndpoint.replace("  plug Plug.RequestId\n", ""), patch: health, what: "plugs", found: ["Plug.Static,AppWeb.Plugs.Health,Plug.Telemetry,Plug.Session,AppWeb.Router"] },
+  { kind: "endpoint", name: "health: plug(Plug.RequestId) in parentheses", source: phxEndpoint.replace("  plug Plug.RequestId\n", "  plug(Plug.RequestId)\n"), patch: health, what: "plugs", found: ["Plug.Static,AppWeb.Plugs.Health,Plug.RequestId,Plug.Telemetry,Plug.Session,AppWeb.Router"] },
+  { kind: "endpoint", name: "health: only the router", source: endpoint(""), patch: health, what: "plugs", found: ["Plug.Static,AppWeb.Plugs.Health,AppWeb.Router"] },
+  { kind: "endpoint", name: "health: refused, none of the three", source: endpoint("").replace("  plug AppWeb.Router\n", "  plug AppWeb.OtherRouter\n"), patch: health, what: "plugs", refused: /none of `plug Plug.RequestId`/ },
+];
+
+const prod = (forceSsl: string): string => `import Config
+
+config :app, AppWeb.Endpoint, cache_static_manifest: "priv/static/cache_manifest.json"
+
+# Force using SSL in production.
+config :app, AppWeb.Endpoint,
+${forceSsl}
+
+config :logger, level: :info
+`;
+const ssl = (s: string) => excludeFromForceSsl(s, "AppWeb.Endpoint", "/health");
+const P = "force_ssl_paths:AppWeb.Endpoint";
+const prodShapes: Shape[] = [
+  {
+    kind: "prod",
+    name: "phx.new 1.8: its commented-out paths line, uncommented",
+    source: prod('  force_ssl: [\n    rewrite_on: [:x_forwarded_proto],\n    exclude: [\n      # paths: ["/health"],\n      hosts: ["localhost", "127.0.0.1"]\n    ]\n  ]'),
+    patch: ssl,
+    what: P,
+    found: ['["/health"]'],
+  },
+  { kind: "prod", name: "exclude: hosts only, one a line", source: prod('  force_ssl: [\n    rewrite_on: [:x_forwarded_proto],\n    exclude: [\n      hosts: ["localhost"]\n    ]\n  ]'), patch: ssl, what: P, found: ['["/health"]'] },
+  { kind: "prod", name: "exclude: hosts only, inline", source: prod('  force_ssl: [rewrite_on: [:x_forwarded_proto], exclude: [hosts: ["localhost"]]]'), patch: ssl, what: P, found: ['["/health"]'], relaidByFormatter: true },
+  { kind: "prod", name: "no force_ssl: nothing redirects, nothing to do", source: prod("  url: [host: \"example.com\"]"), patch: ssl, what: P, found: [] },
+  { kind: "prod", name: "refused: exclude as a list of hosts (the older form)", source: prod('  force_ssl: [rewrite_on: [:x_forwarded_proto], exclude: ["localhost"]]'), patch: ssl, what: P, refused: /not a keyword list/ },
+  { kind: "prod", name: "refused: other paths excluded already", source: prod('  force_ssl: [rewrite_on: [:x_forwarded_proto], exclude: [paths: ["/status"], hosts: ["localhost"]]]'), patch: ssl, what: P, refused: /already excludes other paths/ },
+  { kind: "prod", name: "refused: force_ssl without exclude", source: prod("  force_ssl: [rewrite_on: [:x_forwarded_proto]]"), patch: ssl, what: P, refused: /no `exclude/ },
+];
+
 const userSocket = `defmodule AppWeb.UserSocket do
   use Phoenix.Socket
 
@@ -721,4 +765,4 @@ const mixShapes: Shape[] = [
   },
 ];
 
-export const SHAPES: Shape[] = [...childrenShapes, ...routerShapes, ...endpointShapes, ...socketShapes, ...moduleShapes, ...mixShapes];
+export const SHAPES: Shape[] = [...childrenShapes, ...routerShapes, ...endpointShapes, ...healthShapes, ...prodShapes, ...socketShapes, ...moduleShapes, ...mixShapes];

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import type { Prompter } from "../../src/core/io.js";
 import { WRITE_QUESTION, captureIo, expectRefused, runGen, copyOf, writeIn, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, specsWithStructs, tempDir, unformatted } from "../helpers.js";
 import { checkHeex, componentsOf, heexLayoutProblems } from "../heex.js";
 import { unparsable } from "../e2e/packed.js";
+import { probeAll } from "../elixir/probe.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
 
@@ -255,12 +256,33 @@ describe("gen: a mix phx.new project (fixture)", () => {
     expect(await unformatted(dir, files)).toBe("");
   });
 
+  it("an endpoint named otherwise (Web.Endpoint) is found by its `use Phoenix.Endpoint`: children go before it, /health into it", async () => {
+    const dir = path.join(tempDir(), "shop");
+    cpSync(path.resolve(import.meta.dirname, "../fixtures/phx_app"), dir, { recursive: true });
+    mkdirSync(path.join(dir, "lib/web"), { recursive: true });
+    const endpoint = read(dir, "lib/shop_web/endpoint.ex").replace("defmodule ShopWeb.Endpoint do", "defmodule Web.Endpoint do");
+    writeFileSync(path.join(dir, "lib/web/endpoint.ex"), endpoint);
+    rmSync(path.join(dir, "lib/shop_web/endpoint.ex"));
+    writeFileSync(path.join(dir, "lib/shop/application.ex"), read(dir, "lib/shop/application.ex").replace("      ShopWeb.Endpoint\n", "      Web.Endpoint\n"));
+    const r = await run(dir, ["genserver", "Cart", "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    const [children] = await probeAll([{ source: read(dir, "lib/shop/application.ex"), what: "children:Shop.Cart" }]);
+    expect(children?.found).toEqual(["ShopWeb.Telemetry,Shop.Repo,DNSCluster,Phoenix.PubSub,Shop.Cart,Web.Endpoint"]);
+    const rel = await run(dir, ["release", "--no-check", "--json"]);
+    expect(rel.code, rel.err).toBe(0);
+    // (The fixture has no config/: those files are printed; the endpoint is patched.)
+    expect((JSON.parse(rel.out).manual as string[]).filter((m) => m.includes("endpoint.ex"))).toEqual([]);
+    expect(read(dir, "lib/web/endpoint.ex")).toContain("  plug ShopWeb.Plugs.Health\n  plug Plug.RequestId\n");
+    expect(existsSync(path.join(dir, "lib/shop_web/endpoint.ex"))).toBe(false);
+  });
+
   it("gen release in a Phoenix + Ecto app: a Release module, bin/migrate, and GET /health before the router", async () => {
     const dir = path.join(tempDir(), "shop");
     cpSync(path.resolve(import.meta.dirname, "../fixtures/phx_app"), dir, { recursive: true });
     const r = await run(dir, ["release", "--no-check"]);
     expect(r.code, r.err).toBe(0);
-    expect(read(dir, "lib/shop_web/endpoint.ex")).toContain("  plug Plug.Session, @session_options\n  plug ShopWeb.Plugs.Health\n  plug ShopWeb.Router\n");
+    // Before Plug.RequestId and Plug.Telemetry: probes are neither logged nor timed.
+    expect(read(dir, "lib/shop_web/endpoint.ex")).toContain("  plug ShopWeb.Plugs.Health\n  plug Plug.RequestId\n  plug Plug.Telemetry, event_prefix: [:phoenix, :endpoint]\n");
     expect(read(dir, "lib/shop/release.ex")).toContain("Ecto.Migrator.with_repo(repo, &Ecto.Migrator.run(&1, :up, all: true))");
     expect(read(dir, "rel/overlays/bin/migrate")).toContain("exec ./shop eval Shop.Release.migrate");
     expect(read(dir, "lib/shop_web/plugs/health.ex")).toContain('def call(%Plug.Conn{method: "GET", path_info: ["health"]} = conn, _opts) do');

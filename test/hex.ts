@@ -123,7 +123,8 @@ const PG = 'v=$(ls /etc/postgresql | sort -n | tail -n 1)';
  */
 export function startPostgresNext(root: string): void {
   mountProc(root);
-  const script = `${PG}; pg_ctlcluster "$v" main status >/dev/null 2>&1 || pg_ctlcluster "$v" main start && su postgres -c "psql -qc \\"ALTER USER postgres PASSWORD 'postgres'\\""`;
+  // Test files run in parallel: another one may be starting it at the same moment (then its start wins, and the status says so).
+  const script = `${PG}; { pg_ctlcluster "$v" main status >/dev/null 2>&1 || pg_ctlcluster "$v" main start || { sleep 2; pg_ctlcluster "$v" main status >/dev/null 2>&1; }; } && su postgres -c "psql -qc \\"ALTER USER postgres PASSWORD 'postgres'\\""`;
   inChroot(root, {}, ["bash", "-c", script]);
 }
 

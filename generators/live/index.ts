@@ -1,12 +1,12 @@
 // gen live Catalog Product products title:string ...: everything gen context
 // writes, plus LiveViews (index with a stream, show, form) built on the app's
 // core components, their tests, and the routes in the router's browser scope.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { formInput, formParam } from "../../src/elixir/fields.js";
-import { addRoutes } from "../../src/elixir/phoenix.js";
+import { addRoutes, authenticatedSessions } from "../../src/elixir/phoenix.js";
 import { underscore } from "../../src/elixir/naming.js";
 import { z } from "zod";
 import context, { schema as contextSchema, scopeNote, scopeView, tableAndFields } from "../context/index.js";
@@ -22,6 +22,11 @@ export const schema = contextSchema.extend({
     .optional()
     .describe("When the router has several `scope \"/\"` blocks through :browser: the line of the one to add the routes to (0: print them)")
     .meta({ valueName: "line", ask: askRouterScope }),
+  public: z
+    .boolean()
+    .default(false)
+    .describe("With --no-scope in an app with log-in: put the pages where logged-out visitors can use them, on purpose")
+    .meta({ prompt: false }),
 });
 
 export default defineGenerator({
@@ -104,6 +109,16 @@ export default defineGenerator({
       `live "${routerPath}/:id/edit", ${alias}.Form, :edit`,
     ];
     const routerFile = `lib/${webPath}/router.ex`;
+    // Without a scope the routes go in the public browser scope: in an app with log-in, only when asked for.
+    const routerPath0 = path.join(project.root, routerFile);
+    const sessions = !scope && existsSync(routerPath0) ? authenticatedSessions(readFileSync(routerPath0, "utf8")) : [];
+    if (sessions.length > 0 && !o.public) {
+      const why = o.scope === false ? "--no-scope" : "no scope configured (config :scopes)";
+      const instead = o.scope === false ? "or drop --no-scope to keep them per user" : "or configure a scope (Phoenix 1.8's mix phx.gen.auth does) to keep them per user";
+      throw new UserError(
+        `${why}: ${routerFile} has pages for logged-in users only (live_session ${sessions.join(", ")}), and without a scope the ${b.plural} pages would go in the public scope, where logged-out visitors could create and delete ${b.plural}; pass --public if that is meant, ${instead}`,
+      );
+    }
     actions.push({
       type: "otp:patch",
       path: routerFile,

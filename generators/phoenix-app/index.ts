@@ -165,6 +165,8 @@ export default defineGenerator({
       credo: true,
       dialyxir: true,
       postgres: o.ecto && o.database === "postgres",
+      // phx.new's esbuild and Tailwind: CI builds them too.
+      assets: true,
       phxNewFiles: phxNewOwnFiles(underscore(web)).filter((f) => actions.some((a) => a.path === f)),
     };
     actions.push(...mixExsPatches(), render(".credo.exs", ".credo.exs"), {

@@ -84,6 +84,14 @@ export function browserScopes(source: string, web: string): BrowserScope[] {
   }));
 }
 
+/** The names of the router's live_sessions whose on_mount requires an authenticated user (phx.gen.auth's `:require_authenticated_user`). */
+export function authenticatedSessions(source: string): string[] {
+  const tree = parse(source);
+  return findAll(tree.rootNode, (n) => callName(n) === "live_session" && doBlock(n) !== undefined)
+    .filter((n) => findAll(callArgs(n).find((a) => a.type === "keywords") ?? n, (x) => x.type === "atom" && x.text === ":require_authenticated").length > 0)
+    .map((n) => callArgs(n)[0]?.text ?? "?");
+}
+
 /** Where routes go, or why nowhere: none or several candidates. */
 function routeBlock(tree: Tree, target: RouteTarget): Node | string {
   if (target.kind === "browser" && target.line !== undefined) {

@@ -85,10 +85,11 @@ describe("create-otp-app: generated projects pass real Elixir", () => {
     const beam = steps.find((s) => s.uses === "erlef/setup-beam@v1");
     expect(beam?.with).toEqual({ "otp-version": "25", "elixir-version": "1.14" });
     expect(steps.map((s) => s.run).filter(Boolean)).toEqual([
-      "mix deps.get", "mix format --check-formatted", "mix compile --warnings-as-errors", "mix credo --strict",
+      "mix deps.get", "mix deps.unlock --check-unused", "mix format --check-formatted", "mix compile --warnings-as-errors", "mix credo --strict",
       "mix test", "mix dialyzer --plt", "mix dialyzer --format github",
     ]);
     expect(JSON.stringify(wf)).toContain("${{ hashFiles('**/mix.lock') }}");
+    expect(wf.concurrency).toEqual({ group: "ci-${{ github.workflow }}-${{ github.ref }}", "cancel-in-progress": true });
   });
 });
 

@@ -681,7 +681,14 @@ describe("Phoenix 1.8 scopes (the fixture plus what mix phx.gen.auth adds; not c
     const files = ["lib/shop/catalog.ex", "lib/shop/catalog/product.ex", migration as string, "lib/shop_web/router.ex", `${live}/index.ex`, `${live}/show.ex`, `${live}/form.ex`, "test/shop_web/live/product_live_test.exs"];
     expect(await phoenixUnformatted(dir, files)).toBe("");
 
-    const plain = await run(dir, ["live", "Blog", "Post", "posts", "title:string", "--no-scope", "--no-check"]);
+    // In an app with log-in, --no-scope alone would put the CRUD where logged-out visitors reach it: refused, nothing written.
+    const before = snapshot(dir);
+    const refused = await run(dir, ["live", "Blog", "Post", "posts", "title:string", "--no-scope", "--no-check"]);
+    expect(refused.code).toBe(2);
+    expect(refused.err.trim().split("\n")).toHaveLength(1);
+    expect(refused.err).toMatch(/^gen live: --no-scope: lib\/shop_web\/router\.ex has pages for logged-in users only \(live_session :require_authenticated_user\).*logged-out visitors could create and delete posts; pass --public if that is meant/);
+    expect(snapshot(dir)).toEqual(before);
+    const plain = await run(dir, ["live", "Blog", "Post", "posts", "title:string", "--no-scope", "--public", "--no-check"]);
     expect(plain.code, plain.err).toBe(0);
     expect(read(dir, "lib/shop/blog.ex")).not.toContain("Scope");
     expect(read(dir, "lib/shop_web/router.ex")).toContain('    get "/", PageController, :home\n\n    live "/posts", PostLive.Index, :index');

@@ -55,7 +55,8 @@ describe("create-otp-app --phoenix", () => {
     const ci = parseYaml(read(".github/workflows/ci.yml"));
     expect(ci.jobs.test.services.postgres.image).toMatch(/^postgres:/);
     const steps = (ci.jobs.test.steps as { run?: string }[]).map((s) => s.run).filter(Boolean);
-    expect(steps).toEqual(expect.arrayContaining(["mix credo --strict", "mix dialyzer --format github", "mix test"]));
+    expect(steps).toEqual(expect.arrayContaining(["mix deps.unlock --check-unused", "mix assets.setup && mix assets.build", "mix credo --strict", "mix dialyzer --format github", "mix test"]));
+    expect(ci.concurrency["cancel-in-progress"]).toBe(true);
     expect(created.out).toContain("mix precommit");
     // The run is recorded by hashes only: phx.new's output is never re-planned, so no copies (its vendored JS is large).
     const [runFile] = readdirSync(path.join(at.outside, ".otpgen/runs"));

@@ -29,7 +29,7 @@ const RUNS: Record<"shop" | "store", string[][]> = {
   store: [
     ["context", "Blog", "Post", "posts", "title:string", "body:text"],
     ["live", "Catalog", "Product", "products", "name:string", "status:enum:draft,live", "post_id:references:posts"],
-    ["live", "Notes", "Note", "notes", "body:text", "--no-scope"],
+    ["live", "Notes", "Note", "notes", "body:text", "--no-scope", "--public"],
     ["channel", "Room"],
     ["presence"],
     // Health (its plug before the router, the check's test), the Release module, bin/migrate.

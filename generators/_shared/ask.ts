@@ -9,7 +9,7 @@ import { FieldError, SCALAR_TYPES, parseField } from "../../src/elixir/fields.js
 import { defaultTable } from "../../src/elixir/naming.js";
 import { supervisorModules } from "../../src/elixir/sup-tree.js";
 import { readScopesConfig, scopesMarkedDefault } from "../../src/elixir/scopes.js";
-import { browserScopes } from "../../src/elixir/phoenix.js";
+import { browserScopes, routeNames } from "../../src/elixir/phoenix.js";
 import { underscore } from "../../src/elixir/naming.js";
 
 /** `--under`: the project's own Supervisor modules as a list, the application first (Enter). */
@@ -162,22 +162,26 @@ export async function askFields(c: AskContext): Promise<string[]> {
  * blocks piping through :browser (where the routes go is then a choice), with
  * the option to print the routes instead, as `--yes` does.
  */
-export async function askRouterScope(c: AskContext): Promise<number | undefined> {
+export async function askRouterScope(c: AskContext): Promise<number | string | undefined> {
   const project = c.project;
   if (!project?.phoenix || c.values.scope) return undefined;
   const web = `${project.module}Web`;
   const router = path.join(project.root, "lib", underscore(web), "router.ex");
   if (!existsSync(router)) return undefined;
-  const scopes = browserScopes(readFileSync(router, "utf8"), web);
+  const source = readFileSync(router, "utf8");
+  const scopes = browserScopes(source, web);
   if (scopes.length < 2) return undefined;
   const rel = path.relative(project.root, router);
+  const { sessions, pipelines } = routeNames(source);
   const picked = await c.prompter.select({
-    message: "Add the routes to which browser scope?",
+    message: "Add the routes where?",
     choices: [
+      ...sessions.map((n) => ({ name: `live_session :${n}`, value: n, description: `--router-scope ${n}` })),
+      ...pipelines.filter((n) => !sessions.includes(n)).map((n) => ({ name: `the scope "/" piping through :${n}`, value: n, description: `--router-scope ${n}` })),
       ...scopes.map((s) => ({ name: `scope "${s.path}" (pipe_through ${s.pipelines.map((p) => `:${p}`).join(", ")}), ${rel}:${s.line}`, value: String(s.line), description: `--router-scope ${s.line}` })),
       { name: "none: print the routes to add by hand", value: "0", description: "--router-scope 0: the router is left as it is" },
     ],
     default: "0",
   });
-  return Number(picked);
+  return /^\d+$/.test(picked) ? Number(picked) : picked;
 }

@@ -146,6 +146,7 @@ export default defineGenerator({
       binaryId: o.binaryId,
       // Ids come from params as strings too; Repo.get casts them.
       idType: o.binaryId ? "Ecto.UUID.t()" : "integer() | String.t()",
+      idCast: o.binaryId ? ":binary_id" : ":id",
       missingId: o.binaryId ? "Ecto.UUID.generate()" : "-1",
       fields: views,
       castFields: cast.map((v) => v.name),

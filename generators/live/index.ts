@@ -15,13 +15,18 @@ import { render, requireProject } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
 export const schema = contextSchema.extend({
-  routerScope: z.coerce
-    .number()
-    .int()
-    .nonnegative("--router-scope is the line number of a scope in the router, or 0 to print the routes")
+  routerScope: z
+    .union([z.number(), z.string()])
+    .transform((v, ctx) => {
+      const text = String(v).trim();
+      if (/^\d+$/.test(text)) return Number(text);
+      if (/^:?[a-z_][a-zA-Z0-9_]*[?!]?$/.test(text)) return text.replace(/^:/, "");
+      ctx.addIssue({ code: "custom", message: "--router-scope is a live_session or pipeline name (e.g. require_authenticated_user, browser), a scope's line number, or 0 to print the routes" });
+      return z.NEVER;
+    })
     .optional()
-    .describe("When the router has several `scope \"/\"` blocks through :browser: the line of the one to add the routes to (0: print them)")
-    .meta({ valueName: "line", ask: askRouterScope }),
+    .describe("Where the routes go: a live_session or pipeline name (e.g. require_authenticated_user, browser), the line of a scope, or 0 to print them")
+    .meta({ valueName: "name|line", ask: askRouterScope }),
   public: z
     .boolean()
     .default(false)
@@ -50,6 +55,20 @@ export default defineGenerator({
     if (scope && !scope.setupHelper) {
       throw new UserError(`scope :${scope.name} has no test_setup_helper (the ConnCase function that logs a user in for the LiveView tests); add it to config :scopes, or pass --no-scope`);
     }
+    // Without a scope the routes go in the public browser scope: in an app with log-in, only when asked for
+    // (--public, or a place named with --router-scope; a named live_session behind log-in logs the tests in).
+    const routerFile = `lib/${webPath}/router.ex`;
+    const routerAt = path.join(project.root, routerFile);
+    const sessions = !scope && existsSync(routerAt) ? authenticatedSessions(readFileSync(routerAt, "utf8")) : [];
+    const named = typeof o.routerScope === "string" ? o.routerScope : undefined;
+    if (sessions.length > 0 && !o.public && named === undefined) {
+      const why = o.scope === false ? "--no-scope" : "no scope configured (config :scopes)";
+      const instead = o.scope === false ? "or drop --no-scope to keep them per user" : "or configure a scope (Phoenix 1.8's mix phx.gen.auth does) to keep them per user";
+      throw new UserError(
+        `${why}: ${routerFile} has pages for logged-in users only (live_session ${sessions.join(", ")}), and without a scope the ${b.plural} pages would go in the public scope, where logged-out visitors could create and delete ${b.plural}; pass --public if that is meant, --router-scope ${sessions[0]?.replace(/^:/, "")} to put them behind log-in, ${instead}`,
+      );
+    }
+    const behindLogIn = !scope && named !== undefined && sessions.some((n) => n.replace(/^:/, "") === named);
     const { fields } = tableAndFields(o);
     const inputs: string[] = [];
     for (const f of fields) {
@@ -82,6 +101,9 @@ export default defineGenerator({
       returnScopeAssign: scope?.routePrefix ? `@${scope.assignKey}, ` : "",
       returnScopeVar: scope?.routePrefix ? "scope, " : "",
       testScope: scope?.routePrefix ? ", scope: scope" : "",
+      // Unscoped pages behind log-in (a live_session named with --router-scope): the tests log a user in.
+      logInSetup: behindLogIn ? "register_and_log_in_user" : false,
+      loggedIn: Boolean(scope) || behindLogIn,
       inputs,
       shown,
       shownString: shownString ?? false,
@@ -108,28 +130,20 @@ export default defineGenerator({
       `live "${routerPath}/:id", ${alias}.Show, :show`,
       `live "${routerPath}/:id/edit", ${alias}.Form, :edit`,
     ];
-    const routerFile = `lib/${webPath}/router.ex`;
-    // Without a scope the routes go in the public browser scope: in an app with log-in, only when asked for.
-    const routerPath0 = path.join(project.root, routerFile);
-    const sessions = !scope && existsSync(routerPath0) ? authenticatedSessions(readFileSync(routerPath0, "utf8")) : [];
-    if (sessions.length > 0 && !o.public) {
-      const why = o.scope === false ? "--no-scope" : "no scope configured (config :scopes)";
-      const instead = o.scope === false ? "or drop --no-scope to keep them per user" : "or configure a scope (Phoenix 1.8's mix phx.gen.auth does) to keep them per user";
-      throw new UserError(
-        `${why}: ${routerFile} has pages for logged-in users only (live_session ${sessions.join(", ")}), and without a scope the ${b.plural} pages would go in the public scope, where logged-out visitors could create and delete ${b.plural}; pass --public if that is meant, ${instead}`,
-      );
-    }
     actions.push({
       type: "otp:patch",
       path: routerFile,
-      describe: scope ? `add the ${b.plural} routes to the live_session that requires a ${scope.name}` : `add the ${b.plural} routes to the browser scope`,
+      describe: named ? `add the ${b.plural} routes where --router-scope ${named} names` : scope ? `add the ${b.plural} routes to the live_session that requires a ${scope.name}` : `add the ${b.plural} routes to the browser scope`,
       patch(source) {
-        const where = scope
+        const where = named
+          ? `inside the live_session or scope --router-scope ${named} names`
+          : scope
           ? `inside the live_session that sets @${scope.assignKey} for a logged-in ${scope.name} (mix phx.gen.auth's \`live_session :require_authenticated_${scope.name}\`)`
           : `to the \`scope "/", ${web} do\` block that pipes through :browser`;
         const manual = (why: string) => ({ manual: `${routerFile}: ${why}; add these routes ${where}:\n${routeLines.map((l) => `    ${l}`).join("\n")}` });
         if (source === undefined) return manual("the router is missing");
-        const r = addRoutes(source, routeLines, { kind: scope ? "authenticated" : "browser", web, line: o.routerScope });
+        const choice = o.routerScope;
+        const r = addRoutes(source, routeLines, { kind: scope ? "authenticated" : "browser", web, ...(typeof choice === "string" ? { name: choice } : { line: choice }) });
         return r.status === "refused" ? manual(r.reason) : { source: r.source };
       },
     });

@@ -140,7 +140,7 @@ export function fieldView(f: Field, binaryId: boolean) {
       : f.kind === "array"
         ? `{:array, ${MIGRATION[f.scalar as Scalar]}}`
         : f.kind === "references"
-          ? `references(:${f.table}, on_delete: :nothing${binaryId ? ", type: :binary_id" : ""})`
+          ? `references(:${f.table}, on_delete: :delete_all${binaryId ? ", type: :binary_id" : ""})`
           : MIGRATION[f.scalar as Scalar];
   const typespec =
     f.kind === "enum"
@@ -158,6 +158,8 @@ export function fieldView(f: Field, binaryId: boolean) {
     typespec: `${typespec} | nil`,
     unique: f.unique,
     reference: f.kind === "references",
+    /** references: the table whose rows it points at. */
+    refTable: f.table,
     /** Limited to 255 characters (a varchar column). */
     varchar: f.kind === "scalar" && f.scalar === "string",
     createValue: sample(0),

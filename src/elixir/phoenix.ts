@@ -53,6 +53,8 @@ export interface RouteTarget {
   web: string;
   /** With several browser scopes: the line on which the chosen one starts (`--router-scope`); 0: none, print the routes. */
   line?: number;
+  /** `--router-scope NAME`: a live_session (`require_authenticated_user`) or a pipeline (`browser`, `admin`) naming the place. */
+  name?: string;
 }
 
 /** A `scope "/", Web do` block that pipes through :browser (alone or with others): where browser routes can go. */
@@ -64,8 +66,8 @@ export interface BrowserScope {
 
 function browserScopeNodes(tree: Tree, web: string): Node[] {
   return findAll(tree.rootNode, (n) => callName(n) === "scope" && doBlock(n) !== undefined).filter((n) => {
-    const [p, alias] = callArgs(n);
-    if (stringValue(p) !== "/" || alias?.text !== web) return false;
+    const { path, alias } = scopeHead(n);
+    if (path !== "/" || (alias !== web && alias !== undefined)) return false;
     const pipes = codeChildren(doBlock(n) as Node).filter((c) => callName(c) === "pipe_through");
     return pipes.some((pipe) => pipelines(pipe)?.includes("browser"));
   });
@@ -92,22 +94,102 @@ export function authenticatedSessions(source: string): string[] {
     .map((n) => callArgs(n)[0]?.text ?? "?");
 }
 
+/** A `scope` call's path and alias: `scope "/", AppWeb do` -> {"/", "AppWeb"}; `scope "/" do` -> {"/", undefined}. */
+function scopeHead(n: Node): { path: string | undefined; alias: string | undefined | false } {
+  const args = callArgs(n);
+  const path = stringValue(args[0]);
+  const second = args[1];
+  if (second?.type === "alias") return { path, alias: second.text };
+  const kw = args.find((a) => a.type === "keywords");
+  const aliasKw = kw ? codeChildren(kw).find((p) => p.childForFieldName("key")?.text.trim() === "alias:")?.childForFieldName("value") : undefined;
+  if (aliasKw?.type === "alias") return { path, alias: aliasKw.text };
+  if (aliasKw?.text === "false") return { path, alias: false };
+  return { path, alias: undefined };
+}
+
+/** The `scope` calls around a node, innermost first. */
+function enclosingScopes(n: Node): Node[] {
+  const out: Node[] = [];
+  for (let p = n.parent; p; p = p.parent) if (callName(p) === "scope" && doBlock(p) !== undefined) out.push(p);
+  return out;
+}
+
+/**
+ * Whether the generated routes (module names relative to `web`, paths from
+ * the root) can go inside `block`: every scope around it has path "/" and the
+ * alias `web` or none. `relative`: some scope aliases `web` (module names as
+ * they are); else they are written in full.
+ */
+function placement(block: Node, web: string): { relative: boolean } | string {
+  let relative = false;
+  for (const sc of enclosingScopes(block)) {
+    const { path, alias } = scopeHead(sc);
+    const line = sc.startPosition.row + 1;
+    if (path !== "/") return `the scope on line ${line} has the path ${path === undefined ? "?" : `"${path}"`}, which would move the pages away from the paths their links use`;
+    if (alias === web) relative = true;
+    else if (alias !== undefined && alias !== false) return `the scope on line ${line} aliases ${alias}, which would prefix the LiveView modules`;
+  }
+  return { relative };
+}
+
+/** The live_sessions and pipelines `--router-scope NAME` can name in a router, for the question and for errors. */
+export function routeNames(source: string): { sessions: string[]; pipelines: string[] } {
+  const tree = parse(source);
+  if (tree.rootNode.hasError) return { sessions: [], pipelines: [] };
+  const sessions = findAll(tree.rootNode, (n) => callName(n) === "live_session" && doBlock(n) !== undefined).map((n) => callArgs(n)[0]?.text.replace(/^:/, "") ?? "?");
+  const piped = new Set<string>();
+  for (const sc of findAll(tree.rootNode, (n) => callName(n) === "scope" && doBlock(n) !== undefined)) {
+    for (const pipe of codeChildren(doBlock(sc) as Node).filter((c) => callName(c) === "pipe_through")) for (const p of pipelines(pipe) ?? []) piped.add(p);
+  }
+  return { sessions: [...new Set(sessions)], pipelines: [...piped] };
+}
+
+/** The block a name chooses: the live_session of that name, else the one "/" scope piping through that pipeline (into its live_session, when it has one). */
+function namedBlock(tree: Tree, name: string): Node | string {
+  const bare = name.replace(/^:/, "");
+  const sessions = findAll(tree.rootNode, (n) => callName(n) === "live_session" && doBlock(n) !== undefined && callArgs(n)[0]?.text === `:${bare}`);
+  if (sessions.length === 1) return doBlock(sessions[0] as Node) as Node;
+  if (sessions.length > 1) return `${sessions.length} live_sessions named :${bare}`;
+  const scopes = findAll(tree.rootNode, (n) => callName(n) === "scope" && doBlock(n) !== undefined).filter((n) =>
+    codeChildren(doBlock(n) as Node).some((c) => callName(c) === "pipe_through" && (pipelines(c) ?? []).includes(bare)),
+  );
+  if (scopes.length === 0) return `no live_session named :${bare} and no scope piping through :${bare}`;
+  const root = scopes.filter((n) => scopeHead(n).path === "/");
+  // Several: the ones piping through that pipeline alone, then the one of those without a live_session.
+  let chosen = root;
+  if (chosen.length > 1) chosen = chosen.filter((n) => codeChildren(doBlock(n) as Node).filter((c) => callName(c) === "pipe_through").flatMap((c) => pipelines(c) ?? []).join(",") === bare);
+  if (chosen.length > 1) chosen = chosen.filter((n) => findAll(doBlock(n) as Node, (c) => callName(c) === "live_session").length === 0);
+  if (chosen.length !== 1) {
+    const lines = (root.length > 0 ? root : scopes).map((n) => n.startPosition.row + 1).join(", ");
+    return root.length === 0 ? `no scope "/" piping through :${bare} (the ones on lines ${lines} have other paths)` : `${root.length} scopes "/" piping through :${bare} (lines ${lines}): give the line of one`;
+  }
+  const scope = chosen[0] as Node;
+  const inner = findAll(doBlock(scope) as Node, (c) => callName(c) === "live_session" && doBlock(c) !== undefined);
+  if (inner.length > 1) return `the scope on line ${scope.startPosition.row + 1} has ${inner.length} live_sessions: name one (${inner.map((c) => callArgs(c)[0]?.text).join(", ")})`;
+  return inner.length === 1 ? (doBlock(inner[0] as Node) as Node) : (doBlock(scope) as Node);
+}
+
 /** Where routes go, or why nowhere: none or several candidates. */
 function routeBlock(tree: Tree, target: RouteTarget): Node | string {
+  if (target.name !== undefined) return namedBlock(tree, target.name);
   if (target.kind === "browser" && target.line !== undefined) {
     const chosen = browserScopeNodes(tree, target.web).find((n) => n.startPosition.row + 1 === target.line);
     return chosen ? (doBlock(chosen) as Node) : `no \`scope "/", ${target.web} do\` block piping through :browser on line ${target.line}`;
   }
   if (target.kind === "browser") {
     const scopes = findAll(tree.rootNode, (n) => callName(n) === "scope" && doBlock(n) !== undefined).filter((n) => {
-      const [p, alias] = callArgs(n);
-      if (stringValue(p) !== "/" || alias?.text !== target.web) return false;
+      const { path, alias } = scopeHead(n);
+      if (path !== "/" || (alias !== target.web && alias !== undefined)) return false;
       const pipes = codeChildren(doBlock(n) as Node).filter((c) => callName(c) === "pipe_through");
       return pipes.length === 1 && pipelines(pipes[0] as Node)?.join(",") === "browser";
     });
     // mix phx.gen.auth adds a second such scope around its own live_session: the plain one is meant.
     const plain = scopes.length > 1 ? scopes.filter((n) => findAll(doBlock(n) as Node, (c) => callName(c) === "live_session").length === 0) : scopes;
-    if (plain.length !== 1) return `${scopes.length === 0 ? "no" : scopes.length} \`scope "/", ${target.web} do\` block${scopes.length > 1 ? "s" : ""} piping through :browser alone`;
+    if (plain.length !== 1) {
+      const names = routeNames(tree.rootNode.text);
+      const choose = scopes.length > 1 ? `; name the place: --router-scope ${[...names.sessions, ...names.pipelines].join("|")}, or the line of a scope` : "";
+      return `${scopes.length === 0 ? "no" : scopes.length} \`scope "/"\` block${scopes.length > 1 ? "s" : ""} piping through :browser alone${choose}`;
+    }
     return doBlock(plain[0] as Node) as Node;
   }
   const sessions = findAll(tree.rootNode, (n) => callName(n) === "live_session" && doBlock(n) !== undefined).filter((n) =>
@@ -126,19 +208,25 @@ export function addRoutes(source: string, routes: readonly string[], target: Rou
   const snippet = routes.join("\n");
   const tree = parse(source);
   if (tree.rootNode.hasError) return { status: "refused", reason: "the router does not parse as Elixir", snippet };
+  // A route is there when its path and action are, with the module as given or in full (`Web.` before it).
   const have = liveRoutes(tree);
-  const wanted = routes.map((r) => {
-    const m = /^live "([^"]*)", ([\w.]+), (:\w+)$/.exec(r);
-    return m ? `${m[1]} ${m[2]} ${m[3]}` : r;
+  const parsed = routes.map((r) => /^live "([^"]*)", ([\w.]+), (:\w+)$/.exec(r));
+  const missing = routes.filter((r, i) => {
+    const m = parsed[i];
+    if (!m) return !have.has(r);
+    return !have.has(`${m[1]} ${m[2]} ${m[3]}`) && !have.has(`${m[1]} ${target.web}.${m[2]} ${m[3]}`);
   });
-  const missing = routes.filter((_r, i) => !have.has(wanted[i] as string));
   if (missing.length === 0) return { status: "present", source };
   if (target.kind === "browser" && target.line === 0) return { status: "refused", reason: "the routes are to be added by hand (--router-scope 0)", snippet };
   const block = routeBlock(tree, target);
   if (typeof block === "string") return { status: "refused", reason: `it has ${block}`, snippet };
+  const place = placement(block, target.web);
+  if (typeof place === "string") return { status: "refused", reason: place, snippet };
   const at = blockOf(source, block);
   if (!at) return { status: "refused", reason: "the block is empty", snippet };
-  const text = `\n\n${missing.map((l) => `${at.indent}${l}`).join("\n")}`;
+  // In a scope without the web alias (`scope "/" do`), the modules are written in full.
+  const lines = place.relative ? missing : missing.map((l) => l.replace(/^(live "[^"]*", )([\w.]+)/, `$1${target.web}.$2`));
+  const text = `\n\n${lines.map((l) => `${at.indent}${l}`).join("\n")}`;
   return { status: "added", source: source.slice(0, at.after) + text + source.slice(at.after) };
 }
 

@@ -506,7 +506,7 @@ describe("a newcomer, by answering questions only", () => {
     expect(existsSync(path.join(dir, "lib/shop/catalog/product.ex"))).toBe(true);
   }, 60_000);
 
-  it("is asked which browser scope gets the routes when the router has several, and the answer is --router-scope's output", async () => {
+  it("is asked where the routes go when the router has several browser scopes (live_sessions and pipelines by name, scopes by line), and the answer is --router-scope's output", async () => {
     const dir = fixtureCopy("phx_app", "shop");
     const routerFile = path.join(dir, "lib/shop_web/router.ex");
     const router = readFileSync(routerFile, "utf8");
@@ -514,7 +514,6 @@ describe("a newcomer, by answering questions only", () => {
     const at = router.indexOf("\n", router.indexOf("get \"/\", PageController, :home"));
     const end = router.indexOf("  end\n", at) + "  end\n".length;
     writeFileSync(routerFile, router.slice(0, end) + second + router.slice(end));
-    const line = readFileSync(routerFile, "utf8").split("\n").findIndex((l) => l.includes("pipe_through [:browser, :require_admin]"));
     const flags = copyOf(dir);
     const printed = copyOf(dir);
 
@@ -523,13 +522,13 @@ describe("a newcomer, by answering questions only", () => {
       ["Schema", "Product<enter>"],
       ["Table name", "<enter>"],
       ["Add a field?", "<enter>"],
-      // "none" is the default (as --yes): two down from it, the second scope.
-      ["Add the routes to which browser scope?", `${down(2)}<enter>`],
+      // "none" is the default (as --yes), last: two down from it (round to the top), the second pipeline by name.
+      ["Add the routes where?", `${down(2)}<enter>`],
       [W, "<enter>"],
     ]);
     expect(r.exit, r.output).toBe(0);
-    expect(r.output).toContain(`--router-scope ${line}`);
-    await runOk("gen", ["live", "Catalog", "Product", "--router-scope", String(line), "--yes", "--no-check"], flags);
+    expect(r.output).toContain("--router-scope require_admin");
+    await runOk("gen", ["live", "Catalog", "Product", "--router-scope", "require_admin", "--yes", "--no-check"], flags);
     expect(filesOf(dir)).toEqual(filesOf(flags));
     const routed = readFileSync(routerFile, "utf8");
     expect(routed.indexOf('live "/products", ProductLive.Index, :index')).toBeGreaterThan(routed.indexOf(":require_admin"));
@@ -542,7 +541,7 @@ describe("a newcomer, by answering questions only", () => {
       ["Schema", "Product<enter>"],
       ["Table name", "<enter>"],
       ["Add a field?", "<enter>"],
-      ["Add the routes to which browser scope?", "<enter>"],
+      ["Add the routes where?", "<enter>"],
       [W, "<enter>"],
     ]);
     expect(none.exit, none.output).toBe(0);

@@ -606,7 +606,7 @@ const routerShapes: Shape[] = [
     found: ['scope "/"'],
   },
   { kind: "router", name: "a scope with options (as:)", source: router('\n  scope "/", AppWeb, as: :app do\n    pipe_through :browser\n\n    get "/", PageController, :home\n  end\n'), patch: browser, what: L, found: ['scope "/"'] },
-  { kind: "router", name: "refused: no browser scope", source: router('\n  scope "/api", AppWeb do\n    pipe_through :api\n  end\n'), patch: browser, what: L, refused: /no `scope "\/", AppWeb do` block/ },
+  { kind: "router", name: "refused: no browser scope", source: router('\n  scope "/api", AppWeb do\n    pipe_through :api\n  end\n'), patch: browser, what: L, refused: /no `scope "\/"` block piping through :browser alone/ },
   {
     kind: "router",
     name: "two browser scopes, the second chosen (--router-scope 19, as the prompt answers)",

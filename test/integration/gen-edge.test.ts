@@ -384,7 +384,9 @@ describe("gen context (a Phoenix + Ecto fixture; Ecto cannot be compiled here)",
     expect(schemaSrc).toContain("    field :status, Ecto.Enum, values: [:draft, :published]");
     expect(schemaSrc).toContain("    field :password, :string, redact: true");
     expect(schemaSrc).toContain("    |> unique_constraint(:email)");
-    expect(migrationSrc).toContain("      add :org_id, references(:orgs, on_delete: :nothing)");
+    expect(migrationSrc).toContain("      add :org_id, references(:orgs, on_delete: :delete_all)");
+    // What the changeset requires, the column requires too.
+    expect(migrationSrc).toContain("      add :email, :string, null: false");
     expect(migrationSrc).toContain("    create unique_index(:users, [:email])");
     expect(migrationSrc).toContain("    create index(:users, [:org_id])");
 
@@ -567,7 +569,7 @@ describe("Phoenix 1.8 scopes (the fixture plus what mix phx.gen.auth adds; not c
     expect(schema).toContain("  @spec changeset(t(), map(), Scope.t()) :: Ecto.Changeset.t()\n  def changeset(product, attrs, user_scope) do");
     expect(schema).toContain("    |> put_change(:user_id, user_scope.user.id)\n  end");
     expect(schema).not.toMatch(/@fields \[[^\]]*:user_id/);
-    expect(migrationSrc).toContain("      add :user_id, references(:users, type: :id, on_delete: :delete_all)");
+    expect(migrationSrc).toContain("      add :user_id, references(:users, type: :id, on_delete: :delete_all), null: false");
     expect(migrationSrc).toContain("    create index(:products, [:user_id])");
 
     const test = read(dir, "test/shop/catalog_test.exs");
@@ -692,6 +694,27 @@ describe("Phoenix 1.8 scopes (the fixture plus what mix phx.gen.auth adds; not c
     expect(plain.code, plain.err).toBe(0);
     expect(read(dir, "lib/shop/blog.ex")).not.toContain("Scope");
     expect(read(dir, "lib/shop_web/router.ex")).toContain('    get "/", PageController, :home\n\n    live "/posts", PostLive.Index, :index');
+  });
+
+  it("--no-scope behind log-in by name, set once in the team's config: the routes in that live_session, the tests logged in and checking a logged-out visitor", async () => {
+    const dir = authShop();
+    mkdirSync(path.join(dir, ".otpgen"), { recursive: true });
+    writeFileSync(path.join(dir, ".otpgen/config.json"), JSON.stringify({ defaults: { live: { routerScope: "require_authenticated_user" } } }));
+    const r = await run(dir, ["live", "Notes", "Note", "notes", "body:text", "--no-scope", "--no-check", "--json"]);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).manual).toEqual([]);
+    const [routed] = await probeAll([{ source: read(dir, "lib/shop_web/router.ex"), what: "live:/notes" }]);
+    expect(routed?.found).toEqual(['scope "/" > live_session :require_authenticated_user']);
+    const test = read(dir, "test/shop_web/live/note_live_test.exs");
+    expect(test).toContain("  setup :register_and_log_in_user\n\n  defp create_note(_context) do");
+    expect(test).toContain('      assert_sent_to_log_in(~p"/notes/#{note}/edit")');
+    expect(read(dir, "lib/shop/notes.ex")).not.toContain("Scope");
+    // A name the router does not have: printed with the reason, the router untouched.
+    const before = read(dir, "lib/shop_web/router.ex");
+    const other = await run(dir, ["live", "Blog", "Post", "posts", "title:string", "--no-scope", "--router-scope", "members", "--no-check", "--json"]);
+    expect(other.code, other.err).toBe(0);
+    expect(JSON.parse(other.out).manual[0]).toContain("no live_session named :members and no scope piping through :members");
+    expect(read(dir, "lib/shop_web/router.ex")).toBe(before);
   });
 
   it("very long names: every HEEx tag that would pass the line length is laid out as the HTML formatter lays it out", async () => {

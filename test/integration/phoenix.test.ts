@@ -30,6 +30,8 @@ const RUNS: Record<"shop" | "store", string[][]> = {
     ["context", "Blog", "Post", "posts", "title:string", "body:text"],
     ["live", "Catalog", "Product", "products", "name:string", "status:enum:draft,live", "post_id:references:posts"],
     ["live", "Notes", "Note", "notes", "body:text", "--no-scope", "--public"],
+    // Unscoped but behind log-in, by name: the tests log in, and a logged-out visitor is sent away.
+    ["live", "Board", "Pin", "pins", "title:string", "--no-scope", "--router-scope", "require_authenticated_user"],
     ["channel", "Room"],
     ["presence"],
     // Health (its plug before the router, the check's test), the Release module, bin/migrate.

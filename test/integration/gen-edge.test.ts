@@ -393,7 +393,7 @@ describe("gen context (a Phoenix + Ecto fixture; Ecto cannot be compiled here)",
     // Every public function of the context has @doc and @spec.
     const context = read(dir, "lib/shop/accounts.ex");
     const defs = [...context.matchAll(/^ {2}def ([\w!?]+)/gm)].map((m) => m[1] as string);
-    expect(defs).toEqual(["list_users", "get_user!", "get_user", "create_user", "update_user", "delete_user", "change_user"]);
+    expect(defs).toEqual(["list_users", "page_users", "get_user!", "get_user", "create_user", "update_user", "delete_user", "change_user"]);
     for (const d of defs) expect(context).toContain(`@spec ${d}(`);
     expect(context.match(/@doc /g)).toHaveLength(defs.length);
     expect(read(dir, "test/support/fixtures/accounts_fixtures.ex")).toContain('email: "some email#{System.unique_integer([:positive])}",');
@@ -472,7 +472,9 @@ describe("gen context (a Phoenix + Ecto fixture; Ecto cannot be compiled here)",
   end`);
     const index = read(dir, "lib/shop_web/live/product_live/index.ex");
     expect(index).toContain("    <Layouts.app flash={@flash}>");
-    expect(index).toContain("     |> stream(:products, Catalog.list_products())}");
+    // A page at a time, never the whole table at mount.
+    expect(index).toContain("     |> stream(:products, [])\n     |> load_page(nil)}");
+    expect(index).toContain("    {rows, rest} = Enum.split(Catalog.page_products(opts), @per_page)");
     expect(index).toContain('        <:col :let={{_id, product}} label="Title">{product.title}</:col>');
     expect(index).toContain("{:noreply, stream_delete(socket, :products, product)}");
     const form = read(dir, "lib/shop_web/live/product_live/form.ex");
@@ -546,7 +548,7 @@ describe("Phoenix 1.8 scopes (the fixture plus what mix phx.gen.auth adds; not c
     const context = read(dir, "lib/shop/catalog.ex");
     expect(context).toContain("  alias Shop.Accounts.Scope\n  alias Shop.Catalog.Product\n  alias Shop.Repo\n");
     const defs = publicDefs(context);
-    expect(defs.map((d) => d.split("(")[0])).toEqual(["subscribe_products", "list_products", "get_product!", "get_product", "create_product", "update_product", "delete_product", "change_product"]);
+    expect(defs.map((d) => d.split("(")[0])).toEqual(["subscribe_products", "list_products", "page_products", "get_product!", "get_product", "create_product", "update_product", "delete_product", "change_product"]);
     // Every public function takes the scope first and has @doc and a @spec that says so.
     for (const d of defs) {
       expect(d).toMatch(/\(%Scope\{\} = scope/);
@@ -622,7 +624,8 @@ describe("Phoenix 1.8 scopes (the fixture plus what mix phx.gen.auth adds; not c
     const live = "lib/shop_web/live/product_live";
     for (const f of ["index", "show", "form"]) expect(read(dir, `${live}/${f}.ex`)).toContain("<Layouts.app flash={@flash} current_scope={@current_scope}>");
     const index = read(dir, `${live}/index.ex`);
-    expect(index).toContain("    if connected?(socket), do: Catalog.subscribe_products(scope)");
+    expect(index).toContain("    if connected?(socket), do: Catalog.subscribe_products(socket.assigns.current_scope)");
+    expect(index).toContain("    {rows, rest} = Enum.split(Catalog.page_products(scope, opts), @per_page)");
     // Only the changed row moves: stream_insert / stream_delete, never a re-list of everything.
     expect(index).toContain("  def handle_info({:deleted, %Product{} = product}, socket) do\n    {:noreply, stream_delete(socket, :products, product)}");
     expect(index).toContain("when change in [:created, :updated] do\n    {:noreply, stream_insert(socket, :products, product)}");

@@ -2,12 +2,13 @@
 // dependency (a supervised connector and CLUSTER_NODES); gossip, dns and
 // kubernetes use libcluster. `--registry pg` (OTP's :pg) or `horde` adds a
 // distributed process layer. Names, cookie and ports agree with gen release.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { kubernetesName } from "../../src/elixir/ops.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
-import { hasConfig } from "../../src/elixir/phoenix.js";
+import { hasConfig, startsDnsCluster } from "../../src/elixir/phoenix.js";
+import { UserError } from "../../src/core/errors.js";
 import { depPatch, loggerMetadataPatch, projectPlan, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
 
 export const schema = z.object({
@@ -53,9 +54,17 @@ export default defineGenerator({
   plan(o, _io, ctx) {
     const project = requireProject(ctx);
     const m = project.module;
+    // phx.new's DNSCluster already connects the nodes a DNS name lists: it is the dns strategy, and no second one is added.
+    const appFile = project.appFile;
+    const dnsCluster = project.phoenix && appFile !== undefined && existsSync(path.join(project.root, appFile)) && startsDnsCluster(readFileSync(path.join(project.root, appFile), "utf8"));
+    if (dnsCluster && o.strategy !== undefined && o.strategy !== "dns") {
+      throw new UserError(
+        `--strategy ${o.strategy}: ${appFile} already clusters with phx.new's DNSCluster (the nodes its DNS_CLUSTER_QUERY lists), and a second way of connecting nodes beside it would do the same job twice; use --strategy dns (DNSCluster), or take DNSCluster out of the children first`,
+      );
+    }
     // Pod IPs change: under Kubernetes (gen release --k8s) a fixed node list cannot work, DNS discovery can.
-    const strategy = o.strategy ?? (existsSync(path.join(project.root, "k8s/deployment.yaml")) ? "dns" : "hosts");
-    const libcluster = strategy !== "hosts";
+    const strategy = dnsCluster ? "dns" : (o.strategy ?? (existsSync(path.join(project.root, "k8s/deployment.yaml")) ? "dns" : "hosts"));
+    const libcluster = strategy !== "hosts" && !dnsCluster;
     const binding = {
       app: project.app,
       // The headless Service gen release --k8s writes: Kubernetes' name for the app.
@@ -107,7 +116,7 @@ export default defineGenerator({
         return { source: done ? (source as string) : `${(source ?? "import Config\n").replace(/\s*$/, "")}\n\n${runtimeConfig(binding)}` };
       },
     };
-    actions.push(runtime);
+    if (!dnsCluster) actions.push(runtime);
     // First in the tree: the clustering itself, then the layer the rest may use (each inserted at the top).
     if (o.registry === "horde") {
       actions.push(wire(project, { code: `${m}.Cluster.Distributed`, ids: [`${m}.Cluster.Distributed`], first: true }, undefined));
@@ -115,16 +124,20 @@ export default defineGenerator({
     if (o.registry === "pg") {
       actions.push(wire(project, { code: `${m}.Cluster.Groups`, ids: [`${m}.Cluster.Groups`], first: true }, undefined));
     }
-    actions.push(
-      libcluster
-        ? wire(project, { code: `${m}.Cluster`, ids: [`${m}.Cluster`, "Cluster.Supervisor"], first: true }, undefined)
-        : wire(project, { code: `${m}.Cluster.Connector`, ids: [`${m}.Cluster.Connector`], first: true }, undefined),
-    );
+    if (!dnsCluster) {
+      actions.push(
+        libcluster
+          ? wire(project, { code: `${m}.Cluster`, ids: [`${m}.Cluster`, "Cluster.Supervisor"], first: true }, undefined)
+          : wire(project, { code: `${m}.Cluster.Connector`, ids: [`${m}.Cluster.Connector`], first: true }, undefined),
+      );
+    }
     const plan = projectPlan(project, binding, actions, [
       ...(deps.length > 0 ? ["mix deps.get"] : []),
-      strategy === "hosts"
-        ? `start each node with RELEASE_NODE=${project.app}@<its address> CLUSTER_NODES=<every node, comma-separated> and one RELEASE_COOKIE`
-        : "gen release --k8s writes the headless Service the DNS strategies poll",
+      dnsCluster
+        ? `phx.new's DNSCluster connects the nodes: DNS_CLUSTER_QUERY=${kubernetesName(project.app)}-headless.<namespace>.svc.cluster.local (gen release --k8s sets it and writes the headless Service)`
+        : strategy === "hosts"
+          ? `start each node with RELEASE_NODE=${project.app}@<its address> CLUSTER_NODES=<every node, comma-separated> and one RELEASE_COOKIE`
+          : "gen release --k8s writes the headless Service the DNS strategies poll",
     ]);
     plan.resolved = { strategy };
     return plan;

@@ -1,13 +1,13 @@
 // gen release: a Mix release that runs the same way on a laptop, in Docker and
 // in Kubernetes, with a dependency-free health check and documented shutdown.
 import path from "node:path";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { addFunction, addProjectEntry } from "../../src/elixir/children.js";
 import { underscore } from "../../src/elixir/naming.js";
-import { addPlugBeforeFirst, excludeFromForceSsl } from "../../src/elixir/phoenix.js";
+import { addPlugBeforeFirst, excludeFromForceSsl, startsDnsCluster } from "../../src/elixir/phoenix.js";
 import { detectVersions } from "../../src/elixir/versions.js";
 import { kubernetesName } from "../../src/elixir/ops.js";
 import { endpointModules } from "../../src/elixir/sup-tree.js";
@@ -59,6 +59,8 @@ export default defineGenerator({
       hasAssets: project.phoenix && existsSync(path.join(project.root, "assets")),
       web: `${project.module}Web`,
       ecto: project.ecto,
+      // phx.new's DNSCluster in the tree: the Deployment gives it the headless Service's name.
+      dnsCluster: project.phoenix && project.appFile !== undefined && existsSync(path.join(project.root, project.appFile)) && startsDnsCluster(readFileSync(path.join(project.root, project.appFile), "utf8")),
       // The init container that runs bin/migrate: a Phoenix app with a database.
       migrate: project.phoenix && project.ecto,
       httpPort: 4000,

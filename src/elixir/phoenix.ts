@@ -393,3 +393,9 @@ export function excludeFromForceSsl(source: string, endpoint: string, path: stri
   if (parse(out).rootNode.hasError) return { status: "refused", reason: "the edit would not parse", snippet };
   return { status: "added", source: out };
 }
+
+/** Whether an application module starts phx.new's DNSCluster (the alias as code, not in a comment). */
+export function startsDnsCluster(source: string): boolean {
+  const tree = parse(source);
+  return findAll(tree.rootNode, (n) => n.type === "alias" && n.text === "DNSCluster").length > 0;
+}

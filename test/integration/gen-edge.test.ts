@@ -276,6 +276,27 @@ describe("gen: a mix phx.new project (fixture)", () => {
     expect(existsSync(path.join(dir, "lib/shop_web/endpoint.ex"))).toBe(false);
   });
 
+  it("gen cluster with phx.new's DNSCluster: DNSCluster is the dns strategy (no libcluster beside it); another strategy is refused, nothing written", async () => {
+    const dir = path.join(tempDir(), "shop");
+    cpSync(path.resolve(import.meta.dirname, "../fixtures/phx_app"), dir, { recursive: true });
+    const before = snapshot(dir);
+    const hosts = await run(dir, ["cluster", "--strategy", "hosts", "--no-check"]);
+    expect(hosts.code).toBe(2);
+    expect(hosts.err.trim().split("\n")).toHaveLength(1);
+    expect(hosts.err).toContain("--strategy hosts: lib/shop/application.ex already clusters with phx.new's DNSCluster");
+    expect(snapshot(dir)).toEqual(before);
+
+    const r = await run(dir, ["cluster", "--registry", "horde", "--no-check", "--json"]);
+    expect(r.code, r.err).toBe(0);
+    const report = JSON.parse(r.out) as { manual: unknown[]; nextSteps: string[] };
+    expect(report.manual).toEqual([]);
+    expect(read(dir, "mix.exs")).not.toContain(":libcluster");
+    expect(read(dir, "mix.exs")).toContain('{:horde, "~> 0.9"}');
+    const [children] = await probeAll([{ source: read(dir, "lib/shop/application.ex"), what: "children:Shop.Cluster.Distributed" }]);
+    expect(children?.found).toEqual(["Shop.Cluster.Distributed,ShopWeb.Telemetry,Shop.Repo,DNSCluster,Phoenix.PubSub,ShopWeb.Endpoint"]);
+    expect(JSON.stringify(report.nextSteps)).toContain("DNS_CLUSTER_QUERY=shop-headless.<namespace>.svc.cluster.local");
+  });
+
   it("gen release in a Phoenix + Ecto app: a Release module, bin/migrate, and GET /health before the router", async () => {
     const dir = path.join(tempDir(), "shop");
     cpSync(path.resolve(import.meta.dirname, "../fixtures/phx_app"), dir, { recursive: true });

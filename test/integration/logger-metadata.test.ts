@@ -72,6 +72,9 @@ beforeAll(async () => {
   mkdirSync(path.join(phoenix, "config"), { recursive: true });
   cpSync(path.join(FIXTURES, "phx_auth_overlay/config/config.exs"), path.join(phoenix, "config/config.exs"));
   for (const env of ["dev", "test", "prod"]) writeFileSync(path.join(phoenix, `config/${env}.exs`), "import Config\n");
+  // A Phoenix app without DNSCluster (older phx.new): gen cluster --strategy hosts adds its connector there.
+  const app = path.join(phoenix, "lib/shop/application.ex");
+  writeFileSync(app, readFileSync(app, "utf8").replace(/ {6}\{DNSCluster, [^\n]*\n/, ""));
   for (const p of [ours, plain, phoenix]) await applyAll(p);
 });
 

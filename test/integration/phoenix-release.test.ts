@@ -54,7 +54,8 @@ function environment(c: Container, configMaps: Record<string, Record<string, str
     Object.assign(env, source);
   }
   for (const e of c.env ?? []) {
-    if (e.value !== undefined) env[e.name] = e.value;
+    // $(NAME) refers to a variable defined before it, as Kubernetes expands it.
+    if (e.value !== undefined) env[e.name] = e.value.replace(/\$\((\w+)\)/g, (ref, name: string) => env[name] ?? ref);
     else if (e.valueFrom?.fieldRef) env[e.name] = { "status.podIP": "127.0.0.1", "metadata.namespace": "default" }[e.valueFrom.fieldRef.fieldPath] ?? "";
     else if (e.valueFrom?.secretKeyRef) {
       const value = secrets[e.valueFrom.secretKeyRef.name]?.[e.valueFrom.secretKeyRef.key];
@@ -159,6 +160,8 @@ describe(`gen release --k8s in a Phoenix app (${APP}), run with exactly the Depl
     const cmd = /^CMD \["\/app\/(bin\/server)"\]$/m.exec(dockerfile)?.[1] as string;
     const env = environment(app as Container, configMaps, dockerfile);
     expect(env.PHX_HOST).toBe(host);
+    // phx.new's DNSCluster is given the headless Service's name.
+    expect(env.DNS_CLUSTER_QUERY).toBe(`${K8S}-headless.default.svc.cluster.local`);
     const server = inRelease(cmd, env);
     servers.push(server);
     expect(await booted(httpPort, host)).toBe(200);

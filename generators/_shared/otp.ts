@@ -230,7 +230,7 @@ export function wire(project: MixProject, child: ChildSpec, given: string | unde
     patch(source) {
       if (source === undefined) return { manual: `${target} is missing: add ${child.code} to the children of ${where}.` };
       // In a Phoenix app the Endpoint starts serving requests: it stays last.
-      const endpoint = project.phoenix && !given && !child.first ? phoenixEndpoints(project) : [];
+      const endpoint = project.phoenix && !given && !child.first ? phoenixEndpoints(project).map((e) => e.module) : [];
       const placed = endpoint.length > 0 ? { ...child, before: [...(child.before ?? []), ...endpoint] } : child;
       const r = addChild(source, placed, under ? "init" : "start");
       if (r.status === "refused") {
@@ -241,10 +241,15 @@ export function wire(project: MixProject, child: ChildSpec, given: string | unde
   };
 }
 
-/** The project's endpoint modules (by `use Phoenix.Endpoint`), else phx.new's name for it. */
-export function phoenixEndpoints(project: MixProject): string[] {
-  const found = endpointModules(project.root).map((e) => e.module);
-  return found.length > 0 ? found : [`${project.module}Web.Endpoint`];
+/**
+ * The project's endpoints: the modules that `use Phoenix.Endpoint`, whatever
+ * their names (phx.new's file is read first, the rest of lib/ only when it has
+ * none), else phx.new's name for it.
+ */
+export function phoenixEndpoints(project: MixProject): { module: string; file: string }[] {
+  const web = `${project.module}Web`;
+  const found = endpointModules(project.root, `lib/${underscore(web)}/endpoint.ex`);
+  return found.length > 0 ? found : [{ module: `${web}.Endpoint`, file: `lib/${underscore(web)}/endpoint.ex` }];
 }
 
 /** The project's own supervisor that start/2 only starts, and the file defining it. */

@@ -2,12 +2,13 @@
 // dependency (a supervised connector and CLUSTER_NODES); gossip, dns and
 // kubernetes use libcluster. `--registry pg` (OTP's :pg) or `horde` adds a
 // distributed process layer. Names, cookie and ports agree with gen release.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { kubernetesName } from "../../src/elixir/ops.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
-import { hasConfig, startsDnsCluster } from "../../src/elixir/phoenix.js";
+import { hasConfig } from "../../src/elixir/phoenix.js";
+import { appStartsDnsCluster } from "../_shared/phoenix.js";
 import { UserError } from "../../src/core/errors.js";
 import { depPatch, loggerMetadataPatch, projectPlan, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
 
@@ -55,11 +56,10 @@ export default defineGenerator({
     const project = requireProject(ctx);
     const m = project.module;
     // phx.new's DNSCluster already connects the nodes a DNS name lists: it is the dns strategy, and no second one is added.
-    const appFile = project.appFile;
-    const dnsCluster = project.phoenix && appFile !== undefined && existsSync(path.join(project.root, appFile)) && startsDnsCluster(readFileSync(path.join(project.root, appFile), "utf8"));
+    const dnsCluster = appStartsDnsCluster(project);
     if (dnsCluster && o.strategy !== undefined && o.strategy !== "dns") {
       throw new UserError(
-        `--strategy ${o.strategy}: ${appFile} already clusters with phx.new's DNSCluster (the nodes its DNS_CLUSTER_QUERY lists), and a second way of connecting nodes beside it would do the same job twice; use --strategy dns (DNSCluster), or take DNSCluster out of the children first`,
+        `--strategy ${o.strategy}: ${project.appFile} already clusters with phx.new's DNSCluster (the nodes its DNS_CLUSTER_QUERY lists), and a second way of connecting nodes beside it would do the same job twice; use --strategy dns (DNSCluster), or take DNSCluster out of the children first`,
       );
     }
     // Pod IPs change: under Kubernetes (gen release --k8s) a fixed node list cannot work, DNS discovery can.

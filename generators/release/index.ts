@@ -1,17 +1,17 @@
 // gen release: a Mix release that runs the same way on a laptop, in Docker and
 // in Kubernetes, with a dependency-free health check and documented shutdown.
 import path from "node:path";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { addFunction, addProjectEntry } from "../../src/elixir/children.js";
 import { underscore } from "../../src/elixir/naming.js";
-import { addPlugBeforeFirst, excludeFromForceSsl, startsDnsCluster } from "../../src/elixir/phoenix.js";
+import { addPlugBefore, excludeFromForceSsl } from "../../src/elixir/phoenix.js";
 import { detectVersions } from "../../src/elixir/versions.js";
 import { kubernetesName } from "../../src/elixir/ops.js";
-import { endpointModules } from "../../src/elixir/sup-tree.js";
-import { configAppendPatch, loggerMetadataPatch, mixPatch, projectPlan, PROMETHEUS_PORT, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
+import { appStartsDnsCluster } from "../_shared/phoenix.js";
+import { configAppendPatch, phoenixEndpoints, loggerMetadataPatch, mixPatch, projectPlan, PROMETHEUS_PORT, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
 
 const DEPLOY = "Deployment files (space to toggle, Enter to go on)";
 
@@ -60,7 +60,7 @@ export default defineGenerator({
       web: `${project.module}Web`,
       ecto: project.ecto,
       // phx.new's DNSCluster in the tree: the Deployment gives it the headless Service's name.
-      dnsCluster: project.phoenix && project.appFile !== undefined && existsSync(path.join(project.root, project.appFile)) && startsDnsCluster(readFileSync(path.join(project.root, project.appFile), "utf8")),
+      dnsCluster: appStartsDnsCluster(project),
       // The init container that runs bin/migrate: a Phoenix app with a database.
       migrate: project.phoenix && project.ecto,
       httpPort: 4000,
@@ -113,9 +113,7 @@ export default defineGenerator({
     if (project.phoenix) {
       const web = `${project.module}Web`;
       // The endpoint by what it is (`use Phoenix.Endpoint`), whatever its name.
-      const found = endpointModules(project.root)[0];
-      const endpointModule = found?.module ?? `${web}.Endpoint`;
-      const endpoint = found?.file ?? `lib/${underscore(web)}/endpoint.ex`;
+      const [{ module: endpointModule, file: endpoint }] = phoenixEndpoints(project) as [{ module: string; file: string }];
       const anchors = ["Plug.RequestId", "Plug.Telemetry", `${web}.Router`];
       actions.push(
         render("release", "lib/__app___web/plugs/health.ex", `lib/${underscore(web)}/plugs/health.ex`),
@@ -126,7 +124,7 @@ export default defineGenerator({
           patch(source) {
             const manual = (why: string) => ({ manual: `${endpoint}: ${why}; add this line before \`plug Plug.RequestId\`:\n  plug ${web}.Plugs.Health` });
             if (source === undefined) return manual("it is missing");
-            const r = addPlugBeforeFirst(source, `${web}.Plugs.Health`, anchors);
+            const r = addPlugBefore(source, `${web}.Plugs.Health`, anchors);
             return r.status === "refused" ? manual(r.reason) : { source: r.source };
           },
         },

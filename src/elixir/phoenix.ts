@@ -64,34 +64,44 @@ export interface BrowserScope {
   pipelines: string[];
 }
 
-function browserScopeNodes(tree: Tree, web: string): Node[] {
-  return findAll(tree.rootNode, (n) => callName(n) === "scope" && doBlock(n) !== undefined).filter((n) => {
+/** `scope ... do` blocks and `live_session ... do` blocks, in source order. */
+const scopeNodes = (root: Node): Node[] => findAll(root, (n) => callName(n) === "scope" && doBlock(n) !== undefined);
+const sessionNodes = (root: Node): Node[] => findAll(root, (n) => callName(n) === "live_session" && doBlock(n) !== undefined);
+
+/** The pipelines a scope's own `pipe_through` calls name, in order. */
+function scopePipelines(scope: Node): string[] {
+  return codeChildren(doBlock(scope) as Node)
+    .filter((c) => callName(c) === "pipe_through")
+    .flatMap((pipe) => pipelines(pipe) ?? []);
+}
+
+const hasLiveSession = (scope: Node): boolean => sessionNodes(doBlock(scope) as Node).length > 0;
+
+/** live_sessions whose on_mount requires an authenticated user (phx.gen.auth's `:require_authenticated...`). */
+function authenticatedSessionNodes(root: Node): Node[] {
+  return sessionNodes(root).filter((n) => findAll(callArgs(n).find((a) => a.type === "keywords") ?? n, (x) => x.type === "atom" && x.text === ":require_authenticated").length > 0);
+}
+
+/** `scope "/"` blocks aliased `web` (or not aliased) whose pipelines pass `test`. */
+function rootScopes(tree: Tree, web: string, test: (pipes: string[]) => boolean): Node[] {
+  return scopeNodes(tree.rootNode).filter((n) => {
     const { path, alias } = scopeHead(n);
-    if (path !== "/" || (alias !== web && alias !== undefined)) return false;
-    const pipes = codeChildren(doBlock(n) as Node).filter((c) => callName(c) === "pipe_through");
-    return pipes.some((pipe) => pipelines(pipe)?.includes("browser"));
+    return path === "/" && (alias === web || alias === undefined) && test(scopePipelines(n));
   });
 }
+
+const browserScopeNodes = (tree: Tree, web: string): Node[] => rootScopes(tree, web, (pipes) => pipes.includes("browser"));
 
 /** The router's browser scopes, to choose among when there are several. */
 export function browserScopes(source: string, web: string): BrowserScope[] {
   const tree = parse(source);
   if (tree.rootNode.hasError) return [];
-  return browserScopeNodes(tree, web).map((n) => ({
-    line: n.startPosition.row + 1,
-    path: stringValue(callArgs(n)[0]) ?? "/",
-    pipelines: codeChildren(doBlock(n) as Node)
-      .filter((c) => callName(c) === "pipe_through")
-      .flatMap((pipe) => pipelines(pipe) ?? []),
-  }));
+  return browserScopeNodes(tree, web).map((n) => ({ line: n.startPosition.row + 1, path: stringValue(callArgs(n)[0]) ?? "/", pipelines: scopePipelines(n) }));
 }
 
 /** The names of the router's live_sessions whose on_mount requires an authenticated user (phx.gen.auth's `:require_authenticated_user`). */
 export function authenticatedSessions(source: string): string[] {
-  const tree = parse(source);
-  return findAll(tree.rootNode, (n) => callName(n) === "live_session" && doBlock(n) !== undefined)
-    .filter((n) => findAll(callArgs(n).find((a) => a.type === "keywords") ?? n, (x) => x.type === "atom" && x.text === ":require_authenticated").length > 0)
-    .map((n) => callArgs(n)[0]?.text ?? "?");
+  return authenticatedSessionNodes(parse(source).rootNode).map((n) => callArgs(n)[0]?.text ?? "?");
 }
 
 /** A `scope` call's path and alias: `scope "/", AppWeb do` -> {"/", "AppWeb"}; `scope "/" do` -> {"/", undefined}. */
@@ -107,13 +117,6 @@ function scopeHead(n: Node): { path: string | undefined; alias: string | undefin
   return { path, alias: undefined };
 }
 
-/** The `scope` calls around a node, innermost first. */
-function enclosingScopes(n: Node): Node[] {
-  const out: Node[] = [];
-  for (let p = n.parent; p; p = p.parent) if (callName(p) === "scope" && doBlock(p) !== undefined) out.push(p);
-  return out;
-}
-
 /**
  * Whether the generated routes (module names relative to `web`, paths from
  * the root) can go inside `block`: every scope around it has path "/" and the
@@ -122,7 +125,8 @@ function enclosingScopes(n: Node): Node[] {
  */
 function placement(block: Node, web: string): { relative: boolean } | string {
   let relative = false;
-  for (const sc of enclosingScopes(block)) {
+  for (let sc = block.parent; sc; sc = sc.parent) {
+    if (callName(sc) !== "scope" || doBlock(sc) === undefined) continue;
     const { path, alias } = scopeHead(sc);
     const line = sc.startPosition.row + 1;
     if (path !== "/") return `the scope on line ${line} has the path ${path === undefined ? "?" : `"${path}"`}, which would move the pages away from the paths their links use`;
@@ -132,39 +136,36 @@ function placement(block: Node, web: string): { relative: boolean } | string {
   return { relative };
 }
 
+function routeNamesOf(tree: Tree): { sessions: string[]; pipelines: string[] } {
+  const sessions = sessionNodes(tree.rootNode).map((n) => callArgs(n)[0]?.text.replace(/^:/, "") ?? "?");
+  return { sessions: [...new Set(sessions)], pipelines: [...new Set(scopeNodes(tree.rootNode).flatMap(scopePipelines))] };
+}
+
 /** The live_sessions and pipelines `--router-scope NAME` can name in a router, for the question and for errors. */
 export function routeNames(source: string): { sessions: string[]; pipelines: string[] } {
   const tree = parse(source);
-  if (tree.rootNode.hasError) return { sessions: [], pipelines: [] };
-  const sessions = findAll(tree.rootNode, (n) => callName(n) === "live_session" && doBlock(n) !== undefined).map((n) => callArgs(n)[0]?.text.replace(/^:/, "") ?? "?");
-  const piped = new Set<string>();
-  for (const sc of findAll(tree.rootNode, (n) => callName(n) === "scope" && doBlock(n) !== undefined)) {
-    for (const pipe of codeChildren(doBlock(sc) as Node).filter((c) => callName(c) === "pipe_through")) for (const p of pipelines(pipe) ?? []) piped.add(p);
-  }
-  return { sessions: [...new Set(sessions)], pipelines: [...piped] };
+  return tree.rootNode.hasError ? { sessions: [], pipelines: [] } : routeNamesOf(tree);
 }
 
 /** The block a name chooses: the live_session of that name, else the one "/" scope piping through that pipeline (into its live_session, when it has one). */
 function namedBlock(tree: Tree, name: string): Node | string {
   const bare = name.replace(/^:/, "");
-  const sessions = findAll(tree.rootNode, (n) => callName(n) === "live_session" && doBlock(n) !== undefined && callArgs(n)[0]?.text === `:${bare}`);
+  const sessions = sessionNodes(tree.rootNode).filter((n) => callArgs(n)[0]?.text === `:${bare}`);
   if (sessions.length === 1) return doBlock(sessions[0] as Node) as Node;
   if (sessions.length > 1) return `${sessions.length} live_sessions named :${bare}`;
-  const scopes = findAll(tree.rootNode, (n) => callName(n) === "scope" && doBlock(n) !== undefined).filter((n) =>
-    codeChildren(doBlock(n) as Node).some((c) => callName(c) === "pipe_through" && (pipelines(c) ?? []).includes(bare)),
-  );
+  const scopes = scopeNodes(tree.rootNode).filter((n) => scopePipelines(n).includes(bare));
   if (scopes.length === 0) return `no live_session named :${bare} and no scope piping through :${bare}`;
   const root = scopes.filter((n) => scopeHead(n).path === "/");
   // Several: the ones piping through that pipeline alone, then the one of those without a live_session.
   let chosen = root;
-  if (chosen.length > 1) chosen = chosen.filter((n) => codeChildren(doBlock(n) as Node).filter((c) => callName(c) === "pipe_through").flatMap((c) => pipelines(c) ?? []).join(",") === bare);
-  if (chosen.length > 1) chosen = chosen.filter((n) => findAll(doBlock(n) as Node, (c) => callName(c) === "live_session").length === 0);
+  if (chosen.length > 1) chosen = chosen.filter((n) => scopePipelines(n).join(",") === bare);
+  if (chosen.length > 1) chosen = chosen.filter((n) => !hasLiveSession(n));
   if (chosen.length !== 1) {
     const lines = (root.length > 0 ? root : scopes).map((n) => n.startPosition.row + 1).join(", ");
     return root.length === 0 ? `no scope "/" piping through :${bare} (the ones on lines ${lines} have other paths)` : `${root.length} scopes "/" piping through :${bare} (lines ${lines}): give the line of one`;
   }
   const scope = chosen[0] as Node;
-  const inner = findAll(doBlock(scope) as Node, (c) => callName(c) === "live_session" && doBlock(c) !== undefined);
+  const inner = sessionNodes(doBlock(scope) as Node);
   if (inner.length > 1) return `the scope on line ${scope.startPosition.row + 1} has ${inner.length} live_sessions: name one (${inner.map((c) => callArgs(c)[0]?.text).join(", ")})`;
   return inner.length === 1 ? (doBlock(inner[0] as Node) as Node) : (doBlock(scope) as Node);
 }
@@ -177,24 +178,17 @@ function routeBlock(tree: Tree, target: RouteTarget): Node | string {
     return chosen ? (doBlock(chosen) as Node) : `no \`scope "/", ${target.web} do\` block piping through :browser on line ${target.line}`;
   }
   if (target.kind === "browser") {
-    const scopes = findAll(tree.rootNode, (n) => callName(n) === "scope" && doBlock(n) !== undefined).filter((n) => {
-      const { path, alias } = scopeHead(n);
-      if (path !== "/" || (alias !== target.web && alias !== undefined)) return false;
-      const pipes = codeChildren(doBlock(n) as Node).filter((c) => callName(c) === "pipe_through");
-      return pipes.length === 1 && pipelines(pipes[0] as Node)?.join(",") === "browser";
-    });
+    const scopes = rootScopes(tree, target.web, (pipes) => pipes.join(",") === "browser");
     // mix phx.gen.auth adds a second such scope around its own live_session: the plain one is meant.
-    const plain = scopes.length > 1 ? scopes.filter((n) => findAll(doBlock(n) as Node, (c) => callName(c) === "live_session").length === 0) : scopes;
+    const plain = scopes.length > 1 ? scopes.filter((n) => !hasLiveSession(n)) : scopes;
     if (plain.length !== 1) {
-      const names = routeNames(tree.rootNode.text);
+      const names = routeNamesOf(tree);
       const choose = scopes.length > 1 ? `; name the place: --router-scope ${[...names.sessions, ...names.pipelines].join("|")}, or the line of a scope` : "";
       return `${scopes.length === 0 ? "no" : scopes.length} \`scope "/"\` block${scopes.length > 1 ? "s" : ""} piping through :browser alone${choose}`;
     }
     return doBlock(plain[0] as Node) as Node;
   }
-  const sessions = findAll(tree.rootNode, (n) => callName(n) === "live_session" && doBlock(n) !== undefined).filter((n) =>
-    findAll(callArgs(n).find((a) => a.type === "keywords") ?? n, (x) => x.type === "atom" && x.text === ":require_authenticated").length > 0,
-  );
+  const sessions = authenticatedSessionNodes(tree.rootNode);
   if (sessions.length !== 1) return `${sessions.length === 0 ? "no" : sessions.length} live_session${sessions.length > 1 ? "s" : ""} requiring an authenticated user`;
   return doBlock(sessions[0] as Node) as Node;
 }
@@ -297,15 +291,16 @@ export function addToModule(source: string, module: string, units: readonly { te
   return { status: "added", source: `${before}\n\n${missing.map((u) => u.text.replace(/\s+$/, "")).join("\n\n")}${source.slice(endLine)}` };
 }
 
-/** Add `plug Module` right before `plug Before` (e.g. a health check before the router); present when the plug is there. */
-export function addPlugBefore(source: string, plug: string, before: string): PatchResult {
+/** Add `plug Module` right before the first of the plugs `before` names that the endpoint has; present when the plug is there. */
+export function addPlugBefore(source: string, plug: string, before: readonly string[]): PatchResult {
   const line = `plug ${plug}`;
   const tree = parse(source);
   if (tree.rootNode.hasError) return { status: "refused", reason: "it does not parse as Elixir", snippet: line };
   const plugs = findAll(tree.rootNode, (n) => callName(n) === "plug");
   if (plugs.some((n) => callArgs(n)[0]?.text === plug)) return { status: "present", source };
-  const anchor = plugs.find((n) => callArgs(n)[0]?.text === before);
-  if (!anchor) return { status: "refused", reason: `it has no \`plug ${before}\``, snippet: line };
+  // The first of `before` the endpoint has (a health check before Plug.RequestId and Plug.Telemetry is neither logged nor timed).
+  const anchor = before.map((b) => plugs.find((n) => callArgs(n)[0]?.text === b)).find((n) => n !== undefined);
+  if (!anchor) return { status: "refused", reason: `it has none of ${before.map((b) => `\`plug ${b}\``).join(", ")}`, snippet: line };
   const lineStart = source.lastIndexOf("\n", anchor.startIndex - 1) + 1;
   const indent = source.slice(lineStart, anchor.startIndex);
   return { status: "added", source: `${source.slice(0, lineStart)}${indent}${line}\n${source.slice(lineStart)}` };
@@ -331,18 +326,6 @@ export function hasConfig(source: string, app: string, key?: string): boolean {
     const [a, k] = callArgs(n);
     return a?.text === app && (key === undefined || k?.text === key);
   });
-}
-
-/**
- * `plug X` before the first of `anchors` the endpoint has (a health check
- * before `Plug.RequestId` and `Plug.Telemetry` is neither logged nor timed).
- */
-export function addPlugBeforeFirst(source: string, plug: string, anchors: string[]): PatchResult {
-  for (const anchor of anchors) {
-    const r = addPlugBefore(source, plug, anchor);
-    if (r.status !== "refused" || !r.reason.startsWith("it has no")) return r;
-  }
-  return { status: "refused", reason: `it has none of ${anchors.map((a) => `\`plug ${a}\``).join(", ")}`, snippet: `plug ${plug}` };
 }
 
 /** The pair `key:` of a keyword list node (`keywords`, or a `list` holding one). */

@@ -3,6 +3,8 @@
 // of the project's own, with strategies, restart settings and names as
 // written. Children that are computed (a function of config, a conditional)
 // are shown as what they are, never guessed. Needs `loadReader()` first.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { callArgs, callName, callReceiver, codeChildren, findAll, functions, modules, parse, type Node } from "./reader.js";
 import { bindingsOf, childrenArgument, headOf, resolveLists, startDelegate, supervisorCall } from "./children.js";
 import { libSources, type MixProject, type Sources } from "./project.js";
@@ -102,9 +104,18 @@ export function supervisorModules(root: string): { module: string; file: string 
 /**
  * The project's Phoenix endpoints (`use Phoenix.Endpoint` under lib/), with
  * their files: recognised by what they are, not by name (`Web.Endpoint` is one).
+ * phx.new's `lib/<app>_web/endpoint.ex` is read first; the rest of lib/ only
+ * when that file holds no endpoint.
  */
-export function endpointModules(root: string): { module: string; file: string }[] {
-  return [...moduleIndex(libSources(root)).values()].filter((m) => m.uses.includes("Phoenix.Endpoint")).map((m) => ({ module: m.name, file: m.file }));
+export function endpointModules(root: string, usualFile?: string): { module: string; file: string }[] {
+  const endpoints = (sources: Sources) =>
+    [...moduleIndex(sources).values()].filter((m) => m.uses.includes("Phoenix.Endpoint")).map((m) => ({ module: m.name, file: m.file }));
+  if (usualFile !== undefined) {
+    const read = (file: string): string | undefined => (existsSync(path.join(root, file)) ? readFileSync(path.join(root, file), "utf8") : undefined);
+    const usual = endpoints({ files: [usualFile], read });
+    if (usual.length > 0) return usual;
+  }
+  return endpoints(libSources(root));
 }
 
 const line = (n: Node): number => n.startPosition.row + 1;

@@ -6,7 +6,7 @@
 // format-clean stays format-clean; a refusal leaves the file byte-identical
 // and carries the snippet to paste.
 import { addChild, addDep, addFunction, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
-import { addChannel, addPlugBeforeFirst, addRoutes, addSocket, addToModule, excludeFromForceSsl } from "../../src/elixir/phoenix.js";
+import { addChannel, addPlugBefore, addRoutes, addSocket, addToModule, excludeFromForceSsl } from "../../src/elixir/phoenix.js";
 
 export interface Shape {
   kind: string;
@@ -666,7 +666,7 @@ const endpointShapes: Shape[] = [
 
 // gen release's health plug: before Plug.RequestId (not logged), else Plug.Telemetry, else the router.
 const HEALTH_ANCHORS = ["Plug.RequestId", "Plug.Telemetry", "AppWeb.Router"];
-const health = (s: string) => addPlugBeforeFirst(s, "AppWeb.Plugs.Health", HEALTH_ANCHORS);
+const health = (s: string) => addPlugBefore(s, "AppWeb.Plugs.Health", HEALTH_ANCHORS);
 const phxEndpoint = endpoint("").replace(
   "  plug AppWeb.Router\n",
   '  plug Plug.RequestId\n  plug Plug.Telemetry, event_prefix: [:phoenix, :endpoint]\n\n  plug Plug.Session, @session_options\n  plug AppWeb.Router\n',

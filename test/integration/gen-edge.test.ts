@@ -794,6 +794,8 @@ describe("Phoenix 1.8 scopes (the fixture plus what mix phx.gen.auth adds; not c
     [["context", "Catalog", "Scope", "scopes", "title:string"], "invalid module Scope: it would clash with the alias of the scope module Shop.Accounts.Scope"],
     [["context", "Catalog", "Product", "products", "--scope", "Bad"], 'invalid --scope "Bad": a scope is named like an atom, e.g. user'],
     [["context", "Catalog", "Product", "products", "--scope", "user", "--no-scope"], "--scope and --no-scope cannot be used together"],
+    [["live", "Catalog", "Product", "products", "--router-scope", "bad!name"], 'invalid --router-scope "bad!name": --router-scope is a live_session or pipeline name (e.g. require_authenticated_user, browser), a scope\'s line number, or 0 to print the routes'],
+    [["live", "Catalog", "Product", "products", "--router-scope", "-3"], 'invalid --router-scope "-3": --router-scope is a live_session or pipeline name'],
   ])("refuses %j with one line, exit 2, nothing written", async (args, message) => {
     await expectRefused(authShop(), args, message);
   });

@@ -6,10 +6,10 @@ import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
 import type { PatchResult } from "../../src/elixir/children.js";
-import { addChannel, addSocket, socketAt } from "../../src/elixir/phoenix.js";
+import { addChannel, addSocket, sessionAuth, socketAt } from "../../src/elixir/phoenix.js";
 import { fileDefining } from "../../src/elixir/project.js";
 import { loadReader } from "../../src/elixir/reader.js";
-import { underscore } from "../../src/elixir/naming.js";
+import { camelize, underscore } from "../../src/elixir/naming.js";
 import { moduleField, projectPlan, render, requireProject } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
@@ -55,7 +55,10 @@ export default defineGenerator({
     const served = endpointSource ? socketAt(endpointSource, "/socket") : undefined;
     const socket = served?.module ?? `${web}.UserSocket`;
     const socketFile = served ? fileDefining(project.root, socket) : `lib/${webPath}/channels/user_socket.ex`;
+    // A new socket in a phx.gen.auth app belongs to the login session (revoked at log-out); elsewhere a signed user id.
+    const session = served ? undefined : sessionBinding(project.root, project.module, web, endpointSource);
     const binding = {
+      session,
       app: project.app,
       module,
       prefix: project.module,
@@ -84,14 +87,17 @@ export default defineGenerator({
       );
     }
     if (!served) {
-      const socketLines = `  socket "/socket", ${socket},\n    websocket: true,\n    longpoll: false\n\n`;
+      const websocket = session ? "[connect_info: [session: @session_options]]" : "true";
+      const socketLines = `  socket "/socket", ${socket},\n    websocket: ${websocket},\n    longpoll: false\n\n`;
       actions.push(patchWith(endpointFile, `serve ${socket} at /socket, before the endpoint's plugs`, (src) => addSocket(src, "/socket", socketLines)));
     }
     return projectPlan(project, binding, actions, [
       `mix test ${testFile}`,
       socketFile === undefined || has(socketFile)
         ? `${module} admits sockets whose assigns carry :user_id; make ${socket}.connect/3 assign it (or change authorized?/2)`
-        : `sign a token for the client: Phoenix.Token.sign(${web}.Endpoint, "user socket", user.id) (see ${socket}'s @moduledoc)`,
+        : session
+          ? `connect from assets/js with the page's CSRF token, new Socket("/socket", {params: {_csrf_token: csrfToken}}): the socket belongs to the login session (see ${socket}'s @moduledoc)`
+          : `sign a token for the client: Phoenix.Token.sign(${web}.Endpoint, "user socket", user.id) (see ${socket}'s @moduledoc)`,
       `join "${binding.joinTopic}" from the client (assets/js)`,
     ]);
   },
@@ -114,4 +120,35 @@ function patchWith(file: string, describe: string, change: (src: string) => Patc
 /** A step that can only be done by hand, reported as such. */
 function manualStep(text: string): PatchAction {
   return { type: "otp:patch", path: "mix.exs", describe: text, patch: () => ({ manual: text }) };
+}
+
+/**
+ * What the socket needs to belong to phx.gen.auth's login session: its
+ * UserAuth read by the syntax reader, the endpoint's `@session_options`, and
+ * the accounts fixtures and token schema its test uses. Undefined when any is
+ * missing: the socket then keeps a signed user id.
+ */
+function sessionBinding(root: string, prefix: string, web: string, endpointSource: string | undefined) {
+  const userAuth = `${web}.UserAuth`;
+  const userAuthFile = fileDefining(root, userAuth);
+  if (!userAuthFile || !endpointSource || !/@session_options\b/.test(endpointSource)) return undefined;
+  const auth = sessionAuth(readFileSync(path.join(root, userAuthFile), "utf8"));
+  if (!auth) return undefined;
+  const accounts = auth.accounts.includes(".") ? auth.accounts : `${prefix}.${auth.accounts}`;
+  const fixtures = `${accounts}Fixtures`;
+  const tokenSchema = `${accounts}.${camelize(auth.singular)}Token`;
+  const last = (m: string): string => m.split(".").pop() as string;
+  // phx.gen.auth writes the fixtures under test/support/fixtures/.
+  const fixturesFile = path.join(root, "test/support/fixtures", `${underscore(last(accounts))}_fixtures.ex`);
+  if (!fileDefining(root, tokenSchema) || !existsSync(fixturesFile) || !readFileSync(fixturesFile, "utf8").includes(`defmodule ${fixtures} do`)) return undefined;
+  return {
+    ...auth,
+    accounts,
+    accountsAlias: last(accounts),
+    fixtures,
+    tokenSchema,
+    repo: `${prefix}.Repo`,
+    userAuth,
+    userAuthAlias: last(userAuth),
+  };
 }

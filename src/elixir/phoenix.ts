@@ -4,7 +4,7 @@
 // `pipe_through(:browser)`, `pipe_through [:browser]`), comments and strings
 // never count as code. Pure functions; `loadReader()` first.
 import type { PatchResult } from "./children.js";
-import { callArgs, callName, codeChildren, doBlock, findAll, functions, modules, parse, type Node, type Tree } from "./reader.js";
+import { bodyExpressions, callArgs, callName, callReceiver, codeChildren, doBlock, findAll, functions, modules, parse, type Node, type Tree } from "./reader.js";
 
 /** The text of a string literal without interpolation, or undefined. */
 export function stringValue(node: Node | undefined): string | undefined {
@@ -381,4 +381,109 @@ export function excludeFromForceSsl(source: string, endpoint: string, path: stri
 export function startsDnsCluster(source: string): boolean {
   const tree = parse(source);
   return findAll(tree.rootNode, (n) => n.type === "alias" && n.text === "DNSCluster").length > 0;
+}
+
+/**
+ * phx.new's `AppWeb.Telemetry` extended with the app's own telemetry module
+ * `appTelemetry` (gen telemetry in a Phoenix app), instead of a second
+ * supervisor and poller beside it: `metrics/0`'s list gets
+ * `++ App.Telemetry.metrics()` (so LiveDashboard shows the recipes' metrics
+ * too), and init/1 starts the reporters the config chooses,
+ * `App.Telemetry.reporters(metrics())`, beside its poller. Each edit is made
+ * only where the function has phx.new's shape (a list literal; a `children`
+ * variable given to `Supervisor.init/2`); any other is refused with the
+ * snippet. Present when both are there.
+ */
+export function extendWebTelemetry(source: string, module: string, appTelemetry: string): PatchResult {
+  const metricsCall = `${appTelemetry}.metrics()`;
+  const reportersCall = `${appTelemetry}.reporters(metrics())`;
+  const snippet = `# in ${module}.metrics/0, after its list:\n    ] ++ ${metricsCall}\n# in ${module}.init/1:\n    reporters = ${reportersCall}\n    Supervisor.init(children ++ reporters, strategy: :one_for_one)`;
+  const tree = parse(source);
+  const found = modules(tree.rootNode).find((m) => m.name === module);
+  if (tree.rootNode.hasError || !found?.body) return { status: "refused", reason: `no module ${module} was found in it`, snippet };
+  const edits: { at: number; text: string }[] = [];
+
+  const [metrics, ...moreMetrics] = functions(found.body, "metrics", 0, ["def"]);
+  if (!metrics || moreMetrics.length > 0) return { status: "refused", reason: `${module} has no single metrics/0`, snippet };
+  if (!metrics.text.includes(metricsCall)) {
+    // A list, a concatenation of lists, a variable or a plain call: `++` appends to its value
+    // (not to a pipeline's last step, nor inside a case).
+    const last = bodyExpressions(metrics).at(-1);
+    const appendable =
+      last?.type === "list" ||
+      last?.type === "identifier" ||
+      (last?.type === "call" && callName(last) !== undefined && doBlock(last) === undefined) ||
+      (last?.type === "binary_operator" && last.childForFieldName("operator")?.text === "++");
+    if (!last || !appendable) return { status: "refused", reason: `${module}.metrics/0 does not end with a list, a ++ of lists or a call`, snippet };
+    edits.push({ at: last.endIndex, text: ` ++ ${metricsCall}` });
+  }
+
+  const [init, ...moreInits] = functions(found.body, "init", 1, ["def"]);
+  if (!init || moreInits.length > 0) return { status: "refused", reason: `${module} has no single init/1`, snippet };
+  if (!init.text.includes(`${appTelemetry}.reporters(`)) {
+    const calls = findAll(init, (n) => callName(n) === "init" && callReceiver(n) === "Supervisor");
+    const children = calls.length === 1 ? callArgs(calls[0] as Node)[0] : undefined;
+    if (!children || children.type !== "identifier") {
+      return { status: "refused", reason: `${module}.init/1 does not give a children variable to Supervisor.init/2`, snippet };
+    }
+    // Never shadow a variable of the user's.
+    if (findAll(init, (n) => n.type === "identifier" && n.text === "reporters").length > 0) {
+      return { status: "refused", reason: `${module}.init/1 already has a variable named reporters`, snippet };
+    }
+    const call = calls[0] as Node;
+    const lineStart = source.lastIndexOf("\n", call.startIndex - 1) + 1;
+    const indent = source.slice(lineStart, call.startIndex);
+    if (!/^\s*$/.test(indent)) return { status: "refused", reason: `${module}.init/1's Supervisor.init/2 call does not start its line`, snippet };
+    edits.push({ at: children.endIndex, text: " ++ reporters" });
+    edits.push({ at: lineStart, text: `${indent}reporters = ${reportersCall}\n` });
+  }
+  if (edits.length === 0) return { status: "present", source };
+  let out = source;
+  for (const e of edits.sort((a, b) => b.at - a.at)) out = `${out.slice(0, e.at)}${e.text}${out.slice(e.at)}`;
+  if (parse(out).rootNode.hasError) return { status: "refused", reason: "the edit would not parse", snippet };
+  return { status: "added", source: out };
+}
+
+/** What gen channel needs of phx.gen.auth's `UserAuth` to tie a socket to the login session. */
+export interface SessionAuth {
+  /** The accounts context, as written in UserAuth (`Accounts`) and resolved through its aliases (`Shop.Accounts`). */
+  accounts: string;
+  /** The schema's singular name in the context's functions: `user` of `get_user_by_session_token/1`. */
+  singular: string;
+  /** The topic prefix of the session's live_socket_id, which log-out broadcasts "disconnect" on: `users_sessions`. */
+  topicPrefix: string;
+  /** Whether `get_<singular>_by_session_token/1` returns `{user, inserted_at}` (phx.gen.auth 1.8) rather than the user. */
+  tuple: boolean;
+}
+
+/**
+ * phx.gen.auth's session handling, read from its UserAuth module: the
+ * context that looks a session token up, the schema's name, the
+ * `live_socket_id` topic log-out broadcasts on, and the lookup's return shape.
+ * Undefined when the module is not phx.gen.auth's shape (then a socket
+ * cannot be tied to the session and keeps its signed token).
+ */
+export function sessionAuth(source: string): SessionAuth | undefined {
+  const tree = parse(source);
+  if (tree.rootNode.hasError) return undefined;
+  const lookup = findAll(tree.rootNode, (n) => /^get_\w+_by_session_token$/.test(callName(n) ?? "") && callReceiver(n) !== undefined)[0];
+  if (!lookup) return undefined;
+  const singular = (callName(lookup) as string).replace(/^get_/, "").replace(/_by_session_token$/, "");
+  const receiver = callReceiver(lookup) as string;
+  // `alias Shop.Accounts` (or `alias Shop.Accounts, as: Accounts`) names the receiver's module.
+  let accounts = receiver;
+  for (const a of findAll(tree.rootNode, (n) => callName(n) === "alias")) {
+    const [target, opts] = callArgs(a);
+    const as = opts?.type === "keywords" ? codeChildren(opts).find((p) => p.childForFieldName("key")?.text.trim() === "as:")?.childForFieldName("value")?.text : undefined;
+    if (target?.type === "alias" && (as ?? target.text.split(".").pop()) === receiver.split(".")[0]) accounts = `${target.text}${receiver.slice(receiver.split(".")[0]?.length ?? 0)}`;
+  }
+  // The live_socket_id's topic: "users_sessions:#{Base.url_encode64(token)}".
+  const topic = findAll(tree.rootNode, (n) => n.type === "string")
+    .map((s) => /^"(\w+):#\{Base\.url_encode64\(\w+\)\}"$/.exec(s.text)?.[1])
+    .find((t) => t !== undefined);
+  if (!topic) return undefined;
+  // `{user, token_inserted_at} <- Accounts.get_user_by_session_token(token)` (1.8) or `user = ...`/`user <- ...`.
+  const parent = lookup.parent;
+  const tuple = parent?.type === "binary_operator" && ["<-", "="].includes(parent.childForFieldName("operator")?.text ?? "") && parent.childForFieldName("left")?.type === "tuple";
+  return { accounts, singular, topicPrefix: topic, tuple };
 }

@@ -7,6 +7,7 @@
 //   def:NAME     every def/defp NAME, as the module (or defimpl) around it
 //   plugs        the modules of the \`plug\` calls, in order
 //   force_ssl_paths:E  the paths E's force_ssl excludes, for each config of E that has force_ssl
+//   telemetry:M  what M.metrics/0 appends to its list, what M's Supervisor.init/2 gets, what `reporters` is bound to
 // and whether the source is format-clean (with Phoenix's DSLs without parens).
 // One BEAM for a whole table of shapes.
 import { execa } from "execa";
@@ -124,6 +125,28 @@ defmodule Probe do
       end)}
     end
   end
+
+  # gen telemetry's edits of phx.new's Telemetry module: what metrics/0 appends
+  # to its list, the children Supervisor.init/2 gets, and what reporters is bound to.
+  def probe(source, "telemetry:" <> mod, _opts) do
+    with {:ok, ast} <- Code.string_to_quoted(source) do
+      {:ok, walk(ast, fn
+        {:def, _, [{:metrics, _, ctx}, [do: body]]}, stack, acc when ctx in [nil, []] ->
+          if in_module?(stack, mod), do: ["metrics: " <> appended(last(body)) | acc], else: acc
+        {{:., _, [{:__aliases__, _, [:Supervisor]}, :init]}, _, [children | _]}, stack, acc ->
+          if in_module?(stack, mod), do: ["init: " <> Macro.to_string(children) | acc], else: acc
+        {:=, _, [{:reporters, _, ctx}, value]}, stack, acc when is_atom(ctx) ->
+          if in_module?(stack, mod), do: ["reporters: " <> Macro.to_string(value) | acc], else: acc
+        _, _, acc -> acc
+      end)}
+    end
+  end
+
+  defp in_module?(stack, mod), do: Enum.member?(stack, "defmodule " <> mod)
+  defp last({:__block__, _, exprs}), do: List.last(exprs)
+  defp last(expr), do: expr
+  defp appended({:++, _, [_left, right]}), do: Macro.to_string(right)
+  defp appended(_other), do: "nothing"
 
   def formatted?(source, opts) do
     try do

@@ -6,7 +6,7 @@
 // format-clean stays format-clean; a refusal leaves the file byte-identical
 // and carries the snippet to paste.
 import { addChild, addDep, addFunction, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
-import { addChannel, addPlugBefore, addRoutes, addSocket, addToModule, excludeFromForceSsl } from "../../src/elixir/phoenix.js";
+import { addChannel, addPlugBefore, addRoutes, addSocket, addToModule, excludeFromForceSsl, extendWebTelemetry } from "../../src/elixir/phoenix.js";
 
 export interface Shape {
   kind: string;
@@ -765,4 +765,79 @@ const mixShapes: Shape[] = [
   },
 ];
 
-export const SHAPES: Shape[] = [...childrenShapes, ...routerShapes, ...endpointShapes, ...healthShapes, ...prodShapes, ...socketShapes, ...moduleShapes, ...mixShapes];
+// phx.new's AppWeb.Telemetry (1.7 and 1.8 write the same shape), and the ways
+// teams reshape it: gen telemetry appends the app's metrics and starts its reporters.
+const webTelemetry = (init: string, metrics: string, extra = ""): string => `defmodule AppWeb.Telemetry do
+  use Supervisor
+  import Telemetry.Metrics
+
+  def start_link(arg) do
+    Supervisor.start_link(__MODULE__, arg, name: __MODULE__)
+  end
+
+  @impl true
+  def init(_arg) do
+${init}
+  end
+
+  def metrics do
+${metrics}
+  end
+${extra}
+  defp periodic_measurements do
+    []
+  end
+end
+`;
+const PHX_INIT = `    children = [
+      # Telemetry poller will execute the given period measurements
+      # every 10_000ms. Learn more here: https://telemetry-metrics.hexdocs.pm
+      {:telemetry_poller, measurements: periodic_measurements(), period: 10_000}
+      # Add reporters as children of your supervision tree.
+      # {Telemetry.Metrics.ConsoleReporter, metrics: metrics()}
+    ]
+
+    Supervisor.init(children, strategy: :one_for_one)`;
+const PHX_METRICS = `    [
+      # Phoenix Metrics
+      summary("phoenix.endpoint.stop.duration",
+        unit: {:native, :millisecond}
+      ),
+      # VM Metrics
+      summary("vm.memory.total", unit: {:byte, :kilobyte})
+    ]`;
+const tel = (s: string) => extendWebTelemetry(s, "AppWeb.Telemetry", "App.Telemetry");
+const T = "telemetry:AppWeb.Telemetry";
+const EXTENDED = ["reporters: App.Telemetry.reporters(metrics())", "init: children ++ reporters", "metrics: App.Telemetry.metrics()"];
+const telemetryShapes: Shape[] = [
+  { kind: "telemetry", name: "phx.new 1.8's Telemetry", source: webTelemetry(PHX_INIT, PHX_METRICS), patch: tel, what: T, found: EXTENDED },
+  {
+    kind: "telemetry",
+    name: "the console reporter uncommented, and more options to Supervisor.init",
+    source: webTelemetry(PHX_INIT.replace("# {Telemetry", "{Telemetry").replace("10_000}", "10_000},").replace("strategy: :one_for_one", "strategy: :one_for_one, max_restarts: 10"), PHX_METRICS),
+    patch: tel,
+    what: T,
+    found: EXTENDED,
+  },
+  {
+    kind: "telemetry",
+    name: "metrics split into functions (phoenix_metrics() ++ vm_metrics())",
+    source: webTelemetry(PHX_INIT, "    phoenix_metrics() ++ vm_metrics()", "\n  defp phoenix_metrics, do: [summary(\"phoenix.endpoint.stop.duration\")]\n  defp vm_metrics, do: [summary(\"vm.memory.total\")]\n"),
+    patch: tel,
+    what: T,
+    found: ["reporters: App.Telemetry.reporters(metrics())", "init: children ++ reporters", "metrics: vm_metrics() ++ App.Telemetry.metrics()"],
+  },
+  { kind: "telemetry", name: "refused: metrics/0 ends with a pipeline", source: webTelemetry(PHX_INIT, "    [summary(\"vm.memory.total\")]\n    |> Enum.uniq()"), patch: tel, what: T, refused: /does not end with a list/ },
+  { kind: "telemetry", name: "refused: the children given inline to Supervisor.init", source: webTelemetry("    Supervisor.init([{:telemetry_poller, measurements: [], period: 10_000}], strategy: :one_for_one)", PHX_METRICS), patch: tel, what: T, refused: /does not give a children variable/ },
+  {
+    kind: "telemetry",
+    name: "refused: init/1 has its own reporters variable (never shadowed)",
+    source: webTelemetry("    reporters = [{Telemetry.Metrics.ConsoleReporter, metrics: metrics()}]\n    children = [{:telemetry_poller, measurements: [], period: 10_000} | reporters]\n\n    Supervisor.init(children, strategy: :one_for_one)", PHX_METRICS),
+    patch: tel,
+    what: T,
+    refused: /already has a variable named reporters/,
+  },
+  { kind: "telemetry", name: "refused: no such module in the file", source: webTelemetry(PHX_INIT, PHX_METRICS).replace("AppWeb.Telemetry", "AppWeb.Metrics"), patch: tel, what: T, refused: /no module AppWeb.Telemetry/ },
+];
+
+export const SHAPES: Shape[] = [...childrenShapes, ...routerShapes, ...endpointShapes, ...healthShapes, ...prodShapes, ...socketShapes, ...moduleShapes, ...mixShapes, ...telemetryShapes];

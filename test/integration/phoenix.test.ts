@@ -12,6 +12,7 @@ import path from "node:path";
 import { diffLines } from "diff";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
+import { probeAll } from "../elixir/probe.js";
 import { gen } from "../../src/cli/gen-main.js";
 import { dropDatabasesNext, startPostgresNext } from "../hex.js";
 import { captureIo, depsNext, elixirNextDir, elixirNextGatesAt, elixirNextRoot, expectGatesPass, mixNext, snapshot, tempDir, testCounts, type NextProject } from "../helpers.js";
@@ -24,6 +25,8 @@ const RUNS: Record<"shop" | "store", string[][]> = {
     ["live", "Catalog", "Product", "products", "name:string:unique", "price:decimal", "status:enum:draft,live"],
     ["channel", "Room"],
     ["presence"],
+    // phx.new's ShopWeb.Telemetry extended: the app's metrics in LiveDashboard's list, Prometheus by config.
+    ["telemetry", "--prometheus"],
   ],
   // phx.gen.auth --live: the user scope is the default.
   store: [
@@ -36,6 +39,7 @@ const RUNS: Record<"shop" | "store", string[][]> = {
     ["presence"],
     // Health (its plug before the router, the check's test), the Release module, bin/migrate.
     ["release", "--k8s"],
+    ["telemetry"],
   ],
 };
 
@@ -128,6 +132,13 @@ describe("Phoenix 1.8 on the newest Elixir, with PostgreSQL", () => {
     expect(files).toEqual(expect.arrayContaining(["lib/shop/blog.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/channels/room_channel.ex", "lib/shop_web/router.ex", "lib/shop/application.ex", "test/shop_web/presence_test.exs"]));
     const gates = await elixirNextGatesAt(apps.shop, credoOf("shop"));
     expectGatesPass(gates);
+    // gen telemetry extended phx.new's ShopWeb.Telemetry (real Elixir reads it) and started no second supervisor.
+    const [telemetry, application] = await probeAll([
+      { source: readFileSync(path.join(apps.shop.outside, "lib/shop_web/telemetry.ex"), "utf8"), what: "telemetry:ShopWeb.Telemetry" },
+      { source: readFileSync(path.join(apps.shop.outside, "lib/shop/application.ex"), "utf8"), what: "children:ShopWeb.Telemetry" },
+    ]);
+    expect(telemetry?.found).toEqual(["reporters: Shop.Telemetry.reporters(metrics())", "init: children ++ reporters", "metrics: Shop.Telemetry.metrics()"]);
+    expect(application?.found.join(",").split(",").filter((c) => c.endsWith("Telemetry"))).toEqual(["ShopWeb.Telemetry"]);
     // phx.new's own tests, and the generated ones: context, three LiveViews' worth, the channel and its socket, presence.
     expect(testCounts(gates.test.output)?.tests, gates.test.output).toBeGreaterThanOrEqual(40);
   }, LONG);
@@ -143,6 +154,11 @@ describe("Phoenix 1.8 on the newest Elixir, with PostgreSQL", () => {
     expect(read("rel/overlays/bin/server")).toContain("PHX_SERVER=true exec ./store start");
     expect(read("Dockerfile")).toMatch(/COPY assets assets\nRUN mix compile\n.*\nRUN mix assets\.deploy\n/);
     expect(read("lib/store_web/endpoint.ex")).toContain("plug StoreWeb.Plugs.Health");
+    // The channel's socket belongs to the login session (its generated test logs in and out through UserAuth).
+    expect(read("lib/store_web/endpoint.ex")).toContain('socket "/socket", StoreWeb.UserSocket,\n    websocket: [connect_info: [session: @session_options]],');
+    expect(read("lib/store_web/channels/user_socket.ex")).toContain("def id(socket), do: socket.assigns.session_topic");
+    // phx.new's StoreWeb.Telemetry extended, no console reporter in dev (LiveDashboard shows the metrics).
+    expect(read("config/dev.exs")).not.toContain("Store.Telemetry");
     expect(testCounts(gates.test.output)?.tests, gates.test.output).toBeGreaterThanOrEqual(100);
   }, LONG);
 

@@ -326,7 +326,7 @@ describe("gen cluster with libcluster and Horde, with the real libraries", () =>
 });
 
 describe("gen telemetry, with telemetry_metrics, telemetry_poller and the Prometheus reporter", () => {
-  it("writes a Telemetry supervisor with VM metrics, reporters by config, wired first, that passes the gates; idempotent", async () => {
+  it("writes a Telemetry supervisor with VM metrics (measured once), reporters by config, wired first, that passes the gates and its Prometheus histogram test; idempotent", async () => {
     const cwd = tempDir();
     expect(await createOtpApp(["telapp", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
     const app = path.join(cwd, "telapp");
@@ -337,7 +337,9 @@ describe("gen telemetry, with telemetry_metrics, telemetry_poller and the Promet
     const lib = file("lib/telapp/telemetry.ex");
     expect(lib).toContain('last_value("vm.memory.total", unit: {:byte, :kilobyte})');
     expect(lib).toContain(":telemetry.execute([:telapp, component, event], measurements, metadata)");
-    expect(lib).toContain("defp reporter(:prometheus), do: {TelemetryMetricsPrometheus, metrics: metrics(), port: 9568}");
+    expect(lib).toContain("{TelemetryMetricsPrometheus, metrics: metrics, port: 9568}");
+    // The VM is :telemetry_poller's own poller's: this one measures nothing twice.
+    expect(lib).toMatch(/defp periodic_measurements do\n {4}\[\]\n/);
     expect(file("mix.exs")).toContain('{:telemetry_metrics, "~> 1.0"}');
     expect(file("mix.exs")).toContain('{:telemetry_metrics_prometheus, "~> 1.1"}');
     expect(file("config/dev.exs")).toContain("config :telapp, Telapp.Telemetry, reporters: [:console]");

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { FieldMeta, PatchAction, Plan, PlanContext, RenderAction } from "../../src/core/generator.js";
 import { askUnder } from "./ask.js";
 import { UserError } from "../../src/core/errors.js";
-import { addChild, addDep, delegatedSupervisor, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
+import { addChild, addDep, addFormatterImportDep, delegatedSupervisor, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
 import { moduleNameProblem, moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
 import { fileDefining, type MixProject } from "../../src/elixir/project.js";
 import { looksLikeDoctest } from "../../src/elixir/escape.js";
@@ -111,6 +111,28 @@ export function envConfigPatch(project: MixProject, env: string, key: string, va
 
 /** Add `code` (e.g. `{:libcluster, "~> 3.4"}`) to mix.exs deps/0. */
 export const depPatch = (name: string, code: string): PatchAction => mixPatch(`add ${code} to deps/0`, (s) => addDep(s, name, code));
+
+/**
+ * StreamData for a generated module's property tests: a dev and test
+ * dependency, and in .formatter.exs's import_deps, so that `mix format` keeps
+ * `check all ... do` without parentheses (dev too, where mix format runs).
+ */
+export function streamDataPatches(): PatchAction[] {
+  const snippet = "import_deps: [:stream_data]";
+  return [
+    depPatch("stream_data", '{:stream_data, "~> 1.1", only: [:dev, :test]}'),
+    {
+      type: "otp:patch",
+      path: ".formatter.exs",
+      describe: "import StreamData's formatter rules (check all without parentheses)",
+      patch(source) {
+        if (source === undefined) return { manual: `.formatter.exs is missing; add to it:\n    ${snippet}` };
+        const r = addFormatterImportDep(source, "stream_data");
+        return r.status === "refused" ? { manual: `.formatter.exs: ${r.reason}; add :stream_data to its import_deps:\n    ${r.snippet}` } : { source: r.source };
+      },
+    },
+  ];
+}
 
 /** What otpNames refuses for a name in this project (checked at the prompt too, so it is re-asked). */
 export function nameProblem(name: string, project: MixProject | undefined): string | undefined {
@@ -350,6 +372,8 @@ export function simpleOtpGenerator<S extends z.ZodObject>(spec: {
   loggerMetadata?: readonly string[];
   /** The module emits these :telemetry events (`[:app, component, event]`) when the project has :telemetry. */
   telemetry?: { component: string; events: readonly string[] };
+  /** Its tests include StreamData properties: the dependency and the formatter rules are added. */
+  properties?: boolean;
 }) {
   // A module that can emit :telemetry events takes --[no-]telemetry; left out, the project's deps decide.
   const schema = (spec.telemetry ? spec.schema.extend({ telemetry: telemetryField }) : spec.schema) as S;
@@ -372,7 +396,9 @@ export function simpleOtpGenerator<S extends z.ZodObject>(spec: {
       const child = spec.child?.(o, n);
       if (child) actions.push(wire(project, child, (o as { under?: string }).under));
       if (spec.loggerMetadata) actions.push(loggerMetadataPatch(project, spec.loggerMetadata));
+      if (spec.properties) actions.push(...streamDataPatches());
       const plan = otpPlan(project, binding, actions, n);
+      if (spec.properties) plan.nextSteps.unshift("mix deps.get (for StreamData, the property tests)");
       plan.nextSteps.push(...(spec.nextSteps?.(o, n) ?? []));
       if (choice) {
         plan.nextSteps.push(choice.nextStep);

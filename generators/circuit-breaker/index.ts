@@ -16,6 +16,7 @@ export const schema = z.object({
 export default defineGenerator(
   simpleOtpGenerator({
     name: "circuit-breaker",
+    properties: true,
     description: "A circuit breaker: closed, open when the failure rate over a sliding window passes a threshold, half-open after a reset timeout; wired into the tree",
     examples: ["gen circuit-breaker PaymentsBreaker", "gen circuit-breaker Geo.Breaker --failure-rate 25 --minimum-calls 50 --window 30s --reset 10s"],
     schema,

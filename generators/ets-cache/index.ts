@@ -16,6 +16,7 @@ export const schema = z.object({
 export default defineGenerator(
   simpleOtpGenerator({
     name: "ets-cache",
+    properties: true,
     description: "An ETS cache owned by a supervised process; reads skip the owner; optional TTL with a sweep",
     examples: ["gen ets-cache Cache", "gen ets-cache Sessions.Cache --ttl 15m"],
     schema,

@@ -15,6 +15,7 @@ export const schema = z.object({
 export default defineGenerator(
   simpleOtpGenerator({
     name: "rate-limiter",
+    properties: true,
     description: "A per-key rate limiter counted in the caller on ETS: hit/3 answers {:allow, left} or {:deny, retry_after_ms}; wired into the tree",
     examples: ["gen rate-limiter RateLimiter", "gen rate-limiter Api.Throttle --limit 100 --per 1m"],
     schema,

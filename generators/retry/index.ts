@@ -12,6 +12,7 @@ export const schema = z.object({
 export default defineGenerator(
   simpleOtpGenerator({
     name: "retry",
+    properties: true,
     description: "Exponential backoff with full jitter and a cap (pure functions) and with_retry/2; no process",
     examples: ["gen retry", "gen retry Http.Retry"],
     schema,

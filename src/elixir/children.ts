@@ -535,3 +535,28 @@ export function addFunction(source: string, name: string, code: string, module?:
   const before = source.slice(0, endAt).replace(/\s*$/, "");
   return { status: "added", source: `${before}\n\n${code.replace(/\s*$/, "")}\n${indentAt(source, endAt)}${source.slice(endAt)}` };
 }
+
+/**
+ * `.formatter.exs`: `dep` in `import_deps`, so that `mix format` keeps its
+ * macros without parentheses (StreamData's `check all ... do`). Added to an
+ * `import_deps: [...]` list that is there, else `import_deps: [dep]` put first
+ * in the file's list; present when it is there. A file whose last expression
+ * is not a list literal is refused.
+ */
+export function addFormatterImportDep(source: string, dep: string): PatchResult {
+  const atom = `:${dep}`;
+  let tree: Tree;
+  try {
+    tree = parse(source);
+  } catch {
+    return { status: "refused", reason: "the file could not be read as Elixir", snippet: `import_deps: [${atom}]` };
+  }
+  const top = codeChildren(tree.rootNode).at(-1);
+  if (tree.rootNode.hasError || top?.type !== "list") return { status: "refused", reason: "it does not end with a keyword list", snippet: `import_deps: [${atom}]` };
+  const existing = (keywordElements(siteOf(top)) ?? []).find((e) => e.key === "import_deps")?.node.childForFieldName("value");
+  if (existing) {
+    if (existing.type !== "list") return { status: "refused", reason: "its import_deps is not a list literal", snippet: `import_deps: [..., ${atom}]` };
+    return addToList(source, { code: atom, ids: [atom] }, () => [siteOf(existing)]);
+  }
+  return addToList(source, { code: `import_deps: [${atom}]`, ids: ["import_deps"], first: true }, () => [siteOf(top)]);
+}

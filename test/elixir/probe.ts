@@ -7,6 +7,7 @@
 //   def:NAME     every def/defp NAME, as the module (or defimpl) around it
 //   plugs        the modules of the \`plug\` calls, in order
 //   force_ssl_paths:E  the paths E's force_ssl excludes, for each config of E that has force_ssl
+//   kw:KEY       the value of KEY in the file's keyword list (.formatter.exs)
 //   telemetry:M  what M.metrics/0 appends to its list, what M's Supervisor.init/2 gets, what `reporters` is bound to
 // and whether the source is format-clean (with Phoenix's DSLs without parens).
 // One BEAM for a whole table of shapes.
@@ -139,6 +140,18 @@ defmodule Probe do
           if in_module?(stack, mod), do: ["reporters: " <> Macro.to_string(value) | acc], else: acc
         _, _, acc -> acc
       end)}
+    end
+  end
+
+  # .formatter.exs: the value of KEY in the file's keyword list.
+  def probe(source, "kw:" <> key, _opts) do
+    with {:ok, ast} <- Code.string_to_quoted(source) do
+      last = case ast do
+        {:__block__, _, exprs} -> List.last(exprs)
+        expr -> expr
+      end
+      value = if Keyword.keyword?(last), do: Keyword.get(last, String.to_atom(key)), else: :not_a_keyword_list
+      {:ok, [Macro.to_string(value)]}
     end
   end
 

@@ -5,7 +5,7 @@
 // matching); a second application changes nothing; a file that was
 // format-clean stays format-clean; a refusal leaves the file byte-identical
 // and carries the snippet to paste.
-import { addChild, addDep, addFunction, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
+import { addChild, addDep, addFormatterImportDep, addFunction, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
 import { addChannel, addPlugBefore, addRoutes, addSocket, addToModule, excludeFromForceSsl, extendWebTelemetry } from "../../src/elixir/phoenix.js";
 
 export interface Shape {
@@ -840,4 +840,22 @@ const telemetryShapes: Shape[] = [
   { kind: "telemetry", name: "refused: no such module in the file", source: webTelemetry(PHX_INIT, PHX_METRICS).replace("AppWeb.Telemetry", "AppWeb.Metrics"), patch: tel, what: T, refused: /no module AppWeb.Telemetry/ },
 ];
 
-export const SHAPES: Shape[] = [...childrenShapes, ...routerShapes, ...endpointShapes, ...healthShapes, ...prodShapes, ...socketShapes, ...moduleShapes, ...mixShapes, ...telemetryShapes];
+// .formatter.exs as mix new, phx.new and teams write it: StreamData in import_deps.
+const fmtDep = (s: string) => addFormatterImportDep(s, "stream_data");
+const formatterShapes: Shape[] = [
+  { kind: "formatter", name: "mix new's", source: '# Used by "mix format"\n[\n  inputs: ["{mix,.formatter}.exs", "{config,lib,test}/**/*.{ex,exs}"]\n]\n', patch: fmtDep, what: "kw:import_deps", found: ["[:stream_data]"] },
+  {
+    kind: "formatter",
+    name: "phx.new 1.8's, import_deps first",
+    source: '[\n  import_deps: [:ecto, :ecto_sql, :phoenix],\n  subdirectories: ["priv/*/migrations"],\n  plugins: [Phoenix.LiveView.HTMLFormatter],\n  inputs: ["*.{heex,ex,exs}", "{config,lib,test}/**/*.{heex,ex,exs}", "priv/*/seeds.exs"]\n]\n',
+    patch: fmtDep,
+    what: "kw:import_deps",
+    found: ["[:ecto, :ecto_sql, :phoenix, :stream_data]"],
+  },
+  { kind: "formatter", name: "one line, with locals_without_parens bound before", source: 'locals = [get: 2]\n\n[inputs: ["mix.exs"], locals_without_parens: locals]\n', patch: fmtDep, what: "kw:import_deps", found: ["[:stream_data]"] },
+  { kind: "formatter", name: "import_deps one a line", source: '[\n  import_deps: [\n    :ecto,\n    :phoenix\n  ],\n  inputs: ["mix.exs"]\n]\n', patch: fmtDep, what: "kw:import_deps", found: ["[:ecto, :phoenix, :stream_data]"] },
+  { kind: "formatter", name: "refused: import_deps computed", source: 'deps = [:ecto]\n\n[import_deps: deps, inputs: ["mix.exs"]]\n', patch: fmtDep, what: "kw:import_deps", refused: /not a list literal/ },
+  { kind: "formatter", name: "refused: not a keyword list", source: 'Code.eval_file("shared.exs") |> elem(0)\n', patch: fmtDep, what: "kw:import_deps", refused: /does not end with a keyword list/ },
+];
+
+export const SHAPES: Shape[] = [...childrenShapes, ...routerShapes, ...endpointShapes, ...healthShapes, ...prodShapes, ...socketShapes, ...moduleShapes, ...mixShapes, ...telemetryShapes, ...formatterShapes];

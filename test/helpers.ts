@@ -354,20 +354,22 @@ export function expectGatesPass(r: ElixirResult): void {
 }
 
 /**
- * ExUnit's closing line, in either form: `3 doctests, 90 tests, 0 failures`
- * (up to 1.19) or `Result: 93 passed (3 doctests, 90 tests)` (1.20).
+ * ExUnit's closing line, in either form: `3 doctests, 2 properties, 90 tests,
+ * 0 failures` (up to 1.19) or `Result: 95 passed (3 doctests, 2 properties,
+ * 90 tests)` (1.20); doctests and properties only when there are some.
  */
-export function testCounts(output: string): { tests: number; doctests: number; failures: number } | undefined {
-  const old = /(?:(\d+) doctests?, )?(\d+) tests?, (\d+) failures?/.exec(output);
-  if (old) return { doctests: Number(old[1] ?? 0), tests: Number(old[2]), failures: Number(old[3]) };
-  const next = /Result: (?:(\d+) passed)?(?:, )?(?:(\d+) failed)?[^(\n]*(?:\((?:(\d+) doctests?)?(?:, )?(?:(\d+) tests?)?\))?/.exec(output);
+export function testCounts(output: string): { tests: number; doctests: number; properties: number; failures: number } | undefined {
+  const old = /(?:(\d+) doctests?, )?(?:(\d+) propert(?:y|ies), )?(\d+) tests?, (\d+) failures?/.exec(output);
+  if (old) return { doctests: Number(old[1] ?? 0), properties: Number(old[2] ?? 0), tests: Number(old[3]), failures: Number(old[4]) };
+  const next = /Result: (?:(\d+) passed)?(?:, )?(?:(\d+) failed)?[^(\n]*(?:\((?:(\d+) doctests?)?(?:, )?(?:(\d+) propert(?:y|ies))?(?:, )?(?:(\d+) tests?)?\))?/.exec(output);
   if (!next) return undefined;
   const passed = Number(next[1] ?? 0);
   const failures = Number(next[2] ?? 0);
   const doctests = Number(next[3] ?? 0);
+  const properties = Number(next[4] ?? 0);
   // Without the breakdown in parentheses (1.20 omits it when there are no doctests), every case is a test.
-  const tests = next[4] !== undefined ? Number(next[4]) : passed + failures - doctests;
-  return { doctests, tests, failures };
+  const tests = next[5] !== undefined ? Number(next[5]) : passed + failures - doctests - properties;
+  return { doctests, properties, tests, failures };
 }
 
 /** Files Elixir's formatter would change, with these calls written without parentheses (empty: the default formatter). */

@@ -14,7 +14,7 @@ import { callArgs, callName, codeChildren, modules, parse, type Node } from "../
 import { fileDefining } from "../../src/elixir/project.js";
 import { addStructType } from "../../src/elixir/struct-type.js";
 import { camelize, defaultTable, underscore } from "../../src/elixir/naming.js";
-import { moduleField, projectPlan, render, requireProject } from "../_shared/otp.js";
+import { moduleField, projectPlan, render, requireProject, streamDataPatches } from "../_shared/otp.js";
 import { askFields, askScope, askTable } from "../_shared/ask.js";
 
 export const schema = z.object({
@@ -81,7 +81,7 @@ export function scopeView(scope: PhoenixScope | undefined, fixturesModule: strin
 
 /** The Ecto and Phoenix DSL calls the generated files use, without parentheses (as their .formatter.exs export them). */
 export const PHOENIX_LOCALS =
-  "[field: 2, field: 3, timestamps: 0, timestamps: 1, add: 2, add: 3, create: 1, create: 2, live: 3, live: 4, pipe_through: 1]";
+  "[field: 2, field: 3, timestamps: 0, timestamps: 1, add: 2, add: 3, create: 1, create: 2, live: 3, live: 4, pipe_through: 1, property: 2, check: 1, check: 2, all: :*]";
 
 const humanize = (s: string): string => s.replace(/_/g, " ");
 
@@ -153,6 +153,7 @@ export default defineGenerator({
       createAttrs: cast.map((v) => ({ name: v.name, value: v.createValue })),
       updateAttrs: cast.map((v) => ({ name: v.name, value: v.updateValue })),
       fixtureAttrs: cast.map((v) => ({ name: v.name, value: fixtureValue(v) })),
+      generatorAttrs: cast.map((v) => ({ name: v.name, generator: v.generator })),
     };
     const has = (f: string): boolean => existsSync(path.join(project.root, f));
     const contextFile = `lib/${underscore(contextModule)}.ex`;
@@ -172,6 +173,12 @@ export default defineGenerator({
         : render("context", "test/fixtures.ex", fixturesFile),
     );
 
+    // The changeset's property test (StreamData): a file of the schema's own, so that a context's
+    // existing test module is not changed; none when nothing is cast.
+    if (cast.length > 0) {
+      actions.push(render("context", "test/schema_test.exs", `test/${underscore(schemaModule)}_test.exs`), ...streamDataPatches());
+    }
+
     // Specs name the scope as Scope.t() (a struct literal in a spec is a compile-time
     // dependency, which credo's SpecWithStruct reports): the scope module gets the type.
     if (scope) actions.push(scopeTypePatch(project.root, scope.module));
@@ -183,7 +190,7 @@ export default defineGenerator({
       actions.push(render("context", "priv/migration.exs", `priv/repo/migrations/${migrationVersion(files, Date.now())}_create_${table}.exs`));
     }
     return {
-      ...projectPlan(project, binding, actions, [...scopeNote(binding.scope), "mix ecto.migrate", `mix test ${testFile}`]),
+      ...projectPlan(project, binding, actions, [...scopeNote(binding.scope), ...(cast.length > 0 ? ["mix deps.get (for StreamData, the changeset's property test)"] : []), "mix ecto.migrate", `mix test ${testFile}`]),
       // Names make these lines as long as they are: Elixir's formatter lays them out.
       format: { localsWithoutParens: PHOENIX_LOCALS },
     };

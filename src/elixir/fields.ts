@@ -116,6 +116,28 @@ const SAMPLES: Record<Scalar, [string, string]> = {
   map: ["%{}", '%{"key" => "value"}'],
 };
 
+/**
+ * StreamData generators of valid values, for the schema's property test: any
+ * value the changeset must accept (strings of letters and digits, since a
+ * blank one is "missing"; lists and maps not empty; times within a few
+ * centuries).
+ */
+const GENERATORS: Record<Scalar, string> = {
+  string: "string(:alphanumeric, min_length: 1, max_length: 255)",
+  text: "string(:alphanumeric, min_length: 1, max_length: 2_000)",
+  integer: "integer()",
+  float: "float()",
+  decimal: "map(integer(), &Decimal.new/1)",
+  boolean: "boolean()",
+  date: "map(integer(-36_500..36_500), &Date.add(~D[2025-01-01], &1))",
+  time: "map(integer(0..86_399), &Time.add(~T[00:00:00], &1))",
+  naive_datetime: "map(integer(0..3_000_000_000), &NaiveDateTime.add(~N[2000-01-01 00:00:00], &1))",
+  utc_datetime: "map(integer(0..3_000_000_000), &DateTime.add(~U[2000-01-01 00:00:00Z], &1))",
+  uuid: "map(binary(length: 16), &Ecto.UUID.cast!/1)",
+  binary: "string(:alphanumeric, min_length: 1)",
+  map: "map_of(string(:alphanumeric), integer(), min_length: 1, max_length: 3)",
+};
+
 /** What the templates need of one field. */
 export function fieldView(f: Field, binaryId: boolean) {
   const sample = (i: 0 | 1): string => {
@@ -162,6 +184,15 @@ export function fieldView(f: Field, binaryId: boolean) {
     refTable: f.table,
     /** Limited to 255 characters (a varchar column). */
     varchar: f.kind === "scalar" && f.scalar === "string",
+    /** A StreamData generator of the values the changeset accepts (references are not cast: none). */
+    generator:
+      f.kind === "enum"
+        ? `member_of([${(f.values as string[]).map((v) => `:${v}`).join(", ")}])`
+        : f.kind === "array"
+          ? `list_of(${GENERATORS[f.scalar as Scalar]}, min_length: 1, max_length: 5)`
+          : f.kind === "references"
+            ? undefined
+            : GENERATORS[f.scalar as Scalar],
     createValue: sample(0),
     updateValue: sample(1),
     /** A sample value made unique per call, for unique string fields in fixtures. */

@@ -182,9 +182,11 @@ describe("gen, installed", () => {
     for (const args of RUNS("Packed")) await runOk("gen", [...args, "--no-check"], dir);
     await runOk("gen", ["periodic", "Boot", "--run-at-start", "--no-check"], dir);
     expect(readFileSync(path.join(dir, "lib/packed/boot.ex"), "utf8")).toContain("    run_at_start: true\n  ]");
-    // Before the deps are fetched, the check step says so rather than report a broken file.
+    // Before the deps are fetched, the check step says so rather than report a broken file; the
+    // formatter, which imports StreamData's rules (the property tests brought it), formats without them.
     const unfetched = jsonReport((await runOk("gen", ["genserver", "Early", "--check=strict", "--json"], dir)).stdout);
     expect(unfetched.checks.map((c) => `${c.step}:${c.status}`)).toEqual(["format:passed", "deps:skipped", "compile:skipped", "credo:skipped"]);
+    expect(unfetched.checks[0]?.detail).toMatch(/files already formatted, without the formatter rules of deps not fetched yet \(run: mix deps.get\)$/);
     expectGatesPass(await elixirGates(dir));
     // With them fetched and built, the check step itself, from the installed package, reported as JSON.
     const checked = await runOk("gen", ["genserver", "Checked", "--check=strict", "--json"], dir, { env: hexEnv() });

@@ -43,9 +43,11 @@ describe("gen: every generator in a create-otp-app project and a mix new --sup p
   it("the create-otp-app project, with its real deps, passes format, compile --warnings-as-errors (dev and test), credo --strict and the generated tests", async () => {
     const gates = await elixirGates(ours, { credo: "all" });
     expectGatesPass(gates);
-    // The generated test files all ran: 35 runs write test files of 2 to 7 tests each.
-    const [, doctests, tests] = /(\d+) doctests, (\d+) tests, 0 failures/.exec(gates.test.output) ?? [];
+    // The generated test files all ran: 35 runs write test files of 2 to 7 tests each, and the
+    // limiter, breaker, cache and retry StreamData properties (two runs of each).
+    const [, doctests, properties, tests] = /(\d+) doctests, (\d+) properties, (\d+) tests, 0 failures/.exec(gates.test.output) ?? [];
     expect(Number(doctests)).toBeGreaterThanOrEqual(15);
+    expect(Number(properties)).toBeGreaterThanOrEqual(12);
     expect(Number(tests)).toBeGreaterThanOrEqual(90);
   });
 

@@ -56,8 +56,6 @@ export default defineGenerator({
       exDoc: o.exDoc,
       ci: o.ci,
       anyDeps: o.credo || o.dialyxir || o.exDoc,
-      // mix test --cover in CI and precommit, against mix.exs's threshold.
-      coverage: true,
     };
 
     const actions: RenderAction[] = [
@@ -94,7 +92,7 @@ export default defineGenerator({
         ...(binding.anyDeps && !o.install ? ["mix deps.get"] : []),
         "mix test",
         "iex -S mix",
-        ...(binding.anyDeps ? ["mix precommit   # format, compile, credo, dialyzer and tests with coverage, as CI runs them"] : []),
+        ...(binding.anyDeps ? ["mix precommit   # format, compile, credo, dialyzer and tests, as CI runs them"] : []),
       ],
     };
   },

@@ -37,35 +37,9 @@ step = fn name, fun ->
   status
 end
 
-# The formatter rules of the deps generated code uses (StreamData's, Ecto's and
-# Phoenix's macros without parentheses), for a project whose .formatter.exs
-# imports deps that are not fetched yet: mix format cannot load them then, so
-# the written files are formatted with the rest of .formatter.exs and these.
-known_locals = [
-  property: 1, property: 2, check: 1, check: 2, all: :*,
-  field: 2, field: 3, timestamps: 0, timestamps: 1, add: 2, add: 3, create: 1, create: 2,
-  plug: 1, plug: 2, socket: 2, socket: 3, channel: 2, channel: 3, live: 3, live: 4,
-  get: 3, post: 3, delete: 3, pipe_through: 1, pipeline: 2, scope: 2, scope: 3
-]
-
-format_without_deps = fn existing, before ->
-  {config, _binding} = if File.regular?(".formatter.exs"), do: Code.eval_file(".formatter.exs"), else: {[], []}
-  locals = Keyword.get(config, :locals_without_parens, []) ++ known_locals
-
-  opts =
-    config
-    |> Keyword.take([:line_length, :force_do_end_blocks, :normalize_bitstring_modifiers, :normalize_charlists_as_sigils])
-    |> Keyword.put(:locals_without_parens, locals)
-
-  for f <- existing do
-    formatted = IO.iodata_to_binary([Code.format_string!(File.read!(f), opts), "\n"])
-    if formatted != File.read!(f), do: File.write!(f, formatted)
-  end
-
-  changed = Enum.reject(existing, &(File.read!(&1) == before[&1]))
-  done = if changed == [], do: "#{length(existing)} files already formatted", else: "reformatted #{Enum.join(changed, ", ")}"
-  {"passed", "#{done}, without the formatter rules of deps not fetched yet (run: mix deps.get)"}
-end
+# Formats the written files without the formatter rules of deps that are not
+# fetched yet (mix format cannot load a .formatter.exs whose import_deps are missing).
+Code.require_file("format_fallback.exs", __DIR__)
 
 step.("format", fn ->
   existing = Enum.filter(files, &(String.ends_with?(&1, [".ex", ".exs"]) and File.regular?(&1)))
@@ -89,7 +63,7 @@ step.("format", fn ->
         message = Exception.message(e)
 
         if message =~ "Unknown dependency" or message =~ "import_deps" or message =~ "Could not find an SCM" do
-          format_without_deps.(existing, before)
+          OtpgenFormatFallback.format(existing, before)
         else
           {"failed", message}
         end

@@ -134,13 +134,21 @@ export async function runChecks(root: string, files: readonly string[], io: Io, 
     // Mix cannot even load the project's deps without Hex; mix format still works alone.
     hooks.onBegin?.("format");
     const started = Date.now();
-    const fmt = await io.mix.run("mix", ["format", ...files.filter((f) => /\.exs?$/.test(f))], { cwd: root, env: io.env });
+    const elixirFiles = files.filter((f) => /\.exs?$/.test(f));
+    let fmt = await io.mix.run("mix", ["format", ...elixirFiles], { cwd: root, env: io.env });
+    let detail = "";
+    if (fmt.exitCode !== 0 && /Could not find an SCM|import_deps|Unknown dependency/.test(fmt.output)) {
+      // .formatter.exs imports deps Mix cannot load without Hex: formatted without their rules.
+      const fallback = path.join(packageRoot(), "src", "mix", "format_fallback.exs");
+      fmt = await io.mix.run("elixir", ["-r", fallback, "-e", "OtpgenFormatFallback.main(System.argv())", ...elixirFiles], { cwd: root, env: io.env });
+      detail = fmt.exitCode === 0 ? fmt.output.trim().split("\n").pop() ?? "" : "";
+    }
     const fmtLines = fmt.output.split("\n");
     finish({
       step: "format",
       status: fmt.exitCode === 0 ? "passed" : "failed",
       ms: Date.now() - started,
-      detail: fmt.exitCode === 0 ? "" : (fmtLines.find((l) => l.includes("**")) ?? "mix format failed").trim(),
+      detail: fmt.exitCode === 0 ? detail : (fmtLines.find((l) => l.includes("**")) ?? "mix format failed").trim(),
       problems: fmt.exitCode === 0 ? [] : parseProblems(fmtLines, files),
     });
     for (const step of ["deps", "compile", "credo"] as const) {

@@ -36,6 +36,8 @@ export const RUNS = (prefix: string): string[][] => [
   ["pool", "Ldap.Pool", "--poolboy"],
   ["pipeline", "Ingest"],
   ["pipeline", "Orders.Ingest", "--broadway"],
+  ["flow", "OrderTotals"],
+  ["flow", "Reports.DailyTotals", "--stages", "4", "--max-demand", "500"],
   ["behaviour", "Payments.Gateway", "--callbacks", BEHAVIOUR_CALLBACKS],
 ];
 

@@ -7,6 +7,7 @@ import context from "../../generators/context/index.js";
 import cluster from "../../generators/cluster/index.js";
 import dynamicSupervisor from "../../generators/dynamic-supervisor/index.js";
 import etsCache from "../../generators/ets-cache/index.js";
+import flow from "../../generators/flow/index.js";
 import genserver from "../../generators/genserver/index.js";
 import live from "../../generators/live/index.js";
 import mixTask from "../../generators/mix-task/index.js";
@@ -40,6 +41,7 @@ export const genGenerators: readonly GeneratorDef[] = [
   singleton,
   pool,
   pipeline,
+  flow,
   behaviour,
   protocol,
   mixTask,

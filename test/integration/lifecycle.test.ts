@@ -119,7 +119,7 @@ describe("gen upgrade", () => {
       ["genserver", "Ticker", "--every", "5s", "--registry"], ["supervisor", "Workers"], ["dynamic-supervisor", "Rooms"], ["registry", "Names"],
       ["agent", "Settings"], ["task-supervisor", "Tasks"], ["ets-cache", "Cache", "--ttl", "1m"], ["rate-limiter", "Limiter"],
       ["circuit-breaker", "Breaker"], ["retry"], ["periodic", "Sweep"], ["singleton", "Leader"], ["pool", "Conns"], ["pool", "Old", "--poolboy"],
-      ["pipeline", "Events"], ["pipeline", "Batches", "--broadway"], ["protocol", "Shape", "--for", "Map"], ["mix-task", "seed"],
+      ["pipeline", "Events"], ["pipeline", "Batches", "--broadway"], ["flow", "Totals", "--stages", "2"], ["protocol", "Shape", "--for", "Map"], ["mix-task", "seed"],
       // Each of these changes a default of a generator that ran before it.
       ["cluster"], ["telemetry"], ["release", "--k8s"],
       ["rate-limiter", "Limiter2"], ["periodic", "Sweep2"], ["cluster", "--force"],

@@ -6,9 +6,9 @@ import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
 import type { PatchResult } from "../../src/elixir/children.js";
-import { addChannel, addSocket, sessionAuth, socketAt } from "../../src/elixir/phoenix.js";
+import { addChannel, addSocket, sessionAuth, socketAt, usesAttribute } from "../../src/elixir/phoenix.js";
 import { fileDefining } from "../../src/elixir/project.js";
-import { loadReader } from "../../src/elixir/reader.js";
+import { loadReader, modules, parse } from "../../src/elixir/reader.js";
 import { camelize, underscore } from "../../src/elixir/naming.js";
 import { moduleField, projectPlan, render, requireProject } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
@@ -131,7 +131,7 @@ function manualStep(text: string): PatchAction {
 function sessionBinding(root: string, prefix: string, web: string, endpointSource: string | undefined) {
   const userAuth = `${web}.UserAuth`;
   const userAuthFile = fileDefining(root, userAuth);
-  if (!userAuthFile || !endpointSource || !/@session_options\b/.test(endpointSource)) return undefined;
+  if (!userAuthFile || !endpointSource || !usesAttribute(endpointSource, "session_options")) return undefined;
   const auth = sessionAuth(readFileSync(path.join(root, userAuthFile), "utf8"));
   if (!auth) return undefined;
   const accounts = auth.accounts.includes(".") ? auth.accounts : `${prefix}.${auth.accounts}`;
@@ -140,7 +140,8 @@ function sessionBinding(root: string, prefix: string, web: string, endpointSourc
   const last = (m: string): string => m.split(".").pop() as string;
   // phx.gen.auth writes the fixtures under test/support/fixtures/.
   const fixturesFile = path.join(root, "test/support/fixtures", `${underscore(last(accounts))}_fixtures.ex`);
-  if (!fileDefining(root, tokenSchema) || !existsSync(fixturesFile) || !readFileSync(fixturesFile, "utf8").includes(`defmodule ${fixtures} do`)) return undefined;
+  const definesFixtures = existsSync(fixturesFile) && modules(parse(readFileSync(fixturesFile, "utf8")).rootNode).some((m) => m.name === fixtures);
+  if (!fileDefining(root, tokenSchema) || !definesFixtures) return undefined;
   return {
     ...auth,
     accounts,

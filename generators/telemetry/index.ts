@@ -9,6 +9,7 @@ import path from "node:path";
 import { z } from "zod";
 import { extendWebTelemetry, hasConfig } from "../../src/elixir/phoenix.js";
 import { fileDefining, type MixProject } from "../../src/elixir/project.js";
+import { functions, loadReader, modules, parse } from "../../src/elixir/reader.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
 import { depPatch, projectPlan, render, requireProject, wire, PROMETHEUS_PORT } from "../_shared/otp.js";
 
@@ -24,7 +25,8 @@ function webTelemetry(project: MixProject): { module: string; file: string } | u
   const module = `${project.module}Web.Telemetry`;
   const file = fileDefining(project.root, module);
   if (!file || !existsSync(path.join(project.root, file))) return undefined;
-  return /\bdef metrics\b/.test(readFileSync(path.join(project.root, file), "utf8")) ? { module, file } : undefined;
+  const found = modules(parse(readFileSync(path.join(project.root, file), "utf8")).rootNode).find((m) => m.name === module);
+  return found && functions(found.body, "metrics", 0, ["def"]).length > 0 ? { module, file } : undefined;
 }
 
 export default defineGenerator({
@@ -33,9 +35,10 @@ export default defineGenerator({
   examples: ["gen telemetry", "gen telemetry --prometheus"],
   schema,
   needsProject: true,
-  plan(o, _io, ctx) {
+  async plan(o, _io, ctx) {
     const project = requireProject(ctx);
     const m = project.module;
+    await loadReader();
     const web = webTelemetry(project);
     const deps: [string, string][] = [
       ["telemetry_metrics", '{:telemetry_metrics, "~> 1.0"}'],

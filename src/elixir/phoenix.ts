@@ -487,3 +487,8 @@ export function sessionAuth(source: string): SessionAuth | undefined {
   const tuple = parent?.type === "binary_operator" && ["<-", "="].includes(parent.childForFieldName("operator")?.text ?? "") && parent.childForFieldName("left")?.type === "tuple";
   return { accounts, singular, topicPrefix: topic, tuple };
 }
+
+/** Whether a source sets or reads the module attribute `@name` as code (a comment or a string does not count). */
+export function usesAttribute(source: string, name: string): boolean {
+  return findAll(parse(source).rootNode, (n) => n.type === "unary_operator" && new RegExp(`^@${name}\\b`).test(n.text)).length > 0;
+}

@@ -1,5 +1,6 @@
 // The generators `gen` offers, in the order `gen list` shows them.
 import agent from "../../generators/agent/index.js";
+import bench from "../../generators/bench/index.js";
 import behaviour from "../../generators/behaviour/index.js";
 import channel from "../../generators/channel/index.js";
 import circuitBreaker from "../../generators/circuit-breaker/index.js";
@@ -42,6 +43,7 @@ export const genGenerators: readonly GeneratorDef[] = [
   pool,
   pipeline,
   flow,
+  bench,
   behaviour,
   protocol,
   mixTask,

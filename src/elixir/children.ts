@@ -560,3 +560,8 @@ export function addFormatterImportDep(source: string, dep: string): PatchResult 
   }
   return addToList(source, { code: `import_deps: [${atom}]`, ids: ["import_deps"], first: true }, () => [siteOf(top)]);
 }
+
+/** Add the alias `name` to mix.exs `aliases/0`; present when an alias of that name is there (the team's own is kept). */
+export function addAlias(source: string, name: string, steps: readonly string[]): PatchResult {
+  return addToList(source, { code: `${name}: [${steps.map((s) => JSON.stringify(s)).join(", ")}]`, ids: [name] }, (tree) => listReturnedBy(tree, "aliases"));
+}

@@ -129,6 +129,20 @@ export function functions(body: Node | undefined, name: string, arity?: number, 
   });
 }
 
+/**
+ * Whether a module body defines the public function `name/arity`, counting
+ * default arguments: `def run(events, opts \\\\ [])` is run/1 and run/2.
+ */
+export function definesPublic(body: Node | undefined, name: string, arity: number): boolean {
+  return functions(body, name, undefined, ["def"]).some((def) => {
+    let head = callArgs(def)[0];
+    if (head?.type === "binary_operator" && head.childForFieldName("operator")?.text === "when") head = head.childForFieldName("left") ?? undefined;
+    const args = head?.type === "call" ? callArgs(head) : [];
+    const defaults = args.filter((a) => a.type === "binary_operator" && a.childForFieldName("operator")?.text === "\\\\").length;
+    return arity <= args.length && arity >= args.length - defaults;
+  });
+}
+
 /** The expressions of a function's body: its do-block, or the `do:` keyword's value. */
 export function bodyExpressions(def: Node): Node[] {
   const block = doBlock(def);

@@ -147,7 +147,7 @@ describe("gen: dry run, JSON, help and list", () => {
     expect(genGenerators.map((g) => g.name)).toEqual([
       "genserver", "supervisor", "dynamic-supervisor", "registry", "agent", "task-supervisor",
       "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic",
-      "singleton", "pool", "pipeline", "flow", "behaviour", "protocol", "mix-task", "release", "cluster", "telemetry", "channel", "presence", "context", "live",
+      "singleton", "pool", "pipeline", "flow", "bench", "behaviour", "protocol", "mix-task", "release", "cluster", "telemetry", "channel", "presence", "context", "live",
     ]);
     const help = await run(tempDir(), ["genserver", "--help"]);
     expect(help.code).toBe(0);

@@ -7,7 +7,7 @@ import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
-import { captureIo, copyOf, expectRefused, runGen, elixirGates, expectGatesPass, snapshot, tempDir, testCounts, unformatted } from "../helpers.js";
+import { captureIo, copyOf, expectRefused, hexEnv, runGen, elixirGates, expectGatesPass, snapshot, tempDir, testCounts, unformatted } from "../helpers.js";
 import { unparsable } from "../e2e/packed.js";
 
 let template: string;
@@ -33,6 +33,10 @@ describe("bad input: one line naming the input and the rule, exit 2, nothing wri
     [["protocol", "Describable", "--for", "App.Missing"], 'invalid --for "App.Missing": no file under lib/ defines App.Missing (generate the struct first)'],
     [["protocol", "Describable", "--for", "Map", "--functions", "Describe"], 'function "Describe": a function name is snake_case'],
     [["singleton", "leader"], 'invalid <name> "leader": each segment of a module name must start with an uppercase letter'],
+    [["bench", "Sorting"], 'invalid <name> "Sorting": a benchmark name is snake_case, e.g. order_totals'],
+    [["bench", "x", "--for", "total"], 'invalid --for "total": name a function as Module.function/arity, e.g. Shop.Orders.total/1'],
+    [["bench", "x", "--for", "App.Missing.total/1"], 'invalid --for "App.Missing.total/1": no file under lib/ defines App.Missing'],
+    [["bench", "x", "--for", "App.start/0"], 'invalid --for "App.start/0": App (lib/app.ex) has no public function start/0'],
   ])("gen %j", async (args, message) => expectRefused(copyOf(template), args, message));
 });
 
@@ -256,5 +260,38 @@ describe("gen pool and gen pipeline: what they write (compiled and tested with t
       expect(again.code, again.err).toBe(0);
       expect((JSON.parse(again.out).files as { path: string; action: string }[]).filter((f) => f.action !== "identical"), args.join(" ")).toEqual([]);
     }
+  });
+});
+
+describe("gen bench: a Benchee script under bench/, run with mix run", () => {
+  it("writes the script, benchee for dev only and the bench alias; with --for, a project function (default arguments counted); the scripts run and report time and memory", async () => {
+    const dir = copyOf(template);
+    writeFileSync(
+      path.join(dir, "lib/app/stats.ex"),
+      'defmodule App.Stats do\n  @moduledoc "Statistics."\n\n  @doc "The sum, scaled."\n  @spec total([number()], number()) :: number()\n  def total(list, scale \\\\ 1), do: Enum.sum(list) * scale\nend\n',
+    );
+    for (const args of [["bench", "sorting"], ["bench", "totals", "--for", "App.Stats.total/1"]]) {
+      const r = await run(dir, [...args, "--no-check"]);
+      expect(r.code, r.err).toBe(0);
+    }
+    expect(read(dir, "mix.exs")).toContain('{:benchee, "~> 1.3", only: :dev}');
+    expect(read(dir, "mix.exs")).toContain('bench: ["run bench/sorting.exs"]');
+    expect(read(dir, "bench/totals.exs")).toContain('"App.Stats.total/1" => fn input -> App.Stats.total(input) end');
+    expectGatesPass(await elixirGates(dir, { credo: "all" }));
+    expect(await unformatted(dir, ["bench/sorting.exs", "bench/totals.exs"])).toBe("");
+
+    for (const [script, jobs] of [["bench/sorting.exs", ["Enum.map/2", "for comprehension"]], ["bench/totals.exs", ["App.Stats.total/1"]]] as const) {
+      const r = await execa("mix", ["run", script], { cwd: dir, env: { ...hexEnv(), BENCH_SECONDS: "0.05" }, reject: false, all: true });
+      expect(r.exitCode, r.all).toBe(0);
+      // Three inputs, each with its run times and its memory.
+      for (const input of ["small (10)", "medium (1,000)", "large (100,000)"]) expect(r.all).toContain(`##### With input ${input} #####`);
+      expect(r.all?.match(/Memory usage statistics:/g)).toHaveLength(3);
+      for (const job of jobs) expect(r.all).toContain(job);
+    }
+    const bad = await execa("mix", ["run", "bench/sorting.exs"], { cwd: dir, env: { ...hexEnv(), BENCH_SECONDS: "soon" }, reject: false, all: true });
+    expect(bad.all).toContain("BENCH_SECONDS must be a number of seconds above 0");
+
+    const again = await run(dir, ["bench", "sorting", "--no-check", "--json"]);
+    expect((JSON.parse(again.out).files as { action: string }[]).every((f) => f.action === "identical")).toBe(true);
   });
 });

@@ -561,6 +561,27 @@ export function addFormatterImportDep(source: string, dep: string): PatchResult 
   return addToList(source, { code: `import_deps: [${atom}]`, ids: ["import_deps"], first: true }, () => [siteOf(top)]);
 }
 
+/**
+ * `.formatter.exs`: `glob` in `inputs`, so that `mix format` formats the files
+ * it matches (bench/'s scripts); present when that exact glob is there. A file
+ * without an `inputs: [...]` list literal is refused.
+ */
+export function addFormatterInput(source: string, glob: string): PatchResult {
+  const code = JSON.stringify(glob);
+  const snippet = `inputs: [..., ${code}]`;
+  let tree: Tree;
+  try {
+    tree = parse(source);
+  } catch {
+    return { status: "refused", reason: "the file could not be read as Elixir", snippet };
+  }
+  const top = codeChildren(tree.rootNode).at(-1);
+  if (tree.rootNode.hasError || top?.type !== "list") return { status: "refused", reason: "it does not end with a keyword list", snippet };
+  const inputs = (keywordElements(siteOf(top)) ?? []).find((e) => e.key === "inputs")?.node.childForFieldName("value");
+  if (inputs?.type !== "list") return { status: "refused", reason: "it has no inputs: [...] list", snippet };
+  return addToList(source, { code, ids: [code] }, () => [siteOf(inputs)]);
+}
+
 /** Add the alias `name` to mix.exs `aliases/0`; present when an alias of that name is there (the team's own is kept). */
 export function addAlias(source: string, name: string, steps: readonly string[]): PatchResult {
   return addToList(source, { code: `${name}: [${steps.map((s) => JSON.stringify(s)).join(", ")}]`, ids: [name] }, (tree) => listReturnedBy(tree, "aliases"));

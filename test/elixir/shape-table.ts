@@ -5,7 +5,7 @@
 // matching); a second application changes nothing; a file that was
 // format-clean stays format-clean; a refusal leaves the file byte-identical
 // and carries the snippet to paste.
-import { addChild, addDep, addFormatterImportDep, addFunction, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
+import { addChild, addDep, addFormatterImportDep, addFormatterInput, addFunction, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
 import { addChannel, addPlugBefore, addRoutes, addSocket, addToModule, excludeFromForceSsl, extendWebTelemetry } from "../../src/elixir/phoenix.js";
 
 export interface Shape {
@@ -854,6 +854,16 @@ const formatterShapes: Shape[] = [
   },
   { kind: "formatter", name: "one line, with locals_without_parens bound before", source: 'locals = [get: 2]\n\n[inputs: ["mix.exs"], locals_without_parens: locals]\n', patch: fmtDep, what: "kw:import_deps", found: ["[:stream_data]"] },
   { kind: "formatter", name: "import_deps one a line", source: '[\n  import_deps: [\n    :ecto,\n    :phoenix\n  ],\n  inputs: ["mix.exs"]\n]\n', patch: fmtDep, what: "kw:import_deps", found: ["[:ecto, :phoenix, :stream_data]"] },
+  { kind: "formatter", name: "bench/ in mix new's inputs", source: '# Used by "mix format"\n[\n  inputs: ["{mix,.formatter}.exs", "{config,lib,test}/**/*.{ex,exs}"]\n]\n', patch: (s) => addFormatterInput(s, "bench/*.exs"), what: "kw:inputs", found: ['["{mix,.formatter}.exs", "{config,lib,test}/**/*.{ex,exs}", "bench/*.exs"]'] },
+  {
+    kind: "formatter",
+    name: "bench/ in phx.new's inputs, one a line",
+    source: '[\n  import_deps: [:ecto, :phoenix],\n  inputs: [\n    "*.{heex,ex,exs}",\n    "{config,lib,test}/**/*.{heex,ex,exs}"\n  ]\n]\n',
+    patch: (s) => addFormatterInput(s, "bench/*.exs"),
+    what: "kw:inputs",
+    found: ['["*.{heex,ex,exs}", "{config,lib,test}/**/*.{heex,ex,exs}", "bench/*.exs"]'],
+  },
+  { kind: "formatter", name: "refused: inputs computed", source: 'inputs = ["mix.exs"]\n\n[inputs: inputs]\n', patch: (s) => addFormatterInput(s, "bench/*.exs"), what: "kw:inputs", refused: /no inputs: \[\.\.\.\] list/ },
   { kind: "formatter", name: "refused: import_deps computed", source: 'deps = [:ecto]\n\n[import_deps: deps, inputs: ["mix.exs"]]\n', patch: fmtDep, what: "kw:import_deps", refused: /not a list literal/ },
   { kind: "formatter", name: "refused: not a keyword list", source: 'Code.eval_file("shared.exs") |> elem(0)\n', patch: fmtDep, what: "kw:import_deps", refused: /does not end with a keyword list/ },
 ];

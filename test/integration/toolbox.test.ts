@@ -276,9 +276,13 @@ describe("gen bench: a Benchee script under bench/, run with mix run", () => {
     }
     expect(read(dir, "mix.exs")).toContain('{:benchee, "~> 1.3", only: :dev}');
     expect(read(dir, "mix.exs")).toContain('bench: ["run bench/sorting.exs"]');
+    expect(read(dir, ".formatter.exs")).toContain('"bench/*.exs"');
     expect(read(dir, "bench/totals.exs")).toContain('"App.Stats.total/1" => fn input -> App.Stats.total(input) end');
     expectGatesPass(await elixirGates(dir, { credo: "all" }));
     expect(await unformatted(dir, ["bench/sorting.exs", "bench/totals.exs"])).toBe("");
+    // mix format's own inputs now take bench/'s scripts: the project's check passes with them.
+    const fmt = await execa("mix", ["format", "--check-formatted"], { cwd: dir, env: hexEnv(), reject: false, all: true });
+    expect(fmt.exitCode, fmt.all).toBe(0);
 
     for (const [script, jobs] of [["bench/sorting.exs", ["Enum.map/2", "for comprehension"]], ["bench/totals.exs", ["App.Stats.total/1"]]] as const) {
       const r = await execa("mix", ["run", script], { cwd: dir, env: { ...hexEnv(), BENCH_SECONDS: "0.05" }, reject: false, all: true });

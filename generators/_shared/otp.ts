@@ -112,25 +112,29 @@ export function envConfigPatch(project: MixProject, env: string, key: string, va
 /** Add `code` (e.g. `{:libcluster, "~> 3.4"}`) to mix.exs deps/0. */
 export const depPatch = (name: string, code: string): PatchAction => mixPatch(`add ${code} to deps/0`, (s) => addDep(s, name, code));
 
+/** A patch of .formatter.exs through one of its patchers; a refusal (or no file) becomes a manual step with the snippet. */
+export function formatterPatch(describe: string, step: (source: string) => PatchResult, snippet: string): PatchAction {
+  return {
+    type: "otp:patch",
+    path: ".formatter.exs",
+    describe,
+    patch(source) {
+      if (source === undefined) return { manual: `.formatter.exs is missing; to ${describe}, add to it:\n    ${snippet}` };
+      const r = step(source);
+      return r.status === "refused" ? { manual: `.formatter.exs: ${r.reason}; to ${describe}, add:\n    ${r.snippet}` } : { source: r.source };
+    },
+  };
+}
+
 /**
  * StreamData for a generated module's property tests: a dev and test
  * dependency, and in .formatter.exs's import_deps, so that `mix format` keeps
  * `check all ... do` without parentheses (dev too, where mix format runs).
  */
 export function streamDataPatches(): PatchAction[] {
-  const snippet = "import_deps: [:stream_data]";
   return [
     depPatch("stream_data", '{:stream_data, "~> 1.1", only: [:dev, :test]}'),
-    {
-      type: "otp:patch",
-      path: ".formatter.exs",
-      describe: "import StreamData's formatter rules (check all without parentheses)",
-      patch(source) {
-        if (source === undefined) return { manual: `.formatter.exs is missing; add to it:\n    ${snippet}` };
-        const r = addFormatterImportDep(source, "stream_data");
-        return r.status === "refused" ? { manual: `.formatter.exs: ${r.reason}; add :stream_data to its import_deps:\n    ${r.snippet}` } : { source: r.source };
-      },
-    },
+    formatterPatch("import StreamData's formatter rules (check all without parentheses)", (s) => addFormatterImportDep(s, "stream_data"), "import_deps: [:stream_data]"),
   ];
 }
 

@@ -7,11 +7,11 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
-import { defineGenerator, type PatchAction } from "../../src/core/generator.js";
+import { defineGenerator } from "../../src/core/generator.js";
 import { addAlias, addFormatterInput } from "../../src/elixir/children.js";
 import { fileDefining } from "../../src/elixir/project.js";
 import { definesPublic, loadReader, modules, parse } from "../../src/elixir/reader.js";
-import { depPatch, mixPatch, projectPlan, render, requireProject } from "../_shared/otp.js";
+import { depPatch, formatterPatch, mixPatch, projectPlan, render, requireProject } from "../_shared/otp.js";
 
 export const schema = z.object({
   name: z
@@ -75,16 +75,7 @@ export default defineGenerator({
       render("bench", "bench/bench.exs", script),
       depPatch("benchee", '{:benchee, "~> 1.3", only: :dev}'),
       mixPatch('add the bench alias to aliases/0', (s) => addAlias(s, "bench", [`run ${script}`])),
-      {
-        type: "otp:patch",
-        path: ".formatter.exs",
-        describe: "format bench/'s scripts with the rest (inputs)",
-        patch(source) {
-          if (source === undefined) return { manual: `.formatter.exs is missing; to format bench/'s scripts, add to its inputs:\n    "bench/*.exs"` };
-          const r = addFormatterInput(source, "bench/*.exs");
-          return r.status === "refused" ? { manual: `.formatter.exs: ${r.reason}; to format bench/'s scripts, add to its inputs:\n    ${r.snippet}` } : { source: r.source };
-        },
-      } as PatchAction,
+      formatterPatch("format bench/'s scripts with the rest (inputs)", (s) => addFormatterInput(s, "bench/*.exs"), 'inputs: [..., "bench/*.exs"]'),
     ];
     const plan = projectPlan(project, binding, actions, [
       "mix deps.get (for Benchee)",

@@ -537,6 +537,22 @@ export function addFunction(source: string, name: string, code: string, module?:
 }
 
 /**
+ * `.formatter.exs`'s keyword list (its last expression) and the value of `key`
+ * in it, read by syntax; a reason when the file is not that shape.
+ */
+function formatterKey(source: string, key: string): { top: Node; value: Node | undefined } | string {
+  let tree: Tree;
+  try {
+    tree = parse(source);
+  } catch {
+    return "the file could not be read as Elixir";
+  }
+  const top = codeChildren(tree.rootNode).at(-1);
+  if (tree.rootNode.hasError || top?.type !== "list") return "it does not end with a keyword list";
+  return { top, value: (keywordElements(siteOf(top)) ?? []).find((e) => e.key === key)?.node.childForFieldName("value") ?? undefined };
+}
+
+/**
  * `.formatter.exs`: `dep` in `import_deps`, so that `mix format` keeps its
  * macros without parentheses (StreamData's `check all ... do`). Added to an
  * `import_deps: [...]` list that is there, else `import_deps: [dep]` put first
@@ -545,20 +561,12 @@ export function addFunction(source: string, name: string, code: string, module?:
  */
 export function addFormatterImportDep(source: string, dep: string): PatchResult {
   const atom = `:${dep}`;
-  let tree: Tree;
-  try {
-    tree = parse(source);
-  } catch {
-    return { status: "refused", reason: "the file could not be read as Elixir", snippet: `import_deps: [${atom}]` };
-  }
-  const top = codeChildren(tree.rootNode).at(-1);
-  if (tree.rootNode.hasError || top?.type !== "list") return { status: "refused", reason: "it does not end with a keyword list", snippet: `import_deps: [${atom}]` };
-  const existing = (keywordElements(siteOf(top)) ?? []).find((e) => e.key === "import_deps")?.node.childForFieldName("value");
-  if (existing) {
-    if (existing.type !== "list") return { status: "refused", reason: "its import_deps is not a list literal", snippet: `import_deps: [..., ${atom}]` };
-    return addToList(source, { code: atom, ids: [atom] }, () => [siteOf(existing)]);
-  }
-  return addToList(source, { code: `import_deps: [${atom}]`, ids: ["import_deps"], first: true }, () => [siteOf(top)]);
+  const found = formatterKey(source, "import_deps");
+  if (typeof found === "string") return { status: "refused", reason: found, snippet: `import_deps: [${atom}]` };
+  const { top, value } = found;
+  if (!value) return addToList(source, { code: `import_deps: [${atom}]`, ids: ["import_deps"], first: true }, () => [siteOf(top)]);
+  if (value.type !== "list") return { status: "refused", reason: "its import_deps is not a list literal", snippet: `import_deps: [..., ${atom}]` };
+  return addToList(source, { code: atom, ids: [atom] }, () => [siteOf(value)]);
 }
 
 /**
@@ -568,16 +576,10 @@ export function addFormatterImportDep(source: string, dep: string): PatchResult 
  */
 export function addFormatterInput(source: string, glob: string): PatchResult {
   const code = JSON.stringify(glob);
+  const found = formatterKey(source, "inputs");
   const snippet = `inputs: [..., ${code}]`;
-  let tree: Tree;
-  try {
-    tree = parse(source);
-  } catch {
-    return { status: "refused", reason: "the file could not be read as Elixir", snippet };
-  }
-  const top = codeChildren(tree.rootNode).at(-1);
-  if (tree.rootNode.hasError || top?.type !== "list") return { status: "refused", reason: "it does not end with a keyword list", snippet };
-  const inputs = (keywordElements(siteOf(top)) ?? []).find((e) => e.key === "inputs")?.node.childForFieldName("value");
+  if (typeof found === "string") return { status: "refused", reason: found, snippet };
+  const inputs = found.value;
   if (inputs?.type !== "list") return { status: "refused", reason: "it has no inputs: [...] list", snippet };
   return addToList(source, { code, ids: [code] }, () => [siteOf(inputs)]);
 }

@@ -106,14 +106,17 @@ export function modules(root: Node): { name: string; node: Node; body: Node | un
 }
 
 /** The arity of a `def`/`defp` head: `start(_type, _args)` -> 2, `init(opts) when ...` -> 1. */
-function headOf(def: Node): { name: string; arity: number } | undefined {
+function headOf(def: Node): { name: string; arity: number; defaults: number } | undefined {
   let head = callArgs(def)[0];
   if (head?.type === "binary_operator" && head.childForFieldName("operator")?.text === "when") head = head.childForFieldName("left") ?? undefined;
   if (!head) return undefined;
-  if (head.type === "identifier") return { name: head.text, arity: 0 };
+  if (head.type === "identifier") return { name: head.text, arity: 0, defaults: 0 };
   if (head.type === "call") {
     const name = callName(head);
-    return name ? { name, arity: callArgs(head).length } : undefined;
+    const args = callArgs(head);
+    // `opts \\ []`: a default argument, so the function has each arity down to arity - defaults.
+    const defaults = args.filter((a) => a.type === "binary_operator" && a.childForFieldName("operator")?.text === "\\\\").length;
+    return name ? { name, arity: args.length, defaults } : undefined;
   }
   return undefined;
 }
@@ -131,15 +134,12 @@ export function functions(body: Node | undefined, name: string, arity?: number, 
 
 /**
  * Whether a module body defines the public function `name/arity`, counting
- * default arguments: `def run(events, opts \\\\ [])` is run/1 and run/2.
+ * default arguments: `def run(events, opts \\ [])` is run/1 and run/2.
  */
 export function definesPublic(body: Node | undefined, name: string, arity: number): boolean {
   return functions(body, name, undefined, ["def"]).some((def) => {
-    let head = callArgs(def)[0];
-    if (head?.type === "binary_operator" && head.childForFieldName("operator")?.text === "when") head = head.childForFieldName("left") ?? undefined;
-    const args = head?.type === "call" ? callArgs(head) : [];
-    const defaults = args.filter((a) => a.type === "binary_operator" && a.childForFieldName("operator")?.text === "\\\\").length;
-    return arity <= args.length && arity >= args.length - defaults;
+    const head = headOf(def);
+    return head !== undefined && arity <= head.arity && arity >= head.arity - head.defaults;
   });
 }
 

@@ -33,6 +33,8 @@ describe("bad input: one line naming the input and the rule, exit 2, nothing wri
     [["protocol", "Describable", "--for", "App.Missing"], 'invalid --for "App.Missing": no file under lib/ defines App.Missing (generate the struct first)'],
     [["protocol", "Describable", "--for", "Map", "--functions", "Describe"], 'function "Describe": a function name is snake_case'],
     [["singleton", "leader"], 'invalid <name> "leader": each segment of a module name must start with an uppercase letter'],
+    [["flow", "Totals", "--stages", "0"], 'invalid --stages "0": --stages must be 1 or more'],
+    [["flow", "Totals", "--max-demand", "lots"], 'invalid --max-demand "lots": must be a number'],
     [["bench", "Sorting"], 'invalid <name> "Sorting": a benchmark name is snake_case, e.g. order_totals'],
     [["bench", "x", "--for", "total"], 'invalid --for "total": name a function as Module.function/arity, e.g. Shop.Orders.total/1'],
     [["bench", "x", "--for", "App.Missing.total/1"], 'invalid --for "App.Missing.total/1": no file under lib/ defines App.Missing'],

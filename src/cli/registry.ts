@@ -25,6 +25,7 @@ import retry from "../../generators/retry/index.js";
 import supervisor from "../../generators/supervisor/index.js";
 import taskSupervisor from "../../generators/task-supervisor/index.js";
 import telemetry from "../../generators/telemetry/index.js";
+import worker from "../../generators/worker/index.js";
 import type { GeneratorDef } from "../core/generator.js";
 
 export const genGenerators: readonly GeneratorDef[] = [
@@ -39,6 +40,7 @@ export const genGenerators: readonly GeneratorDef[] = [
   circuitBreaker,
   retry,
   periodic,
+  worker,
   singleton,
   pool,
   pipeline,

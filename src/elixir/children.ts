@@ -30,13 +30,13 @@ export type PatchResult =
 const MAX_LINE = 98;
 
 /** A list literal to add to: `open` is its `[`, `close` its `]`. */
-interface ListSite {
+export interface ListSite {
   open: number;
   close: number;
   list: Node;
 }
 
-const siteOf = (list: Node): ListSite => ({ open: list.startIndex, close: list.endIndex - 1, list });
+export const siteOf = (list: Node): ListSite => ({ open: list.startIndex, close: list.endIndex - 1, list });
 
 /** At most this many hops from the supervisor call to the list (a variable, a function, an attribute...). */
 const MAX_HOPS = 8;
@@ -424,7 +424,8 @@ function keywordElements(site: ListSite): Element[] | undefined {
   return out;
 }
 
-function addToList(source: string, child: ChildSpec, locate: (tree: Tree) => ListSite[] | string): PatchResult {
+/** Add `child` to the list literals `locate` finds, in each list's own layout; present when one of its ids is there. */
+export function addToList(source: string, child: ChildSpec, locate: (tree: Tree) => ListSite[] | string): PatchResult {
   const snippet = child.code;
   let tree: Tree;
   try {
@@ -587,4 +588,38 @@ export function addFormatterInput(source: string, glob: string): PatchResult {
 /** Add the alias `name` to mix.exs `aliases/0`; present when an alias of that name is there (the team's own is kept). */
 export function addAlias(source: string, name: string, steps: readonly string[]): PatchResult {
   return addToList(source, { code: `${name}: [${steps.map((s) => JSON.stringify(s)).join(", ")}]`, ids: [name] }, (tree) => listReturnedBy(tree, "aliases"));
+}
+
+/**
+ * `code` (a call, e.g. `App.Telemetry.setup_tracing()`) as the first
+ * expression of the application's `start/2`, before its children start;
+ * present when the function calls it already (by syntax). A start/2 written
+ * as a one-line `do:`, or defined in more than one clause, is refused.
+ */
+export function addStartCall(source: string, code: string): PatchResult {
+  const snippet = code;
+  let tree: Tree;
+  try {
+    tree = parse(source);
+  } catch {
+    return { status: "refused", reason: "the file could not be read as Elixir", snippet };
+  }
+  if (tree.rootNode.hasError) return { status: "refused", reason: "the file does not parse as Elixir", snippet };
+  const defs = modules(tree.rootNode).flatMap((m) => functions(m.body, "start", 2, ["def"]));
+  if (defs.length !== 1) return { status: "refused", reason: defs.length === 0 ? "it defines no start/2" : "its start/2 has more than one clause", snippet };
+  const def = defs[0] as Node;
+  const target = code.replace(/\(.*$/s, "");
+  if (findAll(def, (n) => n.type === "call" && n.text.replace(/\(.*$/s, "") === target).length > 0) return { status: "present", source };
+  const block = doBlock(def);
+  const first = block ? codeChildren(block)[0] : undefined;
+  if (!block || !first) return { status: "refused", reason: "its start/2 has no do ... end body to add to", snippet };
+  // Before the first expression, at its indentation, with the comments that introduce it kept with it.
+  let at = lineStart(source, first.startIndex);
+  const indent = indentAt(source, first.startIndex);
+  while (at > block.startIndex) {
+    const prev = lineStart(source, at - 1);
+    if (!source.slice(prev, at).trim().startsWith("#")) break;
+    at = prev;
+  }
+  return { status: "added", source: `${source.slice(0, at)}${indent}${code}\n\n${source.slice(at)}` };
 }

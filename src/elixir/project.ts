@@ -23,6 +23,8 @@ export interface MixProject {
   phoenix: boolean;
   /** Ecto SQL project (declares :ecto_sql). */
   ecto: boolean;
+  /** The names of the deps mix.exs declares (`bandit`, `plug_cowboy`...), without the colon. */
+  deps: string[];
   /** `:telemetry` is available: declared, or brought by a dep that requires it (Phoenix, Plug, Ecto SQL, Bandit, the telemetry_* libraries). */
   telemetry: boolean;
   /** The app's config file (absolute): `config_path:` in mix.exs (umbrella apps), else config/config.exs. */
@@ -184,6 +186,7 @@ export function readMixProject(root: string): MixProject {
     appFile: mod ? fileDefining(root, mod) : undefined,
     phoenix: depNames.has(":phoenix"),
     ecto: depNames.has(":ecto_sql"),
+    deps: [...depNames].filter((d): d is string => d !== undefined && d.startsWith(":")).map((d) => d.slice(1)),
     telemetry: TELEMETRY_DEPS.some((d) => depNames.has(d)),
     configFile: configPath ? path.resolve(root, configPath) : path.join(root, "config/config.exs"),
     minElixir: requirement?.[1],

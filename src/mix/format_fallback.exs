@@ -1,5 +1,5 @@
 # The check step's formatting for a project whose .formatter.exs imports deps
-# that are not fetched yet (StreamData's rules, which the property tests bring;
+# that are not fetched yet (StreamData's rules, which the property tests bring; Oban's;
 # Ecto's and Phoenix's in a new Phoenix app): mix format cannot load them, so
 # the written files are formatted with the rest of .formatter.exs and the
 # rules of those deps' macros that generated code uses. Required by check.exs;
@@ -13,6 +13,10 @@ defmodule OtpgenFormatFallback do
     check: 1,
     check: 2,
     all: :*,
+    assert_enqueued: 1,
+    assert_enqueued: 2,
+    refute_enqueued: 1,
+    refute_enqueued: 2,
     field: 2,
     field: 3,
     timestamps: 0,

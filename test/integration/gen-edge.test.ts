@@ -146,7 +146,7 @@ describe("gen: dry run, JSON, help and list", () => {
     for (const g of genGenerators) expect(r.out).toContain(`  ${g.name}`);
     expect(genGenerators.map((g) => g.name)).toEqual([
       "genserver", "supervisor", "dynamic-supervisor", "registry", "agent", "task-supervisor",
-      "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic",
+      "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic", "worker",
       "singleton", "pool", "pipeline", "flow", "bench", "behaviour", "protocol", "mix-task", "release", "cluster", "telemetry", "channel", "presence", "context", "live",
     ]);
     const help = await run(tempDir(), ["genserver", "--help"]);

@@ -1,14 +1,14 @@
 // Property: for random valid app and module names (short, long, nested),
 // every generator writes files that parse and are already formatted; the
 // names only change identifiers, never the layout the formatter wants.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
-import { appNameProblem } from "../../src/elixir/naming.js";
+import { appNameProblem, camelize } from "../../src/elixir/naming.js";
 import { captureIo, tempDir } from "../helpers.js";
 
 const RUNS = (name: string): string[][] => [
@@ -28,6 +28,9 @@ const RUNS = (name: string): string[][] => [
   ["release", "--k8s"],
   ["cluster", "--strategy", "hosts", "--registry", "pg"],
   ["telemetry", "--prometheus"],
+  // Oban (the project gets a Repo module below): the config block, two crontab entries, the migration.
+  ["worker", `${name}Worker`, "--unique", "60s", "--cron", "*/5 * * * *"],
+  ["worker", `${name}Nightly`, "--queue", "nightly_reports", "--cron", "0 3 * * MON-FRI"],
 ];
 
 describe("every generator, with random names (property)", () => {
@@ -43,6 +46,8 @@ describe("every generator, with random names (property)", () => {
       const io = captureIo(cwd);
       expect(await createOtpApp([dir, "--app", appName, "--yes", "--no-install", "--no-git", "--no-check"], io), io.errText()).toBe(0);
       const root = path.join(cwd, dir);
+      const appModule = camelize(appName);
+      writeFileSync(path.join(root, "lib", appName, "repo.ex"), `defmodule ${appModule}.Repo do\n  use Ecto.Repo, otp_app: :${appName}, adapter: Ecto.Adapters.Postgres\nend\n`);
       for (const args of RUNS(name)) {
         const g = captureIo(root);
         const code = await gen([...args, "--no-check", "--json"], g);
@@ -53,9 +58,9 @@ describe("every generator, with random names (property)", () => {
       }
     }
     const unique = [...new Set(files)];
-    // StreamData's macros stay without parentheses, as the project's .formatter.exs imports them.
+    // StreamData's and Oban.Testing's macros stay without parentheses, as the project's .formatter.exs imports them.
     const script = `
-      opts = [locals_without_parens: [property: 1, property: 2, check: 1, check: 2, all: :*]]
+      opts = [locals_without_parens: [property: 1, property: 2, check: 1, check: 2, all: :*, assert_enqueued: 1]]
 
       for f <- String.split(IO.read(:stdio, :eof), "\\n", trim: true),
           src = File.read!(f),

@@ -6,8 +6,9 @@
 // then the real gates against the real libraries (deps.get, format, compile
 // --warnings-as-errors in dev and test, credo --strict on the files the
 // generators wrote or changed, with credo added as create-otp-app adds it, the
-// tests on PostgreSQL) and the app's own `mix precommit`.
-import { readFileSync, writeFileSync } from "node:fs";
+// tests on PostgreSQL) and the app's own `mix precommit`. Both get Oban
+// workers (gen worker): unique, scheduled, two crontab entries in one config.
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { diffLines } from "diff";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -27,6 +28,8 @@ const RUNS: Record<"shop" | "store", string[][]> = {
     ["presence"],
     // phx.new's ShopWeb.Telemetry extended: the app's metrics in LiveDashboard's list, Prometheus by config.
     ["telemetry", "--prometheus"],
+    // Oban set up (config, migration, child after the Repo) with a unique job.
+    ["worker", "Emails.Digest", "--unique", "60s"],
   ],
   // phx.gen.auth --live: the user scope is the default.
   store: [
@@ -40,6 +43,9 @@ const RUNS: Record<"shop" | "store", string[][]> = {
     // Health (its plug before the router, the check's test), the Release module, bin/migrate.
     ["release", "--k8s"],
     ["telemetry"],
+    // Two scheduled jobs in their own queues: the second adds to the crontab the first made.
+    ["worker", "Billing.Sweep", "--queue", "billing", "--max-attempts", "5", "--cron", "*/5 * * * *"],
+    ["worker", "Reports.Weekday", "--queue", "reports", "--cron", "0 9-17 * * MON-FRI", "--unique", "24h", "--timeout", "30m"],
   ],
 };
 
@@ -159,6 +165,12 @@ describe("Phoenix 1.8 on the newest Elixir, with PostgreSQL", () => {
     expect(read("lib/store_web/channels/user_socket.ex")).toContain("def id(socket), do: socket.assigns.session_topic");
     // phx.new's StoreWeb.Telemetry extended, no console reporter in dev (LiveDashboard shows the metrics).
     expect(read("config/dev.exs")).not.toContain("Store.Telemetry");
+    // Oban: its child right after the Repo (read by Elixir), one migration for two workers, stored not run in test.
+    const [children] = await probeAll([{ source: read("lib/store/application.ex"), what: "children:Store.Repo" }]);
+    const heads = children?.found.join(",").split(",") ?? [];
+    expect(heads[heads.indexOf("Store.Repo") + 1], heads.join(" ")).toBe("Oban");
+    expect(readdirSync(path.join(apps.store.outside, "priv/repo/migrations")).filter((f) => f.endsWith("_add_oban_jobs_table.exs"))).toHaveLength(1);
+    expect(read("config/test.exs")).toContain("config :store, Oban, testing: :manual\n");
     expect(testCounts(gates.test.output)?.tests, gates.test.output).toBeGreaterThanOrEqual(100);
   }, LONG);
 

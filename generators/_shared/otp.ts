@@ -77,6 +77,24 @@ export function loggerMetadataPatch(project: MixProject, keys: readonly string[]
 }
 
 /**
+ * In an umbrella app the config the app loads is the umbrella's (its
+ * `config_path:` points outside the app): a patch of `file` (config/ENV.exs)
+ * becomes a manual step naming the umbrella's file, instead of writing an
+ * app-level file nothing loads. Undefined for a project that owns its config.
+ */
+export function umbrellaConfigStep(project: MixProject, file: string, snippet: string, describe: string): PatchAction | undefined {
+  const dir = path.relative(project.root, path.dirname(project.configFile)).split(path.sep).join("/");
+  if (!dir.startsWith("../")) return undefined;
+  const target = `${dir}/${path.basename(file)}`;
+  return {
+    type: "otp:patch",
+    path: "mix.exs",
+    describe: `${describe} (${target}, the umbrella's config)`,
+    patch: () => ({ manual: `${target} is the umbrella's config, outside this app: to ${describe}, add to it:\n    ${snippet.replace(/\n/g, "\n    ")}` }),
+  };
+}
+
+/**
  * `text` (config for `:app` and `key`) appended to the config file `file`;
  * unchanged when that app and key are configured there already. A file that
  * does not parse or does not `import Config` is left alone and `line` is
@@ -87,6 +105,8 @@ export function configAppendPatch(
   spec: { file: string; key: string; text: string; line: string; describe: string },
 ): PatchAction {
   const { file, key, line } = spec;
+  const umbrella = umbrellaConfigStep(project, file, line, spec.describe);
+  if (umbrella) return umbrella;
   return {
     type: "otp:patch",
     path: file,

@@ -8,13 +8,21 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { extendWebTelemetry, hasConfig } from "../../src/elixir/phoenix.js";
-import { fileDefining, type MixProject } from "../../src/elixir/project.js";
+import { addStartCall } from "../../src/elixir/children.js";
+import { configInsertAt, ectoRepos } from "../../src/elixir/oban.js";
+import { fileDefining, libSources, type MixProject } from "../../src/elixir/project.js";
+import { underscore } from "../../src/elixir/naming.js";
 import { functions, loadReader, modules, parse } from "../../src/elixir/reader.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
-import { depPatch, projectPlan, render, requireProject, wire, PROMETHEUS_PORT } from "../_shared/otp.js";
+import { depPatch, projectPlan, render, requireProject, umbrellaConfigStep, wire, PROMETHEUS_PORT } from "../_shared/otp.js";
 
 export const schema = z.object({
   prometheus: z.boolean().default(false).describe("Also serve the metrics for Prometheus (telemetry_metrics_prometheus)").meta({ prompt: "Also serve the metrics for Prometheus?" }),
+  otel: z
+    .boolean()
+    .default(false)
+    .describe("Also trace with OpenTelemetry: the SDK, the OTLP exporter (set by OTEL_EXPORTER_OTLP_ENDPOINT), Phoenix, Bandit and Ecto spans, the recipes' runs and refusals")
+    .meta({ prompt: "Also trace with OpenTelemetry (exported over OTLP)?" }),
 });
 
 const MARK = "# Telemetry (gen telemetry)";
@@ -32,7 +40,7 @@ function webTelemetry(project: MixProject): { module: string; file: string } | u
 export default defineGenerator({
   name: "telemetry",
   description: "The app's metrics (telemetry_metrics): the recipes' events, reporters by config (console in dev, optional Prometheus); extends phx.new's Telemetry in a Phoenix app",
-  examples: ["gen telemetry", "gen telemetry --prometheus"],
+  examples: ["gen telemetry", "gen telemetry --prometheus", "gen telemetry --otel"],
   schema,
   needsProject: true,
   async plan(o, _io, ctx) {
@@ -49,8 +57,13 @@ export default defineGenerator({
       render("telemetry", "lib/__app__/telemetry.ex", `lib/${project.app}/telemetry.ex`),
       render("telemetry", "test/__app__/telemetry_test.exs", `test/${project.app}/telemetry_test.exs`),
     ];
+    const otel = o.otel ? otelPlan(project) : undefined;
+    if (otel) deps.push(...otel.deps);
+    if (otel) actions.push(render("telemetry", "test/__app__/telemetry_tracing_test.exs", `test/${project.app}/telemetry_tracing_test.exs`));
     for (const [name, code] of deps) actions.push(depPatch(name, code));
-    const config = (file: string, reporters: string): PatchAction => ({
+    if (otel) actions.push(...otel.actions);
+    const config = (file: string, reporters: string): PatchAction =>
+      umbrellaConfigStep(project, file, `config :${project.app}, ${m}.Telemetry, reporters: ${reporters}`, `choose the telemetry reporters in ${file}`) ?? {
       type: "otp:patch",
       path: file,
       describe: `choose the telemetry reporters in ${file}`,
@@ -59,7 +72,7 @@ export default defineGenerator({
           ? source
           : `${(source ?? "import Config\n").replace(/\s*$/, "")}\n\n${MARK}\nconfig :${project.app}, ${m}.Telemetry, reporters: ${reporters}\n`,
       }),
-    });
+    };
     // In a Phoenix app LiveDashboard shows the metrics in dev: no console printing every event.
     if (!web) actions.push(config("config/dev.exs", "[:console]"));
     if (o.prometheus) actions.push(config("config/prod.exs", "[:prometheus]"));
@@ -77,10 +90,147 @@ export default defineGenerator({
     } else {
       actions.push(wire(project, { code: `${m}.Telemetry`, ids: [`${m}.Telemetry`], first: true }, undefined));
     }
-    return projectPlan(project, { app: project.app, module: m, prefix: m, web: web?.module, prometheus: o.prometheus, prometheusPort: PROMETHEUS_PORT }, actions, [
+    const plan = (b: Record<string, unknown>, next: string[]) => {
+      const p = projectPlan(project, b, actions, next);
+      // Names make some lines as long as they are: Elixir's formatter lays out the tracing code.
+      if (otel) p.format = { localsWithoutParens: "[]" };
+      return p;
+    };
+    const binding = { app: project.app, module: m, prefix: m, web: web?.module, prometheus: o.prometheus, prometheusPort: PROMETHEUS_PORT, otel: otel !== undefined, otelSetup: otel?.setup ?? [], otelEcto: otel?.repos[0] };
+    return plan(binding, [
       "mix deps.get",
       `emit events with ${m}.Telemetry.execute(component, event, measurements, metadata)`,
       ...(web ? [`see the metrics at /dev/dashboard/metrics (LiveDashboard reads ${web.module}.metrics/0, which now includes ${m}.Telemetry's)`] : []),
+      ...(otel?.nextSteps ?? []),
     ]);
   },
 });
+
+/** The OTLP exporter's endpoint variable: spans are exported only where it is set. */
+const OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+/**
+ * gen telemetry --otel: the SDK (the exporter first, so that it starts
+ * before the SDK, as opentelemetry_exporter asks), the instrumentation of the
+ * libraries the project has (Phoenix on Bandit, Ecto's repos), the config
+ * (no export by default, none in test, OTLP where the environment names a
+ * collector) and the call of setup_tracing/0 at the top of start/2.
+ */
+function otelPlan(project: MixProject): { deps: [string, string][]; actions: PatchAction[]; setup: string[]; repos: { module: string; prefix: string; spanName: string }[]; nextSteps: string[] } {
+  const m = project.module;
+  const deps: [string, string][] = [
+    ["opentelemetry_exporter", '{:opentelemetry_exporter, "~> 1.10"}'],
+    ["opentelemetry", '{:opentelemetry, "~> 1.7"}'],
+    ["opentelemetry_api", '{:opentelemetry_api, "~> 1.5"}'],
+    ["opentelemetry_telemetry", '{:opentelemetry_telemetry, "~> 1.1"}'],
+  ];
+  const setup: string[] = [];
+  const nextSteps: string[] = [];
+  const bandit = project.deps.includes("bandit");
+  if (project.phoenix && bandit) {
+    deps.push(["opentelemetry_bandit", '{:opentelemetry_bandit, "~> 0.3"}'], ["opentelemetry_phoenix", '{:opentelemetry_phoenix, "~> 2.0"}']);
+    setup.push("OpentelemetryBandit.setup()", "OpentelemetryPhoenix.setup(adapter: :bandit)");
+  } else if (project.phoenix) {
+    nextSteps.push("Phoenix's requests are not traced: on Cowboy they need opentelemetry_cowboy (add it and OpentelemetryPhoenix.setup(adapter: :cowboy2) to setup_tracing/0)");
+  }
+  // Each repo's events are [:app, :repo] (its otp_app and its last name, underscored), as Ecto names them.
+  const repos = (project.ecto ? ectoRepos(libSources(project.root)) : []).map((r) => {
+    const name = underscore(r.module.split(".").pop() ?? "repo");
+    return { module: r.module, prefix: `[:${project.app}, :${name}]`, spanName: `${project.app}.${name}.query` };
+  });
+  if (repos.length > 0) {
+    deps.push(["opentelemetry_ecto", '{:opentelemetry_ecto, "~> 1.2"}']);
+    for (const r of repos) setup.push(`OpentelemetryEcto.setup(${r.prefix})`);
+  }
+  const configFile = path.relative(project.root, project.configFile).split(path.sep).join("/");
+  const block = [
+    "# OpenTelemetry (gen telemetry --otel): spans are exported only where",
+    `# ${OTLP_ENDPOINT} names a collector (config/runtime.exs).`,
+    "config :opentelemetry,",
+    `  resource: [service: [name: "${project.app}"]],`,
+    "  traces_exporter: :none",
+    "",
+  ].join("\n");
+  const runtime = [
+    "",
+    "# OpenTelemetry (gen telemetry --otel): spans go over OTLP (HTTP) to the collector",
+    `# ${OTLP_ENDPOINT} names, e.g. http://otel-collector:4318, with the headers of`,
+    '# OTEL_EXPORTER_OTLP_HEADERS ("x-api-key=...,x-team=..."); without it nothing is exported.',
+    "# Never in test: the tests read spans from the SDK.",
+    "if config_env() != :test do",
+    `  case System.get_env("${OTLP_ENDPOINT}") do`,
+    "    nil ->",
+    "      :ok",
+    "",
+    "    endpoint ->",
+    '      header_list = System.get_env("OTEL_EXPORTER_OTLP_HEADERS", "")',
+    "",
+    "      headers =",
+    '        for pair <- String.split(header_list, ",", trim: true),',
+    '            [name, value] <- [String.split(pair, "=", parts: 2)],',
+    "            do: {String.trim(name), String.trim(value)}",
+    "",
+    "      config :opentelemetry, traces_exporter: :otlp",
+    "",
+    "      config :opentelemetry_exporter,",
+    "        otlp_protocol: :http_protobuf,",
+    "        otlp_endpoint: endpoint,",
+    "        otlp_headers: headers",
+    "  end",
+    "end",
+    "",
+  ].join("\n");
+  const umbrella = [
+    umbrellaConfigStep(project, "config/config.exs", block, "configure OpenTelemetry (no export by default)"),
+    umbrellaConfigStep(project, "config/test.exs", "config :opentelemetry, span_processor: :simple", "make spans readable in tests"),
+    umbrellaConfigStep(project, "config/runtime.exs", runtime.trim(), `export spans over OTLP where ${OTLP_ENDPOINT} is set`),
+  ];
+  const actions: PatchAction[] = umbrella.every((u) => u !== undefined) ? (umbrella as PatchAction[]) : [
+    {
+      type: "otp:patch",
+      path: configFile,
+      describe: `configure OpenTelemetry in ${configFile} (no export unless ${OTLP_ENDPOINT} is set)`,
+      patch(source) {
+        if (source === undefined) return { manual: `${configFile} is missing: create it with\n    import Config\n${block}` };
+        if (hasConfig(source, ":opentelemetry")) return { source };
+        const at = configInsertAt(source);
+        return { source: `${source.slice(0, at).replace(/\n*$/, "\n\n")}${block}${at < source.length ? `\n${source.slice(at)}` : ""}` };
+      },
+    },
+    {
+      type: "otp:patch",
+      path: "config/test.exs",
+      describe: "make spans readable in tests (config/test.exs)",
+      patch(source) {
+        const line = "config :opentelemetry, span_processor: :simple";
+        if (source === undefined) return { manual: `config/test.exs is missing: create it with\n    import Config\n    ${line}` };
+        if (hasConfig(source, ":opentelemetry")) return { source };
+        return { source: `${source.replace(/\n*$/, "\n")}\n# Spans are handed on one by one, so that a test can read them (nothing is exported).\n${line}\n` };
+      },
+    },
+    {
+      type: "otp:patch",
+      path: "config/runtime.exs",
+      describe: `export spans over OTLP where ${OTLP_ENDPOINT} is set (config/runtime.exs)`,
+      patch(source) {
+        if (source === undefined) return { source: `import Config\n${runtime}` };
+        if (hasConfig(source, ":opentelemetry_exporter")) return { source };
+        return { source: `${source.replace(/\n*$/, "\n")}${runtime}` };
+      },
+    },
+  ];
+  const appFile = project.appFile;
+  const call = `${m}.Telemetry.setup_tracing()`;
+  actions.push({
+    type: "otp:patch",
+    path: appFile ?? "mix.exs",
+    describe: `call ${call} at the top of the application's start/2`,
+    patch(source) {
+      if (!appFile || source === undefined) return { manual: `this project has no application module: call ${call} before its supervision tree starts` };
+      const r = addStartCall(source, call);
+      return r.status === "refused" ? { manual: `${appFile}: ${r.reason}. Add at the top of start/2:\n    ${r.snippet}` } : { source: r.source };
+    },
+  });
+  nextSteps.push(`spans are exported where ${OTLP_ENDPOINT} is set (e.g. http://otel-collector:4318); in a release, list opentelemetry as :temporary (releases: [app: [applications: [opentelemetry: :temporary]]]) so that the SDK stopping never stops the node`);
+  return { deps, actions, setup, repos, nextSteps };
+}

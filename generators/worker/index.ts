@@ -31,6 +31,7 @@ import {
   parseDuration,
   render,
   requireProject,
+  umbrellaConfigStep,
   wire,
 } from "../_shared/otp.js";
 
@@ -157,7 +158,7 @@ export default defineGenerator({
       "",
     ].join("\n");
     const describe = `configure Oban in ${configFile}${o.cron ? ` (queue :${o.queue}, the schedule "${o.cron}")` : ` (queue :${o.queue})`}`;
-    actions.push({
+    actions.push(umbrellaConfigStep(project, "config/config.exs", block, describe) ?? {
       type: "otp:patch",
       path: configFile,
       describe,

@@ -1,6 +1,6 @@
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { addChild, type ChildSpec } from "../../src/elixir/children.js";
+import { addChild, addStartCall, type ChildSpec } from "../../src/elixir/children.js";
 
 const worker: ChildSpec = { code: "{MyApp.RateLimiter, []}", ids: ["MyApp.RateLimiter"] };
 
@@ -271,5 +271,33 @@ describe("addChild with `after`", () => {
     expect(addChild((r as { source: string }).source, presence).status).toBe("present");
     const last = addChild(app(`    children = [\n      {Phoenix.PubSub, name: MyApp.PubSub}\n    ]`), presence);
     expect(last.status === "added" && last.source).toContain("      {Phoenix.PubSub, name: MyApp.PubSub},\n      MyAppWeb.Presence\n    ]");
+  });
+});
+
+describe("addStartCall: a call at the top of start/2, before the tree starts", () => {
+  const call = "MyApp.Telemetry.setup_tracing()";
+
+  it("goes before the first expression, above the comments that introduce it; a second run changes nothing", () => {
+    const source = app(`    # The app's processes, in start order.
+    children = [MyApp.Repo]`);
+    const r = addStartCall(source, call);
+    expect(r.status).toBe("added");
+    const out = "source" in r ? r.source : "";
+    expect(out).toContain("  def start(_type, _args) do\n    MyApp.Telemetry.setup_tracing()\n\n    # The app's processes, in start order.\n    children = [MyApp.Repo]\n");
+    expect(addStartCall(out, call)).toEqual({ status: "present", source: out });
+  });
+
+  it("is present when start/2 calls it already, with other arguments or inside a block", () => {
+    const source = app("    if tracing?(), do: MyApp.Telemetry.setup_tracing(:all)\n    children = []");
+    expect(addStartCall(source, call).status).toBe("present");
+  });
+
+  it.each([
+    ["a one-line start/2", "defmodule MyApp.Application do\n  use Application\n  def start(_, _), do: MyApp.Supervisor.start_link([])\nend\n", "its start/2 has no do ... end body to add to"],
+    ["two clauses", "defmodule MyApp.Application do\n  def start(:normal, _), do: :ok\n  def start(_, _), do: :ok\nend\n", "its start/2 has more than one clause"],
+    ["no start/2", "defmodule MyApp.Application do\n  def stop(_), do: :ok\nend\n", "it defines no start/2"],
+    ["a file that does not parse", "defmodule MyApp.Application do\n  def start(_, _) do\n", "the file does not parse as Elixir"],
+  ])("refuses %s with the snippet", (_name, source, reason) => {
+    expect(addStartCall(source, call)).toEqual({ status: "refused", reason, snippet: call });
   });
 });

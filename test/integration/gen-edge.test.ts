@@ -191,6 +191,17 @@ describe("gen: umbrella projects", () => {
     expect(r.err).toBe("gen genserver: this is an umbrella project; pass --app with one of: alpha, beta\n");
   });
 
+  it("config an umbrella app needs goes to the umbrella's files: printed to add, never an app-level config/ that nothing loads", async () => {
+    // A copy: the other tests use the umbrella as mix new wrote it.
+    const umb = copyOf(umbrella);
+    const r = await run(umb, ["telemetry", "--otel", "--app", "alpha", "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    expect(existsSync(path.join(umb, "apps/alpha/config"))).toBe(false);
+    for (const file of ["config.exs", "test.exs", "runtime.exs", "dev.exs"]) expect(r.out).toContain(`../../config/${file} is the umbrella's config, outside this app: to `);
+    expect(r.out).toContain("config :opentelemetry, span_processor: :simple");
+    expect(read(umb, "apps/alpha/lib/alpha/application.ex")).toContain("    Alpha.Telemetry.setup_tracing()\n");
+  });
+
   it("at the root with --app, or at a terminal by choosing: writes into that app", async () => {
     const counter = await run(umbrella, ["genserver", "Counter", "--app", "beta", "--no-check"]);
     expect(counter.code).toBe(0);

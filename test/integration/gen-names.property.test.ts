@@ -27,7 +27,7 @@ const RUNS = (name: string): string[][] => [
   ["periodic", `${name}Single`, "--singleton"],
   ["release", "--k8s"],
   ["cluster", "--strategy", "hosts", "--registry", "pg"],
-  ["telemetry", "--prometheus"],
+  ["telemetry", "--prometheus", "--otel"],
   // Oban (the project gets a Repo module below): the config block, two crontab entries, the migration.
   ["worker", `${name}Worker`, "--unique", "60s", "--cron", "*/5 * * * *"],
   ["worker", `${name}Nightly`, "--queue", "nightly_reports", "--cron", "0 3 * * MON-FRI"],

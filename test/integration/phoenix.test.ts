@@ -42,7 +42,8 @@ const RUNS: Record<"shop" | "store", string[][]> = {
     ["presence"],
     // Health (its plug before the router, the check's test), the Release module, bin/migrate.
     ["release", "--k8s"],
-    ["telemetry"],
+    // With tracing: Bandit's, Phoenix's and Ecto's spans set up in start/2, a query's span in its test.
+    ["telemetry", "--otel"],
     // Two scheduled jobs in their own queues: the second adds to the crontab the first made.
     ["worker", "Billing.Sweep", "--queue", "billing", "--max-attempts", "5", "--cron", "*/5 * * * *"],
     ["worker", "Reports.Weekday", "--queue", "reports", "--cron", "0 9-17 * * MON-FRI", "--unique", "24h", "--timeout", "30m"],
@@ -171,6 +172,8 @@ describe("Phoenix 1.8 on the newest Elixir, with PostgreSQL", () => {
     expect(heads[heads.indexOf("Store.Repo") + 1], heads.join(" ")).toBe("Oban");
     expect(readdirSync(path.join(apps.store.outside, "priv/repo/migrations")).filter((f) => f.endsWith("_add_oban_jobs_table.exs"))).toHaveLength(1);
     expect(read("config/test.exs")).toContain("config :store, Oban, testing: :manual\n");
+    // Tracing: the libraries' instrumentation where the app has them, before the tree starts.
+    expect(read("lib/store/telemetry.ex")).toMatch(/def setup_tracing do\n {4}OpentelemetryBandit\.setup\(\)\n {4}OpentelemetryPhoenix\.setup\(adapter: :bandit\)\n {4}OpentelemetryEcto\.setup\(\[:store, :repo\]\)\n/);
     expect(testCounts(gates.test.output)?.tests, gates.test.output).toBeGreaterThanOrEqual(100);
   }, LONG);
 

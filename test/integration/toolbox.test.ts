@@ -104,6 +104,29 @@ describe("gen protocol for the project's own struct", () => {
   });
 });
 
+describe("gen telemetry --otel", () => {
+  it("traces with the real SDK: setup_tracing/0 first in start/2, runs as spans, refusals as span events, OTLP only where the environment names a collector; the gates pass", async () => {
+    const dir = copyOf(template);
+    for (const args of [["periodic", "NightlyReport"], ["rate-limiter", "Api.Throttle"], ["telemetry", "--otel"]]) {
+      const r = await run(dir, [...args, "--no-check"]);
+      expect(r.code, r.err).toBe(0);
+    }
+    // The exporter before the SDK (it must start first), and no Phoenix or Ecto instrumentation in a plain project.
+    const mix = read(dir, "mix.exs");
+    expect(mix.indexOf("{:opentelemetry_exporter,")).toBeLessThan(mix.indexOf("{:opentelemetry,"));
+    expect(mix).not.toMatch(/opentelemetry_(phoenix|bandit|ecto)/);
+    expect(read(dir, "lib/app/application.ex")).toMatch(/def start\(_type, _args\) do\n {4}App\.Telemetry\.setup_tracing\(\)\n\n {4}children = \[/);
+    expect(read(dir, "config/config.exs")).toMatch(/config :opentelemetry,\n {2}resource: \[service: \[name: "app"\]\],\n {2}traces_exporter: :none\n\nimport_config/);
+    const gates = await elixirGates(dir, { credo: "all" });
+    expectGatesPass(gates);
+    // The tracing test's three (a run's span, a refusal's event, the export config) among the rest.
+    expect(gates.test.output).not.toMatch(/TelemetryTracingTest.*fail/);
+    expect(testCounts(gates.test.output)?.tests).toBeGreaterThanOrEqual(20);
+    const again = await run(dir, ["telemetry", "--otel", "--no-check", "--json"]);
+    expect((JSON.parse(again.out).files as { action: string }[]).every((f) => f.action === "identical")).toBe(true);
+  });
+});
+
 describe("gen mix-task and Dialyzer", () => {
   it("says to add :mix to the PLT where the project's Dialyzer config lacks it; create-otp-app's has it", async () => {
     const ours = copyOf(template);

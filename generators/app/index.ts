@@ -55,6 +55,8 @@ export default defineGenerator({
       dialyxir: o.dialyxir,
       exDoc: o.exDoc,
       ci: o.ci,
+      // CI and precommit run the tests with --cover, held to mix.exs's test_coverage threshold.
+      coverage: true,
       anyDeps: o.credo || o.dialyxir || o.exDoc,
     };
 
@@ -92,7 +94,7 @@ export default defineGenerator({
         ...(binding.anyDeps && !o.install ? ["mix deps.get"] : []),
         "mix test",
         "iex -S mix",
-        ...(binding.anyDeps ? ["mix precommit   # format, compile, credo, dialyzer and tests, as CI runs them"] : []),
+        ...(binding.anyDeps ? ["mix precommit   # format, compile, credo, dialyzer and tests with coverage, as CI runs them"] : []),
       ],
     };
   },

@@ -26,6 +26,8 @@ export default defineGenerator({
     const binding = {
       ...n,
       description: o.description,
+      // Its tests check that the instance's state survives a healed netsplit.
+      singletonState: true,
       singletonIntro: `  Runs \`${n.module}\` on one node of the cluster at a time: one instance for\n  the whole cluster, which moves to another node when its node goes.`,
     };
     const plan = otpPlan(

@@ -266,11 +266,11 @@ const FLOWS: Flow[] = [
   {
     gen: "telemetry",
     project: "otp",
-    defaults: [["Also serve the metrics for Prometheus?", "<enter>"], [W, ""]],
+    defaults: [["Also serve the metrics for Prometheus?", "<enter>"], ["Also trace with OpenTelemetry", "<enter>"], [W, ""]],
     defaultFlags: [],
-    custom: [["Also serve the metrics for Prometheus?", "y<enter>"], [W, ""]],
-    customFlags: ["--prometheus"],
-    reaches: ["mix.exs", ":telemetry_metrics_prometheus"],
+    custom: [["Also serve the metrics for Prometheus?", "y<enter>"], ["Also trace with OpenTelemetry", "y<enter>"], [W, ""]],
+    customFlags: ["--prometheus", "--otel"],
+    reaches: ["mix.exs", ":opentelemetry_exporter"],
   },
   {
     gen: "channel",

@@ -36,7 +36,8 @@ describe("create-otp-app: generated projects pass real Elixir", () => {
     expect(mixExs).toContain("preferred_cli_env: preferred_cli_env(),");
     expect(mixExs).toContain('if Version.match?(System.version(), "< 1.15.0"), do: [precommit: :test], else: []');
     expect(mixExs).toContain("def cli do\n    [preferred_envs: [precommit: :test]]\n  end");
-    expect(mixExs).toMatch(/precommit: \[\s+"format --check-formatted",\s+"compile --warnings-as-errors",\s+"credo --strict",\s+"dialyzer",\s+"test"\s+\]/);
+    expect(mixExs).toMatch(/precommit: \[\s+"format --check-formatted",\s+"compile --warnings-as-errors",\s+"credo --strict",\s+"dialyzer",\s+"test --cover"\s+\]/);
+    expect(mixExs).toContain("      test_coverage: [summary: [threshold: 85]],\n");
     expect(read(dir, ".credo.exs")).toContain("{Credo.Check.Readability.Specs, []}");
     expect(read(dir, "lib/demo/application.ex")).toContain("opts = [strategy: :one_for_one, name: Demo.Supervisor]");
   });
@@ -86,7 +87,7 @@ describe("create-otp-app: generated projects pass real Elixir", () => {
     expect(beam?.with).toEqual({ "otp-version": "25", "elixir-version": "1.14" });
     expect(steps.map((s) => s.run).filter(Boolean)).toEqual([
       "mix deps.get", "mix deps.unlock --check-unused", "mix format --check-formatted", "mix compile --warnings-as-errors", "mix credo --strict",
-      "mix test", "mix dialyzer --plt", "mix dialyzer --format github",
+      "mix test --cover", "mix dialyzer --plt", "mix dialyzer --format github",
     ]);
     expect(JSON.stringify(wf)).toContain("${{ hashFiles('**/mix.lock') }}");
     expect(wf.concurrency).toEqual({ group: "ci-${{ github.workflow }}-${{ github.ref }}", "cancel-in-progress": true });

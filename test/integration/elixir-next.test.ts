@@ -55,6 +55,8 @@ describe("the newest Elixir (Debian unstable's, in a chroot)", () => {
     const pre = await precommitNext(gates.at);
     expect(pre.exitCode, pre.output).toBe(0);
     expect(pre.output).toContain("done (passed successfully)");
+    // Above the coverage gate (85%) there too, its peer nodes measured.
+    expect(Number(/([\d.]+)% \| Total/.exec(pre.output)?.[1]), pre.output).toBeGreaterThanOrEqual(85);
     expect(testCounts(gates.test.output)?.tests).toBeGreaterThanOrEqual(90);
   }, 1_800_000);
 

@@ -51,10 +51,12 @@ describe("gen: every generator in a create-otp-app project and a mix new --sup p
     expect(Number(tests)).toBeGreaterThanOrEqual(90);
   });
 
-  it("the create-otp-app project passes its own mix precommit (format, compile, credo --strict, dialyzer through dialyxir, tests) with its real deps", async () => {
+  it("the create-otp-app project passes its own mix precommit (format, compile, credo --strict, dialyzer through dialyxir, tests above the coverage gate) with its real deps", async () => {
     const r = await precommitHost(ours);
     expect(r.exitCode, r.output).toBe(0);
     expect(r.output).toContain("done (passed successfully)");
+    // The coverage gate (test --cover, threshold 85 in mix.exs): every generator's tests keep the project above it.
+    expect(Number(/([\d.]+)% \| Total/.exec(r.output)?.[1]), r.output).toBeGreaterThanOrEqual(85);
     expect(testCounts(r.output)?.failures, r.output).toBe(0);
   }, 900_000);
 

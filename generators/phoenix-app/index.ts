@@ -70,10 +70,51 @@ function phxNewOwnFiles(webPath: string): string[] {
   ];
 }
 
-const PRECOMMIT = ["compile --warnings-as-errors", "deps.unlock --unused", "format --check-formatted", "credo --strict", "dialyzer", "test"];
+const PRECOMMIT = ["compile --warnings-as-errors", "deps.unlock --unused", "format --check-formatted", "credo --strict", "dialyzer", "test --cover"];
+
+/**
+ * phx.new's scaffolding that its own tests do not run, by the file that
+ * defines it: left out of the coverage gate by name, so that the gate holds
+ * the code the team writes and generates. The function components and
+ * layouts are exercised only through pages that use them; the `use AppWeb,
+ * ...` macros run at compile time; the Repo, the test case template and the
+ * application's config_change/3 are Ecto's, ExUnit's and Mix's to run.
+ */
+function coverageIgnored(files: (f: string) => boolean, app: string, module: string, web: string): string[] {
+  const webPath = underscore(web);
+  const candidates: [string, string][] = [
+    [`lib/${webPath}.ex`, web],
+    [`lib/${webPath}/components/core_components.ex`, `${web}.CoreComponents`],
+    [`lib/${webPath}/components/layouts.ex`, `${web}.Layouts`],
+    [`lib/${webPath}/controllers/page_html.ex`, `${web}.PageHTML`],
+    [`lib/${webPath}/controllers/error_html.ex`, `${web}.ErrorHTML`],
+    [`lib/${app}/application.ex`, `${module}.Application`],
+    [`lib/${app}/repo.ex`, `${module}.Repo`],
+    ["test/support/data_case.ex", `${module}.DataCase`],
+  ];
+  return candidates.filter(([file]) => files(file)).map(([, mod]) => mod);
+}
+
+/** mix.exs's test_coverage/0: the threshold, and phx.new's modules left out (coverageIgnored). */
+function coverageFunction(ignored: string[]): string {
+  return [
+    "  # `mix test --cover` (precommit, CI) fails below 85% of lines run by the tests.",
+    "  # Left out by name: phx.new's scaffolding its own tests do not run (function",
+    "  # components and layouts, run only through the pages that use them; the",
+    "  # `use` macros; the Repo, DataCase and Application.config_change/3).",
+    "  defp test_coverage do",
+    "    [",
+    "      summary: [threshold: 85],",
+    "      ignore_modules: [",
+    ignored.map((m) => `        ${m}`).join(",\n"),
+    "      ]",
+    "    ]",
+    "  end",
+  ].join("\n");
+}
 
 /** mix.exs: credo and dialyxir, Dialyzer's PLTs in priv/plts, and a precommit that runs them all. */
-function mixExsPatches(): PatchAction[] {
+function mixExsPatches(ignored: string[]): PatchAction[] {
   const step = (describe: string, f: (source: string) => { source: string } | { manual: string }): PatchAction => ({
     type: "otp:patch",
     path: "mix.exs",
@@ -105,7 +146,9 @@ function mixExsPatches(): PatchAction[] {
         "the module",
       ),
     ),
-    step("run credo --strict and dialyzer in mix precommit", (s) => manualOf(setAlias(s, "precommit", PRECOMMIT), "aliases/0")),
+    step("hold the tests to a coverage threshold in project/0", (s) => manualOf(addProjectEntry(s, "test_coverage", "test_coverage: test_coverage()"), "project/0")),
+    step("add test_coverage/0", (s) => manualOf(addFunction(s, "test_coverage", coverageFunction(ignored)), "the module")),
+    step("run credo --strict, dialyzer and the tests with coverage in mix precommit", (s) => manualOf(setAlias(s, "precommit", PRECOMMIT), "aliases/0")),
   ];
 }
 
@@ -167,9 +210,12 @@ export default defineGenerator({
       postgres: o.ecto && o.database === "postgres",
       // phx.new's esbuild and Tailwind: CI builds them too.
       assets: true,
+      // CI runs the tests with --cover, held to mix.exs's test_coverage.
+      coverage: true,
       phxNewFiles: phxNewOwnFiles(underscore(web)).filter((f) => actions.some((a) => a.path === f)),
     };
-    actions.push(...mixExsPatches(), render(".credo.exs", ".credo.exs"), {
+    const wrote = (f: string): boolean => actions.some((a) => a.path === f);
+    actions.push(...mixExsPatches(coverageIgnored(wrote, app, module, web)), render(".credo.exs", ".credo.exs"), {
       type: "otp:patch",
       path: ".gitignore",
       describe: "ignore Dialyzer's PLTs (priv/plts)",
@@ -193,7 +239,7 @@ export default defineGenerator({
         ...(o.install ? [] : ["mix deps.get"]),
         ...(o.ecto ? ["mix ecto.create"] : []),
         "mix phx.server",
-        "mix precommit   # compile, format, credo --strict, dialyzer and tests, as CI runs them",
+        "mix precommit   # compile, format, credo --strict, dialyzer and tests with coverage, as CI runs them",
       ],
     };
   },

@@ -14,7 +14,9 @@ import { defineGenerator, type PatchAction } from "../../src/core/generator.js";
 import { addFormatterImportDep } from "../../src/elixir/children.js";
 import { libSources } from "../../src/elixir/project.js";
 import { loadReader } from "../../src/elixir/reader.js";
-import { addObanCron, addObanQueue, callsObanMigration, configInsertAt, cronProblem, cronRunsOn, ectoRepos, migrationsDir, OBAN_ENGINES, type EctoRepo } from "../../src/elixir/oban.js";
+import { configInsertAt } from "../../src/elixir/config-file.js";
+import { ectoRepos, migrationsDir, type EctoRepo } from "../../src/elixir/ecto.js";
+import { addObanCron, addObanQueue, callsObanMigration, cronProblem, cronRunsOn, OBAN_ENGINES } from "../../src/elixir/oban.js";
 import { migrationVersion } from "../context/index.js";
 import {
   depPatch,

@@ -1,20 +1,12 @@
-// Oban in a project: its Ecto repos (by syntax), the `config :app, Oban`
+// Oban in a project: the `config :app, Oban`
 // block's queues and Cron crontab (patched by syntax, in the file's layout),
 // the migration that creates Oban's tables, and cron expressions read as
 // Oban.Cron.Expression reads them (to refuse a bad --cron before anything is
 // written, and to count a schedule's runs for the generated test). Pure
 // functions over sources; the reader must be loaded first.
 import { addToList, siteOf, type PatchResult } from "./children.js";
-import type { Sources } from "./project.js";
-import { callArgs, callName, callReceiver, codeChildren, findAll, modules, parse, type Node, type Tree } from "./reader.js";
-import { underscore } from "./naming.js";
-
-export interface EctoRepo {
-  module: string;
-  file: string;
-  /** The `adapter:` of its `use Ecto.Repo` (Ecto.Adapters.Postgres when the source does not say). */
-  adapter: string;
-}
+import { pairValue } from "./ecto.js";
+import { callArgs, callName, callReceiver, codeChildren, findAll, parse, type Node, type Tree } from "./reader.js";
 
 /** Oban's engine and notifier for each Ecto adapter it supports (as `mix oban.install` chooses them). */
 export const OBAN_ENGINES: Readonly<Record<string, { engine: string; notifier: string }>> = {
@@ -22,33 +14,6 @@ export const OBAN_ENGINES: Readonly<Record<string, { engine: string; notifier: s
   "Ecto.Adapters.MyXQL": { engine: "Oban.Engines.Dolphin", notifier: "Oban.Notifiers.PG" },
   "Ecto.Adapters.SQLite3": { engine: "Oban.Engines.Lite", notifier: "Oban.Notifiers.PG" },
 };
-
-/** The value of `key:` in a keyword list (a `keywords` node, or a list literal holding one). */
-export function pairValue(node: Node | undefined, key: string): Node | undefined {
-  if (!node) return undefined;
-  const kw = node.type === "keywords" ? node : node.type === "list" ? codeChildren(node).find((c) => c.type === "keywords") : undefined;
-  const pair = kw ? codeChildren(kw).find((p) => p.childForFieldName("key")?.text.trim() === `${key}:`) : undefined;
-  return pair?.childForFieldName("value") ?? undefined;
-}
-
-/** The modules under lib/ that `use Ecto.Repo`, with their adapters, in path order. */
-export function ectoRepos(sources: Sources): EctoRepo[] {
-  const out: EctoRepo[] = [];
-  for (const file of sources.files) {
-    const source = sources.read(file);
-    if (source === undefined) continue;
-    for (const m of modules(parse(source).rootNode)) {
-      const use = codeChildren(m.body ?? m.node).find((n) => callName(n) === "use" && callArgs(n)[0]?.text === "Ecto.Repo");
-      if (use) out.push({ module: m.name, file, adapter: pairValue(callArgs(use)[1], "adapter")?.text ?? "Ecto.Adapters.Postgres" });
-    }
-  }
-  return out;
-}
-
-/** Where Ecto keeps a repo's migrations: `priv/repo/migrations` for `Shop.Repo`, `priv/read_repo/...` for `Shop.ReadRepo`. */
-export function migrationsDir(repo: string): string {
-  return `priv/${underscore(repo.split(".").pop() ?? "repo")}/migrations`;
-}
 
 /** Whether a migration source calls `Oban.Migration` (up or down), by syntax: a comment does not count. */
 export function callsObanMigration(source: string): boolean {
@@ -123,21 +88,6 @@ export function addObanCron(source: string, app: string, expr: string, worker: s
   }
   // Entries are told apart by worker (checked above), not by their expression.
   return addToList(source, { code: entry, ids: [] }, () => [siteOf(crontab)]);
-}
-
-/** Where a new top-level config block goes: before the file's first top-level `import_config`, else at the end. */
-export function configInsertAt(source: string): number {
-  const tree = parse(source);
-  const imp = codeChildren(tree.rootNode).find((n) => callName(n) === "import_config");
-  if (!imp) return source.length;
-  // Keep the comment lines that introduce the import_config with it.
-  let at = source.lastIndexOf("\n", imp.startIndex - 1) + 1;
-  for (;;) {
-    const prev = source.lastIndexOf("\n", at - 2) + 1;
-    if (at === 0 || !source.slice(prev, at).trim().startsWith("#")) break;
-    at = prev;
-  }
-  return at;
 }
 
 // Cron expressions as Oban.Cron.Expression parses them (every field ANDed).

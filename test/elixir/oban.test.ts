@@ -6,7 +6,9 @@
 // Oban's own now?/2) is checked in phoenix.test.ts's apps.
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadReader } from "../../src/elixir/reader.js";
-import { addObanCron, addObanQueue, callsObanMigration, configInsertAt, cronProblem, cronRunsOn, ectoRepos, migrationsDir } from "../../src/elixir/oban.js";
+import { configInsertAt } from "../../src/elixir/config-file.js";
+import { ectoRepos, migrationsDir } from "../../src/elixir/ecto.js";
+import { addObanCron, addObanQueue, callsObanMigration, cronProblem, cronRunsOn } from "../../src/elixir/oban.js";
 
 beforeAll(async () => loadReader());
 

@@ -1,0 +1,39 @@
+// A project's Ecto repos, read by syntax: the modules that `use Ecto.Repo`,
+// their adapters and where their migrations live. Needs `loadReader()` first.
+import type { Sources } from "./project.js";
+import { callArgs, callName, codeChildren, modules, parse, type Node } from "./reader.js";
+import { underscore } from "./naming.js";
+
+export interface EctoRepo {
+  module: string;
+  file: string;
+  /** The `adapter:` of its `use Ecto.Repo` (Ecto.Adapters.Postgres when the source does not say). */
+  adapter: string;
+}
+
+/** The value of `key:` in a keyword list (a `keywords` node, or a list literal holding one). */
+export function pairValue(node: Node | undefined, key: string): Node | undefined {
+  if (!node) return undefined;
+  const kw = node.type === "keywords" ? node : node.type === "list" ? codeChildren(node).find((c) => c.type === "keywords") : undefined;
+  const pair = kw ? codeChildren(kw).find((p) => p.childForFieldName("key")?.text.trim() === `${key}:`) : undefined;
+  return pair?.childForFieldName("value") ?? undefined;
+}
+
+/** The modules under lib/ that `use Ecto.Repo`, with their adapters, in path order. */
+export function ectoRepos(sources: Sources): EctoRepo[] {
+  const out: EctoRepo[] = [];
+  for (const file of sources.files) {
+    const source = sources.read(file);
+    if (source === undefined) continue;
+    for (const m of modules(parse(source).rootNode)) {
+      const use = codeChildren(m.body ?? m.node).find((n) => callName(n) === "use" && callArgs(n)[0]?.text === "Ecto.Repo");
+      if (use) out.push({ module: m.name, file, adapter: pairValue(callArgs(use)[1], "adapter")?.text ?? "Ecto.Adapters.Postgres" });
+    }
+  }
+  return out;
+}
+
+/** Where Ecto keeps a repo's migrations: `priv/repo/migrations` for `Shop.Repo`, `priv/read_repo/...` for `Shop.ReadRepo`. */
+export function migrationsDir(repo: string): string {
+  return `priv/${underscore(repo.split(".").pop() ?? "repo")}/migrations`;
+}

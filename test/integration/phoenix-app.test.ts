@@ -47,7 +47,8 @@ describe("create-otp-app --phoenix", () => {
     expect(credoDep?.parses).toBe(true);
     expect(credoDep?.found.length).toBe(1);
     expect(dialyxirDep?.found.length).toBe(1);
-    expect(read("mix.exs")).toMatch(/precommit: \[\s+"compile --warnings-as-errors",\s+"deps.unlock --unused",\s+"format --check-formatted",\s+"credo --strict",\s+"dialyzer",\s+"test"\s+\]/);
+    expect(read("mix.exs")).toMatch(/precommit: \[\s+"compile --warnings-as-errors",\s+"deps.unlock --unused",\s+"format --check-formatted",\s+"credo --strict",\s+"dialyzer",\s+"test --cover"\s+\]/);
+    expect(read("mix.exs")).toContain("      test_coverage: test_coverage()\n");
     expect(read("mix.exs")).toContain("defp dialyzer do");
     expect(read(".gitignore")).toContain("/priv/plts/");
     expect(read(".credo.exs")).toContain(`"lib/${APP}_web/components/core_components.ex"`);

@@ -11,6 +11,7 @@ import { looksLikeDoctest } from "../../src/elixir/escape.js";
 import { addLoggerMetadata, loggerMetadataSnippet } from "../../src/elixir/logger-config.js";
 import { versionAtLeast } from "../../src/elixir/versions.js";
 import { hasConfig } from "../../src/elixir/phoenix.js";
+import { configInsertAt } from "../../src/elixir/config-file.js";
 import { callArgs, callName, findAll, parse } from "../../src/elixir/reader.js";
 import { endpointModules } from "../../src/elixir/sup-tree.js";
 import { existsSync, readFileSync } from "node:fs";
@@ -95,16 +96,20 @@ export function umbrellaConfigStep(project: MixProject, file: string, snippet: s
 }
 
 /**
- * `text` (config for `:app` and `key`) appended to the config file `file`;
- * unchanged when that app and key are configured there already. A file that
- * does not parse or does not `import Config` is left alone and `line` is
- * printed to add by hand, and so is a missing one.
+ * `text` (config for `:app` and `key`, by default the project's app) added to
+ * the config file `file`: before its top-level `import_config`, so that the
+ * environment's file still overrides it, else at the end; unchanged when that
+ * app (and key) is configured there already, by syntax. A file that does not
+ * parse or does not `import Config` is left alone and `line` is printed to
+ * add by hand, and so is a missing one; an umbrella app's config is the
+ * umbrella's (umbrellaConfigStep).
  */
 export function configAppendPatch(
   project: MixProject,
-  spec: { file: string; key: string; text: string; line: string; describe: string },
+  spec: { file: string; app?: string; key?: string; text: string; line: string; describe: string },
 ): PatchAction {
   const { file, key, line } = spec;
+  const app = `:${spec.app ?? project.app}`;
   const umbrella = umbrellaConfigStep(project, file, line, spec.describe);
   if (umbrella) return umbrella;
   return {
@@ -112,12 +117,14 @@ export function configAppendPatch(
     path: file,
     describe: spec.describe,
     patch(source) {
-      if (source === undefined) return { manual: `${file} is missing: create it with\n    import Config\n    ${line}` };
+      const snippet = line.replace(/\n/g, "\n    ");
+      if (source === undefined) return { manual: `${file} is missing: create it with\n    import Config\n    ${snippet}` };
       const tree = parse(source);
       const imports = findAll(tree.rootNode, (x) => callName(x) === "import" && callArgs(x)[0]?.text === "Config").length > 0;
-      if (tree.rootNode.hasError || !imports) return { manual: `${file} ${tree.rootNode.hasError ? "does not parse as Elixir" : "does not import Config"}: add\n    ${line}` };
-      if (hasConfig(source, `:${project.app}`, key)) return { source };
-      return { source: `${source.replace(/\n*$/, "\n")}\n${spec.text}` };
+      if (tree.rootNode.hasError || !imports) return { manual: `${file} ${tree.rootNode.hasError ? "does not parse as Elixir" : "does not import Config"}: add\n    ${snippet}` };
+      if (hasConfig(source, app, key)) return { source };
+      const at = configInsertAt(source);
+      return { source: `${source.slice(0, at).replace(/\n*$/, "\n")}\n${spec.text}${at < source.length ? `\n${source.slice(at)}` : ""}` };
     },
   };
 }

@@ -12,6 +12,7 @@ import { selectScope, type PhoenixScope } from "../../src/elixir/scopes.js";
 import { addToModule, type Definition } from "../../src/elixir/phoenix.js";
 import { callArgs, callName, codeChildren, modules, parse, type Node } from "../../src/elixir/reader.js";
 import { fileDefining } from "../../src/elixir/project.js";
+import { migrationVersion } from "../../src/elixir/ecto.js";
 import { addStructType } from "../../src/elixir/struct-type.js";
 import { camelize, defaultTable, underscore } from "../../src/elixir/naming.js";
 import { moduleField, projectPlan, render, requireProject, streamDataPatches } from "../_shared/otp.js";
@@ -196,22 +197,6 @@ export default defineGenerator({
     };
   },
 });
-
-/**
- * A migration's version: the time (UTC, YYYYMMDDhhmmss), or one second after
- * the latest existing migration when that is not earlier. Ecto refuses two
- * migrations with the same version, and two runs within a second (a script,
- * `gen live` after `gen context`) would otherwise write the same one.
- */
-export function migrationVersion(existing: string[], now: number): string {
-  const stamp = (ms: number): string => new Date(ms).toISOString().replace(/[-:T]/g, "").slice(0, 14);
-  const latest = existing
-    .map((f) => /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})_/.exec(f))
-    .filter((m) => m !== null)
-    .map((m) => Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])))
-    .reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
-  return stamp(latest >= Math.floor(now / 1000) * 1000 ? latest + 1000 : now);
-}
 
 /** `@type t` in the scope module (phx.gen.auth's has a defstruct and no type). */
 function scopeTypePatch(root: string, module: string): PatchAction {

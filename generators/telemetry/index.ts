@@ -7,15 +7,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { extendWebTelemetry, hasConfig } from "../../src/elixir/phoenix.js";
+import { extendWebTelemetry } from "../../src/elixir/phoenix.js";
 import { addStartCall } from "../../src/elixir/children.js";
-import { configInsertAt } from "../../src/elixir/config-file.js";
 import { ectoRepos } from "../../src/elixir/ecto.js";
 import { fileDefining, libSources, type MixProject } from "../../src/elixir/project.js";
 import { underscore } from "../../src/elixir/naming.js";
 import { functions, loadReader, modules, parse } from "../../src/elixir/reader.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
-import { depPatch, projectPlan, render, requireProject, umbrellaConfigStep, wire, PROMETHEUS_PORT } from "../_shared/otp.js";
+import { configAppendPatch, depPatch, envConfigPatch, projectPlan, render, requireProject, wire, PROMETHEUS_PORT } from "../_shared/otp.js";
 
 export const schema = z.object({
   prometheus: z.boolean().default(false).describe("Also serve the metrics for Prometheus (telemetry_metrics_prometheus)").meta({ prompt: "Also serve the metrics for Prometheus?" }),
@@ -25,8 +24,6 @@ export const schema = z.object({
     .describe("Also trace with OpenTelemetry: the SDK, the OTLP exporter (set by OTEL_EXPORTER_OTLP_ENDPOINT), Phoenix, Bandit and Ecto spans, the recipes' runs and refusals")
     .meta({ prompt: "Also trace with OpenTelemetry (exported over OTLP)?" }),
 });
-
-const MARK = "# Telemetry (gen telemetry)";
 
 /** phx.new's `AppWeb.Telemetry` and its file, when the project has it (a module of that name with metrics/0). */
 function webTelemetry(project: MixProject): { module: string; file: string } | undefined {
@@ -63,20 +60,10 @@ export default defineGenerator({
     if (otel) actions.push(render("telemetry", "test/__app__/telemetry_tracing_test.exs", `test/${project.app}/telemetry_tracing_test.exs`));
     for (const [name, code] of deps) actions.push(depPatch(name, code));
     if (otel) actions.push(...otel.actions);
-    const config = (file: string, reporters: string): PatchAction =>
-      umbrellaConfigStep(project, file, `config :${project.app}, ${m}.Telemetry, reporters: ${reporters}`, `choose the telemetry reporters in ${file}`) ?? {
-      type: "otp:patch",
-      path: file,
-      describe: `choose the telemetry reporters in ${file}`,
-      patch: (source) => ({
-        source: source !== undefined && hasConfig(source, `:${project.app}`, `${m}.Telemetry`)
-          ? source
-          : `${(source ?? "import Config\n").replace(/\s*$/, "")}\n\n${MARK}\nconfig :${project.app}, ${m}.Telemetry, reporters: ${reporters}\n`,
-      }),
-    };
+    const config = (env: string, reporters: string): PatchAction => envConfigPatch(project, env, `${m}.Telemetry`, `reporters: ${reporters}`, "Telemetry (gen telemetry)");
     // In a Phoenix app LiveDashboard shows the metrics in dev: no console printing every event.
-    if (!web) actions.push(config("config/dev.exs", "[:console]"));
-    if (o.prometheus) actions.push(config("config/prod.exs", "[:prometheus]"));
+    if (!web) actions.push(config("dev", "[:console]"));
+    if (o.prometheus) actions.push(config("prod", "[:prometheus]"));
     if (web) {
       actions.push({
         type: "otp:patch",
@@ -97,7 +84,19 @@ export default defineGenerator({
       if (otel) p.format = { localsWithoutParens: "[]" };
       return p;
     };
-    const binding = { app: project.app, module: m, prefix: m, web: web?.module, prometheus: o.prometheus, prometheusPort: PROMETHEUS_PORT, otel: otel !== undefined, otelSetup: otel?.setup ?? [], otelEcto: otel?.repos[0] };
+    const binding = {
+      app: project.app,
+      module: m,
+      prefix: m,
+      web: web?.module,
+      prometheus: o.prometheus,
+      prometheusPort: PROMETHEUS_PORT,
+      otel: otel !== undefined,
+      otelSetup: otel?.setup ?? [],
+      // The instrumentation libraries set up, in words: what the moduledoc names.
+      otelLibraries: otel?.libraries,
+      otelEcto: otel?.repos[0],
+    };
     return plan(binding, [
       "mix deps.get",
       `emit events with ${m}.Telemetry.execute(component, event, measurements, metadata)`,
@@ -117,7 +116,7 @@ const OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
  * (no export by default, none in test, OTLP where the environment names a
  * collector) and the call of setup_tracing/0 at the top of start/2.
  */
-function otelPlan(project: MixProject): { deps: [string, string][]; actions: PatchAction[]; setup: string[]; repos: { module: string; prefix: string; spanName: string }[]; nextSteps: string[] } {
+function otelPlan(project: MixProject): { deps: [string, string][]; actions: PatchAction[]; setup: string[]; repos: { module: string; prefix: string; spanName: string }[]; libraries: string | undefined; nextSteps: string[] } {
   const m = project.module;
   const deps: [string, string][] = [
     ["opentelemetry_exporter", '{:opentelemetry_exporter, "~> 1.10"}'],
@@ -143,7 +142,6 @@ function otelPlan(project: MixProject): { deps: [string, string][]; actions: Pat
     deps.push(["opentelemetry_ecto", '{:opentelemetry_ecto, "~> 1.2"}']);
     for (const r of repos) setup.push(`OpentelemetryEcto.setup(${r.prefix})`);
   }
-  const configFile = path.relative(project.root, project.configFile).split(path.sep).join("/");
   const block = [
     "# OpenTelemetry (gen telemetry --otel): spans are exported only where",
     `# ${OTLP_ENDPOINT} names a collector (config/runtime.exs).`,
@@ -153,7 +151,6 @@ function otelPlan(project: MixProject): { deps: [string, string][]; actions: Pat
     "",
   ].join("\n");
   const runtime = [
-    "",
     "# OpenTelemetry (gen telemetry --otel): spans go over OTLP (HTTP) to the collector",
     `# ${OTLP_ENDPOINT} names, e.g. http://otel-collector:4318, with the headers of`,
     '# OTEL_EXPORTER_OTLP_HEADERS ("x-api-key=...,x-team=..."); without it nothing is exported.',
@@ -181,44 +178,17 @@ function otelPlan(project: MixProject): { deps: [string, string][]; actions: Pat
     "end",
     "",
   ].join("\n");
-  const umbrella = [
-    umbrellaConfigStep(project, "config/config.exs", block, "configure OpenTelemetry (no export by default)"),
-    umbrellaConfigStep(project, "config/test.exs", "config :opentelemetry, span_processor: :simple", "make spans readable in tests"),
-    umbrellaConfigStep(project, "config/runtime.exs", runtime.trim(), `export spans over OTLP where ${OTLP_ENDPOINT} is set`),
-  ];
-  const actions: PatchAction[] = umbrella.every((u) => u !== undefined) ? (umbrella as PatchAction[]) : [
-    {
-      type: "otp:patch",
-      path: configFile,
-      describe: `configure OpenTelemetry in ${configFile} (no export unless ${OTLP_ENDPOINT} is set)`,
-      patch(source) {
-        if (source === undefined) return { manual: `${configFile} is missing: create it with\n    import Config\n${block}` };
-        if (hasConfig(source, ":opentelemetry")) return { source };
-        const at = configInsertAt(source);
-        return { source: `${source.slice(0, at).replace(/\n*$/, "\n\n")}${block}${at < source.length ? `\n${source.slice(at)}` : ""}` };
-      },
-    },
-    {
-      type: "otp:patch",
-      path: "config/test.exs",
+  const testLine = "config :opentelemetry, span_processor: :simple";
+  const actions: PatchAction[] = [
+    configAppendPatch(project, { file: "config/config.exs", app: "opentelemetry", text: block, line: block.trim(), describe: `configure OpenTelemetry in config/config.exs (no export unless ${OTLP_ENDPOINT} is set)` }),
+    configAppendPatch(project, {
+      file: "config/test.exs",
+      app: "opentelemetry",
+      text: `# Spans are handed on one by one, so that a test can read them (nothing is exported).\n${testLine}\n`,
+      line: testLine,
       describe: "make spans readable in tests (config/test.exs)",
-      patch(source) {
-        const line = "config :opentelemetry, span_processor: :simple";
-        if (source === undefined) return { manual: `config/test.exs is missing: create it with\n    import Config\n    ${line}` };
-        if (hasConfig(source, ":opentelemetry")) return { source };
-        return { source: `${source.replace(/\n*$/, "\n")}\n# Spans are handed on one by one, so that a test can read them (nothing is exported).\n${line}\n` };
-      },
-    },
-    {
-      type: "otp:patch",
-      path: "config/runtime.exs",
-      describe: `export spans over OTLP where ${OTLP_ENDPOINT} is set (config/runtime.exs)`,
-      patch(source) {
-        if (source === undefined) return { source: `import Config\n${runtime}` };
-        if (hasConfig(source, ":opentelemetry_exporter")) return { source };
-        return { source: `${source.replace(/\n*$/, "\n")}${runtime}` };
-      },
-    },
+    }),
+    configAppendPatch(project, { file: "config/runtime.exs", app: "opentelemetry_exporter", text: runtime, line: runtime.trim(), describe: `export spans over OTLP where ${OTLP_ENDPOINT} is set (config/runtime.exs)` }),
   ];
   const appFile = project.appFile;
   const call = `${m}.Telemetry.setup_tracing()`;
@@ -233,5 +203,8 @@ function otelPlan(project: MixProject): { deps: [string, string][]; actions: Pat
     },
   });
   nextSteps.push(`spans are exported where ${OTLP_ENDPOINT} is set (e.g. http://otel-collector:4318); in a release, list opentelemetry as :temporary (releases: [app: [applications: [opentelemetry: :temporary]]]) so that the SDK stopping never stops the node`);
-  return { deps, actions, setup, repos, nextSteps };
+  // `OpentelemetryBandit`, `OpentelemetryPhoenix` and `OpentelemetryEcto`: the modules the setup calls, once each.
+  const used = [...new Set(setup.map((c) => c.split(".")[0] as string))].map((l) => `\`${l}\``);
+  const libraries = used.length === 0 ? undefined : used.length === 1 ? used[0] : `${used.slice(0, -1).join(", ")} and ${used[used.length - 1]}`;
+  return { deps, actions, setup, repos, libraries, nextSteps };
 }

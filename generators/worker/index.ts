@@ -14,10 +14,8 @@ import { defineGenerator, type PatchAction } from "../../src/core/generator.js";
 import { addFormatterImportDep } from "../../src/elixir/children.js";
 import { libSources } from "../../src/elixir/project.js";
 import { loadReader } from "../../src/elixir/reader.js";
-import { configInsertAt } from "../../src/elixir/config-file.js";
-import { ectoRepos, migrationsDir, type EctoRepo } from "../../src/elixir/ecto.js";
+import { ectoRepos, migrationsDir, migrationVersion, type EctoRepo } from "../../src/elixir/ecto.js";
 import { addObanCron, addObanQueue, callsObanMigration, cronProblem, cronRunsOn, OBAN_ENGINES } from "../../src/elixir/oban.js";
-import { migrationVersion } from "../context/index.js";
 import {
   depPatch,
   descriptionField,
@@ -33,6 +31,7 @@ import {
   parseDuration,
   render,
   requireProject,
+  configAppendPatch,
   umbrellaConfigStep,
   wire,
 } from "../_shared/otp.js";
@@ -81,10 +80,16 @@ export const schema = z.object({
   ),
 });
 
-/** How long `attempts` runs of a failing job span with the worker's backoff (no jitter), in words. */
-export function retryWindow(attempts: number): string {
+/** The seconds between a failing job's first run and its last, by the worker's backoff without jitter: 15 s + 2^attempt, at most an hour. */
+function retrySeconds(attempts: number): number {
   let seconds = 0;
   for (let a = 1; a < attempts; a++) seconds += Math.min(15 + 2 ** a, 3_600);
+  return seconds;
+}
+
+/** How long `attempts` runs of a failing job span with the worker's backoff (no jitter), in words. */
+export function retryWindow(attempts: number): string {
+  const seconds = retrySeconds(attempts);
   if (seconds < 120) return `${seconds} seconds`;
   if (seconds < 7_200) return `${Math.round(seconds / 60)} minutes`;
   return `about ${Math.round(seconds / 3_600)} hours`;
@@ -96,8 +101,7 @@ export function retryWindow(attempts: number): string {
  * at its lowest), and one longer than its attempts, after which it is discarded.
  */
 export function outages(attempts: number): { outages: string; tooLong: string } {
-  let window = 0;
-  for (let a = 1; a < attempts; a++) window += Math.min(15 + 2 ** a, 3_600);
+  const window = retrySeconds(attempts);
   const within = [60, 1_800, 10_800].filter((o) => o <= window * 0.9);
   return { outages: `[${within.map(elixirInt).join(", ")}]`, tooLong: elixirInt(Math.ceil(window * 1.2) + 60) };
 }
@@ -107,9 +111,9 @@ function chooseRepo(repos: EctoRepo[], prefix: string): EctoRepo {
   const supported = repos.filter((r) => OBAN_ENGINES[r.adapter]);
   const repo = supported.find((r) => r.module === `${prefix}.Repo`) ?? supported[0];
   if (repos.length === 0) {
-    throw new UserError("gen worker needs an Ecto repo: Oban keeps its jobs in the database, and no module under lib/ uses Ecto.Repo (start from mix phx.new, or add ecto_sql and a repo)");
+    throw new UserError("this project has no Ecto repo, and Oban keeps its jobs in the database: no module under lib/ uses Ecto.Repo (start from mix phx.new, or add ecto_sql and a repo)");
   }
-  if (!repo) throw new UserError(`gen worker needs a PostgreSQL, MySQL or SQLite3 repo for Oban; ${repos.map((r) => `${r.module} uses ${r.adapter}`).join(", ")}`);
+  if (!repo) throw new UserError(`Oban needs a PostgreSQL, MySQL or SQLite3 repo; ${repos.map((r) => `${r.module} uses ${r.adapter}`).join(", ")}`);
   return repo;
 }
 
@@ -159,29 +163,28 @@ export default defineGenerator({
       "  ]",
       "",
     ].join("\n");
-    const describe = `configure Oban in ${configFile}${o.cron ? ` (queue :${o.queue}, the schedule "${o.cron}")` : ` (queue :${o.queue})`}`;
-    actions.push(umbrellaConfigStep(project, "config/config.exs", block, describe) ?? {
-      type: "otp:patch",
-      path: configFile,
-      describe,
-      patch(source) {
-        if (source === undefined) return { manual: `${configFile} is missing: create it with\n    import Config\n${block}` };
-        let text = source;
-        // No Oban config yet: the block goes in before the import_config of the environment's file.
-        const probe = addObanQueue(source, project.app, o.queue, 10);
-        if (probe.status === "refused" && probe.reason.startsWith("it has no `config")) {
-          const at = configInsertAt(source);
-          text = `${source.slice(0, at).replace(/\n*$/, "\n\n")}${block}${at < source.length ? `\n${source.slice(at)}` : ""}`;
-        }
-        const steps = [(s: string) => addObanQueue(s, project.app, o.queue, 10), ...(o.cron ? [(s: string) => addObanCron(s, project.app, o.cron as string, n.module)] : [])];
-        for (const step of steps) {
-          const r = step(text);
-          if (r.status === "refused") return { manual: `${configFile}: ${r.reason}. To ${describe}, add to its config :${project.app}, Oban:\n    ${r.snippet}` };
-          text = r.source;
-        }
-        return { source: text };
+    actions.push(configAppendPatch(project, { file: "config/config.exs", key: "Oban", text: block, line: block.trim(), describe: `configure Oban in config/config.exs` }));
+    // The queue, and the schedule, in the Oban config (the one above, or the team's own).
+    const entries = [`queue :${o.queue}`, ...(o.cron ? [`the schedule "${o.cron}"`] : [])].join(" and ");
+    const describe = `add ${entries} to config :${project.app}, Oban`;
+    const snippets = [`queues: [..., ${o.queue}: 10]`, ...(o.cron ? [`{Oban.Plugins.Cron, crontab: [..., {${JSON.stringify(o.cron)}, ${n.module}}]}`] : [])].join("\n");
+    actions.push(
+      umbrellaConfigStep(project, "config/config.exs", snippets, describe) ?? {
+        type: "otp:patch",
+        path: configFile,
+        describe,
+        patch(source) {
+          let text = source ?? "";
+          const steps = [(t: string) => addObanQueue(t, project.app, o.queue, 10), ...(o.cron ? [(t: string) => addObanCron(t, project.app, o.cron as string, n.module)] : [])];
+          for (const step of steps) {
+            const r = step(text);
+            if (r.status === "refused") return { manual: `${configFile}: ${r.reason}. To ${describe}, add:\n    ${r.snippet}` };
+            text = r.source;
+          }
+          return { source: text };
+        },
       },
-    });
+    );
     actions.push(envConfigPatch(project, "test", "Oban", "testing: :manual", "Oban in tests: jobs are stored, not run (Oban.Testing's perform_job/2 runs them)"));
     actions.push(wire(project, { code: `{Oban, Application.fetch_env!(:${project.app}, Oban)}`, ids: ["Oban"], after: [repo.module] }, undefined));
 

@@ -608,8 +608,10 @@ export function addStartCall(source: string, code: string): PatchResult {
   const defs = modules(tree.rootNode).flatMap((m) => functions(m.body, "start", 2, ["def"]));
   if (defs.length !== 1) return { status: "refused", reason: defs.length === 0 ? "it defines no start/2" : "its start/2 has more than one clause", snippet };
   const def = defs[0] as Node;
-  const target = code.replace(/\(.*$/s, "");
-  if (findAll(def, (n) => n.type === "call" && n.text.replace(/\(.*$/s, "") === target).length > 0) return { status: "present", source };
+  // The call to add, read as a call: present when start/2 makes it, with whatever arguments.
+  const wanted = codeChildren(parse(code).rootNode)[0];
+  const same = (n: Node): boolean => wanted !== undefined && callName(n) === callName(wanted) && callReceiver(n) === callReceiver(wanted);
+  if (findAll(def, (n) => n.type === "call" && same(n)).length > 0) return { status: "present", source };
   const block = doBlock(def);
   const first = block ? codeChildren(block)[0] : undefined;
   if (!block || !first) return { status: "refused", reason: "its start/2 has no do ... end body to add to", snippet };

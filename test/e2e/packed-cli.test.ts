@@ -2,7 +2,7 @@
 // test/global-setup.ts): create-otp-app, every built-in generator group, the
 // check step, --json against its schema, bad input, prompts at a real
 // terminal, and the loader's code cache.
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -207,7 +207,7 @@ describe("gen, installed", () => {
     expect(treeHash(dir)).toEqual(before);
   });
 
-  it("release, cluster (hosts): written, wired, and the project passes the gates; telemetry with Prometheus too, with its real deps", async () => {
+  it("release, cluster (hosts): written, wired, and the project passes the gates; telemetry with Prometheus and OpenTelemetry too, with its real deps", async () => {
     const dir = copyOf(bare);
     await runOk("gen", ["cluster", "--strategy", "hosts", "--no-check"], dir);
     const release = jsonReport((await runOk("gen", ["release", "--k8s", "--no-check", "--json"], dir)).stdout);
@@ -220,8 +220,9 @@ describe("gen, installed", () => {
 
     // telemetry brings hex deps (telemetry_metrics, the poller, the Prometheus reporter): fetched from the registry, compiled and tested.
     const tele = copyOf(bare);
-    const t = jsonReport((await runOk("gen", ["telemetry", "--prometheus", "--no-check", "--json"], tele)).stdout);
-    expect(t.files.map((f) => f.path)).toEqual(expect.arrayContaining(["lib/packed/telemetry.ex", "mix.exs"]));
+    // With --otel: the SDK and exporter, setup_tracing/0 in start/2, and the tracing test against the SDK.
+    const t = jsonReport((await runOk("gen", ["telemetry", "--prometheus", "--otel", "--no-check", "--json"], tele)).stdout);
+    expect(t.files.map((f) => f.path)).toEqual(expect.arrayContaining(["lib/packed/telemetry.ex", "test/packed/telemetry_tracing_test.exs", "lib/packed/application.ex", "mix.exs"]));
     expectGatesPass(await elixirGates(tele));
   });
 
@@ -243,6 +244,33 @@ describe("gen, installed", () => {
     expect(await unparsable(dir, files)).toEqual([]);
     expect(await phoenixUnformatted(dir, files)).toBe("");
     expect(readFileSync(path.join(dir, "lib/shop_web/router.ex"), "utf8")).toContain('live "/products", ProductLive.Index, :index');
+  });
+
+  it("gen worker: refused without a repo (exit 2, nothing written); in a Phoenix app with one, Oban's files parse and are formatted as the app formats them", async () => {
+    const dir = fixtureCopy("phx_app", "shop");
+    const before = treeHash(dir);
+    const refused = await runBin("gen", ["worker", "Emails.Digest", "--no-check"], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split("\n")).toEqual([
+      "gen worker: this project has no Ecto repo, and Oban keeps its jobs in the database: no module under lib/ uses Ecto.Repo (start from mix phx.new, or add ecto_sql and a repo)",
+    ]);
+    expect(treeHash(dir)).toEqual(before);
+
+    writeFileSync(path.join(dir, "lib/shop/repo.ex"), "defmodule Shop.Repo do\n  use Ecto.Repo, otp_app: :shop, adapter: Ecto.Adapters.Postgres\nend\n");
+    mkdirSync(path.join(dir, "config"));
+    writeFileSync(path.join(dir, "config/config.exs"), 'import Config\n\nimport_config "#{config_env()}.exs"\n');
+    writeFileSync(path.join(dir, "config/test.exs"), "import Config\n");
+    const written = new Set<string>();
+    for (const args of [["worker", "Emails.Digest", "--unique", "60s"], ["worker", "Reports.Nightly", "--queue", "reports", "--cron", "@daily"]]) {
+      const report = jsonReport((await runOk("gen", [...args, "--no-check", "--json"], dir)).stdout);
+      expect(report.manual, args.join(" ")).toEqual([]);
+      for (const f of report.files) if (/\.exs?$/.test(f.path)) written.add(f.path);
+    }
+    const files = [...written];
+    expect(files.filter((f) => f.startsWith("priv/repo/migrations/"))).toHaveLength(1);
+    expect(await unparsable(dir, files)).toEqual([]);
+    expect(await phoenixUnformatted(dir, files)).toBe("");
+    expect(readFileSync(path.join(dir, "config/config.exs"), "utf8")).toMatch(/queues: \[default: 10, reports: 10\],[\s\S]*\{"@daily", Shop\.Reports\.Nightly\}[\s\S]*\nimport_config/);
   });
 });
 

@@ -39,7 +39,7 @@ describe("bad input: one line naming the input and the rule, exit 2, nothing wri
     [["bench", "x", "--for", "total"], 'invalid --for "total": name a function as Module.function/arity, e.g. Shop.Orders.total/1'],
     [["bench", "x", "--for", "App.Missing.total/1"], 'invalid --for "App.Missing.total/1": no file under lib/ defines App.Missing'],
     [["bench", "x", "--for", "App.start/0"], 'invalid --for "App.start/0": App (lib/app.ex) has no public function start/0'],
-    [["worker", "Digest"], "gen worker needs an Ecto repo: Oban keeps its jobs in the database, and no module under lib/ uses Ecto.Repo"],
+    [["worker", "Digest"], "this project has no Ecto repo, and Oban keeps its jobs in the database: no module under lib/ uses Ecto.Repo"],
     [["worker", "Digest", "--queue", "Mail"], 'invalid --queue "Mail": a queue name is lowercase letters, digits and underscores, starting with a letter'],
     [["worker", "Digest", "--cron", "61 * * * *"], 'invalid --cron "61 * * * *": the minute field "61" must be within 0-59'],
     [["worker", "Digest", "--cron", "every day"], 'invalid --cron "every day": a schedule has five fields (minute hour day-of-month month day-of-week)'],

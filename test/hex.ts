@@ -64,9 +64,13 @@ function copyMirror(mirror: string, target: string): void {
 }
 
 /** A command inside the chroot at `root`, with only `vars` (and a PATH) in its environment. */
-function inChroot(root: string, vars: Record<string, string>, argv: string[], stdio: "ignore" | "pipe" = "ignore"): string {
+function inChroot(root: string, vars: Record<string, string>, argv: string[], stdio: "ignore" | "pipe" = "ignore", lock?: string): string {
   const env = Object.entries({ PATH: "/usr/local/bin:/usr/sbin:/usr/bin:/bin", LANG: "C.UTF-8", ...vars }).map(([k, v]) => `${k}=${v}`);
-  return execFileSync("chroot", [root, "/usr/bin/env", "-i", ...env, ...argv], { encoding: "utf8", stdio: ["ignore", stdio, "inherit"] });
+  const command = ["chroot", root, "/usr/bin/env", "-i", ...env, ...argv];
+  // Under `lock` (a file on the host), one such command at a time across the test workers; --close:
+  // what it starts (a daemon) does not hold the lock after it.
+  const [file, ...args] = lock ? ["flock", "--close", lock, ...command] : command;
+  return execFileSync(file as string, args, { encoding: "utf8", stdio: ["ignore", stdio, "inherit"] });
 }
 
 /** Hex for the host's Elixir: the environment every mix command of the tests runs with. */
@@ -123,9 +127,10 @@ const PG = 'v=$(ls /etc/postgresql | sort -n | tail -n 1)';
  */
 export function startPostgresNext(root: string): void {
   mountProc(root);
-  // Test files run in parallel: another one may be starting it at the same moment (then its start wins, and the status says so).
-  const script = `${PG}; { pg_ctlcluster "$v" main status >/dev/null 2>&1 || pg_ctlcluster "$v" main start || { sleep 2; pg_ctlcluster "$v" main status >/dev/null 2>&1; }; } && su postgres -c "psql -qc \\"ALTER USER postgres PASSWORD 'postgres'\\""`;
-  inChroot(root, {}, ["bash", "-c", script]);
+  // Test files run in parallel: one start (and one ALTER USER, which two at once fail with
+  // "tuple concurrently updated") at a time, under a lock beside the chroot.
+  const script = `${PG}; { pg_ctlcluster "$v" main status >/dev/null 2>&1 || pg_ctlcluster "$v" main start; } && su postgres -c "psql -qc \\"ALTER USER postgres PASSWORD 'postgres'\\""`;
+  inChroot(root, {}, ["bash", "-c", script], "ignore", `${root}.pg.lock`);
 }
 
 /** Drop these databases (a run before this one left its apps' databases in the chroot's PostgreSQL). */

@@ -11,6 +11,7 @@ import { supervisorModules } from "../../src/elixir/sup-tree.js";
 import { readScopesConfig, scopesMarkedDefault } from "../../src/elixir/scopes.js";
 import { browserScopes, routeNames } from "../../src/elixir/phoenix.js";
 import { underscore } from "../../src/elixir/naming.js";
+import { webPathOf } from "./phoenix.js";
 
 /** `--under`: the project's own Supervisor modules as a list, the application first (Enter). */
 export async function askUnder(c: AskContext): Promise<string | undefined> {
@@ -166,7 +167,7 @@ export async function askRouterScope(c: AskContext): Promise<number | string | u
   const project = c.project;
   if (!project?.phoenix || c.values.scope) return undefined;
   const web = `${project.module}Web`;
-  const router = path.join(project.root, "lib", underscore(web), "router.ex");
+  const router = path.join(project.root, "lib", webPathOf(project), "router.ex");
   if (!existsSync(router)) return undefined;
   const source = readFileSync(router, "utf8");
   const scopes = browserScopes(source, web);

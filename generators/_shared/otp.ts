@@ -8,9 +8,10 @@ import { addChild, addDep, addFormatterImportDep, delegatedSupervisor, type Chil
 import { moduleNameProblem, moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
 import { fileDefining, type MixProject } from "../../src/elixir/project.js";
 import { looksLikeDoctest } from "../../src/elixir/escape.js";
-import { addLoggerMetadata, loggerMetadataSnippet } from "../../src/elixir/logger-config.js";
+import { addLoggerMetadata } from "../../src/elixir/logger-config.js";
 import { versionAtLeast } from "../../src/elixir/versions.js";
 import { hasConfig } from "../../src/elixir/phoenix.js";
+import { webPathOf } from "./phoenix.js";
 import { configInsertAt } from "../../src/elixir/config-file.js";
 import { callArgs, callName, findAll, parse } from "../../src/elixir/reader.js";
 import { endpointModules } from "../../src/elixir/sup-tree.js";
@@ -53,19 +54,9 @@ export const UNEXPECTED_MESSAGE_KEYS = ["server", "unexpected_message"] as const
  * or :console for projects that still admit Elixir 1.14).
  */
 export function loggerMetadataPatch(project: MixProject, keys: readonly string[]): PatchAction {
-  const file = path.relative(project.root, project.configFile).split(path.sep).join("/");
+  const file = configFilePath(project, "config/config.exs");
   const preferred = project.minElixir !== undefined && versionAtLeast(project.minElixir, "1.15") ? "default_formatter" : "console";
   const describe = `declare the Logger metadata ${keys.map((k) => `:${k}`).join(", ")} in ${file}`;
-  if (file.startsWith("../")) {
-    // An umbrella app's config is the umbrella's: outside what this run may write.
-    const at = path.relative(project.root, project.configFile);
-    return {
-      type: "otp:patch",
-      path: "mix.exs",
-      describe,
-      patch: () => ({ manual: `${at} is the umbrella's config, outside this app: to ${describe}, add:\n    ${loggerMetadataSnippet(preferred, keys)}` }),
-    };
-  }
   return {
     type: "otp:patch",
     path: file,
@@ -78,21 +69,14 @@ export function loggerMetadataPatch(project: MixProject, keys: readonly string[]
 }
 
 /**
- * In an umbrella app the config the app loads is the umbrella's (its
- * `config_path:` points outside the app): a patch of `file` (config/ENV.exs)
- * becomes a manual step naming the umbrella's file, instead of writing an
- * app-level file nothing loads. Undefined for a project that owns its config.
+ * Where the config file `file` (config/ENV.exs) the app loads is, from its
+ * root: beside the config file mix.exs names (`config_path:`), which for an
+ * umbrella app is the umbrella's config/ (`../../config/ENV.exs`), the one
+ * its apps load; a run may write there (Tree's outer root).
  */
-export function umbrellaConfigStep(project: MixProject, file: string, snippet: string, describe: string): PatchAction | undefined {
+export function configFilePath(project: MixProject, file: string): string {
   const dir = path.relative(project.root, path.dirname(project.configFile)).split(path.sep).join("/");
-  if (!dir.startsWith("../")) return undefined;
-  const target = `${dir}/${path.basename(file)}`;
-  return {
-    type: "otp:patch",
-    path: "mix.exs",
-    describe: `${describe} (${target}, the umbrella's config)`,
-    patch: () => ({ manual: `${target} is the umbrella's config, outside this app: to ${describe}, add to it:\n    ${snippet.replace(/\n/g, "\n    ")}` }),
-  };
+  return `${dir || "."}/${path.posix.basename(file)}`.replace(/^\.\//, "");
 }
 
 /**
@@ -101,17 +85,16 @@ export function umbrellaConfigStep(project: MixProject, file: string, snippet: s
  * environment's file still overrides it, else at the end; unchanged when that
  * app (and key) is configured there already, by syntax. A file that does not
  * parse or does not `import Config` is left alone and `line` is printed to
- * add by hand, and so is a missing one; an umbrella app's config is the
- * umbrella's (umbrellaConfigStep).
+ * add by hand, and so is a missing one. `file` is where the app loads it
+ * from (configFilePath: the umbrella's, for an umbrella app).
  */
 export function configAppendPatch(
   project: MixProject,
   spec: { file: string; app?: string; key?: string; text: string; line: string; describe: string },
 ): PatchAction {
-  const { file, key, line } = spec;
+  const { key, line } = spec;
+  const file = configFilePath(project, spec.file);
   const app = `:${spec.app ?? project.app}`;
-  const umbrella = umbrellaConfigStep(project, file, line, spec.describe);
-  if (umbrella) return umbrella;
   return {
     type: "otp:patch",
     path: file,
@@ -131,7 +114,7 @@ export function configAppendPatch(
 
 /** `config :app, Key, value` at the end of `config/ENV.exs`, after a comment (see configAppendPatch). */
 export function envConfigPatch(project: MixProject, env: string, key: string, value: string, comment: string): PatchAction {
-  const file = `config/${env}.exs`;
+  const file = configFilePath(project, `config/${env}.exs`);
   const line = `config :${project.app}, ${key}, ${value}`;
   return configAppendPatch(project, { file, key, line, text: `# ${comment}\n${line}\n`, describe: `set config :${project.app}, ${key} in ${file}` });
 }
@@ -301,8 +284,9 @@ export function wire(project: MixProject, child: ChildSpec, given: string | unde
  */
 export function phoenixEndpoints(project: MixProject): { module: string; file: string }[] {
   const web = `${project.module}Web`;
-  const found = endpointModules(project.root, `lib/${underscore(web)}/endpoint.ex`);
-  return found.length > 0 ? found : [{ module: `${web}.Endpoint`, file: `lib/${underscore(web)}/endpoint.ex` }];
+  const file = `lib/${webPathOf(project)}/endpoint.ex`;
+  const found = endpointModules(project.root, file);
+  return found.length > 0 ? found : [{ module: `${web}.Endpoint`, file }];
 }
 
 /** The project's own supervisor that start/2 only starts, and the file defining it. */

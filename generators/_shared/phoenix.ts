@@ -18,8 +18,23 @@ export function requirePhoenix(project: MixProject, generator: string): WebNames
   if (!project.phoenix) {
     throw new UserError(`gen ${generator} works in a Phoenix project (one made by mix phx.new); mix.exs has no :phoenix dependency`);
   }
-  const web = `${project.module}Web`;
-  return { web, webPath: underscore(web) };
+  if (project.umbrellaRoot !== undefined) {
+    // phx.new --umbrella splits the app: its web app's module (ShopWeb) is already the web one.
+    throw new UserError(
+      `gen ${generator} expects a single Phoenix app, and ${project.app} is an app of an umbrella; it is not written for an umbrella's web app yet (gen context works in the umbrella's domain app)`,
+    );
+  }
+  return { web: `${project.module}Web`, webPath: webPathOf(project) };
+}
+
+/**
+ * The web module's folder under lib/: phx.new names it after the app
+ * (`shop_2` -> lib/shop_2_web, whose module is Shop2Web), which the module's
+ * name alone does not give back (Shop2Web -> shop2_web).
+ */
+export function webPathOf(project: MixProject): string {
+  const named = `${project.app}_web`;
+  return existsSync(path.join(project.root, "lib", named)) ? named : underscore(`${project.module}Web`);
 }
 
 /** Whether the project's application module starts phx.new's DNSCluster (read with the syntax reader). */

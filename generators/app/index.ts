@@ -8,6 +8,7 @@ import { detectVersions, FALLBACK_ELIXIR, majorMinor, versionAtLeast } from "../
 import { schema } from "./schema.js";
 
 const render = (template: string, out: string): RenderAction => ({ type: "otp:render", template: `app/${template}.hbs`, path: out });
+const umbrellaRender = (template: string, out: string): RenderAction => ({ type: "otp:render", template: `umbrella/${template}.hbs`, path: out });
 
 export default defineGenerator({
   name: "app",
@@ -18,6 +19,7 @@ export default defineGenerator({
     "create-otp-app my_app",
     "create-otp-app my_app --module MyCompany.MyApp --no-ci --yes",
     "create-otp-app services/billing --app billing --no-install --no-git --yes",
+    "create-otp-app platform --umbrella --app billing   # an umbrella: tools and config at the root, apps/billing",
     "create-otp-app shop --phoenix   # mix phx.new's app plus this layer (see create-otp-app --phoenix --help)",
   ],
   schema,
@@ -57,23 +59,27 @@ export default defineGenerator({
       ci: o.ci,
       // CI and precommit run the tests with --cover, held to mix.exs's test_coverage threshold.
       coverage: true,
+      umbrella: o.umbrella,
       anyDeps: o.credo || o.dialyxir || o.exDoc,
     };
 
+    // An umbrella: the team's layer and the config at the root, the app under apps/<app>.
+    const at = o.umbrella ? `apps/${app}/` : "";
     const actions: RenderAction[] = [
-      render("mix.exs", "mix.exs"),
-      render(".formatter.exs", ".formatter.exs"),
+      o.umbrella ? umbrellaRender("mix.exs", "mix.exs") : render("mix.exs", "mix.exs"),
+      ...(o.umbrella ? [umbrellaRender("apps/__app__/mix.exs", `${at}mix.exs`), umbrellaRender(".formatter.exs", ".formatter.exs")] : []),
+      render(".formatter.exs", `${at}.formatter.exs`),
       render(".gitignore", ".gitignore"),
-      render("README.md", "README.md"),
+      o.umbrella ? umbrellaRender("README.md", "README.md") : render("README.md", "README.md"),
       render("config/config.exs", "config/config.exs"),
       render("config/dev.exs", "config/dev.exs"),
       render("config/test.exs", "config/test.exs"),
       render("config/prod.exs", "config/prod.exs"),
       render("config/runtime.exs", "config/runtime.exs"),
-      render("lib/__app__.ex", `lib/${app}.ex`),
-      render("lib/__app__/application.ex", `lib/${app}/application.ex`),
-      render("test/test_helper.exs", "test/test_helper.exs"),
-      render("test/__app__/application_test.exs", `test/${app}/application_test.exs`),
+      render("lib/__app__.ex", `${at}lib/${app}.ex`),
+      render("lib/__app__/application.ex", `${at}lib/${app}/application.ex`),
+      render("test/test_helper.exs", `${at}test/test_helper.exs`),
+      render("test/__app__/application_test.exs", `${at}test/${app}/application_test.exs`),
     ];
     if (o.credo) actions.push(render(".credo.exs", ".credo.exs"));
     if (o.ci) actions.push(render(".github/workflows/ci.yml", ".github/workflows/ci.yml"));

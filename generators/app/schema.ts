@@ -32,6 +32,11 @@ export const schema = z.object({
     .default("A supervised OTP application.")
     .describe("One-line description for the README and @moduledoc")
     .meta({ prompt: false, valueName: "text" }),
+  umbrella: z
+    .boolean()
+    .default(false)
+    .describe("An umbrella project: the team's tools and the shared config at the root, the app under apps/<app>")
+    .meta({ prompt: false }),
   credo: z.boolean().default(true).describe("credo (strict, with @spec checks)").meta({ group: "Extras" }),
   dialyxir: z.boolean().default(true).describe("dialyxir (Dialyzer, PLTs cached in priv/plts)").meta({ group: "Extras" }),
   exDoc: z.boolean().default(true).describe("ex_doc (mix docs)").meta({ group: "Extras" }),

@@ -10,7 +10,7 @@ import { defineGenerator, type PatchAction, type PlanAction } from "../../src/co
 import { hasConfig } from "../../src/elixir/phoenix.js";
 import { appStartsDnsCluster } from "../_shared/phoenix.js";
 import { UserError } from "../../src/core/errors.js";
-import { depPatch, loggerMetadataPatch, projectPlan, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
+import { configFilePath, depPatch, loggerMetadataPatch, projectPlan, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
 
 export const schema = z.object({
   strategy: z
@@ -108,8 +108,8 @@ export default defineGenerator({
     // Runtime configuration: read at boot, so one release runs anywhere.
     const runtime: PatchAction = {
       type: "otp:patch",
-      path: "config/runtime.exs",
-      describe: "configure clustering in config/runtime.exs",
+      path: configFilePath(project, "config/runtime.exs"),
+      describe: `configure clustering in ${configFilePath(project, "config/runtime.exs")}`,
       patch: (source) => {
         // Already configured (by syntax, not by our comment): `config :libcluster, ...` or the connector's config.
         const done = source !== undefined && (hasConfig(source, ":libcluster") || hasConfig(source, `:${project.app}`, `${m}.Cluster.Connector`));

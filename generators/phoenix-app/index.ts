@@ -30,6 +30,7 @@ export function phxNewFlags(o: PhoenixAppOptions, app: string, module: string): 
   if (!o.live) flags.push("--no-live");
   if (!o.mailer) flags.push("--no-mailer");
   if (!o.dashboard) flags.push("--no-dashboard");
+  if (o.umbrella) flags.push("--umbrella");
   return flags;
 }
 
@@ -81,16 +82,28 @@ const PRECOMMIT = ["compile --warnings-as-errors", "deps.unlock --unused", "form
  * application's config_change/3 are Ecto's, ExUnit's and Mix's to run.
  */
 function coverageIgnored(files: (f: string) => boolean, app: string, module: string, web: string): string[] {
-  const webPath = underscore(web);
+  return [...webIgnored(files, web, `${app}_web`), ...coreIgnored(files, app, module)];
+}
+
+/** The core app's part (an umbrella's apps/<app>): the Application, the Repo and the DataCase. */
+function coreIgnored(files: (f: string) => boolean, app: string, module: string): string[] {
+  const candidates: [string, string][] = [
+    [`lib/${app}/application.ex`, `${module}.Application`],
+    [`lib/${app}/repo.ex`, `${module}.Repo`],
+    ["test/support/data_case.ex", `${module}.DataCase`],
+  ];
+  return candidates.filter(([file]) => files(file)).map(([, mod]) => mod);
+}
+
+/** The web part (an umbrella's apps/<app>_web, whose Application is its own). */
+function webIgnored(files: (f: string) => boolean, web: string, webPath: string): string[] {
   const candidates: [string, string][] = [
     [`lib/${webPath}.ex`, web],
     [`lib/${webPath}/components/core_components.ex`, `${web}.CoreComponents`],
     [`lib/${webPath}/components/layouts.ex`, `${web}.Layouts`],
     [`lib/${webPath}/controllers/page_html.ex`, `${web}.PageHTML`],
     [`lib/${webPath}/controllers/error_html.ex`, `${web}.ErrorHTML`],
-    [`lib/${app}/application.ex`, `${module}.Application`],
-    [`lib/${app}/repo.ex`, `${module}.Repo`],
-    ["test/support/data_case.ex", `${module}.DataCase`],
+    [`lib/${webPath}/application.ex`, `${web}.Application`],
   ];
   return candidates.filter(([file]) => files(file)).map(([, mod]) => mod);
 }
@@ -115,13 +128,40 @@ function coverageFunction(ignored: string[]): string {
 
 /** mix.exs: credo and dialyxir, Dialyzer's PLTs in priv/plts, and a precommit that runs them all. */
 function mixExsPatches(ignored: string[]): PatchAction[] {
+  return [...toolPatches("mix.exs", PRECOMMIT), ...coveragePatches("mix.exs", ignored)];
+}
+
+/** A patch of the mix.exs at `file`; a refusal is a manual step naming where the snippet goes. */
+function mixStep(file: string, describe: string, f: (source: string) => PatchResult, where: string): PatchAction {
+  return {
+    type: "otp:patch",
+    path: file,
+    describe: `${describe}${file === "mix.exs" ? "" : ` (${file})`}`,
+    patch(source) {
+      if (source === undefined) return { manual: `${file} is missing` };
+      const r = f(source);
+      return r.status === "refused" ? { manual: `${file}: ${r.reason}; add to ${where}:\n    ${r.snippet}` } : { source: r.source };
+    },
+  };
+}
+
+/** The coverage gate in the mix.exs at `file`: test_coverage/0 with phx.new's scaffolding left out. */
+function coveragePatches(file: string, ignored: string[]): PatchAction[] {
+  return [
+    mixStep(file, "hold the tests to a coverage threshold in project/0", (s) => addProjectEntry(s, "test_coverage", "test_coverage: test_coverage()"), "project/0"),
+    mixStep(file, "add test_coverage/0", (s) => addFunction(s, "test_coverage", coverageFunction(ignored)), "the module"),
+  ];
+}
+
+/** credo and dialyxir, Dialyzer's PLTs in priv/plts, and `precommit`, in the mix.exs at `file` (an umbrella's root). */
+function toolPatches(file: string, precommit: string[]): PatchAction[] {
   const step = (describe: string, f: (source: string) => { source: string } | { manual: string }): PatchAction => ({
     type: "otp:patch",
-    path: "mix.exs",
+    path: file,
     describe,
-    patch: (source) => (source === undefined ? { manual: "mix.exs is missing" } : f(source)),
+    patch: (source) => (source === undefined ? { manual: `${file} is missing` } : f(source)),
   });
-  const manualOf = (r: PatchResult, where: string) => (r.status === "refused" ? { manual: `mix.exs: ${r.reason}; add to ${where}:\n    ${r.snippet}` } : { source: r.source });
+  const manualOf = (r: PatchResult, where: string) => (r.status === "refused" ? { manual: `${file}: ${r.reason}; add to ${where}:\n    ${r.snippet}` } : { source: r.source });
   return [
     step("add credo to deps/0", (s) => manualOf(addDep(s, "credo", '{:credo, "~> 1.7", only: [:dev, :test], runtime: false}'), "deps/0")),
     step("add dialyxir to deps/0", (s) => manualOf(addDep(s, "dialyxir", '{:dialyxir, "~> 1.4", only: [:dev, :test], runtime: false}'), "deps/0")),
@@ -146,9 +186,7 @@ function mixExsPatches(ignored: string[]): PatchAction[] {
         "the module",
       ),
     ),
-    step("hold the tests to a coverage threshold in project/0", (s) => manualOf(addProjectEntry(s, "test_coverage", "test_coverage: test_coverage()"), "project/0")),
-    step("add test_coverage/0", (s) => manualOf(addFunction(s, "test_coverage", coverageFunction(ignored)), "the module")),
-    step("run credo --strict, dialyzer and the tests with coverage in mix precommit", (s) => manualOf(setAlias(s, "precommit", PRECOMMIT), "aliases/0")),
+    step("run credo --strict, dialyzer and the tests with coverage in mix precommit", (s) => manualOf(setAlias(s, "precommit", precommit), "aliases/0")),
   ];
 }
 
@@ -183,7 +221,8 @@ export default defineGenerator({
         const why = r.output.trim().split("\n").filter((l) => l.trim() !== "").slice(-3).join(" ");
         throw new UserError(`mix phx.new failed: ${why}`);
       }
-      const made = path.join(staging, name);
+      // phx.new --umbrella writes NAME_umbrella: the one folder it made.
+      const made = path.join(staging, readdirSync(staging)[0] ?? name);
       for (const file of filesUnder(made)) {
         const bytes = readFileSync(path.join(made, file));
         if (isUtf8(bytes) && !bytes.includes(0)) actions.push({ type: "otp:write", path: file, content: bytes.toString("utf8") });
@@ -201,7 +240,8 @@ export default defineGenerator({
       app,
       module,
       web,
-      webPath: underscore(web),
+      // phx.new's folder for it: lib/<app>_web (shop_2 -> shop_2_web, not Shop2Web's shop2_web).
+      webPath: `${app}_web`,
       elixir,
       otpMajor: versions.otp?.split(".")[0] ?? "27",
       ecto: o.ecto,
@@ -212,10 +252,29 @@ export default defineGenerator({
       assets: true,
       // CI runs the tests with --cover, held to mix.exs's test_coverage.
       coverage: true,
-      phxNewFiles: phxNewOwnFiles(underscore(web)).filter((f) => actions.some((a) => a.path === f)),
+      phxNewFiles: phxNewOwnFiles(`${app}_web`).filter((f) => actions.some((a) => a.path === f)),
+      umbrella: o.umbrella,
+      // An umbrella's assets are the web app's: its aliases, run in its folder.
+      assetsCommand: o.umbrella ? `mix cmd --app ${app}_web mix assets.setup && mix cmd --app ${app}_web mix assets.build` : "mix assets.setup && mix assets.build",
     };
     const wrote = (f: string): boolean => actions.some((a) => a.path === f);
-    actions.push(...mixExsPatches(coverageIgnored(wrote, app, module, web)), render(".credo.exs", ".credo.exs"), {
+    if (o.umbrella) {
+      // The tools and precommit at the root; each app's coverage gate in its own mix.exs, run in its folder.
+      const core = `apps/${app}`;
+      const webApp = `apps/${app}_web`;
+      const inApp = (dir: string) => (f: string) => wrote(`${dir}/${f}`);
+      actions.push(
+        ...toolPatches("mix.exs", [...PRECOMMIT.slice(0, -1), "cmd mix test --cover"]),
+        ...coveragePatches(`${core}/mix.exs`, coreIgnored(inApp(core), app, module)),
+        ...coveragePatches(`${webApp}/mix.exs`, webIgnored(inApp(webApp), web, `${app}_web`)),
+      );
+      binding.phxNewFiles = phxNewOwnFiles(`${app}_web`)
+        .map((f) => (f.startsWith("test/support/data_case") ? `${core}/${f}` : `${webApp}/${f}`))
+        .filter(wrote);
+    } else {
+      actions.push(...mixExsPatches(coverageIgnored(wrote, app, module, web)));
+    }
+    actions.push(render(".credo.exs", ".credo.exs"), {
       type: "otp:patch",
       path: ".gitignore",
       describe: "ignore Dialyzer's PLTs (priv/plts)",

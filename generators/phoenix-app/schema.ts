@@ -16,6 +16,11 @@ export const schema = z.object({
   live: z.boolean().default(true).describe("LiveView's socket set up (phx.new's --no-live comments it out)").meta({ prompt: "LiveView?" }),
   mailer: z.boolean().default(true).describe("Swoosh mailer (phx.new's --no-mailer)").meta({ prompt: "A mailer (Swoosh)?" }),
   dashboard: z.boolean().default(true).describe("Phoenix LiveDashboard (phx.new's --no-dashboard)").meta({ prompt: "LiveDashboard?" }),
+  umbrella: z
+    .boolean()
+    .default(false)
+    .describe("phx.new's umbrella: apps/<app> (Ecto, the domain) and apps/<app>_web, the team's tools at the root")
+    .meta({ prompt: false }),
   ci: appSchema.shape.ci.meta({ prompt: "A GitHub Actions workflow (with PostgreSQL when Ecto uses it)?" }),
   git: appSchema.shape.git,
   install: appSchema.shape.install,

@@ -8,10 +8,11 @@ import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { addFunction, addProjectEntry } from "../../src/elixir/children.js";
 import { underscore } from "../../src/elixir/naming.js";
 import { addPlugBefore, excludeFromForceSsl } from "../../src/elixir/phoenix.js";
+import { umbrellaAppsNeeded } from "../../src/elixir/project.js";
 import { detectVersions } from "../../src/elixir/versions.js";
 import { kubernetesName } from "../../src/elixir/ops.js";
-import { appStartsDnsCluster } from "../_shared/phoenix.js";
-import { configAppendPatch, phoenixEndpoints, loggerMetadataPatch, mixPatch, projectPlan, PROMETHEUS_PORT, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
+import { appStartsDnsCluster, webPathOf } from "../_shared/phoenix.js";
+import { configAppendPatch, configFilePath, phoenixEndpoints, loggerMetadataPatch, mixPatch, projectPlan, PROMETHEUS_PORT, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
 
 const DEPLOY = "Deployment files (space to toggle, Enter to go on)";
 
@@ -43,6 +44,13 @@ export default defineGenerator({
     const versions = await detectVersions(io.env, io.mix, io.cwd);
     if (o.healthPort === o.distPort) throw new UserError(`invalid --health-port ${o.healthPort}: it is the distribution port (--dist-port); pick another`);
     if (o.healthPort === PROMETHEUS_PORT) throw new UserError(`invalid --health-port ${o.healthPort}: it is the metrics port, which the NetworkPolicy opens to scrapers only; pick another`);
+    const umbrella = project.umbrellaRoot === undefined ? undefined : {
+      root: project.umbrellaRoot,
+      app: path.relative(project.umbrellaRoot, project.root).split(path.sep).join("/"),
+      apps: umbrellaAppsNeeded(project.umbrellaRoot, project.root),
+    };
+    // The README the release is documented in: an umbrella's is at its root.
+    const readme = umbrella ? `${path.relative(project.root, umbrella.root).split(path.sep).join("/")}/README.md` : "README.md";
     const binding = {
       app: project.app,
       k8s: kubernetesName(project.app),
@@ -64,6 +72,8 @@ export default defineGenerator({
       // The init container that runs bin/migrate: a Phoenix app with a database.
       migrate: project.phoenix && project.ecto,
       httpPort: 4000,
+      // An umbrella's app: the image is built from the umbrella's root, with the apps it needs.
+      umbrella: umbrella && { app: umbrella.app, apps: umbrella.apps },
     };
     const actions: PlanAction[] = [
       render("release", "rel/env.sh.eex", "rel/env.sh.eex"),
@@ -93,12 +103,13 @@ export default defineGenerator({
       ),
       {
         type: "otp:patch",
-        path: "README.md",
+        path: readme,
         describe: "document running the release",
         patch(source) {
-          if (source === undefined) return { manual: "README.md is missing: nothing to document the release in" };
-          if (source.includes("\n## Running the release\n")) return { source };
-          return { source: `${source.replace(/\s*$/, "")}\n\n${releaseReadme(project.app, o.distPort, o.healthPort)}` };
+          if (source === undefined) return { manual: `${readme} is missing: nothing to document the release in` };
+          const section = releaseReadme(project.app, o.distPort, o.healthPort, umbrella?.app);
+          if (source.includes(section.split("\n")[0] as string)) return { source };
+          return { source: `${source.replace(/\s*$/, "")}\n\n${section}` };
         },
       },
     ];
@@ -116,7 +127,7 @@ export default defineGenerator({
       const [{ module: endpointModule, file: endpoint }] = phoenixEndpoints(project) as [{ module: string; file: string }];
       const anchors = ["Plug.RequestId", "Plug.Telemetry", `${web}.Router`];
       actions.push(
-        render("release", "lib/__app___web/plugs/health.ex", `lib/${underscore(web)}/plugs/health.ex`),
+        render("release", "lib/__app___web/plugs/health.ex", `lib/${webPathOf(project)}/plugs/health.ex`),
         {
           type: "otp:patch",
           path: endpoint,
@@ -130,10 +141,10 @@ export default defineGenerator({
         },
         {
           type: "otp:patch",
-          path: "config/prod.exs",
+          path: configFilePath(project, "config/prod.exs"),
           describe: "exclude /health from force_ssl's redirect (probes call over plain HTTP)",
           patch(source) {
-            const manual = (why: string, snippet: string) => ({ manual: `config/prod.exs: ${why}; exclude /health from the endpoint's force_ssl:\n  ${snippet}` });
+            const manual = (why: string, snippet: string) => ({ manual: `${configFilePath(project, "config/prod.exs")}: ${why}; exclude /health from the endpoint's force_ssl:\n  ${snippet}` });
             if (source === undefined) return manual("it is missing", `force_ssl: [rewrite_on: [:x_forwarded_proto], exclude: [paths: ["/health"], hosts: ["localhost"]]]`);
             const r = excludeFromForceSsl(source, endpointModule, "/health");
             return r.status === "refused" ? manual(r.reason, r.snippet) : { source: r.source };
@@ -142,7 +153,8 @@ export default defineGenerator({
       );
     }
     if (o.docker) {
-      actions.push(render("release", "Dockerfile", "Dockerfile"), render("release", ".dockerignore", ".dockerignore"));
+      // In an umbrella, Docker reads the ignore file beside the Dockerfile (the context is the root).
+      actions.push(render("release", "Dockerfile", "Dockerfile"), render("release", ".dockerignore", umbrella ? "Dockerfile.dockerignore" : ".dockerignore"));
       // The image copies priv/, which a project without migrations or static files does not have yet.
       if (!existsSync(path.join(project.root, "priv"))) actions.push({ type: "otp:write", path: "priv/.gitkeep", content: "" });
     }
@@ -157,7 +169,9 @@ export default defineGenerator({
         actions.push(render("release", "k8s/configmap.yaml", "k8s/configmap.yaml"), render("release", "k8s/http-service.yaml", "k8s/http-service.yaml"));
       }
     }
-    const start = `_build/prod/rel/${project.app}/bin/${project.app} start`;
+    // An umbrella app's build is the root's _build.
+    const build = umbrella ? `${path.relative(project.root, umbrella.root).split(path.sep).join("/")}/_build` : "_build";
+    const start = `${build}/prod/rel/${project.app}/bin/${project.app} start`;
     const next = project.phoenix
       ? [
           `MIX_ENV=prod mix assets.deploy && MIX_ENV=prod mix release`,
@@ -165,6 +179,12 @@ export default defineGenerator({
           ...(o.k8s ? [`kubectl create secret generic ${binding.k8s}-env --from-literal=SECRET_KEY_BASE=... ${project.ecto ? "--from-literal=DATABASE_URL=... " : ""}and set PHX_HOST in k8s/configmap.yaml`] : []),
         ]
       : [`MIX_ENV=prod mix release`, start];
+    if (umbrella) {
+      // An umbrella's releases are its apps' own: built in the app's folder, into the root's _build.
+      const here = path.relative(io.cwd, project.root) || ".";
+      next.unshift(`cd ${here}   # an umbrella app's release is built in its folder`);
+      if (o.docker) next.push(`docker build -f ${umbrella.app}/Dockerfile ${path.relative(io.cwd, umbrella.root) || "."}   # the context is the umbrella's root`);
+    }
     return projectPlan(project, binding, actions, next);
   },
 });
@@ -196,14 +216,15 @@ end
 `;
 }
 
-function releaseReadme(app: string, port: number, healthPort: number): string {
-  return `## Running the release
+function releaseReadme(app: string, port: number, healthPort: number, umbrellaApp?: string): string {
+  const build = umbrellaApp ? `${umbrellaApp.split("/").map(() => "..").join("/")}/_build` : "_build";
+  return `## Running the release${umbrellaApp ? ` of :${app}` : ""}
 
 \`\`\`sh
-MIX_ENV=prod mix release
-_build/prod/rel/${app}/bin/${app} start      # or bin/server in the image
-_build/prod/rel/${app}/bin/${app} rpc "IO.puts(:ok)"
-_build/prod/rel/${app}/bin/health            # exit 0 when ready (GET /ready on HEALTH_PORT)
+${umbrellaApp ? `cd ${umbrellaApp}   # an umbrella app's release is built in its folder\n` : ""}MIX_ENV=prod mix release
+${build}/prod/rel/${app}/bin/${app} start      # or bin/server in the image
+${build}/prod/rel/${app}/bin/${app} rpc "IO.puts(:ok)"
+${build}/prod/rel/${app}/bin/health            # exit 0 when ready (GET /ready on HEALTH_PORT)
 \`\`\`
 
 \`${app}\`'s \`Health\` process watches the supervision tree and answers

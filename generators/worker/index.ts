@@ -32,7 +32,6 @@ import {
   render,
   requireProject,
   configAppendPatch,
-  umbrellaConfigStep,
   wire,
 } from "../_shared/otp.js";
 
@@ -167,9 +166,8 @@ export default defineGenerator({
     // The queue, and the schedule, in the Oban config (the one above, or the team's own).
     const entries = [`queue :${o.queue}`, ...(o.cron ? [`the schedule "${o.cron}"`] : [])].join(" and ");
     const describe = `add ${entries} to config :${project.app}, Oban`;
-    const snippets = [`queues: [..., ${o.queue}: 10]`, ...(o.cron ? [`{Oban.Plugins.Cron, crontab: [..., {${JSON.stringify(o.cron)}, ${n.module}}]}`] : [])].join("\n");
     actions.push(
-      umbrellaConfigStep(project, "config/config.exs", snippets, describe) ?? {
+      {
         type: "otp:patch",
         path: configFile,
         describe,

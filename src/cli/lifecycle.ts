@@ -124,7 +124,7 @@ async function undo(args: Args, c: LifecycleContext): Promise<number> {
   }
   const { files, overlay } = await planUndo(c.root, runs, run, force);
   const conflicts = files.filter((f) => f.outcome === "conflict");
-  const changes = changesOf(c.root, overlay);
+  const changes = changesOf(c.root, overlay, undefined, c.project.umbrellaRoot);
   const result = { ok: conflicts.length === 0, command: "gen undo", root: c.root, run: run.id, generator: run.generator, dryRun: o.dryRun, files, conflicts: conflicts.map((f) => f.path) };
   if (conflicts.length > 0) {
     const names = conflicts.map((f) => `${f.path} (${f.detail})`).join(", ");
@@ -192,7 +192,7 @@ async function upgrade(args: Args, c: LifecycleContext): Promise<number> {
     return 0;
   }
   const { outcomes, overlay, modes, records } = await replanAll(runs, c, !args.flags.has("--no-conflict-markers"));
-  const changes = changesOf(c.root, overlay, modes).filter((ch) => ch.action !== "identical");
+  const changes = changesOf(c.root, overlay, modes, c.project.umbrellaRoot).filter((ch) => ch.action !== "identical");
   const conflicts = outcomes.flatMap((r) => r.files.filter((f) => f.outcome === "conflict" || f.outcome === "refused").map((f) => f.path));
   const marked = outcomes.flatMap((r) => r.files.filter((f) => f.outcome === "conflict").map((f) => f.path));
   // Conflict markers an earlier upgrade left, not resolved yet.

@@ -202,7 +202,9 @@ export async function runGenerator(
         `${commandName}: warning: the built-in templates you ejected changed since ${from} (now ${packageVersion()}): ${drift.join(", ")}; see: gen templates diff ${def.name}\n`,
       );
     }
-    const tree = new Tree(plan.root);
+    // An umbrella app's run may write the umbrella's config/ too (the config its apps load).
+    const outer = ctx.project && path.resolve(plan.root) === path.resolve(ctx.project.root) ? ctx.project.umbrellaRoot : undefined;
+    const tree = new Tree(plan.root, undefined, outer);
     // node-plop and handlebars load here, not at start-up (--help, bad input).
     const { renderPlan } = await import("./render.js");
     const rendered = await renderPlan(def, plan, tree, team);
@@ -255,11 +257,13 @@ export async function runGenerator(
     }
 
     if (common.check !== "off" && !plan.noCheck) {
-      const written = changes.filter((c) => c.action !== "identical").map((c) => c.path);
+      // An umbrella app is checked from the umbrella's root, where its formatter, compiler and credo are.
+      const checkRoot = outer ?? plan.root;
+      const written = changes.filter((c) => c.action !== "identical").map((c) => path.relative(checkRoot, path.resolve(plan.root, c.path)).split(path.sep).join("/"));
       const spinner = json ? undefined : await spinnerFor(io);
       if (!json) io.stdout("Checks\n");
       const { runChecks } = await import("../mix/check.js");
-      report.checks = await runChecks(plan.root, written, io, {
+      report.checks = await runChecks(checkRoot, written, io, {
         onBegin: (step) => spinner?.start(`${step}…`),
         onEnd: (r: StepResult) => {
           spinner?.stop();

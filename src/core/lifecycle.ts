@@ -70,7 +70,7 @@ async function render(def: GeneratorDef, options: unknown, overlay: ReadonlyMap<
   const io: Io = { ...c.io, interactive: false };
   const plan = await def.plan(options as never, io, { project: c.project, team: c.team });
   if (path.resolve(plan.root) !== c.root) throw new UserError(`it would now write in ${plan.root}, not in this project`);
-  const tree = new Tree(c.root, overlay);
+  const tree = new Tree(c.root, overlay, c.project.umbrellaRoot);
   const { renderPlan } = await import("../core/render.js");
   const r = await renderPlan(def, plan, tree, c.team);
   return { changes: tree.changes(), manual: r.manual, external: r.external };
@@ -217,8 +217,8 @@ export async function replanAll(runs: readonly RunRecord[], c: LifecycleContext,
 }
 
 /** The overlay as changes against the disk; `modes`: of files created (a script the new templates add keeps its executable bit). */
-export function changesOf(root: string, overlay: ReadonlyMap<string, string | undefined>, modes: ReadonlyMap<string, number> = new Map()): Change[] {
-  const disk = new Tree(root);
+export function changesOf(root: string, overlay: ReadonlyMap<string, string | undefined>, modes: ReadonlyMap<string, number> = new Map(), outer?: string): Change[] {
+  const disk = new Tree(root, undefined, outer);
   return [...overlay.keys()].sort().flatMap((p): Change[] => {
     const before = disk.readDisk(p);
     const after = overlay.get(p);

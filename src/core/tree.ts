@@ -34,17 +34,28 @@ export class Tree {
    * gone), so that a plan can run on a project as an earlier plan would leave
    * it (gen upgrade re-plans recorded runs one after another).
    */
+  /**
+   * `outer`: a directory above the root this run may also write in (an
+   * umbrella's root, whose config/ its apps load); its files are named from
+   * the root (`../../config/config.exs`).
+   */
   constructor(
     root: string,
     private readonly overlay?: ReadonlyMap<string, string | undefined>,
+    outer?: string,
   ) {
     this.root = path.resolve(root);
+    this.outer = outer === undefined ? undefined : path.resolve(outer);
   }
+
+  private readonly outer: string | undefined;
 
   private normalise(rel: string): string {
     const clean = path.posix.normalize(rel.replace(/\\/g, "/"));
-    if (clean.startsWith("../") || clean === ".." || path.posix.isAbsolute(clean)) {
-      throw new Error(`path escapes the project: ${rel}`);
+    if (path.posix.isAbsolute(clean)) throw new Error(`path escapes the project: ${rel}`);
+    if (clean.startsWith("../") || clean === "..") {
+      const within = this.outer === undefined ? undefined : path.relative(this.outer, path.resolve(this.root, clean));
+      if (within === undefined || within === "" || within.startsWith("..") || path.isAbsolute(within)) throw new Error(`path escapes the project: ${rel}`);
     }
     return clean;
   }

@@ -29,6 +29,8 @@ export interface MixProject {
   telemetry: boolean;
   /** The app's config file (absolute): `config_path:` in mix.exs (umbrella apps), else config/config.exs. */
   configFile: string;
+  /** The root of the umbrella whose `apps_path` holds this app (absolute), when it is one of an umbrella's apps. */
+  umbrellaRoot: string | undefined;
   /** The oldest Elixir that mix.exs's `elixir:` requirement admits, as X.Y (undefined when it says none). */
   minElixir: string | undefined;
   /** dialyxir is a dependency, and no `plt_add_apps:` lists `:mix` (Dialyzer then cannot check Mix tasks). */
@@ -96,6 +98,42 @@ export function umbrellaApps(root: string): string[] | undefined {
     .filter((d) => existsSync(path.join(appsDir, d, "mix.exs")))
     .sort()
     .map((d) => path.join(appsPath, d));
+}
+
+/** The umbrella project whose apps directory holds `root` (the nearest mix.exs above it, with `apps_path:`). */
+export function umbrellaOf(root: string): string | undefined {
+  const above = findMixRoot(path.dirname(path.resolve(root)));
+  if (above === undefined || above === path.resolve(root)) return undefined;
+  let apps: string[] | undefined;
+  try {
+    apps = umbrellaApps(above);
+  } catch {
+    return undefined;
+  }
+  return apps?.some((a) => path.resolve(above, a) === path.resolve(root)) ? above : undefined;
+}
+
+/**
+ * The apps of `umbrellaRoot` that the app at `root` needs, itself first: the
+ * app, then each `{:name, in_umbrella: true}` of its mix.exs and theirs, as
+ * paths from the umbrella's root (`apps/billing`).
+ */
+export function umbrellaAppsNeeded(umbrellaRoot: string, root: string): string[] {
+  const appsDir = path.dirname(path.relative(umbrellaRoot, root));
+  const seen = [path.relative(umbrellaRoot, root).split(path.sep).join("/")];
+  for (let i = 0; i < seen.length; i++) {
+    const mixExs = path.join(umbrellaRoot, seen[i] as string, "mix.exs");
+    const source = existsSync(mixExs) ? readFileSync(mixExs, "utf8") : "";
+    const mix = mixProjectOf(source);
+    for (const dep of mix ? findAll(mix.body, (n) => n.type === "tuple") : []) {
+      const [name, ...opts] = codeChildren(dep);
+      const inUmbrella = opts.some((o) => findAll(o, (n) => n.type === "pair" && n.childForFieldName("key")?.text.trim() === "in_umbrella:" && n.childForFieldName("value")?.text === "true").length > 0);
+      const app = name?.type === "atom" ? name.text.slice(1) : undefined;
+      const at = app && path.posix.join(appsDir.split(path.sep).join("/"), app);
+      if (inUmbrella && at && !seen.includes(at) && existsSync(path.join(umbrellaRoot, at, "mix.exs"))) seen.push(at);
+    }
+  }
+  return seen;
 }
 
 /** Whether a source defines `defmodule module` (by syntax: not in a comment or a string). */
@@ -189,6 +227,7 @@ export function readMixProject(root: string): MixProject {
     deps: [...depNames].filter((d): d is string => d !== undefined && d.startsWith(":")).map((d) => d.slice(1)),
     telemetry: TELEMETRY_DEPS.some((d) => depNames.has(d)),
     configFile: configPath ? path.resolve(root, configPath) : path.join(root, "config/config.exs"),
+    umbrellaRoot: umbrellaOf(root),
     minElixir: requirement?.[1],
     dialyzerLacksMix:
       depNames.has(":dialyxir") &&

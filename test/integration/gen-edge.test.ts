@@ -6,6 +6,7 @@ import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import { genGenerators } from "../../src/cli/registry.js";
 import type { Prompter } from "../../src/core/io.js";
+import { Tree } from "../../src/core/tree.js";
 import { WRITE_QUESTION, captureIo, expectRefused, runGen, copyOf, writeIn, elixirGates, expectGatesPass, phoenixUnformatted, snapshot, specsWithStructs, tempDir, unformatted } from "../helpers.js";
 import { checkHeex, componentsOf, heexLayoutProblems } from "../heex.js";
 import { unparsable } from "../e2e/packed.js";
@@ -191,23 +192,39 @@ describe("gen: umbrella projects", () => {
     expect(r.err).toBe("gen genserver: this is an umbrella project; pass --app with one of: alpha, beta\n");
   });
 
-  it("config an umbrella app needs goes to the umbrella's files: printed to add, never an app-level config/ that nothing loads", async () => {
+  it("config an umbrella app needs goes to the umbrella's config/, the one it loads, never an app-level config/ that nothing loads", async () => {
     // A copy: the other tests use the umbrella as mix new wrote it.
     const umb = copyOf(umbrella);
+    writeFileSync(path.join(umb, "config/config.exs"), `${read(umb, "config/config.exs")}\nimport_config "#{config_env()}.exs"\n`);
+    for (const env of ["dev", "test", "prod"]) writeFileSync(path.join(umb, `config/${env}.exs`), "import Config\n");
+    const before = read(umb, "config/config.exs");
     const r = await run(umb, ["telemetry", "--otel", "--app", "alpha", "--no-check"]);
     expect(r.code, r.err).toBe(0);
     expect(existsSync(path.join(umb, "apps/alpha/config"))).toBe(false);
-    for (const file of ["config.exs", "test.exs", "runtime.exs", "dev.exs"]) expect(r.out).toContain(`../../config/${file} is the umbrella's config, outside this app: to `);
-    expect(r.out).toContain("config :opentelemetry, span_processor: :simple");
+    for (const file of ["config.exs", "test.exs", "dev.exs"]) expect(r.out).toContain(`  update    ../../config/${file}\n`);
+    // runtime.exs did not exist: printed to create, not written outside what the umbrella has.
+    expect(r.out).toContain("../../config/runtime.exs is missing: create it with");
+    expect(read(umb, "config/test.exs")).toContain("config :opentelemetry, span_processor: :simple");
+    // Added before the import of the environment's file, the umbrella's own lines kept.
+    const config = read(umb, "config/config.exs");
+    expect(config.startsWith(before.slice(0, before.indexOf("import_config")))).toBe(true);
+    expect(config.indexOf("config :opentelemetry")).toBeLessThan(config.indexOf("import_config"));
     expect(read(umb, "apps/alpha/lib/alpha/application.ex")).toContain("    Alpha.Telemetry.setup_tracing()\n");
+  });
+
+  it("a path outside the umbrella is still refused", () => {
+    const tree = new Tree(path.join(umbrella, "apps/alpha"), undefined, umbrella);
+    expect(() => tree.read("../../config/config.exs")).not.toThrow();
+    expect(() => tree.read("../../../elsewhere.exs")).toThrow("path escapes the project");
+    expect(() => new Tree(path.join(umbrella, "apps/alpha")).read("../../config/config.exs")).toThrow("path escapes the project");
   });
 
   it("at the root with --app, or at a terminal by choosing: writes into that app", async () => {
     const counter = await run(umbrella, ["genserver", "Counter", "--app", "beta", "--no-check"]);
     expect(counter.code).toBe(0);
-    // The umbrella's config is outside the app: the Logger metadata line is printed, not skipped.
-    expect(counter.out).toContain("../../config/config.exs is the umbrella's config, outside this app");
-    expect(counter.out).toContain("config :logger, :console, metadata: [:server, :unexpected_message]");
+    // The umbrella's config is the app's: the Logger metadata goes there.
+    expect(counter.out).toContain("  update    ../../config/config.exs\n");
+    expect(read(umbrella, "config/config.exs")).toContain("config :logger, :console, metadata: [:server, :unexpected_message]");
     expect(read(umbrella, "apps/beta/lib/beta/counter.ex")).toContain("defmodule Beta.Counter do");
     expect(read(umbrella, "apps/beta/lib/beta/application.ex")).toContain("      Beta.Counter\n");
 

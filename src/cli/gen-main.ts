@@ -37,7 +37,8 @@ Commands:
   gen eject <generator>        copy a generator's templates into .otpgen/templates
   gen templates diff <g>       what changed upstream in templates you ejected
   gen doctor [--ci]            check the team folder and the OTP code
-                               (--ci: exit 1 on any finding)
+                               (--ci: exit 1 on any finding; in an
+                               umbrella, each app, or --app NAME's)
   gen status [--json]          the recorded runs' files: as written, edited,
                                deleted, or behind the templates
   gen undo [RUN] [--dry-run]   take back the last run (or RUN), keeping your
@@ -166,13 +167,29 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
   if (first === "doctor") {
     const { doctor } = await import("./team-commands.js");
     if (root) await (await import("../elixir/reader.js")).loadReader();
-    const project = root ? readMixProject(root) : undefined;
-    const unknown = rest.find((a) => a !== "--ci");
+    const { app, rest: args } = takeApp(rest);
+    const unknown = args.find((a) => a !== "--ci");
     if (unknown !== undefined) {
-      io.stderr(`gen doctor: unknown option ${JSON.stringify(unknown)}; usage: gen doctor [--ci]\n`);
+      io.stderr(`gen doctor: unknown option ${JSON.stringify(unknown)}; usage: gen doctor [--ci] [--app NAME]\n`);
       return 2;
     }
-    return doctor(builtins, { project }, io, root ?? io.cwd, rest.includes("--ci"));
+    const apps = root ? umbrellaApps(root) : undefined;
+    if (root && apps !== undefined) {
+      // An umbrella's root: each app (or the one --app names), each from its own folder.
+      const chosen = app === undefined ? apps : apps.filter((a) => path.basename(a) === app);
+      if (chosen.length === 0) {
+        io.stderr(app === undefined ? `gen doctor: the umbrella project in ${root} has no apps yet\n` : `gen doctor: invalid --app "${app}": the umbrella's apps are ${apps.map((a) => path.basename(a)).join(", ")}\n`);
+        return 2;
+      }
+      let code = 0;
+      for (const dir of chosen) {
+        io.stdout(`${dir}\n`);
+        code = Math.max(code, await doctor(builtins, { project: readMixProject(path.join(root, dir)) }, io, path.join(root, dir), args.includes("--ci")));
+      }
+      return code;
+    }
+    const project = root ? readMixProject(root) : undefined;
+    return doctor(builtins, { project }, io, root ?? io.cwd, args.includes("--ci"));
   }
   // zod comes with the team config: loaded here, not on --help's path.
   const { loadTeam } = await import("../core/team.js");

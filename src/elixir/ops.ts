@@ -5,13 +5,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-export function opsProblems(root: string, app: string): string[] {
+/** `runtimeFile`: the runtime config the app loads, from `root` (an umbrella app's is the umbrella's). */
+export function opsProblems(root: string, app: string, runtimeFile = "config/runtime.exs"): string[] {
   const read = (f: string): string | undefined => (existsSync(path.join(root, f)) ? readFileSync(path.join(root, f), "utf8") : undefined);
   const env = read("rel/env.sh.eex");
   const docker = read("Dockerfile");
   const deployment = read("k8s/deployment.yaml");
   const service = read("k8s/service.yaml");
-  const runtime = read("config/runtime.exs");
+  const runtime = read(runtimeFile);
   const problems: string[] = [];
   const port = env ? /\$\{DIST_PORT:-(\d+)\}/.exec(env)?.[1] : undefined;
 
@@ -52,13 +53,13 @@ export function opsProblems(root: string, app: string): string[] {
   if (runtime && serviceName) {
     // The query's default: written in the call (older gen cluster) or bound to dns_query first.
     const query = (/"CLUSTER_DNS_QUERY", "([^".]+)\./.exec(runtime) ?? /\bdns_query = "([^".]+)\./.exec(runtime))?.[1];
-    if (query && query !== serviceName) problems.push(`config/runtime.exs: the DNS query names ${query}, k8s/service.yaml's Service is ${serviceName}`);
+    if (query && query !== serviceName) problems.push(`${runtimeFile}: the DNS query names ${query}, k8s/service.yaml's Service is ${serviceName}`);
     const svc = /"CLUSTER_SERVICE", "([^"]+)"/.exec(runtime)?.[1];
-    if (svc && svc !== serviceName) problems.push(`config/runtime.exs: the Kubernetes.DNS service is ${svc}, k8s/service.yaml's Service is ${serviceName}`);
+    if (svc && svc !== serviceName) problems.push(`${runtimeFile}: the Kubernetes.DNS service is ${svc}, k8s/service.yaml's Service is ${serviceName}`);
   }
   if (runtime && env) {
     const basename = /"CLUSTER_NODE_BASENAME", "([^"]+)"/.exec(runtime)?.[1];
-    if (basename && basename !== app) problems.push(`config/runtime.exs: nodes are named ${basename}@..., the release names them ${app}@... (rel/env.sh.eex)`);
+    if (basename && basename !== app) problems.push(`${runtimeFile}: nodes are named ${basename}@..., the release names them ${app}@... (rel/env.sh.eex)`);
   }
   return problems;
 }

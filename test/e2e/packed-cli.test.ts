@@ -32,6 +32,22 @@ describe("create-otp-app, installed", () => {
     expectGatesPass(await elixirGates(path.join(cwd, "demo")));
   });
 
+  it("--umbrella: the root and apps/<app>; gen in the app, checked from the root, its config in the umbrella's config/; the gates pass at the root", async () => {
+    const cwd = tempDir();
+    const r = await runBin("create-otp-app", ["plat_1", "--umbrella", "--app", "core_1", "--yes", "--no-install", "--no-git"], cwd);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("create    apps/core_1/mix.exs");
+    expect(r.stdout).toMatch(/✔ format/);
+    const root = path.join(cwd, "plat_1");
+    const g = await runBin("gen", ["genserver", "Pump", "--app", "core_1"], root);
+    expect(g.code, g.stdout + g.stderr).toBe(0);
+    expect(g.stdout).toContain("update    ../../config/config.exs");
+    // Checked from the umbrella's root (formatted by the root's .formatter.exs and its subdirectories).
+    expect(g.stdout).toMatch(/✔ format/);
+    expect(existsSync(path.join(root, "apps/core_1/config"))).toBe(false);
+    expectGatesPass(await elixirGates(root, { credo: "all" }));
+  });
+
   it("writes byte for byte what the sources write (the bundle's precompiled templates match the templates)", async () => {
     const { createOtpApp } = await import("../../src/cli/create-main.js");
     const { gen } = await import("../../src/cli/gen-main.js");

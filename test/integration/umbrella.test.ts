@@ -111,6 +111,18 @@ describe("gen in an umbrella's apps", () => {
     expect(read("README.md")).toContain(`## Running the release of :${APP}\n\n\`\`\`sh\ncd apps/${APP}`);
   });
 
+  it("gen doctor at the root checks each app from its own folder; gen tree shows each app's tree", async () => {
+    const doctor = await runGen(root, ["doctor", "--ci"]);
+    expect(doctor.code, doctor.out + doctor.err).toBe(0);
+    expect(doctor.out).toContain(`apps/${APP}\n`);
+    expect(doctor.out).toContain(`apps/${OTHER}\n`);
+    expect(doctor.out.match(/gen doctor: all good/g)).toHaveLength(2);
+    const tree = await runGen(root, ["tree"]);
+    expect(tree.code, tree.err).toBe(0);
+    expect(tree.out).toContain("BillingV2.RateKeeper");
+    expect(tree.out).toContain("Ledger9.Ingest");
+  });
+
   it("undo takes back from the umbrella's files only what its run wrote", async () => {
     const copy = copyOf(root);
     const r = await runGen(copy, ["undo", "--app", APP]);

@@ -71,7 +71,7 @@ function phxNewOwnFiles(webPath: string): string[] {
   ];
 }
 
-const PRECOMMIT = ["compile --warnings-as-errors", "deps.unlock --unused", "format --check-formatted", "credo --strict", "dialyzer", "test --cover"];
+const PRECOMMIT = ["compile --warnings-as-errors", "deps.unlock --unused", "format --check-formatted", "credo --strict", "sobelow --config", "dialyzer", "test --cover"];
 
 /**
  * phx.new's scaffolding that its own tests do not run, by the file that
@@ -145,6 +145,11 @@ function mixStep(file: string, describe: string, f: (source: string) => PatchRes
   };
 }
 
+/** Sobelow as a dev/test dep of the mix.exs at `file`. */
+function sobelowDep(file: string): PatchAction {
+  return mixStep(file, "add sobelow to deps/0", (s) => addDep(s, "sobelow", '{:sobelow, "~> 0.13", only: [:dev, :test], runtime: false}'), "deps/0");
+}
+
 /** The coverage gate in the mix.exs at `file`: test_coverage/0 with phx.new's scaffolding left out. */
 function coveragePatches(file: string, ignored: string[]): PatchAction[] {
   return [
@@ -154,7 +159,7 @@ function coveragePatches(file: string, ignored: string[]): PatchAction[] {
 }
 
 /** credo and dialyxir, Dialyzer's PLTs in priv/plts, and `precommit`, in the mix.exs at `file` (an umbrella's root). */
-function toolPatches(file: string, precommit: string[]): PatchAction[] {
+function toolPatches(file: string, precommit: string[], sobelow = true): PatchAction[] {
   const step = (describe: string, f: (source: string) => { source: string } | { manual: string }): PatchAction => ({
     type: "otp:patch",
     path: file,
@@ -165,6 +170,7 @@ function toolPatches(file: string, precommit: string[]): PatchAction[] {
   return [
     step("add credo to deps/0", (s) => manualOf(addDep(s, "credo", '{:credo, "~> 1.7", only: [:dev, :test], runtime: false}'), "deps/0")),
     step("add dialyxir to deps/0", (s) => manualOf(addDep(s, "dialyxir", '{:dialyxir, "~> 1.4", only: [:dev, :test], runtime: false}'), "deps/0")),
+    ...(sobelow ? [sobelowDep(file)] : []),
     step("configure Dialyzer in project/0", (s) => manualOf(addProjectEntry(s, "dialyzer", "dialyzer: dialyzer()"), "project/0")),
     step("add dialyzer/0", (s) =>
       manualOf(
@@ -193,7 +199,7 @@ function toolPatches(file: string, precommit: string[]): PatchAction[] {
 export default defineGenerator({
   name: "phoenix-app",
   replay: { refuse: "mix phx.new's output is not reproducible (fresh secrets each run); phx.new's own upgrade guides apply" },
-  description: "Create a Phoenix 1.8 app with mix phx.new, plus the team's layer: credo --strict, Dialyzer, a precommit that runs them, CI",
+  description: "Create a Phoenix 1.8 app with mix phx.new, plus the team's layer: credo --strict, Sobelow, Dialyzer, a precommit that runs them, CI",
   examples: ["create-otp-app shop --phoenix", "create-otp-app shop --phoenix --database sqlite3 --no-mailer", "create-otp-app api --phoenix --no-ecto --no-live --yes"],
   schema,
   // The app and module names follow the directory, as for an OTP app.
@@ -254,6 +260,8 @@ export default defineGenerator({
       coverage: true,
       phxNewFiles: phxNewOwnFiles(`${app}_web`).filter((f) => actions.some((a) => a.path === f)),
       umbrella: o.umbrella,
+      // Sobelow, Phoenix's security scanner, in precommit and CI (.sobelow-conf).
+      sobelow: o.umbrella ? `mix cmd --app ${app}_web mix sobelow --config` : "mix sobelow --config",
       // An umbrella's assets are the web app's: its aliases, run in its folder.
       assetsCommand: o.umbrella ? `mix cmd --app ${app}_web mix assets.setup && mix cmd --app ${app}_web mix assets.build` : "mix assets.setup && mix assets.build",
     };
@@ -263,8 +271,13 @@ export default defineGenerator({
       const core = `apps/${app}`;
       const webApp = `apps/${app}_web`;
       const inApp = (dir: string) => (f: string) => wrote(`${dir}/${f}`);
+      // Sobelow scans one Phoenix app from its own folder: at an umbrella's root it says so and
+      // exits 0, which would end precommit there, silently, before dialyzer and the tests.
+      const sobelow = `cmd --app ${app}_web mix sobelow --config`;
+      const precommit = [...PRECOMMIT.slice(0, -1), "cmd mix test --cover"].map((t) => (t === "sobelow --config" ? sobelow : t));
       actions.push(
-        ...toolPatches("mix.exs", [...PRECOMMIT.slice(0, -1), "cmd mix test --cover"]),
+        ...toolPatches("mix.exs", precommit, false),
+        sobelowDep(`${webApp}/mix.exs`),
         ...coveragePatches(`${core}/mix.exs`, coreIgnored(inApp(core), app, module)),
         ...coveragePatches(`${webApp}/mix.exs`, webIgnored(inApp(webApp), web, `${app}_web`)),
       );
@@ -274,7 +287,7 @@ export default defineGenerator({
     } else {
       actions.push(...mixExsPatches(coverageIgnored(wrote, app, module, web)));
     }
-    actions.push(render(".credo.exs", ".credo.exs"), {
+    actions.push(render(".credo.exs", ".credo.exs"), render(".sobelow-conf", o.umbrella ? `apps/${app}_web/.sobelow-conf` : ".sobelow-conf"), {
       type: "otp:patch",
       path: ".gitignore",
       describe: "ignore Dialyzer's PLTs (priv/plts)",

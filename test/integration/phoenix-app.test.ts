@@ -47,7 +47,10 @@ describe("create-otp-app --phoenix", () => {
     expect(credoDep?.parses).toBe(true);
     expect(credoDep?.found.length).toBe(1);
     expect(dialyxirDep?.found.length).toBe(1);
-    expect(read("mix.exs")).toMatch(/precommit: \[\s+"compile --warnings-as-errors",\s+"deps.unlock --unused",\s+"format --check-formatted",\s+"credo --strict",\s+"dialyzer",\s+"test --cover"\s+\]/);
+    expect(read("mix.exs")).toMatch(/precommit: \[\s+"compile --warnings-as-errors",\s+"deps.unlock --unused",\s+"format --check-formatted",\s+"credo --strict",\s+"sobelow --config",\s+"dialyzer",\s+"test --cover"\s+\]/);
+    expect(read("mix.exs")).toContain('{:sobelow, "~> 0.13", only: [:dev, :test], runtime: false}');
+    // Sobelow's one ignore, named with why (the inline theme script and dev tools a CSP would need to allow).
+    expect(read(".sobelow-conf")).toMatch(/exit: :low,[\s\S]*private: true,[\s\S]*# Config\.CSP: [\s\S]*"Config\.CSP"\n  \]\n\]\n$/);
     expect(read("mix.exs")).toContain("      test_coverage: test_coverage()\n");
     expect(read("mix.exs")).toContain("defp dialyzer do");
     expect(read(".gitignore")).toContain("/priv/plts/");
@@ -56,7 +59,7 @@ describe("create-otp-app --phoenix", () => {
     const ci = parseYaml(read(".github/workflows/ci.yml"));
     expect(ci.jobs.test.services.postgres.image).toMatch(/^postgres:/);
     const steps = (ci.jobs.test.steps as { run?: string }[]).map((s) => s.run).filter(Boolean);
-    expect(steps).toEqual(expect.arrayContaining(["mix deps.unlock --check-unused", "mix assets.setup && mix assets.build", "mix credo --strict", "mix dialyzer --format github", "mix test --cover"]));
+    expect(steps).toEqual(expect.arrayContaining(["mix deps.unlock --check-unused", "mix assets.setup && mix assets.build", "mix credo --strict", "mix sobelow --config", "mix dialyzer --format github", "mix test --cover"]));
     expect(ci.concurrency["cancel-in-progress"]).toBe(true);
     expect(created.out).toContain("mix precommit");
     // The run is recorded by hashes only: phx.new's output is never re-planned, so no copies (its vendored JS is large).
@@ -97,6 +100,9 @@ describe("create-otp-app --phoenix", () => {
     const out = await precommitNext(at);
     expect(out.exitCode, out.output).toBe(0);
     expect(out.output).toMatch(/done \(passed successfully\)/);
+    // Sobelow scanned the app and its generated code: no finding (a finding prints its confidence).
+    expect(out.output).toContain("... SCAN COMPLETE ...");
+    expect(out.output).not.toMatch(/ - (High|Medium|Low) Confidence/);
     // Above the coverage gate, phx.new's untested scaffolding left out by name in mix.exs.
     expect(Number(/([\d.]+)% \| Total/.exec(out.output)?.[1]), out.output).toBeGreaterThanOrEqual(85);
     expect(readFileSync(path.join(at.outside, "mix.exs"), "utf8")).toContain("      summary: [threshold: 85],\n      ignore_modules: [\n        PxaWeb,\n        PxaWeb.CoreComponents,\n");

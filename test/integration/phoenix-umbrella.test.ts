@@ -38,7 +38,7 @@ describe("create-otp-app --phoenix --umbrella", () => {
     const root = read("mix.exs");
     expect(root).toContain('apps_path: "apps"');
     expect(root).toMatch(/\{:credo, "~> 1\.7", only: \[:dev, :test\], runtime: false\}/);
-    expect(root).toMatch(/precommit: \[\s+"compile --warnings-as-errors",\s+"deps.unlock --unused",\s+"format --check-formatted",\s+"credo --strict",\s+"dialyzer",\s+"cmd mix test --cover"\s+\]/);
+    expect(root).toMatch(/precommit: \[\s+"compile --warnings-as-errors",\s+"deps.unlock --unused",\s+"format --check-formatted",\s+"credo --strict",\s+"cmd --app mkt_2_web mix sobelow --config",\s+"dialyzer",\s+"cmd mix test --cover"\s+\]/);
     expect(root).not.toContain("test_coverage");
     expect(read(`apps/${APP}/mix.exs`)).toContain("      ignore_modules: [\n        Mkt2.Application,\n        Mkt2.Repo,\n        Mkt2.DataCase\n      ]");
     expect(read(`apps/${WEB}/mix.exs`)).toContain("      ignore_modules: [\n        Mkt2Web,\n        Mkt2Web.CoreComponents,\n");
@@ -46,7 +46,11 @@ describe("create-otp-app --phoenix --umbrella", () => {
     expect(read(".credo.exs")).toContain('included: ["apps/*/lib/", "apps/*/src/", "apps/*/test/"]');
     const ci = parseYaml(read(".github/workflows/ci.yml"));
     const steps = (ci.jobs.test.steps as { run?: string }[]).map((s) => s.run).filter(Boolean);
-    expect(steps).toEqual(expect.arrayContaining([`mix cmd --app ${WEB} mix assets.setup && mix cmd --app ${WEB} mix assets.build`, "mix cmd mix test --cover", "mix credo --strict"]));
+    expect(steps).toEqual(expect.arrayContaining([`mix cmd --app ${WEB} mix assets.setup && mix cmd --app ${WEB} mix assets.build`, "mix cmd mix test --cover", "mix credo --strict", `mix cmd --app ${WEB} mix sobelow --config`]));
+    // Sobelow scans one Phoenix app, from its folder: its dep and config are the web app's.
+    expect(read(`apps/${WEB}/.sobelow-conf`)).toContain('"Config.CSP"');
+    expect(read(`apps/${WEB}/mix.exs`)).toContain('{:sobelow, "~> 0.13", only: [:dev, :test], runtime: false}');
+    expect(root).not.toContain(":sobelow");
   });
 
   it("gen works in both apps, their config in the umbrella's config/; the gates and the umbrella's own mix precommit pass at the root", async () => {
@@ -73,6 +77,9 @@ describe("create-otp-app --phoenix --umbrella", () => {
     const out = await precommitNext(at);
     expect(out.exitCode, out.output).toBe(0);
     expect(out.output).toMatch(/done \(passed successfully\)/);
+    // Sobelow scanned the web app: no finding.
+    expect(out.output).toContain("... SCAN COMPLETE ...");
+    expect(out.output).not.toMatch(/ - (High|Medium|Low) Confidence/);
     // Each app held to its own gate, in its own folder.
     const totals = [...out.output.matchAll(/([\d.]+)% \| Total/g)].map((m) => Number(m[1]));
     expect(totals, out.output).toHaveLength(2);

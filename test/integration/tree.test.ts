@@ -230,7 +230,7 @@ end
     const both = await run(built, ["tree", "--json", "--mermaid"]);
     expect([both.code, both.err]).toEqual([2, "gen tree: --mermaid and --json cannot be used together; usage: gen tree [--mermaid | --json]\n"]);
     const doctor = await run(built, ["doctor", "--strict"]);
-    expect([doctor.code, doctor.err, doctor.out]).toEqual([2, 'gen doctor: unknown option "--strict"; usage: gen doctor [--ci]\n', ""]);
+    expect([doctor.code, doctor.err, doctor.out]).toEqual([2, 'gen doctor: unknown option "--strict"; usage: gen doctor [--ci] [--app NAME]\n', ""]);
     const outside = tempDir();
     const nowhere = await run(outside, ["tree"]);
     expect(nowhere.code).toBe(2);

@@ -156,6 +156,18 @@ async function spinnerFor(io: Io) {
   return yoctoSpinner({ stream: process.stderr });
 }
 
+/**
+ * The next steps of a run in an umbrella's app, started from outside the
+ * app's folder (the umbrella's root, with --app): a `cd` there first, since
+ * its steps (`mix test test/...`) are the app's.
+ */
+function inAppFolder(plan: Plan, ctx: PlanContext, io: Io): string[] {
+  const app = ctx.project?.umbrellaRoot !== undefined ? ctx.project.root : undefined;
+  const from = path.relative(app ?? io.cwd, io.cwd);
+  if (app === undefined || !from.startsWith("..") || plan.nextSteps.length === 0 || plan.nextSteps.some((s) => s.startsWith("cd "))) return plan.nextSteps;
+  return [`cd ${path.relative(io.cwd, app)}`, ...plan.nextSteps];
+}
+
 export async function runGenerator(
   def: GeneratorDef,
   argv: string[],
@@ -222,7 +234,7 @@ export async function runGenerator(
       manual,
       external: rendered.external.map((action) => ({ action, status: "not run", detail: NOT_RUN })),
       exitCode: 0,
-      nextSteps: plan.nextSteps,
+      nextSteps: inAppFolder(plan, ctx, io),
     };
     if (common.dryRun) {
       // A run that changes the supervision tree shows it before and after.

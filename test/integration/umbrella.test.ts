@@ -99,6 +99,9 @@ describe("gen in an umbrella's apps", () => {
   it("writes the config its apps need into the umbrella's config/, the one they load, never an app-level config/", async () => {
     for (const app of [APP, OTHER]) expect(existsSync(path.join(root, "apps", app, "config")), app).toBe(false);
     for (const { args, out } of runs) expect(out, args.join(" ")).not.toContain("Do by hand");
+    // Next steps are the app's: from the root, a cd there first; from inside the app, none.
+    expect(runs[0]?.out).toContain(`Next steps\n  cd apps/${APP}\n  mix test test/${APP}/rate_keeper_test.exs\n`);
+    expect(runs[2]?.out).toContain("Next steps\n  mix deps.get (for Broadway)\n");
     // As Mix loads it: the mock in test, the dummy producer outside prod, the health port in prod.
     expect(await configOf("test", APP, "BillingV2.PaymentGateway")).toBe("BillingV2.PaymentGatewayMock");
     expect(await configOf("test", OTHER, "Ledger9.Ingest")).toContain("Broadway.DummyProducer");

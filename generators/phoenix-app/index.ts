@@ -160,39 +160,24 @@ function coveragePatches(file: string, ignored: string[]): PatchAction[] {
 
 /** credo and dialyxir, Dialyzer's PLTs in priv/plts, and `precommit`, in the mix.exs at `file` (an umbrella's root). */
 function toolPatches(file: string, precommit: string[], sobelow = true): PatchAction[] {
-  const step = (describe: string, f: (source: string) => { source: string } | { manual: string }): PatchAction => ({
-    type: "otp:patch",
-    path: file,
-    describe,
-    patch: (source) => (source === undefined ? { manual: `${file} is missing` } : f(source)),
-  });
-  const manualOf = (r: PatchResult, where: string) => (r.status === "refused" ? { manual: `${file}: ${r.reason}; add to ${where}:\n    ${r.snippet}` } : { source: r.source });
+  const dialyzer = [
+    "  # PLTs live in priv/plts so CI can cache them between runs; Mix and ExUnit",
+    "  # are in them for the project's Mix tasks and test support.",
+    "  defp dialyzer do",
+    "    [",
+    "      plt_add_apps: [:mix, :ex_unit],",
+    '      plt_core_path: "priv/plts/core.plt",',
+    '      plt_local_path: "priv/plts/project.plt"',
+    "    ]",
+    "  end",
+  ].join("\n");
   return [
-    step("add credo to deps/0", (s) => manualOf(addDep(s, "credo", '{:credo, "~> 1.7", only: [:dev, :test], runtime: false}'), "deps/0")),
-    step("add dialyxir to deps/0", (s) => manualOf(addDep(s, "dialyxir", '{:dialyxir, "~> 1.4", only: [:dev, :test], runtime: false}'), "deps/0")),
+    mixStep(file, "add credo to deps/0", (s) => addDep(s, "credo", '{:credo, "~> 1.7", only: [:dev, :test], runtime: false}'), "deps/0"),
+    mixStep(file, "add dialyxir to deps/0", (s) => addDep(s, "dialyxir", '{:dialyxir, "~> 1.4", only: [:dev, :test], runtime: false}'), "deps/0"),
     ...(sobelow ? [sobelowDep(file)] : []),
-    step("configure Dialyzer in project/0", (s) => manualOf(addProjectEntry(s, "dialyzer", "dialyzer: dialyzer()"), "project/0")),
-    step("add dialyzer/0", (s) =>
-      manualOf(
-        addFunction(
-          s,
-          "dialyzer",
-          [
-            "  # PLTs live in priv/plts so CI can cache them between runs; Mix and ExUnit",
-            "  # are in them for the project's Mix tasks and test support.",
-            "  defp dialyzer do",
-            "    [",
-            "      plt_add_apps: [:mix, :ex_unit],",
-            '      plt_core_path: "priv/plts/core.plt",',
-            '      plt_local_path: "priv/plts/project.plt"',
-            "    ]",
-            "  end",
-          ].join("\n"),
-        ),
-        "the module",
-      ),
-    ),
-    step("run credo --strict, dialyzer and the tests with coverage in mix precommit", (s) => manualOf(setAlias(s, "precommit", precommit), "aliases/0")),
+    mixStep(file, "configure Dialyzer in project/0", (s) => addProjectEntry(s, "dialyzer", "dialyzer: dialyzer()"), "project/0"),
+    mixStep(file, "add dialyzer/0", (s) => addFunction(s, "dialyzer", dialyzer), "the module"),
+    mixStep(file, "run credo --strict, sobelow, dialyzer and the tests with coverage in mix precommit", (s) => setAlias(s, "precommit", precommit), "aliases/0"),
   ];
 }
 

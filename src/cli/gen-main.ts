@@ -4,7 +4,8 @@ import type { GeneratorDef } from "../core/generator.js";
 import type { Io } from "../core/io.js";
 import { packageVersion } from "../core/paths.js";
 import { UserError, isExitPromptError } from "../core/errors.js";
-import { findMixRoot, readMixProject, umbrellaApps, type MixProject } from "../elixir/project.js";
+import { existsSync } from "node:fs";
+import { findMixRoot, readMixProject, umbrellaApps, umbrellaRootProject, type MixProject } from "../elixir/project.js";
 import type { Team } from "../core/team.js";
 import { BusyError, recoverAndSay } from "../core/flush.js";
 
@@ -40,7 +41,9 @@ Commands:
                                (--ci: exit 1 on any finding; in an
                                umbrella, each app, or --app NAME's)
   gen status [--json]          the recorded runs' files: as written, edited,
-                               deleted, or behind the templates
+                               deleted, or behind the templates (at an
+                               umbrella's root: its own runs; --app NAME
+                               for an app's)
   gen undo [RUN] [--dry-run]   take back the last run (or RUN), keeping your
                                later edits elsewhere (--force: edits there too)
   gen upgrade [GEN|RUN]        re-plan recorded runs on today's templates and
@@ -222,7 +225,10 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     let args: string[];
     let projectTeam = team;
     try {
-      ({ project, args } = await resolveProject(root, rest, io));
+      await (await import("../elixir/reader.js")).loadReader();
+      const atRoot = umbrellaApps(root) !== undefined && takeApp(rest).app === undefined && existsSync(path.join(root, ".otpgen", "runs"));
+      // At an umbrella's root without --app: the root's own runs (create-otp-app --umbrella's).
+      ({ project, args } = atRoot ? { project: umbrellaRootProject(root), args: rest } : await resolveProject(root, rest, io));
       if (project.root !== root) {
         projectTeam = (await loadTeam(project.root, io.cwd)) ?? team;
         if (!(await recovered(project.root, io))) return 1;

@@ -136,6 +136,29 @@ export function umbrellaAppsNeeded(umbrellaRoot: string, root: string): string[]
   return seen;
 }
 
+/**
+ * An umbrella's root as the project of its own runs (create-otp-app
+ * --umbrella's, recorded at the root): it has no app of its own, so nothing
+ * that needs one applies to it.
+ */
+export function umbrellaRootProject(root: string): MixProject {
+  return {
+    root,
+    app: path.basename(root),
+    module: "",
+    appModule: undefined,
+    appFile: undefined,
+    phoenix: false,
+    ecto: false,
+    deps: [],
+    telemetry: false,
+    configFile: path.join(root, "config/config.exs"),
+    umbrellaRoot: undefined,
+    minElixir: undefined,
+    dialyzerLacksMix: false,
+  };
+}
+
 /** Whether a source defines `defmodule module` (by syntax: not in a comment or a string). */
 function defines(file: string, module: string): boolean {
   const source = readFileSync(file, "utf8");

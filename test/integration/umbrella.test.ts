@@ -126,6 +126,22 @@ describe("gen in an umbrella's apps", () => {
     expect(tree.out).toContain("Ledger9.Ingest");
   });
 
+  it("at the root without --app, gen status and gen upgrade are the root's own run (create-otp-app's); with --app, the app's", async () => {
+    const status = await runGen(root, ["status"]);
+    expect(status.code, status.err).toBe(0);
+    expect(status.out).toMatch(/^\d{8}-\d{6}-app  create-otp-app /);
+    expect(status.out).toContain(`  as written  apps/${APP}/lib/${APP}.ex\n`);
+    // The fixture added a dependency to the app's mix.exs, and later runs changed the shared config: said so.
+    expect(status.out).toContain(`  edited      apps/${APP}/mix.exs\n`);
+    expect(status.out).toContain("  edited      config/config.exs\n");
+    const upgrade = await runGen(root, ["upgrade", "--check"]);
+    expect(upgrade.code, upgrade.out + upgrade.err).toBe(0);
+    expect(upgrade.out).toContain("Up to date with the templates.");
+    const app = await runGen(root, ["status", "--app", APP]);
+    expect(app.out).toMatch(/-genserver  gen genserver /);
+    expect(app.out).not.toContain("create-otp-app");
+  });
+
   it("undo takes back from the umbrella's files only what its run wrote", async () => {
     const copy = copyOf(root);
     const r = await runGen(copy, ["undo", "--app", APP]);

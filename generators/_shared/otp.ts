@@ -27,16 +27,19 @@ const moduleRule = (value: string, ctx: z.RefinementCtx): void => {
 export const moduleField = (description: string, prompt: string) =>
   z.string().superRefine(moduleRule).describe(description).meta({ positional: true, prompt });
 
-/** A patch of mix.exs through one of the mix.exs patchers; a refusal becomes a manual step with the snippet. */
-export function mixPatch(describe: string, step: (source: string) => PatchResult): PatchAction {
+/**
+ * A patch of mix.exs (or the mix.exs at `file`: an umbrella's app's) through
+ * one of the mix.exs patchers; a refusal becomes a manual step with the snippet.
+ */
+export function mixPatch(describe: string, step: (source: string) => PatchResult, file = "mix.exs"): PatchAction {
   return {
     type: "otp:patch",
-    path: "mix.exs",
-    describe,
+    path: file,
+    describe: file === "mix.exs" ? describe : `${describe} (${file})`,
     patch(source) {
-      if (source === undefined) return { manual: "mix.exs is missing" };
+      if (source === undefined) return { manual: `${file} is missing` };
       const r = step(source);
-      return r.status === "refused" ? { manual: `mix.exs: ${r.reason}. To ${describe}, add:\n    ${r.snippet}` } : { source: r.source };
+      return r.status === "refused" ? { manual: `${file}: ${r.reason}. To ${describe}, add:\n    ${r.snippet}` } : { source: r.source };
     },
   };
 }

@@ -106,10 +106,11 @@ export default defineGenerator({
       );
     }
     // Runtime configuration: read at boot, so one release runs anywhere.
+    const runtimeFile = configFilePath(project, "config/runtime.exs");
     const runtime: PatchAction = {
       type: "otp:patch",
-      path: configFilePath(project, "config/runtime.exs"),
-      describe: `configure clustering in ${configFilePath(project, "config/runtime.exs")}`,
+      path: runtimeFile,
+      describe: `configure clustering in ${runtimeFile}`,
       patch: (source) => {
         // Already configured (by syntax, not by our comment): `config :libcluster, ...` or the connector's config.
         const done = source !== undefined && (hasConfig(source, ":libcluster") || hasConfig(source, `:${project.app}`, `${m}.Cluster.Connector`));

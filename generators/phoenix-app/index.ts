@@ -10,10 +10,11 @@ import { isUtf8 } from "node:buffer";
 import { defineGenerator, type PlanAction, type PatchAction, type RenderAction, type Task } from "../../src/core/generator.js";
 import { UserError } from "../../src/core/errors.js";
 import type { Io } from "../../src/core/io.js";
-import { addDep, addFunction, addProjectEntry, setAlias, type PatchResult } from "../../src/elixir/children.js";
-import { appNameFromDir, camelize, underscore } from "../../src/elixir/naming.js";
+import { addDep, addFunction, addProjectEntry, setAlias } from "../../src/elixir/children.js";
+import { appNameFromDir, camelize } from "../../src/elixir/naming.js";
 import { detectVersions, majorMinor } from "../../src/elixir/versions.js";
 import otpApp from "../app/index.js";
+import { mixPatch } from "../_shared/otp.js";
 import { schema, type PhoenixAppOptions } from "./schema.js";
 
 export { schema };
@@ -131,30 +132,16 @@ function mixExsPatches(ignored: string[]): PatchAction[] {
   return [...toolPatches("mix.exs", PRECOMMIT), ...coveragePatches("mix.exs", ignored)];
 }
 
-/** A patch of the mix.exs at `file`; a refusal is a manual step naming where the snippet goes. */
-function mixStep(file: string, describe: string, f: (source: string) => PatchResult, where: string): PatchAction {
-  return {
-    type: "otp:patch",
-    path: file,
-    describe: `${describe}${file === "mix.exs" ? "" : ` (${file})`}`,
-    patch(source) {
-      if (source === undefined) return { manual: `${file} is missing` };
-      const r = f(source);
-      return r.status === "refused" ? { manual: `${file}: ${r.reason}; add to ${where}:\n    ${r.snippet}` } : { source: r.source };
-    },
-  };
-}
-
 /** Sobelow as a dev/test dep of the mix.exs at `file`. */
 function sobelowDep(file: string): PatchAction {
-  return mixStep(file, "add sobelow to deps/0", (s) => addDep(s, "sobelow", '{:sobelow, "~> 0.13", only: [:dev, :test], runtime: false}'), "deps/0");
+  return mixPatch("add sobelow to deps/0", (s) => addDep(s, "sobelow", '{:sobelow, "~> 0.13", only: [:dev, :test], runtime: false}'), file);
 }
 
 /** The coverage gate in the mix.exs at `file`: test_coverage/0 with phx.new's scaffolding left out. */
 function coveragePatches(file: string, ignored: string[]): PatchAction[] {
   return [
-    mixStep(file, "hold the tests to a coverage threshold in project/0", (s) => addProjectEntry(s, "test_coverage", "test_coverage: test_coverage()"), "project/0"),
-    mixStep(file, "add test_coverage/0", (s) => addFunction(s, "test_coverage", coverageFunction(ignored)), "the module"),
+    mixPatch("hold the tests to a coverage threshold in project/0", (s) => addProjectEntry(s, "test_coverage", "test_coverage: test_coverage()"), file),
+    mixPatch("add test_coverage/0", (s) => addFunction(s, "test_coverage", coverageFunction(ignored)), file),
   ];
 }
 
@@ -172,12 +159,12 @@ function toolPatches(file: string, precommit: string[], sobelow = true): PatchAc
     "  end",
   ].join("\n");
   return [
-    mixStep(file, "add credo to deps/0", (s) => addDep(s, "credo", '{:credo, "~> 1.7", only: [:dev, :test], runtime: false}'), "deps/0"),
-    mixStep(file, "add dialyxir to deps/0", (s) => addDep(s, "dialyxir", '{:dialyxir, "~> 1.4", only: [:dev, :test], runtime: false}'), "deps/0"),
+    mixPatch("add credo to deps/0", (s) => addDep(s, "credo", '{:credo, "~> 1.7", only: [:dev, :test], runtime: false}'), file),
+    mixPatch("add dialyxir to deps/0", (s) => addDep(s, "dialyxir", '{:dialyxir, "~> 1.4", only: [:dev, :test], runtime: false}'), file),
     ...(sobelow ? [sobelowDep(file)] : []),
-    mixStep(file, "configure Dialyzer in project/0", (s) => addProjectEntry(s, "dialyzer", "dialyzer: dialyzer()"), "project/0"),
-    mixStep(file, "add dialyzer/0", (s) => addFunction(s, "dialyzer", dialyzer), "the module"),
-    mixStep(file, "run credo --strict, sobelow, dialyzer and the tests with coverage in mix precommit", (s) => setAlias(s, "precommit", precommit), "aliases/0"),
+    mixPatch("configure Dialyzer in project/0", (s) => addProjectEntry(s, "dialyzer", "dialyzer: dialyzer()"), file),
+    mixPatch("add dialyzer/0", (s) => addFunction(s, "dialyzer", dialyzer), file),
+    mixPatch("run credo --strict, sobelow, dialyzer and the tests with coverage in mix precommit", (s) => setAlias(s, "precommit", precommit), file),
   ];
 }
 
@@ -227,12 +214,19 @@ export default defineGenerator({
     const versions = await detectVersions(io.env, io.mix, io.cwd);
     const elixir = versions.elixir ? majorMinor(versions.elixir) : "1.18";
     const web = `${module}Web`;
+    // phx.new's folder for it: lib/<app>_web (shop_2 -> shop_2_web, not Shop2Web's shop2_web);
+    // in an umbrella, also the web app's name.
+    const webPath = `${app}_web`;
+    const core = o.umbrella ? `apps/${app}/` : "";
+    const webApp = o.umbrella ? `apps/${webPath}/` : "";
+    // A Mix task of the web app as the root's alias and CI run it: in an umbrella, in the web app's folder.
+    const inWebApp = (task: string): string => (o.umbrella ? `cmd --app ${webPath} mix ${task}` : task);
+    const wrote = (f: string): boolean => actions.some((a) => a.path === f);
     const binding = {
       app,
       module,
       web,
-      // phx.new's folder for it: lib/<app>_web (shop_2 -> shop_2_web, not Shop2Web's shop2_web).
-      webPath: `${app}_web`,
+      webPath,
       elixir,
       otpMajor: versions.otp?.split(".")[0] ?? "27",
       ecto: o.ecto,
@@ -243,36 +237,30 @@ export default defineGenerator({
       assets: true,
       // CI runs the tests with --cover, held to mix.exs's test_coverage.
       coverage: true,
-      phxNewFiles: phxNewOwnFiles(`${app}_web`).filter((f) => actions.some((a) => a.path === f)),
+      phxNewFiles: phxNewOwnFiles(webPath)
+        .map((f) => (f.startsWith("test/support/data_case") ? `${core}${f}` : `${webApp}${f}`))
+        .filter(wrote),
       umbrella: o.umbrella,
       // Sobelow, Phoenix's security scanner, in precommit and CI (.sobelow-conf).
-      sobelow: o.umbrella ? `mix cmd --app ${app}_web mix sobelow --config` : "mix sobelow --config",
-      // An umbrella's assets are the web app's: its aliases, run in its folder.
-      assetsCommand: o.umbrella ? `mix cmd --app ${app}_web mix assets.setup && mix cmd --app ${app}_web mix assets.build` : "mix assets.setup && mix assets.build",
+      sobelow: `mix ${inWebApp("sobelow --config")}`,
+      assetsCommand: `mix ${inWebApp("assets.setup")} && mix ${inWebApp("assets.build")}`,
     };
-    const wrote = (f: string): boolean => actions.some((a) => a.path === f);
     if (o.umbrella) {
-      // The tools and precommit at the root; each app's coverage gate in its own mix.exs, run in its folder.
-      const core = `apps/${app}`;
-      const webApp = `apps/${app}_web`;
-      const inApp = (dir: string) => (f: string) => wrote(`${dir}/${f}`);
-      // Sobelow scans one Phoenix app from its own folder: at an umbrella's root it says so and
-      // exits 0, which would end precommit there, silently, before dialyzer and the tests.
-      const sobelow = `cmd --app ${app}_web mix sobelow --config`;
-      const precommit = [...PRECOMMIT.slice(0, -1), "cmd mix test --cover"].map((t) => (t === "sobelow --config" ? sobelow : t));
+      // The tools and precommit at the root; each app's coverage gate in its own mix.exs, run in its
+      // folder. Sobelow scans one Phoenix app, from its own folder: at an umbrella's root it says so
+      // and exits 0, which would end precommit there, silently, before dialyzer and the tests.
+      const precommit = PRECOMMIT.map((t) => (t === "sobelow --config" ? inWebApp(t) : t === "test --cover" ? "cmd mix test --cover" : t));
+      const inApp = (dir: string) => (f: string) => wrote(`${dir}${f}`);
       actions.push(
         ...toolPatches("mix.exs", precommit, false),
-        sobelowDep(`${webApp}/mix.exs`),
-        ...coveragePatches(`${core}/mix.exs`, coreIgnored(inApp(core), app, module)),
-        ...coveragePatches(`${webApp}/mix.exs`, webIgnored(inApp(webApp), web, `${app}_web`)),
+        sobelowDep(`${webApp}mix.exs`),
+        ...coveragePatches(`${core}mix.exs`, coreIgnored(inApp(core), app, module)),
+        ...coveragePatches(`${webApp}mix.exs`, webIgnored(inApp(webApp), web, webPath)),
       );
-      binding.phxNewFiles = phxNewOwnFiles(`${app}_web`)
-        .map((f) => (f.startsWith("test/support/data_case") ? `${core}/${f}` : `${webApp}/${f}`))
-        .filter(wrote);
     } else {
       actions.push(...mixExsPatches(coverageIgnored(wrote, app, module, web)));
     }
-    actions.push(render(".credo.exs", ".credo.exs"), render(".sobelow-conf", o.umbrella ? `apps/${app}_web/.sobelow-conf` : ".sobelow-conf"), {
+    actions.push(render(".credo.exs", ".credo.exs"), render(".sobelow-conf", `${webApp}.sobelow-conf`), {
       type: "otp:patch",
       path: ".gitignore",
       describe: "ignore Dialyzer's PLTs (priv/plts)",

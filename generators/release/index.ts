@@ -49,8 +49,10 @@ export default defineGenerator({
       app: path.relative(project.umbrellaRoot, project.root).split(path.sep).join("/"),
       apps: umbrellaAppsNeeded(project.umbrellaRoot, project.root),
     };
-    // The README the release is documented in: an umbrella's is at its root.
-    const readme = umbrella ? `${path.relative(project.root, umbrella.root).split(path.sep).join("/")}/README.md` : "README.md";
+    // The umbrella's root from the app (the README the release is documented in, the _build it goes to).
+    const up = umbrella ? `${path.relative(project.root, umbrella.root).split(path.sep).join("/")}/` : "";
+    const readme = `${up}README.md`;
+    const build = `${up}_build`;
     const binding = {
       app: project.app,
       k8s: kubernetesName(project.app),
@@ -107,7 +109,7 @@ export default defineGenerator({
         describe: "document running the release",
         patch(source) {
           if (source === undefined) return { manual: `${readme} is missing: nothing to document the release in` };
-          const section = releaseReadme(project.app, o.distPort, o.healthPort, umbrella?.app);
+          const section = releaseReadme(project.app, o.distPort, o.healthPort, build, umbrella?.app);
           if (source.includes(section.split("\n")[0] as string)) return { source };
           return { source: `${source.replace(/\s*$/, "")}\n\n${section}` };
         },
@@ -169,8 +171,6 @@ export default defineGenerator({
         actions.push(render("release", "k8s/configmap.yaml", "k8s/configmap.yaml"), render("release", "k8s/http-service.yaml", "k8s/http-service.yaml"));
       }
     }
-    // An umbrella app's build is the root's _build.
-    const build = umbrella ? `${path.relative(project.root, umbrella.root).split(path.sep).join("/")}/_build` : "_build";
     const start = `${build}/prod/rel/${project.app}/bin/${project.app} start`;
     const next = project.phoenix
       ? [
@@ -216,8 +216,8 @@ end
 `;
 }
 
-function releaseReadme(app: string, port: number, healthPort: number, umbrellaApp?: string): string {
-  const build = umbrellaApp ? `${umbrellaApp.split("/").map(() => "..").join("/")}/_build` : "_build";
+/** The README's section; `build`: the _build the release goes to, from the folder it is built in (`umbrellaApp`'s, in an umbrella). */
+function releaseReadme(app: string, port: number, healthPort: number, build: string, umbrellaApp?: string): string {
   return `## Running the release${umbrellaApp ? ` of :${app}` : ""}
 
 \`\`\`sh

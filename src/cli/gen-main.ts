@@ -68,12 +68,20 @@ function takeApp(argv: string[]): { app: string | undefined; rest: string[] } {
   return { app, rest };
 }
 
-/** The project to generate into: the Mix project around cwd, or one app of an umbrella. */
-async function resolveProject(root: string, argv: string[], io: Io): Promise<{ project: MixProject; args: string[] }> {
+/**
+ * The project to generate into: the Mix project around cwd, or one app of an
+ * umbrella. `rootRuns` (gen status, undo, upgrade): at an umbrella's root
+ * without --app, the root itself when it has runs of its own (create-otp-app
+ * --umbrella's).
+ */
+async function resolveProject(root: string, argv: string[], io: Io, rootRuns = false): Promise<{ project: MixProject; args: string[] }> {
   const { app, rest } = takeApp(argv);
   // mix.exs is read by syntax: the reader loads here, once (the patches use it too).
   await (await import("../elixir/reader.js")).loadReader();
   const apps = umbrellaApps(root);
+  if (rootRuns && apps !== undefined && app === undefined && existsSync(path.join(root, ".otpgen", "runs"))) {
+    return { project: umbrellaRootProject(root), args: rest };
+  }
   if (apps === undefined) {
     const project = readMixProject(root);
     if (app !== undefined && app !== project.app) {
@@ -176,23 +184,26 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
       io.stderr(`gen doctor: unknown option ${JSON.stringify(unknown)}; usage: gen doctor [--ci] [--app NAME]\n`);
       return 2;
     }
+    const ci = args.includes("--ci");
     const apps = root ? umbrellaApps(root) : undefined;
-    if (root && apps !== undefined) {
-      // An umbrella's root: each app (or the one --app names), each from its own folder.
-      const chosen = app === undefined ? apps : apps.filter((a) => path.basename(a) === app);
-      if (chosen.length === 0) {
-        io.stderr(app === undefined ? `gen doctor: the umbrella project in ${root} has no apps yet\n` : `gen doctor: invalid --app "${app}": the umbrella's apps are ${apps.map((a) => path.basename(a)).join(", ")}\n`);
-        return 2;
-      }
+    if (root && apps !== undefined && app === undefined && apps.length > 0) {
+      // An umbrella's root without --app: each app, from its own folder.
       let code = 0;
-      for (const dir of chosen) {
+      for (const dir of apps) {
         io.stdout(`${dir}\n`);
-        code = Math.max(code, await doctor(builtins, { project: readMixProject(path.join(root, dir)) }, io, path.join(root, dir), args.includes("--ci")));
+        code = Math.max(code, await doctor(builtins, { project: readMixProject(path.join(root, dir)) }, io, path.join(root, dir), ci));
       }
       return code;
     }
-    const project = root ? readMixProject(root) : undefined;
-    return doctor(builtins, { project }, io, root ?? io.cwd, args.includes("--ci"));
+    if (!root) return doctor(builtins, { project: undefined }, io, io.cwd, ci);
+    try {
+      const { project } = await resolveProject(root, app === undefined ? [] : ["--app", app], { ...io, interactive: false });
+      return doctor(builtins, { project }, io, project.root, ci);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      io.stderr(`gen doctor: ${err.message}\n`);
+      return err.exitCode;
+    }
   }
   // zod comes with the team config: loaded here, not on --help's path.
   const { loadTeam } = await import("../core/team.js");
@@ -225,10 +236,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     let args: string[];
     let projectTeam = team;
     try {
-      await (await import("../elixir/reader.js")).loadReader();
-      const atRoot = umbrellaApps(root) !== undefined && takeApp(rest).app === undefined && existsSync(path.join(root, ".otpgen", "runs"));
-      // At an umbrella's root without --app: the root's own runs (create-otp-app --umbrella's).
-      ({ project, args } = atRoot ? { project: umbrellaRootProject(root), args: rest } : await resolveProject(root, rest, io));
+      ({ project, args } = await resolveProject(root, rest, io, true));
       if (project.root !== root) {
         projectTeam = (await loadTeam(project.root, io.cwd)) ?? team;
         if (!(await recovered(project.root, io))) return 1;

@@ -12,7 +12,7 @@ import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { createOtpApp } from "../../src/cli/create-main.js";
-import { captureIo, copyOf, depsGet, elixirGates, expectGatesPass, hexEnv, precommitHost, runGen, snapshot, tempDir, testCounts } from "../helpers.js";
+import { captureIo, copyOf, depsGet, elixirGates, elixirNextGates, expectGatesPass, hexEnv, precommitHost, precommitNext, runGen, snapshot, tempDir, testCounts } from "../helpers.js";
 
 const APP = "billing_v2";
 const OTHER = "ledger_9";
@@ -178,6 +178,27 @@ describe("gen in an umbrella's apps", () => {
     // The app it depends on in the umbrella is in the release.
     const loaded = await execa(bin, ["eval", "IO.inspect({Code.ensure_loaded?(Ledger9.Application), Code.ensure_loaded?(BillingV2.RateKeeper)})"], { reject: false, all: true });
     expect(loaded.all).toBe("{true, true}");
+  }, 900_000);
+});
+
+describe("create-otp-app --umbrella on the newest Elixir", () => {
+  it("--elixir 1.17 (Mix's cli/0): with genserver, periodic and telemetry --otel in its app, the gates and its own mix precommit pass on 1.20", async () => {
+    const cwd = tempDir();
+    const io = captureIo(cwd);
+    expect(await createOtpApp(["hub_3", "--umbrella", "--elixir", "1.17", "--yes", "--no-install", "--no-git", "--no-check"], io), io.errText()).toBe(0);
+    const hub = path.join(cwd, "hub_3");
+    expect(readFileSync(path.join(hub, "mix.exs"), "utf8")).toContain("def cli do\n    [preferred_envs: [precommit: :test]]\n  end");
+    for (const args of [["genserver", "Relay"], ["periodic", "Pruner", "--every", "1m"], ["telemetry", "--otel"]]) {
+      const r = await runGen(hub, [...args, "--app", "hub_3", "--no-check"]);
+      expect(r.code, `${args.join(" ")}: ${r.err}`).toBe(0);
+    }
+    // The tracing test reads the runtime config beside mix.exs's config_path: the umbrella's.
+    const gates = await elixirNextGates(hub, { credo: "all" });
+    expectGatesPass(gates);
+    const out = await precommitNext(gates.at);
+    expect(out.exitCode, out.output).toBe(0);
+    expect(out.output).toMatch(/done \(passed successfully\)/);
+    expect(Number(/([\d.]+)% \| Total/.exec(out.output)?.[1]), out.output).toBeGreaterThanOrEqual(85);
   }, 900_000);
 });
 

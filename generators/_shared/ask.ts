@@ -11,7 +11,9 @@ import { supervisorModules } from "../../src/elixir/sup-tree.js";
 import { readScopesConfig, scopesMarkedDefault } from "../../src/elixir/scopes.js";
 import { browserScopes, routeNames } from "../../src/elixir/phoenix.js";
 import { underscore } from "../../src/elixir/naming.js";
-import { webPathOf } from "./phoenix.js";
+import { obanQueues } from "../../src/elixir/oban.js";
+import { loadReader } from "../../src/elixir/reader.js";
+import { webModuleOf, webPathOf } from "./phoenix.js";
 
 /** `--under`: the project's own Supervisor modules as a list, the application first (Enter). */
 export async function askUnder(c: AskContext): Promise<string | undefined> {
@@ -166,7 +168,7 @@ export async function askFields(c: AskContext): Promise<string[]> {
 export async function askRouterScope(c: AskContext): Promise<number | string | undefined> {
   const project = c.project;
   if (!project?.phoenix || c.values.scope) return undefined;
-  const web = `${project.module}Web`;
+  const web = webModuleOf(project);
   const router = path.join(project.root, "lib", webPathOf(project), "router.ex");
   if (!existsSync(router)) return undefined;
   const source = readFileSync(router, "utf8");
@@ -185,4 +187,34 @@ export async function askRouterScope(c: AskContext): Promise<number | string | u
     default: "0",
   });
   return /^\d+$/.test(picked) ? Number(picked) : picked;
+}
+
+const NEW_QUEUE = "\u0000new";
+
+/**
+ * `--queue` (gen worker): the queues the Oban config already runs, or a new
+ * one (added to it with a limit of 10); a name when there are none yet.
+ */
+export async function askQueue(c: AskContext): Promise<string> {
+  const project = c.project;
+  await loadReader();
+  const configured = project && existsSync(project.configFile) ? obanQueues(readFileSync(project.configFile, "utf8"), project.app) : [];
+  const fallback = typeof c.fallback === "string" ? c.fallback : "default";
+  if (configured.length > 0) {
+    const picked = await c.prompter.select({
+      message: "Queue it runs in",
+      choices: [
+        ...configured.map((q) => ({ name: q, value: q, description: `--queue ${q}` })),
+        { name: "a new queue", value: NEW_QUEUE, description: "added to the Oban config's queues, with a limit of 10 jobs at a time" },
+      ],
+      default: configured.includes(fallback) ? fallback : configured[0],
+    });
+    if (picked !== NEW_QUEUE) return picked;
+  }
+  const answer = await c.prompter.input({
+    message: "Queue name (added to the Oban config's queues, with a limit of 10 jobs at a time)",
+    ...(configured.includes(fallback) ? {} : { default: fallback }),
+    validate: (v) => c.validate(v.trim()),
+  });
+  return answer.trim();
 }

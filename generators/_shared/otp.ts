@@ -5,7 +5,7 @@ import type { FieldMeta, PatchAction, Plan, PlanContext, RenderAction } from "..
 import { askUnder } from "./ask.js";
 import { UserError } from "../../src/core/errors.js";
 import { addChild, addDep, addFormatterImportDep, delegatedSupervisor, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
-import { moduleNameProblem, moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
+import { moduleNameProblem, moduleSyntaxProblem, modulePath, underscore } from "../../src/elixir/naming.js";
 import { fileDefining, type MixProject } from "../../src/elixir/project.js";
 import { looksLikeDoctest } from "../../src/elixir/escape.js";
 import { addLoggerMetadata } from "../../src/elixir/logger-config.js";
@@ -144,6 +144,21 @@ export function formatterPatch(describe: string, step: (source: string) => Patch
  * dependency, and in .formatter.exs's import_deps, so that `mix format` keeps
  * `check all ... do` without parentheses (dev too, where mix format runs).
  */
+/**
+ * The DSL calls the generated files write without parentheses, as each
+ * library's .formatter.exs exports them: the formatter that lays out a
+ * rendered file is given those of the libraries it uses.
+ */
+export const LOCALS = {
+  streamData: ["property: 2", "check: 1", "check: 2", "all: :*"],
+  ecto: ["field: 2", "field: 3", "timestamps: 0", "timestamps: 1", "add: 2", "add: 3", "create: 1", "create: 2"],
+  phoenix: ["live: 3", "live: 4", "pipe_through: 1"],
+  obanTesting: ["assert_enqueued: 1", "assert_enqueued: 2", "refute_enqueued: 1", "refute_enqueued: 2"],
+} as const;
+
+/** A `locals_without_parens` list (Elixir source) of these groups. */
+export const localsOf = (...groups: (readonly string[])[]): string => `[${groups.flat().join(", ")}]`;
+
 export function streamDataPatches(): PatchAction[] {
   return [
     depPatch("stream_data", '{:stream_data, "~> 1.1", only: [:dev, :test]}'),
@@ -220,7 +235,7 @@ export function otpNames(project: MixProject, name: string): OtpNames {
   if (module === project.module || module === project.appModule) {
     throw new UserError(`invalid <name> "${name}": ${module} already exists as the project's own module`);
   }
-  const path = underscore(module);
+  const path = modulePath(project, module);
   const last = module.split(".").pop() as string;
   const testAlias = TEST_USES.has(last) ? `${last}UnderTest` : last;
   return {

@@ -38,7 +38,8 @@ export default defineGenerator({
   derive: (v) => (typeof v.name === "string" ? { topic: defaultTopic(v.name) } : {}),
   async plan(o, _io, ctx) {
     const project = requireProject(ctx);
-    const { web, webPath } = requirePhoenix(project, "channel");
+    const { web, webPath, domain } = requirePhoenix(project, "channel");
+    const prefix = domain.project.module;
     const base = o.name.endsWith("Channel") ? o.name.slice(0, -"Channel".length) : o.name;
     if (base === "") throw new UserError(`invalid <name> "${o.name}": name the channel, e.g. Room`);
     const module = `${web}.${base}Channel`;
@@ -56,19 +57,19 @@ export default defineGenerator({
     const socket = served?.module ?? `${web}.UserSocket`;
     const socketFile = served ? fileDefining(project.root, socket) : `lib/${webPath}/channels/user_socket.ex`;
     // A new socket in a phx.gen.auth app belongs to the login session (revoked at log-out); elsewhere a signed user id.
-    const session = served ? undefined : sessionBinding(project.root, project.module, web, endpointSource);
+    const session = served ? undefined : sessionBinding(project.root, domain.project.root, prefix, web, endpointSource);
     const binding = {
       session,
       app: project.app,
       module,
-      prefix: project.module,
+      prefix,
       web,
       socket,
       topic,
       joinTopic: topic.endsWith("*") ? `${topic.slice(0, -1)}lobby` : topic,
       topicPrefix: topic.endsWith("*") ? topic.slice(0, -1) : topic,
       wildcard: topic.endsWith("*"),
-      dataCase: has("test/support/data_case.ex") ? `${project.module}.DataCase` : false,
+      dataCase: existsSync(path.join(domain.project.root, "test/support/data_case.ex")) ? `${prefix}.DataCase` : false,
     };
     const actions: PlanAction[] = [
       render("channel", "lib/module_channel.ex", file),
@@ -125,10 +126,11 @@ function manualStep(text: string): PatchAction {
 /**
  * What the socket needs to belong to phx.gen.auth's login session: its
  * UserAuth read by the syntax reader, the endpoint's `@session_options`, and
- * the accounts fixtures and token schema its test uses. Undefined when any is
+ * the accounts fixtures and token schema its test uses (under `domainRoot`:
+ * the umbrella's domain app, or the app itself). Undefined when any is
  * missing: the socket then keeps a signed user id.
  */
-function sessionBinding(root: string, prefix: string, web: string, endpointSource: string | undefined) {
+function sessionBinding(root: string, domainRoot: string, prefix: string, web: string, endpointSource: string | undefined) {
   const userAuth = `${web}.UserAuth`;
   const userAuthFile = fileDefining(root, userAuth);
   if (!userAuthFile || !endpointSource || !usesAttribute(endpointSource, "session_options")) return undefined;
@@ -139,9 +141,9 @@ function sessionBinding(root: string, prefix: string, web: string, endpointSourc
   const tokenSchema = `${accounts}.${camelize(auth.singular)}Token`;
   const last = (m: string): string => m.split(".").pop() as string;
   // phx.gen.auth writes the fixtures under test/support/fixtures/.
-  const fixturesFile = path.join(root, "test/support/fixtures", `${underscore(last(accounts))}_fixtures.ex`);
+  const fixturesFile = path.join(domainRoot, "test/support/fixtures", `${underscore(last(accounts))}_fixtures.ex`);
   const definesFixtures = existsSync(fixturesFile) && modules(parse(readFileSync(fixturesFile, "utf8")).rootNode).some((m) => m.name === fixtures);
-  if (!fileDefining(root, tokenSchema) || !definesFixtures) return undefined;
+  if (!fileDefining(domainRoot, tokenSchema) || !definesFixtures) return undefined;
   return {
     ...auth,
     accounts,

@@ -14,8 +14,8 @@ import { callArgs, callName, codeChildren, modules, parse, type Node } from "../
 import { fileDefining } from "../../src/elixir/project.js";
 import { migrationVersion } from "../../src/elixir/ecto.js";
 import { addStructType } from "../../src/elixir/struct-type.js";
-import { camelize, defaultTable, underscore } from "../../src/elixir/naming.js";
-import { moduleField, projectPlan, render, requireProject, streamDataPatches } from "../_shared/otp.js";
+import { camelize, defaultTable, modulePath, underscore } from "../../src/elixir/naming.js";
+import { LOCALS, localsOf, moduleField, projectPlan, render, requireProject, streamDataPatches } from "../_shared/otp.js";
 import { askFields, askScope, askTable } from "../_shared/ask.js";
 
 export const schema = z.object({
@@ -81,8 +81,7 @@ export function scopeView(scope: PhoenixScope | undefined, fixturesModule: strin
 }
 
 /** The Ecto and Phoenix DSL calls the generated files use, without parentheses (as their .formatter.exs export them). */
-export const PHOENIX_LOCALS =
-  "[field: 2, field: 3, timestamps: 0, timestamps: 1, add: 2, add: 3, create: 1, create: 2, live: 3, live: 4, pipe_through: 1, property: 2, check: 1, check: 2, all: :*]";
+export const PHOENIX_LOCALS = localsOf(LOCALS.ecto, LOCALS.phoenix, LOCALS.streamData);
 
 const humanize = (s: string): string => s.replace(/_/g, " ");
 
@@ -157,10 +156,10 @@ export default defineGenerator({
       generatorAttrs: cast.map((v) => ({ name: v.name, generator: v.generator })),
     };
     const has = (f: string): boolean => existsSync(path.join(project.root, f));
-    const contextFile = `lib/${underscore(contextModule)}.ex`;
-    const testFile = `test/${underscore(contextModule)}_test.exs`;
+    const contextFile = `lib/${modulePath(project, contextModule)}.ex`;
+    const testFile = `test/${modulePath(project, contextModule)}_test.exs`;
     const fixturesFile = `test/support/fixtures/${underscore(`${o.context}Fixtures`)}.ex`;
-    const actions: PlanAction[] = [render("context", "lib/schema.ex", `lib/${underscore(schemaModule)}.ex`)];
+    const actions: PlanAction[] = [render("context", "lib/schema.ex", `lib/${modulePath(project, schemaModule)}.ex`)];
 
     actions.push(
       has(contextFile)
@@ -177,7 +176,7 @@ export default defineGenerator({
     // The changeset's property test (StreamData): a file of the schema's own, so that a context's
     // existing test module is not changed; none when nothing is cast.
     if (cast.length > 0) {
-      actions.push(render("context", "test/schema_test.exs", `test/${underscore(schemaModule)}_test.exs`), ...streamDataPatches());
+      actions.push(render("context", "test/schema_test.exs", `test/${modulePath(project, schemaModule)}_test.exs`), ...streamDataPatches());
     }
 
     // Specs name the scope as Scope.t() (a struct literal in a spec is a compile-time

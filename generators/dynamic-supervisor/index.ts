@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
 import { descriptionField, nameField, otpNames, otpPlan, render, requireProject, underField, wire } from "../_shared/otp.js";
-import { underscore } from "../../src/elixir/naming.js";
+import { modulePath } from "../../src/elixir/naming.js";
 
 export const schema = z.object({
   name: nameField("Sessions"),
@@ -48,7 +48,7 @@ export default defineGenerator({
       binding,
       [
         render("dynamic-supervisor", "lib/module.ex", n.file),
-        render("dynamic-supervisor", "lib/module/worker.ex", `lib/${underscore(worker)}.ex`),
+        render("dynamic-supervisor", "lib/module/worker.ex", `lib/${modulePath(project, worker)}.ex`),
         render("dynamic-supervisor", "test/module_test.exs", n.testFile),
         wire(project, { code: n.module, ids: [n.module] }, o.under),
       ],

@@ -5,7 +5,7 @@
 // computation, on seeded random input and as a StreamData property.
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
-import { depPatch, descriptionField, nameField, otpNames, otpPlan, render, requireProject, streamDataPatches } from "../_shared/otp.js";
+import { depPatch, descriptionField, LOCALS, localsOf, nameField, otpNames, otpPlan, render, requireProject, streamDataPatches } from "../_shared/otp.js";
 
 export const schema = z.object({
   name: nameField("OrderTotals"),
@@ -41,7 +41,7 @@ export default defineGenerator({
     const actions = [render("flow", "lib/module.ex", n.file), render("flow", "test/module_test.exs", n.testFile), depPatch("flow", '{:flow, "~> 1.2"}'), ...streamDataPatches()];
     const plan = otpPlan(project, binding, actions, n);
     // Names make some lines as long as they are: Elixir's formatter lays them out.
-    plan.format = { localsWithoutParens: "[property: 2, check: 1, check: 2, all: :*]" };
+    plan.format = { localsWithoutParens: localsOf(LOCALS.streamData) };
     plan.nextSteps.unshift("mix deps.get (for Flow, and StreamData for the property test)");
     return plan;
   },

@@ -7,12 +7,12 @@ import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { formInput, formParam } from "../../src/elixir/fields.js";
 import { addRoutes, authenticatedSessions } from "../../src/elixir/phoenix.js";
-import { underscore } from "../../src/elixir/naming.js";
+import { modulePath, underscore } from "../../src/elixir/naming.js";
 import { z } from "zod";
 import context, { schema as contextSchema, scopeNote, scopeView, tableAndFields } from "../context/index.js";
 import { askRouterScope } from "../_shared/ask.js";
 import { render, requireProject } from "../_shared/otp.js";
-import { requirePhoenix } from "../_shared/phoenix.js";
+import { fromDomain, requirePhoenix } from "../_shared/phoenix.js";
 
 export const schema = contextSchema.extend({
   routerScope: z
@@ -42,8 +42,9 @@ export default defineGenerator({
   needsProject: true,
   async plan(o, io, ctx) {
     const project = requireProject(ctx);
-    const { web, webPath } = requirePhoenix(project, "live");
-    const plan = await context.plan(o, io, ctx);
+    const { web, webPath, domain } = requirePhoenix(project, "live");
+    // The context goes in the domain app: in an umbrella, the web app's sibling.
+    const plan = fromDomain(await context.plan(o, io, { ...ctx, project: domain.project }), domain, project.root);
     const b = plan.binding as Record<string, unknown> & {
       singular: string;
       plural: string;
@@ -148,7 +149,8 @@ export default defineGenerator({
       },
     });
     plan.actions.push(...actions);
-    plan.nextSteps = [...scopeNote(scope), "mix ecto.migrate", `mix test test/${webPath}/live`, `open ${routerPath}`];
+    const contextTests = domain.rel === "" ? [] : [`(cd ${domain.rel} && mix test test/${modulePath(domain.project, b.contextModule as string)}_test.exs)`];
+    plan.nextSteps = [...scopeNote(scope), "mix ecto.migrate", `mix test test/${webPath}/live`, ...contextTests, `open ${routerPath}`];
     if (!existsSync(path.join(project.root, "test/support/conn_case.ex"))) plan.nextSteps.push("the LiveView tests use ConnCase (test/support/conn_case.ex, as mix phx.new writes it)");
     return plan;
   },

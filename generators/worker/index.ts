@@ -32,8 +32,11 @@ import {
   render,
   requireProject,
   configAppendPatch,
+  LOCALS,
+  localsOf,
   wire,
 } from "../_shared/otp.js";
+import { askQueue } from "../_shared/ask.js";
 
 /** Oban's migration version that the Oban this tool adds (2.23) creates: pinned, as Oban's installation guide does. */
 export const OBAN_MIGRATION_VERSION = 14;
@@ -52,7 +55,7 @@ export const schema = z.object({
     .regex(/^[a-z][a-z0-9_]{0,62}$/, "a queue name is lowercase letters, digits and underscores, starting with a letter")
     .default("default")
     .describe("The Oban queue it runs in (added to the config's queues with a limit of 10)")
-    .meta({ prompt: false, valueName: "name" }),
+    .meta({ valueName: "name", ask: askQueue }),
   maxAttempts: z.coerce
     .number()
     .int("--max-attempts must be a whole number")
@@ -60,8 +63,10 @@ export const schema = z.object({
     .max(100, "--max-attempts must be at most 100")
     .default(20)
     .describe("Runs before a failing job is discarded (Oban's default: 20)")
-    .meta({ prompt: false, valueName: "n" }),
-  unique: durationField("Enqueuing the same args again within this period returns the job already there (e.g. 60s)")
+    .meta({ prompt: "Attempts before a failing job is discarded (Oban's default: 20)", valueName: "n" }),
+  unique: durationField("Enqueuing the same args again within this period returns the job already there (e.g. 60s)", undefined, {
+    prompt: "Unique for: enqueuing the same args again within this period returns the job already there (e.g. 60s)",
+  })
     .refine((v) => v === undefined || (parseDuration(v) ?? 0) % 1000 === 0, "a unique period is whole seconds (60s, 5m, 1h)")
     .refine((v) => v === undefined || (parseDuration(v) ?? 0) <= PRUNE_AFTER_S * 1000, "a unique period must be at most 168h (the 7 days jobs are kept)"),
   cron: z
@@ -72,8 +77,8 @@ export const schema = z.object({
     })
     .optional()
     .describe('Also run it on this schedule, in UTC, with Oban\'s Cron plugin (e.g. "*/5 * * * *", "@daily")')
-    .meta({ prompt: false, valueName: "schedule" }),
-  timeout: durationField("A run that takes longer is stopped and counts as failed (retried)", "5m").refine(
+    .meta({ prompt: "Also run it on a schedule, in UTC (e.g. */5 * * * *, @daily)", valueName: "schedule" }),
+  timeout: durationField("A run that takes longer is stopped and counts as failed (retried)", "5m", { prompt: "Timeout: a run that takes longer is stopped and retried (e.g. 5m)" }).refine(
     (v) => (parseDuration(v) ?? 0) < RESCUE_AFTER_MS,
     "a timeout must be under 1h (Lifeline runs a job left executing again after an hour)",
   ),
@@ -208,7 +213,7 @@ export default defineGenerator({
     };
     const plan = otpPlan(project, binding, actions, n);
     // Names make some lines as long as they are: Elixir's formatter lays them out.
-    plan.format = { localsWithoutParens: "[assert_enqueued: 1, assert_enqueued: 2, refute_enqueued: 1, refute_enqueued: 2]" };
+    plan.format = { localsWithoutParens: localsOf(LOCALS.obanTesting) };
     plan.nextSteps.unshift("mix deps.get (for Oban)", "mix ecto.migrate (Oban's tables)");
     plan.nextSteps.push(`enqueue it with ${n.module}.enqueue(${o.cron ? "" : "id"})`);
     return plan;

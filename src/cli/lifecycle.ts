@@ -12,6 +12,7 @@ import { confirmOrCancel, type Io } from "../core/io.js";
 import { changesOf, CREATION, fileStatus, planUndo, replanAll, select, type FileOutcome, type LifecycleContext, type RunOutcome, type StatusState } from "../core/lifecycle.js";
 import { readRuns, recordChange, stateOf, type RunRecord } from "../core/manifest.js";
 import { packageVersion } from "../core/paths.js";
+import { findMixRoot } from "../elixir/project.js";
 import { formatChanges, formatPlan, formatStep, printDryRun, unifiedDiff } from "../core/report.js";
 import type { Change } from "../core/tree.js";
 import type { StepResult } from "../mix/check.js";
@@ -60,10 +61,15 @@ interface WriteOptions {
   mixCheck: boolean;
 }
 
-/** Remove directories a removal left empty, up to the root. */
+/**
+ * Remove directories a removal left empty, up to the app the file is in (the
+ * root, or for a file of an umbrella's other app, `../shop/...`, that app's).
+ */
 function pruneDirs(root: string, removed: readonly string[]): void {
   for (const f of removed) {
-    for (let d = path.dirname(path.join(root, f)); d.startsWith(root) && d !== root; d = path.dirname(d)) {
+    const file = path.resolve(root, f);
+    const app = findMixRoot(path.dirname(file)) ?? root;
+    for (let d = path.dirname(file); d.startsWith(app + path.sep); d = path.dirname(d)) {
       if (!existsSync(d) || readdirSync(d).length > 0) break;
       rmdirSync(d);
     }

@@ -185,3 +185,23 @@ export const MAX_ATOM = 255;
 
 /** The table a schema gets when none is named: its last segment in snake_case, plural (`Catalog.Product` -> products). */
 export const defaultTable = (schema: string): string => `${underscore(schema.split(".").pop() ?? "")}s`;
+
+/**
+ * A module's file path (without extension) under lib/ or test/, as mix new
+ * and phx.new lay an app out: the app's modules in the app's folder, named
+ * after the app rather than the module (`shop_2`: Shop2.Counter ->
+ * shop_2/counter, Shop2Web.Presence -> shop_2_web/presence, where
+ * underscoring the module would give shop2/counter). Other modules: by
+ * their name.
+ */
+export function modulePath(project: { app: string; module: string }, module: string): string {
+  for (const [prefix, folder] of [
+    [project.module, project.app],
+    [`${project.module}Web`, `${project.app}_web`],
+  ] as const) {
+    if (prefix === "") continue;
+    if (module === prefix) return folder;
+    if (module.startsWith(`${prefix}.`)) return `${folder}/${underscore(module.slice(prefix.length + 1))}`;
+  }
+  return underscore(module);
+}

@@ -45,6 +45,19 @@ function theObanConfig(source: string, app: string): { tree: Tree; kw: Node } | 
   return { tree, kw: found[0] as Node };
 }
 
+/** The queues of the file's `config :app, Oban, queues: [...]`, in order (none when it has no such config). */
+export function obanQueues(source: string, app: string): string[] {
+  let tree: Tree;
+  try {
+    tree = parse(source);
+  } catch {
+    return [];
+  }
+  const queues = obanConfigs(tree, app).map((kw) => pairValue(kw, "queues")).find((q) => q?.type === "list");
+  const kw = queues ? codeChildren(queues).find((c) => c.type === "keywords") : undefined;
+  return (kw ? codeChildren(kw) : []).map((p) => p.childForFieldName("key")?.text.replace(/:\s*$/, "") ?? "").filter((q) => q !== "");
+}
+
 /** `queue: limit` in the Oban config's `queues:` list; present when that queue is there (its limit kept). */
 export function addObanQueue(source: string, app: string, queue: string, limit: number): PatchResult {
   const code = `${queue}: ${limit}`;

@@ -1,7 +1,7 @@
 import { execa } from "execa";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { appNameProblem, camelize, moduleNameProblem, underscore } from "../../src/elixir/naming.js";
+import { appNameProblem, camelize, moduleNameProblem, modulePath, underscore } from "../../src/elixir/naming.js";
 
 /** Ask real Elixir for Macro.camelize/underscore of many inputs at once. */
 async function elixirMacro(fn: "camelize" | "underscore", inputs: string[]): Promise<string[]> {
@@ -54,5 +54,30 @@ describe("name rules", () => {
     expect(moduleNameProblem("MyApp.")).toMatch(/segment/);
     expect(moduleNameProblem("String")).toMatch(/module of Elixir itself/);
     expect(moduleNameProblem("Elixir.Foo")).toMatch(/Elixir\./);
+  });
+});
+
+describe("modulePath: the app's modules in the app's folder, as mix new and phx.new lay it out", () => {
+  it("names the folder after the app, not the module, where the two differ (digits after an underscore)", () => {
+    const shop = { app: "shop_2", module: "Shop2" };
+    expect(modulePath(shop, "Shop2.Catalog.Product")).toBe("shop_2/catalog/product");
+    expect(modulePath(shop, "Shop2Web.Presence")).toBe("shop_2_web/presence");
+    expect(modulePath(shop, "Shop2")).toBe("shop_2");
+    // Not the app's: by the module's name.
+    expect(modulePath(shop, "Shop2Admin.Job")).toBe("shop2_admin/job");
+    expect(modulePath(shop, "Other.Thing")).toBe("other/thing");
+    // An umbrella's web app is its own app.
+    expect(modulePath({ app: "mkt_2_web", module: "Mkt2Web" }, "Mkt2Web.RoomChannel")).toBe("mkt_2_web/room_channel");
+  });
+
+  it("for any valid app name, a module under the app's module is in lib/<app>/", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z][a-z0-9_]{0,30}$/), (app) => {
+        fc.pre(appNameProblem(app) === null);
+        const module = camelize(app);
+        expect(modulePath({ app, module }, `${module}.Orders.Sweeper`)).toBe(`${app}/orders/sweeper`);
+      }),
+      { seed: 42, numRuns: 500 },
+    );
   });
 });

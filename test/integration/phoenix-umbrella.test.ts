@@ -53,7 +53,7 @@ describe("create-otp-app --phoenix --umbrella", () => {
     expect(root).not.toContain(":sobelow");
   });
 
-  it("gen works in both apps, their config in the umbrella's config/; the gates and the umbrella's own mix precommit pass at the root", async () => {
+  it("gen works in both apps, their config in the umbrella's config/; gen live, presence and channel in the web app with the context in the domain app; the gates and the umbrella's own mix precommit pass at the root", async () => {
     for (const [cwd, args] of [
       [at.outside, ["genserver", "Counter", "--app", APP]],
       [at.outside, ["context", "Catalog", "Product", "products", "name:string", "price:integer", "--app", APP]],
@@ -64,13 +64,48 @@ describe("create-otp-app --phoenix --umbrella", () => {
       expect(io.text()).not.toContain("Do by hand");
     }
     for (const app of [APP, WEB]) expect(existsSync(path.join(at.outside, "apps", app, "config")), app).toBe(false);
-    // The Phoenix generators written for a single app refuse in an umbrella's: one line, exit 2, nothing written.
-    const before = snapshot(path.join(at.outside, "apps", WEB));
-    const refused = captureIo(at.outside);
-    expect(await gen(["live", "Shelf", "Item", "items", "name:string", "--app", WEB, "--no-check"], refused)).toBe(2);
-    expect(refused.errText()).toBe(`gen live: gen live expects a single Phoenix app, and ${WEB} is an app of an umbrella; it is not written for an umbrella's web app yet (gen context works in the umbrella's domain app)\n`);
-    expect(snapshot(path.join(at.outside, "apps", WEB))).toEqual(before);
     expect(read("config/config.exs")).toMatch(/metadata: \[[^\]]*:scheduler/);
+
+    // The Phoenix generators go in the web app; in the domain app they are refused with where to run them
+    // (one line, exit 2, nothing written).
+    const apps = path.join(at.outside, "apps");
+    const before = snapshot(apps);
+    const refused = captureIo(at.outside);
+    expect(await gen(["live", "Shelf", "Item", "items", "name:string", "--app", APP, "--no-check"], refused)).toBe(2);
+    expect(refused.errText()).toBe(`gen live: gen live writes into the umbrella's web app: run it with --app ${WEB} (or from apps/${WEB}); what belongs to ${APP} goes there\n`);
+    expect(snapshot(apps)).toEqual(before);
+
+    // gen live from the web app: the context, its schema, migration, tests and fixtures in the domain app, the
+    // LiveViews and routes in the web app; its undo takes back both, to the byte.
+    const tried = captureIo(at.outside);
+    expect(await gen(["live", "Shelf", "Item", "items", "name:string", "--app", WEB, "--no-check"], tried), tried.errText()).toBe(0);
+    expect(existsSync(path.join(apps, APP, "lib", APP, "shelf.ex"))).toBe(true);
+    expect(existsSync(path.join(apps, WEB, "lib", WEB, "live", "item_live", "index.ex"))).toBe(true);
+    const undone = captureIo(at.outside);
+    expect(await gen(["undo", "--app", WEB, "--yes", "--no-mix-check"], undone), undone.errText()).toBe(0);
+    const after = snapshot(apps);
+    // Every file is as before, the run's record (kept, as undone) aside.
+    expect(JSON.parse(after[`${WEB}/.otpgen/runs/live.json`] as string).generator).toBe("live");
+    delete after[`${WEB}/.otpgen/runs/live.json`];
+    expect(after).toEqual(before);
+
+    for (const [cwd, args] of [
+      [path.join(apps, WEB), ["live", "Catalog", "Item", "items", "title:string", "stock:integer"]],
+      [path.join(apps, WEB), ["presence"]],
+      [at.outside, ["channel", "Room", "--app", WEB]],
+    ] as const) {
+      const io = captureIo(cwd);
+      expect(await gen([...args, "--no-check"], io), `${args.join(" ")}: ${io.errText()}`).toBe(0);
+      expect(io.text()).not.toContain("Do by hand");
+    }
+    // Both gen context runs went to the one context module, in the domain app.
+    const catalog = read(`apps/${APP}/lib/${APP}/catalog.ex`);
+    expect(catalog).toContain("def list_products");
+    expect(catalog).toContain("def list_items");
+    expect(read(`apps/${WEB}/lib/${WEB}/router.ex`)).toContain('live "/items", ItemLive.Index, :index');
+    // The Presence is started by the web app, before its Endpoint; the PubSub it uses is the domain app's.
+    expect(read(`apps/${WEB}/lib/${WEB}/presence.ex`)).toContain("pubsub_server: Mkt2.PubSub");
+    expect(read(`apps/${WEB}/lib/${WEB}/application.ex`)).toMatch(/Mkt2Web\.Presence,[\s\S]*Mkt2Web\.Endpoint/);
 
     const gates = await elixirNextGatesAt(at, { credo: "all" });
     expectGatesPass(gates);

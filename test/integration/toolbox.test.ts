@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { captureIo, copyOf, expectRefused, hexEnv, runGen, elixirGates, expectGatesPass, snapshot, tempDir, testCounts, unformatted } from "../helpers.js";
 import { unparsable } from "../e2e/packed.js";
+import type { Prompter } from "../../src/core/io.js";
 
 let template: string;
 beforeAll(async () => {
@@ -331,5 +332,59 @@ describe("gen bench: a Benchee script under bench/, run with mix run", () => {
 
     const again = await run(dir, ["bench", "sorting", "--no-check", "--json"]);
     expect((JSON.parse(again.out).files as { action: string }[]).every((f) => f.action === "identical")).toBe(true);
+  });
+});
+
+describe("gen worker at a terminal", () => {
+  it("asks for the queue (the Oban config's, or a new one), the attempts, uniqueness, a schedule and the timeout; the answers are the flags' run", async () => {
+    const dir = copyOf(template);
+    writeFileSync(path.join(dir, "lib/app/repo.ex"), 'defmodule App.Repo do\n  use Ecto.Repo, otp_app: :app, adapter: Ecto.Adapters.Postgres\nend\n');
+    const asked: { message: string; choices?: string[] }[] = [];
+    const answering = (answers: Record<string, string>): Prompter => {
+      const pick = (message: string, fallback: unknown, choices?: string[]): never => {
+        asked.push({ message, ...(choices ? { choices } : {}) });
+        const key = Object.keys(answers).find((k) => message.startsWith(k));
+        return (key === undefined ? fallback : answers[key]) as never;
+      };
+      return {
+        input: async (o) => pick(o.message, o.default ?? ""),
+        confirm: async (o) => pick(o.message, true),
+        select: async (o) => pick(o.message, o.default, o.choices.map((c) => String(c.value))),
+        checkbox: async (o) => pick(o.message, []),
+        search: async (o) => pick(o.message, o.choices[0]?.value),
+      };
+    };
+    // No Oban config yet: the queue is a name, defaulting to "default".
+    const first = await runGen(dir, ["worker", "Billing.Sweep", "--no-check"], {
+      interactive: true,
+      prompter: answering({ "Queue name": "billing", Attempts: "5", "Unique for": "60s", "Also run it": "", Timeout: "30m" }),
+    });
+    expect(first.code, first.err).toBe(0);
+    const messages = asked.map((a) => a.message);
+    expect(messages.slice(0, 5).map((m) => m.split(/[ :(]/)[0])).toEqual(["Queue", "Attempts", "Unique", "Also", "Timeout"]);
+    const sweep = read(dir, "lib/app/billing/sweep.ex");
+    expect(sweep).toContain("queue: :billing");
+    expect(sweep).toContain("max_attempts: 5");
+    expect(sweep).toMatch(/unique: \[period: 60/);
+    expect(sweep).not.toContain("Cron");
+    expect(read(dir, "config/config.exs")).toContain("queues: [billing: 10]");
+
+    // Now the config runs a queue: it is offered, with a new one; a schedule this time.
+    asked.length = 0;
+    const second = await runGen(dir, ["worker", "Reports.Nightly", "--no-check"], {
+      interactive: true,
+      prompter: answering({ "Queue it runs in": "billing", "Also run it": "@daily", "Unique for": "" }),
+    });
+    expect(second.code, second.err).toBe(0);
+    expect(asked[0]?.choices?.[0]).toBe("billing");
+    expect(asked[0]?.choices).toHaveLength(2);
+    expect(read(dir, "config/config.exs")).toContain("queues: [billing: 10]");
+    expect(read(dir, "config/config.exs")).toMatch(/crontab: \[\{"@daily", App\.Reports\.Nightly\}\]/);
+
+    // The same answers as flags give the same files.
+    const flags = copyOf(template);
+    writeFileSync(path.join(flags, "lib/app/repo.ex"), read(dir, "lib/app/repo.ex"));
+    expect((await runGen(flags, ["worker", "Billing.Sweep", "--queue", "billing", "--max-attempts", "5", "--unique", "60s", "--timeout", "30m", "--yes", "--no-check"])).code).toBe(0);
+    expect(read(flags, "lib/app/billing/sweep.ex")).toBe(sweep);
   });
 });

@@ -11,6 +11,7 @@ import etsCache from "../../generators/ets-cache/index.js";
 import flow from "../../generators/flow/index.js";
 import genserver from "../../generators/genserver/index.js";
 import live from "../../generators/live/index.js";
+import liveComponent from "../../generators/live-component/index.js";
 import mixTask from "../../generators/mix-task/index.js";
 import pipeline from "../../generators/pipeline/index.js";
 import periodic from "../../generators/periodic/index.js";
@@ -56,4 +57,5 @@ export const genGenerators: readonly GeneratorDef[] = [
   presence,
   context,
   live,
+  liveComponent,
 ] as unknown as GeneratorDef[];

@@ -15,6 +15,7 @@ import { packageVersion } from "./paths.js";
 import type { Team } from "./team.js";
 import { Tree, type Change } from "./tree.js";
 import type { MixProject } from "../elixir/project.js";
+import { legacyModulePath } from "../elixir/naming.js";
 
 export interface LifecycleContext {
   root: string;
@@ -109,6 +110,16 @@ export async function replan(run: RunRecord, overlay: Map<string, string | undef
   }
   outcome.manual = now.manual;
   const recorded = new Map(run.files.map((f) => [f.path, f]));
+  // A module's file the run wrote where versions before modulePath put it (lib/shop2/ in app shop_2):
+  // re-planned in that place, not written a second time in the app's folder.
+  const disk = new Tree(c.root, undefined, c.project.umbrellaRoot);
+  now.changes = now.changes.map((ch) => {
+    const was = ch.patched || recorded.has(ch.path) ? undefined : legacyModulePath(c.project, ch.path);
+    const rec = was === undefined ? undefined : recorded.get(was);
+    if (was === undefined || rec === undefined || rec.patched) return ch;
+    const ours = overlay.has(was) ? overlay.get(was) : disk.readDisk(was);
+    return { ...ch, path: was, before: ours, action: ours === undefined ? "create" : ours === ch.after ? "identical" : "update" };
+  });
   const files = new Map(run.files.map((f) => [f.path, f]));
   const version = packageVersion();
 

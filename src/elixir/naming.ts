@@ -205,3 +205,20 @@ export function modulePath(project: { app: string; module: string }, module: str
   }
   return underscore(module);
 }
+
+/**
+ * Where versions before modulePath put a module's file: `lib/shop2/counter.ex`
+ * for `lib/shop_2/counter.ex` (the module underscored, not the app's name);
+ * undefined when the two are the same place.
+ */
+export function legacyModulePath(project: { app: string; module: string }, file: string): string | undefined {
+  for (const [folder, was] of [
+    [project.app, underscore(project.module)],
+    [`${project.app}_web`, underscore(`${project.module}Web`)],
+  ] as const) {
+    if (folder === was) continue;
+    const m = new RegExp(`^(lib|test)/${folder}(/.*)$`).exec(file);
+    if (m) return `${m[1]}/${was}${m[2]}`;
+  }
+  return undefined;
+}

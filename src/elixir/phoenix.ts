@@ -306,6 +306,61 @@ export function addPlugBefore(source: string, plug: string, before: readonly str
   return { status: "added", source: `${source.slice(0, lineStart)}${indent}${line}\n${source.slice(lineStart)}` };
 }
 
+/** The pipelines a router defines (`pipeline :browser do`), by name, in order. */
+export function pipelineNames(source: string): string[] {
+  const tree = parse(source);
+  if (tree.rootNode.hasError) return [];
+  return findAll(tree.rootNode, (n) => callName(n) === "pipeline" && doBlock(n) !== undefined).map((n) => callArgs(n)[0]?.text.replace(/^:/, "") ?? "?");
+}
+
+/**
+ * Add `line` (`plug Module` and its options) as the last plug of the router's
+ * `pipeline :name do ... end`: after what it has (phx.gen.auth's
+ * fetch_current_scope_for_user included). Present when that pipeline plugs
+ * the module already, whatever its options.
+ */
+export function addPlugToPipeline(source: string, pipeline: string, plug: string, line: string): PatchResult {
+  const tree = parse(source);
+  if (tree.rootNode.hasError) return { status: "refused", reason: "the router does not parse as Elixir", snippet: line };
+  const found = findAll(tree.rootNode, (n) => callName(n) === "pipeline" && callArgs(n)[0]?.text === `:${pipeline}` && doBlock(n) !== undefined);
+  if (found.length !== 1) {
+    const names = pipelineNames(source);
+    const known = names.length > 0 ? ` (it has ${names.map((n) => `:${n}`).join(", ")})` : "";
+    return { status: "refused", reason: `it has ${found.length === 0 ? "no" : found.length} \`pipeline :${pipeline}\`${known}`, snippet: line };
+  }
+  const block = doBlock(found[0] as Node) as Node;
+  if (codeChildren(block).some((n) => callName(n) === "plug" && callArgs(n)[0]?.text === plug)) return { status: "present", source };
+  const at = blockOf(source, block);
+  if (!at) return { status: "refused", reason: `its pipeline :${pipeline} is empty`, snippet: line };
+  return { status: "added", source: `${source.slice(0, at.after)}\n${at.indent}${line}${source.slice(at.after)}` };
+}
+
+/**
+ * Add a `handle_info/2` clause (`clause`: its full text, `@impl true` first)
+ * to `module`: before its first handle_info/2 clause (and that clause's
+ * attributes), so that the clauses stay together and a catch-all stays last;
+ * at the end of the module when it has none, followed by `fallback` (a
+ * catch-all: a LiveView without handle_info/2 ignores other messages, and
+ * one with a single clause would crash on them). Present when a clause of it
+ * already matches messages tagged `tag` (`{Tag, ...}`).
+ */
+export function addHandleInfo(source: string, module: string, tag: string, clause: string, fallback: string): PatchResult {
+  const tree = parse(source);
+  const found = modules(tree.rootNode).find((m) => m.name === module);
+  if (tree.rootNode.hasError || !found?.body) return { status: "refused", reason: `no module ${module} was found in it`, snippet: clause };
+  const clauses = functions(found.body, "handle_info", 2);
+  if (clauses.some((c) => new RegExp(`^\\s*def\\s+handle_info\\(\\s*\\{\\s*${tag.replace(/\./g, "\\.")}\\s*,`).test(c.text))) return { status: "present", source };
+  const first = clauses[0];
+  if (!first) return addToModule(source, module, [{ text: `${clause.replace(/\s+$/, "")}\n\n${fallback}`, defines: undefined }]);
+  // The clause's own attributes and doc (`@impl true`) go with it: ours goes above them.
+  const kids = codeChildren(found.body);
+  let at = kids.indexOf(first);
+  while (at > 0 && (kids[at - 1] as Node).type === "unary_operator" && (kids[at - 1] as Node).text.startsWith("@")) at--;
+  const anchorNode = kids[at] as Node;
+  const lineStart = source.lastIndexOf("\n", anchorNode.startIndex - 1) + 1;
+  return { status: "added", source: `${source.slice(0, lineStart)}${clause.replace(/\s+$/, "")}\n\n${source.slice(lineStart)}` };
+}
+
 /** The name a `{Phoenix.PubSub, name: X}` child in a source gives its PubSub, by syntax. */
 export function pubsubName(source: string): string | undefined {
   const tree = parse(source);

@@ -6,6 +6,7 @@
 //   channel:T    every `channel T, M` line, as its module and M
 //   def:NAME     every def/defp NAME, as the module (or defimpl) around it
 //   plugs        the modules of the \`plug\` calls, in order
+//   pipeline:P   the plugs of \`pipeline :P\`, in order, each as its arguments
 //   force_ssl_paths:E  the paths E's force_ssl excludes, for each config of E that has force_ssl
 //   kw:KEY       the value of KEY in the file's keyword list (.formatter.exs)
 //   telemetry:M  what M.metrics/0 appends to its list, what M's Supervisor.init/2 gets, what `reporters` is bound to
@@ -108,6 +109,15 @@ defmodule Probe do
         _, _, acc -> acc
       end)
       {:ok, [Enum.join(plugs, ",")]}
+    end
+  end
+
+  def probe(source, "pipeline:" <> name, _opts) do
+    with {:ok, ast} <- Code.string_to_quoted(source) do
+      {:ok, walk(ast, fn
+        {:plug, _, args}, ["pipeline :" <> ^name | _], acc -> [Enum.map_join(args, ", ", &Macro.to_string/1) | acc]
+        _, _, acc -> acc
+      end)}
     end
   end
 

@@ -7,7 +7,7 @@
 // route landed, as the chain of blocks around it), a second run changes
 // nothing, and every refusal says why.
 import { beforeAll, describe, expect, it } from "vitest";
-import { addRoutes, routeNames } from "../../src/elixir/phoenix.js";
+import { addHandleInfo, addPlugToPipeline, addRoutes, pipelineNames, routeNames } from "../../src/elixir/phoenix.js";
 import { loadReader } from "../../src/elixir/reader.js";
 import { probeAll, type ProbeResult } from "./probe.js";
 
@@ -273,5 +273,97 @@ describe("--router-scope NAME on twenty routers as real apps write them", () => 
   it("a name that is neither a live_session nor a pipeline of the router is refused with what it is not", () => {
     const r = addRoutes(GEN_AUTH_18, ROUTES, { kind: "browser", web: "AppWeb", name: "members" });
     expect(r).toMatchObject({ status: "refused", reason: "it has no live_session named :members and no scope piping through :members" });
+  });
+});
+
+describe("a plug added to a router pipeline (gen rate-limiter --plug)", () => {
+  const PLUG = "AppWeb.Plugs.RateLimiter";
+  const cases: { name: string; source: string; pipeline: string; line: string; plugs: string[] }[] = [
+    {
+      name: "phx.new's :browser: the last plug, after put_secure_browser_headers",
+      source: router(""),
+      pipeline: "browser",
+      line: `plug ${PLUG}`,
+      plugs: [':accepts, ["html"]', ":fetch_session", ":fetch_live_flash", ":put_root_layout, html: {AppWeb.Layouts, :root}", ":protect_from_forgery", ":put_secure_browser_headers", ":fetch_current_user", PLUG],
+    },
+    {
+      name: "by user in phx.gen.auth's :browser: after its fetch_current_user, which sets what it reads",
+      source: GEN_AUTH_18,
+      pipeline: "browser",
+      line: `plug ${PLUG}, by: :user`,
+      plugs: [':accepts, ["html"]', ":fetch_session", ":fetch_live_flash", ":put_root_layout, html: {AppWeb.Layouts, :root}", ":protect_from_forgery", ":put_secure_browser_headers", ":fetch_current_user", `${PLUG}, by: :user`],
+    },
+    {
+      name: ":api with a comment as its last line",
+      source: router("", `  pipeline :api do\n    plug :accepts, ["json"]\n    # plug AppWeb.ApiAuth\n  end\n`),
+      pipeline: "api",
+      line: `plug ${PLUG}`,
+      plugs: [':accepts, ["json"]', PLUG],
+    },
+  ];
+
+  beforeAll(loadReader);
+
+  it.each(cases)("$name", async (c) => {
+    const first = addPlugToPipeline(c.source, c.pipeline, PLUG, c.line);
+    expect(first.status).toBe("added");
+    const patched = (first as { source: string }).source;
+    const [probe] = await probeAll([{ source: patched, what: `pipeline:${c.pipeline}` }]);
+    expect(probe?.parses).toBe(true);
+    expect(probe?.formatted).toBe(true);
+    expect(probe?.found).toEqual(c.plugs);
+    // The other pipelines are as they were.
+    const other = c.pipeline === "api" ? "browser" : "api";
+    const [before, after] = await probeAll([{ source: c.source, what: `pipeline:${other}` }, { source: patched, what: `pipeline:${other}` }]);
+    expect(after?.found).toEqual(before?.found);
+    expect(addPlugToPipeline(patched, c.pipeline, PLUG, c.line)).toEqual({ status: "present", source: patched });
+  });
+
+  it("refuses, with the pipelines it has, a pipeline the router does not define or defines twice", () => {
+    expect(pipelineNames(router(""))).toEqual(["browser", "api"]);
+    expect(addPlugToPipeline(router(""), "admin", PLUG, `plug ${PLUG}`)).toEqual({ status: "refused", reason: "it has no `pipeline :admin` (it has :browser, :api)", snippet: `plug ${PLUG}` });
+    const twice = router("", `${PIPELINES}\n  pipeline :api do\n    plug :accepts, ["json"]\n  end\n`);
+    expect(addPlugToPipeline(twice, "api", PLUG, `plug ${PLUG}`)).toMatchObject({ status: "refused", reason: "it has 2 `pipeline :api` (it has :browser, :api, :api)" });
+    expect(addPlugToPipeline("defmodule AppWeb.Router do\n  pipeline :api do\n", "api", PLUG, `plug ${PLUG}`)).toMatchObject({ status: "refused", reason: "the router does not parse as Elixir" });
+  });
+});
+
+describe("a parent LiveView's handle_info/2 clause for a component's message (gen live-component --live)", () => {
+  const TAG = "AppWeb.TitleComponent";
+  const CLAUSE = [
+    "  @impl true",
+    `  def handle_info({${TAG}, {:saved, _id, value}}, socket) do`,
+    "    {:noreply, assign(socket, :title, value)}",
+    "  end",
+  ].join("\n");
+  const FALLBACK = "  def handle_info(_message, socket), do: {:noreply, socket}";
+  const live = (body: string): string => `defmodule AppWeb.PostLive.Show do\n  use AppWeb, :live_view\n\n  @impl true\n  def mount(_params, _session, socket), do: {:ok, socket}\n${body}end\n`;
+
+  beforeAll(loadReader);
+
+  it.each([
+    { name: "none yet: at the end of the module, with a catch-all that keeps ignoring other messages", source: live(""), order: [TAG, "_message"] },
+    {
+      name: "clauses there (a catch-all last): before the first, with its @impl, so they stay together",
+      source: live(`\n  @impl true\n  def handle_info({:updated, post}, socket), do: {:noreply, assign(socket, :post, post)}\n  def handle_info(_other, socket), do: {:noreply, socket}\n\n  @impl true\n  def render(assigns), do: ~H"<p>{@post.title}</p>"\n`),
+      order: [TAG, "{:updated, post}", "_other"],
+    },
+  ])("$name", async (c) => {
+    const first = addHandleInfo(c.source, "AppWeb.PostLive.Show", TAG, CLAUSE, FALLBACK);
+    expect(first.status).toBe("added");
+    const patched = (first as { source: string }).source;
+    const [probe] = await probeAll([{ source: patched, what: "def:handle_info" }]);
+    expect(probe?.parses).toBe(true);
+    expect(probe?.formatted).toBe(true);
+    // The clauses, in order, are one group: no other definition between them.
+    const heads = [...patched.matchAll(/def (\w+)\((\{[\w.]+|\{:\w+, \w+\}|_\w+)/g)].map((m) => [m[1], m[2]]);
+    const infos = heads.map(([fn]) => fn).filter((fn, i, all) => fn === "handle_info" && all[i - 1] !== "handle_info");
+    expect(infos).toHaveLength(1);
+    expect(heads.filter(([fn]) => fn === "handle_info").map(([, arg]) => arg?.replace(/^\{(?=[A-Z])/, ""))).toEqual(c.order);
+    expect(addHandleInfo(patched, "AppWeb.PostLive.Show", TAG, CLAUSE, FALLBACK)).toEqual({ status: "present", source: patched });
+  });
+
+  it("refuses, with the clause, a file without the module", () => {
+    expect(addHandleInfo("defmodule Other do\nend\n", "AppWeb.PostLive.Show", TAG, CLAUSE, FALLBACK)).toEqual({ status: "refused", reason: "no module AppWeb.PostLive.Show was found in it", snippet: CLAUSE });
   });
 });

@@ -157,6 +157,32 @@ describe("gen upgrade", () => {
     expect((json(r.out) as { runs: { status: string }[] }).runs.map((x) => x.status)).toEqual(["up to date", "up to date", "up to date", "up to date"]);
   });
 
+  it("a run of a version that put an app's modules under the module's name (lib/shop2/ in app shop_2) is upgraded in place: the user's edit kept, no second module in lib/shop_2/", async () => {
+    const cwd = tempDir();
+    expect(await createOtpApp(["shop_2", ...BARE], captureIo(cwd))).toBe(0);
+    const dir = path.join(cwd, "shop_2");
+    const r = await runGen(dir, ["genserver", "Counter", "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    expect(existsSync(path.join(dir, "lib/shop_2/counter.ex"))).toBe(true);
+    // As the earlier version laid the run out: its files and its record under lib/shop2/ and test/shop2/.
+    const [record] = runs(dir).filter((f) => f.endsWith("-genserver.json"));
+    const recordPath = path.join(dir, ".otpgen", "runs", record as string);
+    for (const [now, was] of [["lib/shop_2/counter.ex", "lib/shop2/counter.ex"], ["test/shop_2/counter_test.exs", "test/shop2/counter_test.exs"]] as const) {
+      writeIn(dir, was, read(dir, now));
+      rmSync(path.join(dir, now));
+      writeFileSync(recordPath, read(path.dirname(recordPath), record as string).replace(now, was));
+    }
+    edit(dir, "lib/shop2/counter.ex", "  use GenServer\n", "  use GenServer\n\n  # Ours.\n");
+    const before = snapshot(dir);
+    const check = await runGen(dir, ["upgrade", "--check", "--json"]);
+    expect(check.code, check.out).toBe(0);
+    expect((json(check.out) as { runs: { status: string }[] }).runs.map((x) => x.status)).toEqual(["up to date", "up to date"]);
+    const up = await runGen(dir, ["upgrade", "--yes", "--no-mix-check"]);
+    expect(up.code, up.err).toBe(0);
+    expect(snapshot(dir)).toEqual(before);
+    expect(existsSync(path.join(dir, "lib/shop_2/counter.ex"))).toBe(false);
+  });
+
   it("merges a new template version into a file the user edited in other hunks; the project formats, compiles and passes its tests (with the new test)", async () => {
     const dir = copyOf(ejected);
     edit(dir, LIB, "  A GenServer that keeps a map of values in its state.\n", "  Counts requests per client, in our own words.\n");

@@ -93,6 +93,9 @@ describe("create-otp-app --phoenix --umbrella", () => {
       [path.join(apps, WEB), ["live", "Catalog", "Item", "items", "title:string", "stock:integer"]],
       [path.join(apps, WEB), ["presence"]],
       [at.outside, ["channel", "Room", "--app", WEB]],
+      // In the web app, with its Plug in the :browser pipeline: Sobelow scans it in precommit.
+      [path.join(apps, WEB), ["rate-limiter", "RateLimiter", "--plug"]],
+      [path.join(apps, WEB), ["live-component", "Title", "--live", "ItemLive.Show"]],
     ] as const) {
       const io = captureIo(cwd);
       expect(await gen([...args, "--no-check"], io), `${args.join(" ")}: ${io.errText()}`).toBe(0);
@@ -103,6 +106,7 @@ describe("create-otp-app --phoenix --umbrella", () => {
     expect(catalog).toContain("def list_products");
     expect(catalog).toContain("def list_items");
     expect(read(`apps/${WEB}/lib/${WEB}/router.ex`)).toContain('live "/items", ItemLive.Index, :index');
+    expect(read(`apps/${WEB}/lib/${WEB}/router.ex`)).toMatch(/plug :put_secure_browser_headers\n {4}plug Mkt2Web\.Plugs\.RateLimiter\n {2}end/);
     // The Presence is started by the web app, before its Endpoint; the PubSub it uses is the domain app's.
     expect(read(`apps/${WEB}/lib/${WEB}/presence.ex`)).toContain("pubsub_server: Mkt2.PubSub");
     expect(read(`apps/${WEB}/lib/${WEB}/application.ex`)).toMatch(/Mkt2Web\.Presence,[\s\S]*Mkt2Web\.Endpoint/);

@@ -30,6 +30,10 @@ const RUNS: Record<"shop" | "store", string[][]> = {
     ["telemetry", "--prometheus"],
     // Oban set up (config, migration, child after the Repo) with a unique job.
     ["worker", "Emails.Digest", "--unique", "60s"],
+    // A limiter and its Plug in the :api pipeline (429 with retry-after per client address).
+    ["rate-limiter", "Edge.Throttle", "--plug", "--pipeline", "api"],
+    // A LiveComponent, its parent's handle_info/2 clause added among gen live's own.
+    ["live-component", "Catalog.Note", "--live", "ProductLive.Show"],
   ],
   // phx.gen.auth --live: the user scope is the default.
   store: [
@@ -47,6 +51,10 @@ const RUNS: Record<"shop" | "store", string[][]> = {
     // Two scheduled jobs in their own queues: the second adds to the crontab the first made.
     ["worker", "Billing.Sweep", "--queue", "billing", "--max-attempts", "5", "--cron", "*/5 * * * *"],
     ["worker", "Reports.Weekday", "--queue", "reports", "--cron", "0 9-17 * * MON-FRI", "--unique", "24h", "--timeout", "30m"],
+    // Per logged-in user, after the :browser pipeline's fetch_current_scope_for_user.
+    ["rate-limiter", "RateLimiter", "--plug", "--by", "user", "--limit", "100", "--per", "1m"],
+    // Into a LiveView with no handle_info/2 (phx.gen.auth's settings page, which sends mail).
+    ["live-component", "Profile.Nickname", "--live", "UserLive.Settings"],
   ],
 };
 
@@ -175,6 +183,10 @@ describe("Phoenix 1.8 on the newest Elixir, with PostgreSQL", () => {
     // Tracing: the libraries' instrumentation where the app has them, before the tree starts.
     expect(read("lib/store/telemetry.ex")).toMatch(/def setup_tracing do\n {4}OpentelemetryBandit\.setup\(\)\n {4}OpentelemetryPhoenix\.setup\(adapter: :bandit\)\n {4}OpentelemetryEcto\.setup\(\[:store, :repo\]\)\n/);
     expect(testCounts(gates.test.output)?.tests, gates.test.output).toBeGreaterThanOrEqual(100);
+    // The settings page got a handle_info/2 for the component and still ignores the other messages it is
+    // sent (Swoosh's test adapter mails it {:email, email}): no LiveView process crashed in the tests.
+    expect(gates.test.output).not.toContain("FunctionClauseError");
+    expect(gates.test.output).not.toMatch(/StoreWeb\.UserLive\.Settings.*terminating|terminating[\s\S]{0,400}UserLive\.Settings/);
   }, LONG);
 
   it.each(["shop", "store"] as const)("the %s app passes its own mix precommit (phx.new's: compile --warnings-as-errors, deps.unlock --unused, format, test)", async (app) => {

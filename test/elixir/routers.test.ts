@@ -284,14 +284,14 @@ describe("a plug added to a router pipeline (gen rate-limiter --plug)", () => {
       source: router(""),
       pipeline: "browser",
       line: `plug ${PLUG}`,
-      plugs: [':accepts, ["html"]', ":fetch_session", ":fetch_live_flash", ":put_root_layout, html: {AppWeb.Layouts, :root}", ":protect_from_forgery", ":put_secure_browser_headers", ":fetch_current_user", PLUG],
+      plugs: [':accepts, ["html"]', ":fetch_session", ":fetch_live_flash", ":put_root_layout, [html: {AppWeb.Layouts, :root}]", ":protect_from_forgery", ":put_secure_browser_headers", ":fetch_current_user", PLUG],
     },
     {
       name: "by user in phx.gen.auth's :browser: after its fetch_current_user, which sets what it reads",
       source: GEN_AUTH_18,
       pipeline: "browser",
       line: `plug ${PLUG}, by: :user`,
-      plugs: [':accepts, ["html"]', ":fetch_session", ":fetch_live_flash", ":put_root_layout, html: {AppWeb.Layouts, :root}", ":protect_from_forgery", ":put_secure_browser_headers", ":fetch_current_user", `${PLUG}, by: :user`],
+      plugs: [':accepts, ["html"]', ":fetch_session", ":fetch_live_flash", ":put_root_layout, [html: {AppWeb.Layouts, :root}]", ":protect_from_forgery", ":put_secure_browser_headers", ":fetch_current_user", `${PLUG}, [by: :user]`],
     },
     {
       name: ":api with a comment as its last line",

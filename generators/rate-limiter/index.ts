@@ -11,7 +11,7 @@ import { defineGenerator, type PatchAction } from "../../src/core/generator.js";
 import { addPlugToPipeline, pipelineNames } from "../../src/elixir/phoenix.js";
 import { loadReader } from "../../src/elixir/reader.js";
 import { underscore } from "../../src/elixir/naming.js";
-import { descriptionField, durationExpr, durationField, durationWords, elixirInt, nameField, parseDuration, render, requireProject, simpleOtpGenerator, UNEXPECTED_MESSAGE_KEYS, underField } from "../_shared/otp.js";
+import { descriptionField, durationExpr, durationField, durationWords, elixirInt, envConfigPatch, nameField, parseDuration, render, requireProject, simpleOtpGenerator, UNEXPECTED_MESSAGE_KEYS, underField } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
 export const schema = z.object({
@@ -87,7 +87,8 @@ export default defineGenerator({
       perWords: durationWords(parseDuration(o.per) as number),
     });
     const file = `plugs/${underscore(alias)}`;
-    plan.actions.push(render("rate-limiter", "lib/plug.ex", `lib/${webPath}/${file}.ex`), render("rate-limiter", "test/plug_test.exs", `test/${webPath}/${file}_test.exs`), wiring);
+    const exempt = envConfigPatch(project, "test", plugModule, "exempt: [{127, 0, 0, 1}]", "the app's own tests are not rate limited: Phoenix.ConnTest's requests come from 127.0.0.1");
+    plan.actions.push(render("rate-limiter", "lib/plug.ex", `lib/${webPath}/${file}.ex`), render("rate-limiter", "test/plug_test.exs", `test/${webPath}/${file}_test.exs`), wiring, exempt);
     plan.nextSteps.push(`mix test test/${webPath}/${file}_test.exs`, `behind a proxy or load balancer, read ${plugModule}'s @moduledoc on client addresses`);
     return plan;
   },

@@ -226,7 +226,7 @@ export async function doctor(generators: readonly GeneratorDef[], ctx: PlanConte
   if (ctx.project) {
     const { opsProblems } = await import("../elixir/ops.js");
     const runtime = path.relative(ctx.project.root, path.join(path.dirname(ctx.project.configFile), "runtime.exs")).split(path.sep).join("/");
-    const ops = opsProblems(ctx.project.root, ctx.project.app, runtime);
+    const ops = await opsProblems(ctx.project.root, ctx.project.app, runtime);
     problems.push(...ops);
     if (ops.length === 0) ok("release and cluster files agree (node names, ports, Service)");
   }

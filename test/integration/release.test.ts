@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, parseAllDocuments, stringify as stringifyYaml } from "yaml";
 import { portRangesWithout } from "../../generators/release/index.js";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
@@ -66,7 +66,7 @@ describe("gen release and gen cluster: the files", () => {
     expect(lines).toContain(`COPY --from=builder --chown=nobody:root /app/_build/\${MIX_ENV}/rel/${APP} ./`);
   });
 
-  it("names, cookie and ports agree across rel/, the Dockerfile and the manifests", () => {
+  it("names, cookie and ports agree across rel/, the Dockerfile and the manifests", async () => {
     const env = read("rel/env.sh.eex");
     const port = /\$\{DIST_PORT:-(\d+)\}/.exec(env)?.[1];
     expect(port).toBe("9100");
@@ -107,7 +107,7 @@ describe("gen release and gen cluster: the files", () => {
       from: [{ podSelector: { matchLabels: { app: APP } } }, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
       ports: [{ protocol: "TCP", port: 9568 }],
     });
-    expect(opsProblems(dir, APP).filter((p) => p.startsWith("k8s/networkpolicy"))).toEqual([]);
+    expect((await opsProblems(dir, APP)).filter((p) => p.startsWith("k8s/networkpolicy"))).toEqual([]);
     // Drains and disruptions: a preStop pause, a grace period beyond it, requests and a memory limit, a PDB.
     expect(container.lifecycle.preStop.exec.command).toEqual(["sleep", "5"]);
     expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(30);
@@ -155,7 +155,7 @@ describe("Kubernetes names, for app names as teams write them", () => {
     expect(service.spec.selector).toEqual(deployment.spec.template.metadata.labels);
     const runtime = readFileSync(path.join(root, "config/runtime.exs"), "utf8");
     expect(runtime).toContain(`dns_query = "${service.metadata.name}.#{namespace}.svc.cluster.local"`);
-    expect(opsProblems(root, app)).toEqual([]);
+    expect(await opsProblems(root, app)).toEqual([]);
     // The node names stay the app's (Erlang allows underscores): rel/env.sh.eex and the basename agree.
     expect(runtime).toContain(`node_basename: System.get_env("CLUSTER_NODE_BASENAME", "${app}")`);
   });
@@ -406,6 +406,31 @@ describe("gen doctor: release and cluster files agree", () => {
     expect(bad.text()).toContain("✖ k8s/networkpolicy.yaml: ports 4370-9150 admit 9100 from any pod");
     expect(bad.text()).not.toContain("admit 4369");
     expect(bad.text()).toContain("✖ config/runtime.exs: the DNS query names opsapp-headless, k8s/service.yaml's Service is opsapp-nodes");
+  });
+});
+
+describe("gen doctor reads the manifests as YAML, runtime.exs as Elixir", () => {
+  it("the same manifests in another layout (flow style, keys reordered, a comment naming a port) still agree; a renamed Service is still found", async () => {
+    const cwd = tempDir();
+    expect(await createOtpApp(["my_shop_2", "--yes", "--no-install", "--no-git", "--no-check"], captureIo(cwd))).toBe(0);
+    const app = path.join(cwd, "my_shop_2");
+    for (const args of [["release", "--k8s"], ["cluster", "--strategy", "dns"]]) expect(await gen([...args, "--no-check"], captureIo(app))).toBe(0);
+    // As another tool would write them: flow collections, keys in reverse order, a comment that mentions ports.
+    const relayout = (file: string, edit: (text: string) => string = (t) => t): void => {
+      const docs = parseAllDocuments(readFileSync(path.join(app, file), "utf8")).map((d) => d.toJS() as unknown);
+      const reverse = (v: unknown): unknown =>
+        Array.isArray(v) ? v.map(reverse) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverse(x)])) : v;
+      const text = docs.map((d) => stringifyYaml(reverse(d), { collectionStyle: "flow" })).join("---\n");
+      writeFileSync(path.join(app, file), edit(`# was: port: 1 containerPort: 2 name: old-headless\n${text}`));
+    };
+    for (const f of ["k8s/deployment.yaml", "k8s/service.yaml", "k8s/networkpolicy.yaml"]) relayout(f);
+    const ok = captureIo(app);
+    expect(await gen(["doctor"], ok), ok.text()).toBe(0);
+    expect(ok.text()).toContain("✔ release and cluster files agree");
+    relayout("k8s/service.yaml", (t) => t.replace("name: my-shop-2-headless", "name: my-shop-2-nodes"));
+    const bad = captureIo(app);
+    expect(await gen(["doctor"], bad)).toBe(1);
+    expect(bad.text()).toContain("✖ config/runtime.exs: the DNS query names my-shop-2-headless, k8s/service.yaml's Service is my-shop-2-nodes");
   });
 });
 

@@ -32,7 +32,11 @@ function containers(doc: unknown): Obj[] {
   return [...list(at(spec, "containers")), ...list(at(spec, "initContainers"))].map(obj);
 }
 
-/** The default of `System.get_env(name, default)` in runtime.exs, or of a variable bound to a string (`dns_query = "..."`): the text before any interpolation. */
+/**
+ * The default of `System.get_env(name, default)` in runtime.exs (a string, or
+ * a variable bound to one: `dns_query = "..."`), else the string `variable`
+ * is bound to: the text before any interpolation.
+ */
 function runtimeDefault(tree: Node, name: string, variable?: string): string | undefined {
   const leading = (n: Node | undefined): string | undefined => {
     if (n?.type !== "string") return undefined;
@@ -41,15 +45,19 @@ function runtimeDefault(tree: Node, name: string, variable?: string): string | u
     const first = codeChildren(n)[0];
     return first?.type === "quoted_content" ? first.text : undefined;
   };
+  const bound = (name: string): string | undefined => {
+    for (const bind of findAll(tree, (n) => n.type === "binary_operator" && n.childForFieldName("operator")?.text === "=")) {
+      if (bind.childForFieldName("left")?.text === name) return leading(bind.childForFieldName("right") ?? undefined);
+    }
+    return undefined;
+  };
   for (const call of findAll(tree, (n) => n.type === "call" && callName(n) === "get_env" && callReceiver(n) === "System")) {
     const [key, fallback] = callArgs(call);
-    if (stringValue(key) === name) return leading(fallback);
+    if (stringValue(key) !== name) continue;
+    // The default written in the call, or the variable it names (`System.get_env("CLUSTER_DNS_QUERY", dns_query)`).
+    return fallback?.type === "identifier" ? bound(fallback.text) : leading(fallback);
   }
-  if (variable === undefined) return undefined;
-  for (const bind of findAll(tree, (n) => n.type === "binary_operator" && n.childForFieldName("operator")?.text === "=")) {
-    if (bind.childForFieldName("left")?.text === variable) return leading(bind.childForFieldName("right") ?? undefined);
-  }
-  return undefined;
+  return variable === undefined ? undefined : bound(variable);
 }
 
 /** `runtimeFile`: the runtime config the app loads, from `root` (an umbrella app's is the umbrella's). */

@@ -185,7 +185,7 @@ describe("gen, installed", () => {
     const version = await runOk("gen", ["--version"], cwd);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")).version);
     const list = await runOk("gen", ["list"], cwd);
-    for (const name of ["genserver", "dynamic-supervisor", "release", "cluster", "telemetry", "context", "live", "channel", "presence", "singleton", "pool", "pipeline", "behaviour", "protocol", "mix-task"]) {
+    for (const name of ["genserver", "dynamic-supervisor", "release", "cluster", "telemetry", "context", "live", "live-component", "channel", "presence", "singleton", "pool", "pipeline", "behaviour", "protocol", "mix-task"]) {
       expect(list.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
     }
     const outside = await runBin("gen", ["genserver", "X"], cwd);
@@ -242,7 +242,7 @@ describe("gen, installed", () => {
     expectGatesPass(await elixirGates(tele));
   });
 
-  it("Phoenix: context, live, channel and presence in a phx.new 1.8 app: parse, formatted as Phoenix formats, routes and socket wired", async () => {
+  it("Phoenix: context, live, channel, presence, live-component and rate-limiter --plug in a phx.new 1.8 app: parse, formatted as Phoenix formats, routes, socket, pipeline and handle_info wired", async () => {
     const dir = fixtureCopy("phx_app", "shop");
     const written = new Set<string>();
     for (const args of [
@@ -250,16 +250,20 @@ describe("gen, installed", () => {
       ["live", "Catalog", "Product", "products", "name:string", "price:decimal", "status:enum:draft,live"],
       ["channel", "Room"],
       ["presence"],
+      ["live-component", "Catalog.Note", "--live", "ProductLive.Show"],
+      ["rate-limiter", "Edge.Throttle", "--plug", "--pipeline", "api"],
     ]) {
       const report = jsonReport((await runOk("gen", [...args, "--no-check", "--json"], dir)).stdout);
       expect(report.manual, args.join(" ")).toEqual([]);
       for (const f of report.files) if (/\.exs?$/.test(f.path)) written.add(f.path);
     }
     const files = [...written];
-    expect(files).toEqual(expect.arrayContaining(["lib/shop/blog.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/channels/room_channel.ex", "lib/shop_web/router.ex"]));
+    expect(files).toEqual(expect.arrayContaining(["lib/shop/blog.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/channels/room_channel.ex", "lib/shop_web/router.ex", "lib/shop_web/catalog/note_component.ex", "lib/shop_web/plugs/throttle.ex", "config/test.exs"]));
     expect(await unparsable(dir, files)).toEqual([]);
     expect(await phoenixUnformatted(dir, files)).toBe("");
     expect(readFileSync(path.join(dir, "lib/shop_web/router.ex"), "utf8")).toContain('live "/products", ProductLive.Index, :index');
+    expect(readFileSync(path.join(dir, "lib/shop_web/router.ex"), "utf8")).toMatch(/plug :accepts, \["json"\]\n {4}plug ShopWeb\.Plugs\.Throttle\n/);
+    expect(readFileSync(path.join(dir, "lib/shop_web/live/product_live/show.ex"), "utf8")).toContain("def handle_info({ShopWeb.Catalog.NoteComponent, {:saved, _id, value}}, socket) do");
   });
 
   it("gen worker: refused without a repo (exit 2, nothing written); in a Phoenix app with one, Oban's files parse and are formatted as the app formats them", async () => {

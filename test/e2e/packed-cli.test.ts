@@ -254,11 +254,13 @@ describe("gen, installed", () => {
       ["rate-limiter", "Edge.Throttle", "--plug", "--pipeline", "api"],
     ]) {
       const report = jsonReport((await runOk("gen", [...args, "--no-check", "--json"], dir)).stdout);
-      expect(report.manual, args.join(" ")).toEqual([]);
+      // The fixture has no config/: the plug's test exemption is the one step left to do, with its lines.
+      const manual = args[0] === "rate-limiter" ? ["config/test.exs is missing: create it with\n    import Config\n    config :shop, ShopWeb.Plugs.Throttle, exempt: [{127, 0, 0, 1}]"] : [];
+      expect(report.manual, args.join(" ")).toEqual(manual);
       for (const f of report.files) if (/\.exs?$/.test(f.path)) written.add(f.path);
     }
     const files = [...written];
-    expect(files).toEqual(expect.arrayContaining(["lib/shop/blog.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/channels/room_channel.ex", "lib/shop_web/router.ex", "lib/shop_web/catalog/note_component.ex", "lib/shop_web/plugs/throttle.ex", "config/test.exs"]));
+    expect(files).toEqual(expect.arrayContaining(["lib/shop/blog.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/channels/room_channel.ex", "lib/shop_web/router.ex", "lib/shop_web/catalog/note_component.ex", "lib/shop_web/plugs/throttle.ex"]));
     expect(await unparsable(dir, files)).toEqual([]);
     expect(await phoenixUnformatted(dir, files)).toBe("");
     expect(readFileSync(path.join(dir, "lib/shop_web/router.ex"), "utf8")).toContain('live "/products", ProductLive.Index, :index');

@@ -7,9 +7,9 @@ import path from "node:path";
 import type { AskContext } from "../../src/core/generator.js";
 import { FieldError, SCALAR_TYPES, parseField } from "../../src/elixir/fields.js";
 import { defaultTable } from "../../src/elixir/naming.js";
-import { supervisorModules } from "../../src/elixir/sup-tree.js";
+import { liveViewModules, supervisorModules } from "../../src/elixir/sup-tree.js";
 import { readScopesConfig, scopesMarkedDefault } from "../../src/elixir/scopes.js";
-import { browserScopes, routeNames } from "../../src/elixir/phoenix.js";
+import { browserScopes, pipelineNames, routeNames } from "../../src/elixir/phoenix.js";
 import { underscore } from "../../src/elixir/naming.js";
 import { obanQueues } from "../../src/elixir/oban.js";
 import { loadReader } from "../../src/elixir/reader.js";
@@ -217,4 +217,56 @@ export async function askQueue(c: AskContext): Promise<string> {
     validate: (v) => c.validate(v.trim()),
   });
   return answer.trim();
+}
+
+/** `--live` (gen live-component): the project's LiveViews, or none (the render line and the message handling printed). */
+export async function askLive(c: AskContext): Promise<string | undefined> {
+  const project = c.project;
+  if (!project?.phoenix) return undefined;
+  await loadReader();
+  const web = webModuleOf(project);
+  const views = liveViewModules(project.root, web);
+  if (views.length === 0) return undefined;
+  const picked = await c.prompter.select({
+    message: "Which LiveView renders it? (its handle_info/2 gets the component's message)",
+    choices: [
+      { name: "none: print what to add", value: NONE, description: "no LiveView is changed" },
+      ...views.map((v) => ({ name: v.module.replace(`${web}.`, ""), value: v.module, description: v.file })),
+    ],
+    default: NONE,
+  });
+  return picked === NONE ? undefined : picked;
+}
+
+/**
+ * `--plug` (gen rate-limiter), asked in a Phoenix app only, then where it
+ * goes (`--pipeline`, from the router's pipelines) and what a client is
+ * (`--by`): the answers are set on the values, as the flags would be.
+ */
+export async function askPlug(c: AskContext): Promise<boolean> {
+  const project = c.project;
+  if (!project?.phoenix) return false;
+  const plug = await c.prompter.confirm({ message: "Also a Plug that answers 429 in a router pipeline?", default: false });
+  if (!plug) return false;
+  await loadReader();
+  const router = path.join(project.root, "lib", webPathOf(project), "router.ex");
+  const pipelines = existsSync(router) ? pipelineNames(readFileSync(router, "utf8")) : [];
+  if (c.values.pipeline === undefined && pipelines.length > 0) {
+    c.values.pipeline = await c.prompter.select({
+      message: "In which pipeline?",
+      choices: pipelines.map((p) => ({ name: `:${p}`, value: p, description: `--pipeline ${p}` })),
+      default: pipelines.includes("browser") ? "browser" : pipelines[0],
+    });
+  }
+  if (c.values.by === undefined) {
+    c.values.by = await c.prompter.select({
+      message: "A client is…",
+      choices: [
+        { name: "its IP address", value: "ip", description: "--by ip (an IPv6 address by its /64)" },
+        { name: "the logged-in user (by address when logged out)", value: "user", description: "--by user: the current scope's user" },
+      ],
+      default: "ip",
+    });
+  }
+  return true;
 }

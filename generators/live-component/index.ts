@@ -14,6 +14,7 @@ import { fileDefining } from "../../src/elixir/project.js";
 import { loadReader } from "../../src/elixir/reader.js";
 import { modulePath, moduleNameProblem, underscore } from "../../src/elixir/naming.js";
 import { moduleField, projectPlan, render, requireProject } from "../_shared/otp.js";
+import { askLive } from "../_shared/ask.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
 export const schema = z.object({
@@ -22,7 +23,7 @@ export const schema = z.object({
     .string()
     .optional()
     .describe("The LiveView that renders it, e.g. ProductLive.Show: its handle_info/2 gets the clause for the component's message")
-    .meta({ prompt: false, valueName: "module" }),
+    .meta({ valueName: "module", ask: askLive }),
   maxLength: z.coerce.number().int("--max-length must be a whole number").min(1, "--max-length must be 1 or more").default(200).describe("The longest value accepted, in characters").meta({ prompt: false, valueName: "n" }),
 });
 

@@ -12,6 +12,7 @@ import { addPlugToPipeline, pipelineNames } from "../../src/elixir/phoenix.js";
 import { loadReader } from "../../src/elixir/reader.js";
 import { underscore } from "../../src/elixir/naming.js";
 import { descriptionField, durationExpr, durationField, durationWords, elixirInt, envConfigPatch, nameField, parseDuration, render, requireProject, simpleOtpGenerator, UNEXPECTED_MESSAGE_KEYS, underField } from "../_shared/otp.js";
+import { askPlug } from "../_shared/ask.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
 export const schema = z.object({
@@ -20,7 +21,7 @@ export const schema = z.object({
   limit: z.coerce.number().int().min(1, "--limit must be 1 or more").default(10).describe("Actions per key per window (--per)").meta({ prompt: "Actions allowed per key in each window", valueName: "n" }),
   per: durationField("The window in which a key may act --limit times", "1s", { prompt: "The window (e.g. 1s, 1m)" }),
   under: underField,
-  plug: z.boolean().default(false).describe("A Plug over it in a Phoenix app: 429 with retry-after per client, added to a router pipeline").meta({ prompt: false }),
+  plug: z.boolean().default(false).describe("A Plug over it in a Phoenix app: 429 with retry-after per client, added to a router pipeline").meta({ ask: askPlug }),
   pipeline: z
     .string()
     .regex(/^:?[a-z_][a-z0-9_]*$/, "a pipeline is named like an atom, e.g. browser or api")

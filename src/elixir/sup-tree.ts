@@ -101,6 +101,16 @@ export function supervisorModules(root: string): { module: string; file: string 
   return [...moduleIndex(libSources(root)).values()].filter((m) => m.body && m.uses.includes("Supervisor")).map((m) => ({ module: m.name, file: m.file }));
 }
 
+/** The project's LiveViews: modules that `use Web, :live_view` (or `use Phoenix.LiveView`), with their files. */
+export function liveViewModules(root: string, web: string): { module: string; file: string }[] {
+  const isLive = (n: Node): boolean => {
+    if (callName(n) !== "use") return false;
+    const [what, kind] = callArgs(n);
+    return (what?.text === web && kind?.text === ":live_view") || what?.text === "Phoenix.LiveView";
+  };
+  return [...moduleIndex(libSources(root)).values()].filter((m) => m.body && codeChildren(m.body).some(isLive)).map((m) => ({ module: m.name, file: m.file }));
+}
+
 /**
  * The project's Phoenix endpoints (`use Phoenix.Endpoint` under lib/), with
  * their files: recognised by what they are, not by name (`Web.Endpoint` is one).

@@ -294,6 +294,18 @@ const FLOWS: Flow[] = [
     bad: [["Presence module name", "tracker<enter>"], ["must start with an uppercase letter", `${clear(7)}<enter>`], [W, ""]],
     shows: ["(Presence)"],
   },
+  {
+    gen: "live-component",
+    project: "phx",
+    // The fixture has no LiveView yet: only the name is asked (--live lists them where there are some).
+    defaults: [["Component name", "Title<enter>"], [W, ""]],
+    defaultFlags: ["Title"],
+    custom: [["Component name", "Product.Note<enter>"], [W, ""]],
+    customFlags: ["Product.Note"],
+    reaches: ["lib/shop_web/product/note_component.ex", "defmodule ShopWeb.Product.NoteComponent do"],
+    bad: [["Component name", "title<enter>"], ["must start with an uppercase letter", `${clear(5)}Title<enter>`], [W, ""]],
+    badFlags: ["Title"],
+  },
   ...(["context", "live"] as const).map(
     (gen): Flow => ({
       gen,

@@ -391,3 +391,48 @@ describe("gen worker at a terminal", () => {
     expect(read(flags, "lib/app/billing/sweep.ex")).toBe(sweep);
   });
 });
+
+describe("gen rate-limiter and gen live-component at a terminal, in a Phoenix app", () => {
+  const asking = (answers: Record<string, unknown>, asked: { message: string; choices?: string[] }[]): Prompter => {
+    const pick = (message: string, fallback: unknown, choices?: string[]): never => {
+      asked.push({ message, ...(choices ? { choices } : {}) });
+      const key = Object.keys(answers).find((k) => message.startsWith(k));
+      return (key === undefined ? fallback : answers[key]) as never;
+    };
+    return {
+      input: async (o) => pick(o.message, o.default ?? ""),
+      confirm: async (o) => pick(o.message, o.default ?? false),
+      select: async (o) => pick(o.message, o.default, o.choices.map((c) => String(c.value))),
+      checkbox: async (o) => pick(o.message, []),
+      search: async (o) => pick(o.message, o.choices[0]?.value),
+    };
+  };
+
+  it("--plug is offered, then the router's pipelines and what a client is; the answers write what the flags write", async () => {
+    const phx = path.resolve(import.meta.dirname, "../fixtures/phx_app");
+    const dir = copyOf(phx);
+    const asked: { message: string; choices?: string[] }[] = [];
+    const answers = { "Also a Plug": true, "In which pipeline?": "api", "A client is": "user", "Write these changes?": true };
+    const r = await runGen(dir, ["rate-limiter", "Throttle", "--no-check"], { interactive: true, prompter: asking(answers, asked) });
+    expect(r.code, r.err).toBe(0);
+    expect(asked.find((a) => a.message === "In which pipeline?")?.choices).toEqual(["browser", "api"]);
+    expect(read(dir, "lib/shop_web/router.ex")).toMatch(/plug :accepts, \["json"\]\n {4}plug ShopWeb\.Plugs\.Throttle, by: :user\n/);
+
+    const flags = copyOf(phx);
+    expect((await runGen(flags, ["rate-limiter", "Throttle", "--plug", "--pipeline", "api", "--by", "user", "--yes", "--no-check"])).code).toBe(0);
+    for (const f of ["lib/shop_web/router.ex", "lib/shop_web/plugs/throttle.ex", "test/shop_web/plugs/throttle_test.exs", "lib/shop/throttle.ex"]) expect(read(dir, f), f).toBe(read(flags, f));
+  });
+
+  it("--live offers the app's LiveViews, or none", async () => {
+    const dir = copyOf(path.resolve(import.meta.dirname, "../fixtures/phx_app"));
+    expect((await runGen(dir, ["live", "Catalog", "Product", "products", "name:string", "--yes", "--no-check"])).code).toBe(0);
+    const asked: { message: string; choices?: string[] }[] = [];
+    const answers = { "Which LiveView renders it?": "ShopWeb.ProductLive.Show", "Write these changes?": true };
+    const r = await runGen(dir, ["live-component", "Note", "--no-check"], { interactive: true, prompter: asking(answers, asked) });
+    expect(r.code, r.err).toBe(0);
+    const offered = asked.find((a) => a.message.startsWith("Which LiveView renders it?"))?.choices ?? [];
+    expect(offered[0]).toBe("\u0000none");
+    expect(offered.slice(1).sort()).toEqual(["ShopWeb.ProductLive.Form", "ShopWeb.ProductLive.Index", "ShopWeb.ProductLive.Show"]);
+    expect(read(dir, "lib/shop_web/live/product_live/show.ex")).toContain("def handle_info({ShopWeb.NoteComponent, {:saved, _id, value}}, socket) do");
+  });
+});

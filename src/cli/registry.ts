@@ -12,6 +12,7 @@ import flow from "../../generators/flow/index.js";
 import genserver from "../../generators/genserver/index.js";
 import live from "../../generators/live/index.js";
 import liveComponent from "../../generators/live-component/index.js";
+import hook from "../../generators/hook/index.js";
 import mixTask from "../../generators/mix-task/index.js";
 import pipeline from "../../generators/pipeline/index.js";
 import periodic from "../../generators/periodic/index.js";
@@ -58,4 +59,5 @@ export const genGenerators: readonly GeneratorDef[] = [
   context,
   live,
   liveComponent,
+  hook,
 ] as unknown as GeneratorDef[];

@@ -4,6 +4,7 @@
 // `pipe_through(:browser)`, `pipe_through [:browser]`), comments and strings
 // never count as code. Pure functions; `loadReader()` first.
 import type { PatchResult } from "./children.js";
+import { addAliases } from "./aliases.js";
 import { bodyExpressions, callArgs, callName, callReceiver, codeChildren, doBlock, findAll, functions, modules, parse, type Node, type Tree } from "./reader.js";
 
 /** The text of a string literal without interpolation, or undefined. */
@@ -337,28 +338,52 @@ export function addPlugToPipeline(source: string, pipeline: string, plug: string
 
 /**
  * Add a `handle_info/2` clause (`clause`: its full text, `@impl true` first)
- * to `module`: before its first handle_info/2 clause (and that clause's
- * attributes), so that the clauses stay together and a catch-all stays last;
- * at the end of the module when it has none, followed by `fallback` (a
- * catch-all: a LiveView without handle_info/2 ignores other messages, and
- * one with a single clause would crash on them). Present when a clause of it
- * already matches messages tagged `tag` (`{Tag, ...}`).
+ * to `module`: see addCallbackClause. Present when a clause of it already
+ * matches messages tagged `tag` (`{Tag, ...}`); where the module had no
+ * handle_info/2, `fallback` (a catch-all) follows it: a LiveView without
+ * handle_info/2 ignores other messages, and one with a single clause would
+ * crash on them.
  */
 export function addHandleInfo(source: string, module: string, tag: string, clause: string, fallback: string): PatchResult {
+  return addCallbackClause(source, module, { name: "handle_info", arity: 2, head: `{${tag},` }, clause, fallback);
+}
+
+/**
+ * Add a clause of a callback (`clause`: its full text, `@impl true` first) to
+ * `module`: before its first clause of that function (and that clause's
+ * attributes), so that the clauses stay together and a catch-all stays last;
+ * at the end of the module when it has none, followed by `fallback` if given.
+ * Present when a clause's first argument already starts with `fn.head`.
+ * With `alias`, `alias Alias` is added to the module (credo's AliasUsage).
+ */
+export function addCallbackClause(
+  source: string,
+  module: string,
+  fn: { name: string; arity: number; head: string },
+  clause: string,
+  fallback: string | undefined,
+  alias?: string,
+): PatchResult {
   const tree = parse(source);
   const found = modules(tree.rootNode).find((m) => m.name === module);
   if (tree.rootNode.hasError || !found?.body) return { status: "refused", reason: `no module ${module} was found in it`, snippet: clause };
-  const clauses = functions(found.body, "handle_info", 2);
-  if (clauses.some((c) => new RegExp(`^\\s*def\\s+handle_info\\(\\s*\\{\\s*${tag.replace(/\./g, "\\.")}\\s*,`).test(c.text))) return { status: "present", source };
+  const clauses = functions(found.body, fn.name, fn.arity);
+  const head = new RegExp(`^\\s*def\\s+${fn.name}\\(\\s*${fn.head.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`);
+  if (clauses.some((c) => head.test(c.text))) return { status: "present", source };
+  const withAlias = (text: string): string => (alias === undefined ? text : addAliases(text, module, [alias]));
   const first = clauses[0];
-  if (!first) return addToModule(source, module, [{ text: `${clause.replace(/\s+$/, "")}\n\n${fallback}`, defines: undefined }]);
+  if (!first) {
+    const text = fallback === undefined ? clause : `${clause.replace(/\s+$/, "")}\n\n${fallback}`;
+    const r = addToModule(source, module, [{ text, defines: undefined }]);
+    return r.status === "added" ? { status: "added", source: withAlias(r.source) } : r;
+  }
   // The clause's own attributes and doc (`@impl true`) go with it: ours goes above them.
   const kids = codeChildren(found.body);
   let at = kids.indexOf(first);
   while (at > 0 && (kids[at - 1] as Node).type === "unary_operator" && (kids[at - 1] as Node).text.startsWith("@")) at--;
   const anchorNode = kids[at] as Node;
   const lineStart = source.lastIndexOf("\n", anchorNode.startIndex - 1) + 1;
-  return { status: "added", source: `${source.slice(0, lineStart)}${clause.replace(/\s+$/, "")}\n\n${source.slice(lineStart)}` };
+  return { status: "added", source: withAlias(`${source.slice(0, lineStart)}${clause.replace(/\s+$/, "")}\n\n${source.slice(lineStart)}`) };
 }
 
 /** The name a `{Phoenix.PubSub, name: X}` child in a source gives its PubSub, by syntax. */

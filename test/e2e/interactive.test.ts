@@ -306,6 +306,15 @@ const FLOWS: Flow[] = [
     bad: [["Component name", "title<enter>"], ["must start with an uppercase letter", `${clear(5)}Title<enter>`], [W, ""]],
     badFlags: ["Title"],
   },
+  {
+    gen: "hook",
+    project: "phx",
+    defaults: [["Hook name", "LocalTime<enter>"], [W, ""]],
+    defaultFlags: ["LocalTime"],
+    custom: [["Hook name", "Clipboard<enter>"], [W, ""]],
+    customFlags: ["Clipboard"],
+    reaches: ["lib/shop_web/clipboard.ex", 'phx-hook=".Clipboard"'],
+  },
   ...(["context", "live"] as const).map(
     (gen): Flow => ({
       gen,

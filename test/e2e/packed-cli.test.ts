@@ -185,7 +185,7 @@ describe("gen, installed", () => {
     const version = await runOk("gen", ["--version"], cwd);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")).version);
     const list = await runOk("gen", ["list"], cwd);
-    for (const name of ["genserver", "dynamic-supervisor", "release", "cluster", "telemetry", "context", "live", "live-component", "channel", "presence", "singleton", "pool", "pipeline", "behaviour", "protocol", "mix-task"]) {
+    for (const name of ["genserver", "dynamic-supervisor", "release", "cluster", "telemetry", "context", "live", "live-component", "hook", "channel", "presence", "singleton", "pool", "pipeline", "behaviour", "protocol", "mix-task"]) {
       expect(list.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
     }
     const outside = await runBin("gen", ["genserver", "X"], cwd);
@@ -252,6 +252,7 @@ describe("gen, installed", () => {
       ["presence"],
       ["live-component", "Catalog.Note", "--live", "ProductLive.Show"],
       ["rate-limiter", "Edge.Throttle", "--plug", "--pipeline", "api"],
+      ["hook", "LocalTime", "--live", "ProductLive.Index"],
     ]) {
       const report = jsonReport((await runOk("gen", [...args, "--no-check", "--json"], dir)).stdout);
       // The fixture has no config/: the plug's test exemption is the one step left to do, with its lines.
@@ -260,7 +261,7 @@ describe("gen, installed", () => {
       for (const f of report.files) if (/\.exs?$/.test(f.path)) written.add(f.path);
     }
     const files = [...written];
-    expect(files).toEqual(expect.arrayContaining(["lib/shop/blog.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/channels/room_channel.ex", "lib/shop_web/router.ex", "lib/shop_web/catalog/note_component.ex", "lib/shop_web/plugs/throttle.ex"]));
+    expect(files).toEqual(expect.arrayContaining(["lib/shop/blog.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/channels/room_channel.ex", "lib/shop_web/router.ex", "lib/shop_web/catalog/note_component.ex", "lib/shop_web/plugs/throttle.ex", "lib/shop_web/local_time.ex"]));
     expect(await unparsable(dir, files)).toEqual([]);
     expect(await phoenixUnformatted(dir, files)).toBe("");
     expect(readFileSync(path.join(dir, "lib/shop_web/router.ex"), "utf8")).toContain('live "/products", ProductLive.Index, :index');

@@ -148,7 +148,7 @@ describe("gen: dry run, JSON, help and list", () => {
     expect(genGenerators.map((g) => g.name)).toEqual([
       "genserver", "supervisor", "dynamic-supervisor", "registry", "agent", "task-supervisor",
       "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic", "worker",
-      "singleton", "pool", "pipeline", "flow", "bench", "behaviour", "protocol", "mix-task", "release", "cluster", "telemetry", "channel", "presence", "context", "live", "live-component",
+      "singleton", "pool", "pipeline", "flow", "bench", "behaviour", "protocol", "mix-task", "release", "cluster", "telemetry", "channel", "presence", "context", "live", "live-component", "hook",
     ]);
     const help = await run(tempDir(), ["genserver", "--help"]);
     expect(help.code).toBe(0);

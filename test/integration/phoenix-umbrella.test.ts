@@ -96,6 +96,7 @@ describe("create-otp-app --phoenix --umbrella", () => {
       // In the web app, with its Plug in the :browser pipeline: Sobelow scans it in precommit.
       [path.join(apps, WEB), ["rate-limiter", "RateLimiter", "--plug"]],
       [path.join(apps, WEB), ["live-component", "Title", "--live", "ItemLive.Show"]],
+      [path.join(apps, WEB), ["hook", "LocalTime", "--live", "ItemLive.Show"]],
     ] as const) {
       const io = captureIo(cwd);
       expect(await gen([...args, "--no-check"], io), `${args.join(" ")}: ${io.errText()}`).toBe(0);

@@ -34,6 +34,8 @@ const RUNS: Record<"shop" | "store", string[][]> = {
     ["rate-limiter", "Edge.Throttle", "--plug", "--pipeline", "api"],
     // A LiveComponent, its parent's handle_info/2 clause added among gen live's own.
     ["live-component", "Catalog.Note", "--live", "ProductLive.Show"],
+    // A colocated JS hook, its report handled by a LiveView that has handle_event/3 clauses already.
+    ["hook", "LocalTime", "--live", "ProductLive.Index"],
   ],
   // phx.gen.auth --live: the user scope is the default.
   store: [

@@ -436,3 +436,40 @@ describe("gen rate-limiter and gen live-component at a terminal, in a Phoenix ap
     expect(read(dir, "lib/shop_web/live/product_live/show.ex")).toContain("def handle_info({ShopWeb.NoteComponent, {:saved, _id, value}}, socket) do");
   });
 });
+
+describe("gen hook: the colocated JS, run as the browser runs it", () => {
+  it("on mount and reconnect it reports the browser (time zone, language); a push for its element replaces its text, one for another element does not reach it", async () => {
+    const dir = copyOf(path.resolve(import.meta.dirname, "../fixtures/phx_app"));
+    expect((await runGen(dir, ["live", "Catalog", "Product", "products", "name:string", "--yes", "--no-check"])).code).toBe(0);
+    const r = await runGen(dir, ["hook", "LocalTime", "--live", "ProductLive.Show", "--yes", "--no-check"]);
+    expect(r.code, r.err).toBe(0);
+    const source = read(dir, "lib/shop_web/local_time.ex");
+    const script = /<script :type=\{Phoenix\.LiveView\.ColocatedHook\} name="\.LocalTime">\n([\s\S]*?)\n\s*<\/script>/.exec(source)?.[1];
+    expect(script).toBeDefined();
+    const hook = new Function("navigator", "Intl", (script as string).replace("export default", "return"))({ language: "pt-BR" }, Intl) as Record<string, (...a: unknown[]) => void>;
+    const pushed: unknown[][] = [];
+    const handlers = new Map<string, (payload: unknown) => void>();
+    const page = ["first", "second"].map((id) => ({
+      el: { id, textContent: id },
+      pushEvent: (...a: unknown[]) => pushed.push(a),
+      handleEvent: (event: string, callback: (payload: unknown) => void) => handlers.set(`${event}@${id}`, callback),
+    }));
+    for (const ctx of page) hook.mounted?.call({ ...ctx, announce: hook.announce });
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    expect(pushed).toEqual([
+      ["local_time:mounted", { id: "first", time_zone: zone, language: "pt-BR" }],
+      ["local_time:mounted", { id: "second", time_zone: zone, language: "pt-BR" }],
+    ]);
+    // Each element listens to its own event only: a push for the second is not the first's.
+    expect([...handlers.keys()]).toEqual(["local_time:first@first", "local_time:second@second"]);
+    handlers.get("local_time:second@second")?.({ text: "hello" });
+    expect(page.map((p) => p.el.textContent)).toEqual(["first", "hello"]);
+    hook.reconnected?.call({ ...page[0], announce: hook.announce });
+    expect(pushed).toHaveLength(3);
+    // The LiveView handles the report, with the module aliased (credo); it parses and is formatted.
+    const show = read(dir, "lib/shop_web/live/product_live/show.ex");
+    expect(show).toContain("  alias ShopWeb.LocalTime\n");
+    expect(show).toContain('  def handle_event("local_time:mounted", params, socket) do\n    case LocalTime.browser(params) do');
+    expect(await unparsable(dir, ["lib/shop_web/live/product_live/show.ex", "lib/shop_web/local_time.ex", "test/shop_web/local_time_test.exs"])).toEqual([]);
+  });
+});

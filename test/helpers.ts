@@ -387,6 +387,7 @@ export async function unformatted(dir: string, files: string[], localsWithoutPar
 export const PHOENIX_DSLS = `[field: 2, field: 3, timestamps: 0, timestamps: 1, add: 2, add: 3, create: 1, create: 2,
   plug: 1, plug: 2, socket: 2, socket: 3, channel: 2, channel: 3, live: 3, live: 4, get: 3, post: 3, delete: 3,
   pipe_through: 1, live_dashboard: 2, forward: 2, pipeline: 2, scope: 2, scope: 3, live_session: 2, live_session: 3,
+  attr: 2, attr: 3, slot: 1, slot: 2, slot: 3,
   property: 1, property: 2, check: 1, check: 2, all: :*, assert_enqueued: 1, assert_enqueued: 2, refute_enqueued: 1,
   refute_enqueued: 2]`;
 export const phoenixUnformatted = (dir: string, files: string[]): Promise<string> => unformatted(dir, files, PHOENIX_DSLS);

@@ -10,7 +10,6 @@ import { defaultTable } from "../../src/elixir/naming.js";
 import { liveViewModules, supervisorModules } from "../../src/elixir/sup-tree.js";
 import { readScopesConfig, scopesMarkedDefault } from "../../src/elixir/scopes.js";
 import { browserScopes, pipelineNames, routeNames } from "../../src/elixir/phoenix.js";
-import { underscore } from "../../src/elixir/naming.js";
 import { obanQueues } from "../../src/elixir/oban.js";
 import { loadReader } from "../../src/elixir/reader.js";
 import { webModuleOf, webPathOf } from "./phoenix.js";

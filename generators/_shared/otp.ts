@@ -5,7 +5,7 @@ import type { FieldMeta, PatchAction, Plan, PlanContext, RenderAction } from "..
 import { askUnder } from "./ask.js";
 import { UserError } from "../../src/core/errors.js";
 import { addChild, addDep, addFormatterImportDep, delegatedSupervisor, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
-import { moduleNameProblem, moduleSyntaxProblem, modulePath, underscore } from "../../src/elixir/naming.js";
+import { moduleNameProblem, moduleSyntaxProblem, modulePath } from "../../src/elixir/naming.js";
 import { fileDefining, type MixProject } from "../../src/elixir/project.js";
 import { looksLikeDoctest } from "../../src/elixir/escape.js";
 import { addLoggerMetadata } from "../../src/elixir/logger-config.js";

@@ -10,7 +10,6 @@ import { defineGenerator, type PatchAction, type PlanAction, type RenderPatchAct
 import { FieldError, fieldView, parseFields, type Field } from "../../src/elixir/fields.js";
 import { selectScope, type PhoenixScope } from "../../src/elixir/scopes.js";
 import { addToModule, type Definition } from "../../src/elixir/phoenix.js";
-import { callArgs, callName, codeChildren, modules, parse, type Node } from "../../src/elixir/reader.js";
 import { addAliases, sortAliases } from "../../src/elixir/aliases.js";
 import { fileDefining } from "../../src/elixir/project.js";
 import { migrationVersion } from "../../src/elixir/ecto.js";

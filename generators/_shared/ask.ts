@@ -237,35 +237,35 @@ export async function askLive(c: AskContext): Promise<string | undefined> {
   return picked === NONE ? undefined : picked;
 }
 
-/**
- * `--plug` (gen rate-limiter), asked in a Phoenix app only, then where it
- * goes (`--pipeline`, from the router's pipelines) and what a client is
- * (`--by`): the answers are set on the values, as the flags would be.
- */
+/** `--plug` (gen rate-limiter): asked in a Phoenix app only. */
 export async function askPlug(c: AskContext): Promise<boolean> {
+  if (!c.project?.phoenix) return false;
+  return c.prompter.confirm({ message: "Also a Plug that answers 429 in a router pipeline?", default: c.fallback === true });
+}
+
+/** `--pipeline` (with --plug): the router's pipelines. */
+export async function askPipeline(c: AskContext): Promise<string | undefined> {
   const project = c.project;
-  if (!project?.phoenix) return false;
-  const plug = await c.prompter.confirm({ message: "Also a Plug that answers 429 in a router pipeline?", default: false });
-  if (!plug) return false;
+  if (!project) return undefined;
   await loadReader();
   const router = path.join(project.root, "lib", webPathOf(project), "router.ex");
   const pipelines = existsSync(router) ? pipelineNames(readFileSync(router, "utf8")) : [];
-  if (c.values.pipeline === undefined && pipelines.length > 0) {
-    c.values.pipeline = await c.prompter.select({
-      message: "In which pipeline?",
-      choices: pipelines.map((p) => ({ name: `:${p}`, value: p, description: `--pipeline ${p}` })),
-      default: pipelines.includes("browser") ? "browser" : pipelines[0],
-    });
-  }
-  if (c.values.by === undefined) {
-    c.values.by = await c.prompter.select({
-      message: "A client is…",
-      choices: [
-        { name: "its IP address", value: "ip", description: "--by ip (an IPv6 address by its /64)" },
-        { name: "the logged-in user (by address when logged out)", value: "user", description: "--by user: the current scope's user" },
-      ],
-      default: "ip",
-    });
-  }
-  return true;
+  if (pipelines.length === 0) return undefined;
+  return c.prompter.select({
+    message: "In which pipeline?",
+    choices: pipelines.map((p) => ({ name: `:${p}`, value: p, description: `--pipeline ${p}` })),
+    default: pipelines.includes("browser") ? "browser" : pipelines[0],
+  });
+}
+
+/** `--by` (with --plug): what a client is. */
+export async function askBy(c: AskContext): Promise<string> {
+  return c.prompter.select({
+    message: "A client is…",
+    choices: [
+      { name: "its IP address", value: "ip", description: "--by ip (an IPv6 address by its /64)" },
+      { name: "the logged-in user (by address when logged out)", value: "user", description: "--by user: the current scope's user" },
+    ],
+    default: "ip",
+  });
 }

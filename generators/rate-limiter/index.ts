@@ -12,7 +12,7 @@ import { addPlugToPipeline, pipelineNames } from "../../src/elixir/phoenix.js";
 import { loadReader } from "../../src/elixir/reader.js";
 import { underscore } from "../../src/elixir/naming.js";
 import { descriptionField, durationExpr, durationField, durationWords, elixirInt, envConfigPatch, nameField, parseDuration, render, requireProject, simpleOtpGenerator, UNEXPECTED_MESSAGE_KEYS, underField } from "../_shared/otp.js";
-import { askPlug } from "../_shared/ask.js";
+import { askBy, askPipeline, askPlug } from "../_shared/ask.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
 export const schema = z.object({
@@ -28,8 +28,12 @@ export const schema = z.object({
     .transform((v) => v.replace(/^:/, ""))
     .optional()
     .describe("With --plug: the router pipeline it goes in (default: browser)")
-    .meta({ prompt: false, valueName: "name" }),
-  by: z.enum(["ip", "user"]).optional().describe("With --plug: a client is its IP address, or the current scope's logged-in user, by address when logged out (default: ip)").meta({ prompt: false }),
+    .meta({ valueName: "name", ask: askPipeline, when: (v: Record<string, unknown>) => v.plug === true }),
+  by: z
+    .enum(["ip", "user"])
+    .optional()
+    .describe("With --plug: a client is its IP address, or the current scope's logged-in user, by address when logged out (default: ip)")
+    .meta({ prompt: "A client is", ask: askBy, when: (v: Record<string, unknown>) => v.plug === true }),
 });
 
 const limiter = simpleOtpGenerator({

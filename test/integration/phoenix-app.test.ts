@@ -70,12 +70,18 @@ describe("create-otp-app --phoenix", () => {
     expect(record.files.filter((f) => f.written !== undefined)).toEqual([]);
   });
 
-  it("gen context, live, genserver and presence work in it and gen tree shows the tree; the gates, credo --strict over every file, and its own mix precommit with dialyzer pass", async () => {
+  it("gen context, live, genserver, presence, worker, telemetry --otel, rate-limiter --plug, live-component and hook work in it and gen tree shows the tree; the gates, credo --strict over every file, and its own mix precommit with dialyzer and Sobelow pass", async () => {
     for (const args of [
       ["context", "Blog", "Post", "posts", "title:string", "body:text"],
       ["live", "Catalog", "Product", "products", "name:string", "price:decimal"],
       ["genserver", "Counter"],
       ["presence"],
+      // Sobelow scans these too in precommit: an Oban job, tracing, the rate-limit Plug, a component and a hook.
+      ["worker", "Emails.Digest", "--unique", "60s"],
+      ["telemetry", "--otel"],
+      ["rate-limiter", "RateLimiter", "--plug"],
+      ["live-component", "Catalog.Note", "--live", "ProductLive.Show"],
+      ["hook", "LocalTime", "--live", "ProductLive.Index"],
     ]) {
       const io = captureIo(at.outside);
       expect(await gen([...args, "--no-check"], io), io.errText()).toBe(0);
@@ -84,7 +90,10 @@ describe("create-otp-app --phoenix", () => {
     const check = captureIo(at.outside);
     expect(await gen(["upgrade", "--check", "--json"], check), check.text()).toBe(0);
     const statuses = (JSON.parse(check.text()) as { runs: { generator: string; status: string; reason?: string }[] }).runs;
-    expect(statuses.map((r) => [r.generator, r.status])).toEqual([["phoenix-app", "skipped"], ["context", "up to date"], ["live", "up to date"], ["genserver", "up to date"], ["presence", "up to date"]]);
+    expect(statuses.map((r) => [r.generator, r.status])).toEqual([
+      ["phoenix-app", "skipped"],
+      ...["context", "live", "genserver", "presence", "worker", "telemetry", "rate-limiter", "live-component", "hook"].map((g) => [g, "up to date"]),
+    ]);
     expect(statuses[0]?.reason).toContain("not reproducible");
     // gen tree reads the supervision tree phx.new wrote, with the new children in it (the Endpoint last).
     const tree = captureIo(at.outside);
@@ -92,7 +101,7 @@ describe("create-otp-app --phoenix", () => {
     const lines = tree.text().split("\n");
     expect(lines[0]).toMatch(/^Pxa\.Application/);
     const children = lines.filter((l) => /^[├└]── /.test(l)).map((l) => l.replace(/^[├└]── /, "").split(" ")[0]);
-    expect(children).toEqual(expect.arrayContaining(["PxaWeb.Telemetry", "Pxa.Repo", "Phoenix.PubSub", "PxaWeb.Presence", "Pxa.Counter"]));
+    expect(children).toEqual(expect.arrayContaining(["PxaWeb.Telemetry", "Pxa.Repo", "Phoenix.PubSub", "PxaWeb.Presence", "Pxa.Counter", "Oban", "Pxa.RateLimiter"]));
     expect(children[children.length - 1]).toBe("PxaWeb.Endpoint");
     const gates = await elixirNextGatesAt(at, { credo: "all" });
     expectGatesPass(gates);

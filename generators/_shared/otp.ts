@@ -82,6 +82,20 @@ export function configFilePath(project: MixProject, file: string): string {
   return `${dir || "."}/${path.posix.basename(file)}`.replace(/^\.\//, "");
 }
 
+/** A patch through one of the reader's patchers; a refusal becomes a manual step with the exact lines. */
+export function patchWith(file: string, describe: string, change: (src: string) => PatchResult): PatchAction {
+  return {
+    type: "otp:patch",
+    path: file,
+    describe,
+    patch(source) {
+      if (source === undefined) return { manual: `${file} is missing: ${describe}` };
+      const r = change(source);
+      return r.status === "refused" ? { manual: `${file}: ${r.reason}; ${describe} by adding:\n${r.snippet.replace(/\n+$/, "")}` } : { source: r.source };
+    },
+  };
+}
+
 /**
  * `text` (config for `:app` and `key`, by default the project's app) added to
  * the config file `file`: before its top-level `import_config`, so that the

@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../../src/core/errors.js";
 import type { Plan } from "../../src/core/generator.js";
-import { readMixProject, umbrellaAppsNeeded, type MixProject } from "../../src/elixir/project.js";
+import { fileDefining, readMixProject, umbrellaAppsNeeded, type MixProject } from "../../src/elixir/project.js";
+import { loadReader } from "../../src/elixir/reader.js";
 import { underscore } from "../../src/elixir/naming.js";
 import { startsDnsCluster } from "../../src/elixir/phoenix.js";
 
@@ -41,9 +42,14 @@ export function requirePhoenix(project: MixProject, generator: string): WebNames
   return { web, webPath, domain: domainOf(project, generator) };
 }
 
+/** An umbrella's Phoenix web app (shop_web, ShopWeb): its own module and folder are the web ones. */
+function isUmbrellaWebApp(project: MixProject): boolean {
+  return project.umbrellaRoot !== undefined && project.module.endsWith("Web");
+}
+
 /** The web module: ShopWeb beside Shop, or an umbrella's web app's own (its app is shop_web). */
 export function webModuleOf(project: MixProject): string {
-  return project.umbrellaRoot !== undefined && project.module.endsWith("Web") ? project.module : `${project.module}Web`;
+  return isUmbrellaWebApp(project) ? project.module : `${project.module}Web`;
 }
 
 /** The `<app>_web` app beside a domain app in an umbrella, if there is one. */
@@ -79,7 +85,7 @@ function domainOf(project: MixProject, generator: string): DomainApp {
  * app (shop_web, ShopWeb) it is the app's own folder.
  */
 export function webPathOf(project: MixProject): string {
-  const candidates = [`${project.app}_web`, ...(project.umbrellaRoot !== undefined && project.module.endsWith("Web") ? [project.app] : [])];
+  const candidates = [`${project.app}_web`, ...(isUmbrellaWebApp(project) ? [project.app] : [])];
   return candidates.find((named) => existsSync(path.join(project.root, "lib", named))) ?? underscore(`${project.module}Web`);
 }
 
@@ -99,4 +105,17 @@ export function fromDomain(plan: Plan, domain: DomainApp, webRoot: string): Plan
   if (domain.rel === "") return plan;
   const actions = plan.actions.map((a) => ({ ...a, path: path.posix.join(domain.rel, a.path) }));
   return { ...plan, root: webRoot, actions };
+}
+
+/**
+ * `--live NAME` (gen live-component, gen hook): the LiveView module, the web
+ * module's prefix added when left out, and the file under lib/ that defines
+ * it (by syntax); refused, naming it, when none does.
+ */
+export async function liveViewOf(project: MixProject, web: string, given: string): Promise<{ module: string; file: string }> {
+  const module = given.startsWith(`${web}.`) ? given : `${web}.${given}`;
+  await loadReader();
+  const file = fileDefining(project.root, module);
+  if (!file) throw new UserError(`invalid --live "${given}": no file under lib/ defines ${module}`);
+  return { module, file };
 }

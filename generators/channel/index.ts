@@ -5,12 +5,11 @@ import path from "node:path";
 import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
-import type { PatchResult } from "../../src/elixir/children.js";
 import { addChannel, addSocket, sessionAuth, socketAt, usesAttribute } from "../../src/elixir/phoenix.js";
 import { fileDefining } from "../../src/elixir/project.js";
 import { loadReader, modules, parse } from "../../src/elixir/reader.js";
 import { camelize, underscore } from "../../src/elixir/naming.js";
-import { moduleField, projectPlan, render, requireProject } from "../_shared/otp.js";
+import { moduleField, patchWith, projectPlan, render, requireProject } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
 export const schema = z.object({
@@ -103,20 +102,6 @@ export default defineGenerator({
     ]);
   },
 });
-
-/** A patch through one of the reader's patchers; a refusal becomes a manual step with the exact lines. */
-function patchWith(file: string, describe: string, change: (src: string) => PatchResult): PatchAction {
-  return {
-    type: "otp:patch",
-    path: file,
-    describe,
-    patch(source) {
-      if (source === undefined) return { manual: `${file} is missing: ${describe}` };
-      const r = change(source);
-      return r.status === "refused" ? { manual: `${file}: ${r.reason}; ${describe} by adding:\n${r.snippet.replace(/\n+$/, "")}` } : { source: r.source };
-    },
-  };
-}
 
 /** A step that can only be done by hand, reported as such. */
 function manualStep(text: string): PatchAction {

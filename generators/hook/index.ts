@@ -9,12 +9,10 @@ import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { addCallbackClause } from "../../src/elixir/phoenix.js";
-import { fileDefining } from "../../src/elixir/project.js";
-import { loadReader } from "../../src/elixir/reader.js";
 import { modulePath, moduleNameProblem, underscore } from "../../src/elixir/naming.js";
 import { askLive } from "../_shared/ask.js";
-import { moduleField, projectPlan, render, requireProject } from "../_shared/otp.js";
-import { requirePhoenix } from "../_shared/phoenix.js";
+import { moduleField, patchWith, projectPlan, render, requireProject } from "../_shared/otp.js";
+import { liveViewOf, requirePhoenix } from "../_shared/phoenix.js";
 
 export const schema = z.object({
   name: moduleField("The hook, e.g. LocalTime (becomes AppWeb.LocalTime, its element <AppWeb.LocalTime.local_time>)", "Hook name (e.g. LocalTime)"),
@@ -48,10 +46,7 @@ export default defineGenerator({
     const element = `<${module}.${fun} id="${binding.domId}">…</${module}.${fun}>`;
     const next = [`mix test ${testFile}`];
     if (o.live !== undefined) {
-      const live = o.live.startsWith(`${web}.`) ? o.live : `${web}.${o.live}`;
-      await loadReader();
-      const liveFile = fileDefining(project.root, live);
-      if (!liveFile) throw new UserError(`invalid --live "${o.live}": no file under lib/ defines ${live}`);
+      const { module: live, file: liveFile } = await liveViewOf(project, web, o.live);
       const clause = [
         "  @impl true",
         `  def handle_event("${event}:mounted", params, socket) do`,
@@ -61,16 +56,9 @@ export default defineGenerator({
         "    end",
         "  end",
       ].join("\n");
-      actions.push({
-        type: "otp:patch",
-        path: liveFile,
-        describe: `handle the ${last} hook's report in ${live}`,
-        patch(source) {
-          if (source === undefined) return { manual: `${liveFile} is missing` };
-          const r = addCallbackClause(source, live, { name: "handle_event", arity: 3, head: `"${event}:mounted"` }, clause, undefined, module);
-          return r.status === "refused" ? { manual: `${liveFile}: ${r.reason}; add to ${live}, with its other handle_event/3 clauses (and alias ${module}):\n${clause}` } : { source: r.source };
-        },
-      });
+      const describe = `handle the ${last} hook's report in ${live}, with its other handle_event/3 clauses (and alias ${module})`;
+      const handles = { name: "handle_event", arity: 3, first: { string: `${event}:mounted` } };
+      actions.push(patchWith(liveFile, describe, (src) => addCallbackClause(src, live, handles, clause, undefined, module)));
       next.push(`render it in ${live} where it belongs: ${element}`);
     } else {
       next.push(`render it in a LiveView: ${element}, and handle "${event}:mounted" in its handle_event/3 (see the @moduledoc)`);

@@ -10,12 +10,10 @@ import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { addHandleInfo } from "../../src/elixir/phoenix.js";
-import { fileDefining } from "../../src/elixir/project.js";
-import { loadReader } from "../../src/elixir/reader.js";
 import { modulePath, moduleNameProblem, underscore } from "../../src/elixir/naming.js";
-import { moduleField, projectPlan, render, requireProject } from "../_shared/otp.js";
+import { moduleField, patchWith, projectPlan, render, requireProject } from "../_shared/otp.js";
 import { askLive } from "../_shared/ask.js";
-import { requirePhoenix } from "../_shared/phoenix.js";
+import { liveViewOf, requirePhoenix } from "../_shared/phoenix.js";
 
 export const schema = z.object({
   name: moduleField("The component, e.g. Title (becomes AppWeb.TitleComponent)", "Component name (e.g. Title)"),
@@ -57,10 +55,7 @@ export default defineGenerator({
     const renderLine = `<.live_component module={${module}} id="${binding.domId}" value={@${assign}} />`;
     const next = [`mix test ${testFile}`];
     if (o.live !== undefined) {
-      const live = o.live.startsWith(`${web}.`) ? o.live : `${web}.${o.live}`;
-      await loadReader();
-      const liveFile = fileDefining(project.root, live);
-      if (!liveFile) throw new UserError(`invalid --live "${o.live}": no file under lib/ defines ${live}`);
+      const { module: live, file: liveFile } = await liveViewOf(project, web, o.live);
       const clause = [
         "  @impl true",
         `  def handle_info({${module}, {:saved, _id, value}}, socket) do`,
@@ -69,16 +64,7 @@ export default defineGenerator({
         `    {:noreply, assign(socket, :${assign}, value)}`,
         "  end",
       ].join("\n");
-      actions.push({
-        type: "otp:patch",
-        path: liveFile,
-        describe: `handle ${last}Component's {:saved, id, value} message in ${live}`,
-        patch(source) {
-          if (source === undefined) return { manual: `${liveFile} is missing` };
-          const r = addHandleInfo(source, live, module, clause, FALLBACK);
-          return r.status === "refused" ? { manual: `${liveFile}: ${r.reason}; add to ${live}, with its other handle_info/2 clauses:\n${clause}` } : { source: r.source };
-        },
-      });
+      actions.push(patchWith(liveFile, `handle ${last}Component's {:saved, id, value} message in ${live}, with its other handle_info/2 clauses`, (src) => addHandleInfo(src, live, module, clause, FALLBACK)));
       next.push(`render it in ${live} where it belongs, with :${assign} assigned in mount/3: ${renderLine}`);
     } else {
       next.push(`render it in a LiveView: ${renderLine}, and handle {${module}, {:saved, id, value}} in its handle_info/2 (see the @moduledoc)`);

@@ -4,7 +4,7 @@
 // that runs them, the CI workflow with PostgreSQL as a service when Ecto uses
 // it) are then one plan: shown, confirmed and written together, so a failure
 // or a "no" writes nothing.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { isUtf8 } from "node:buffer";
 import { defineGenerator, type PlanAction, type PatchAction, type RenderAction, type Task } from "../../src/core/generator.js";

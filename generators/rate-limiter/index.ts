@@ -7,11 +7,11 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
-import { defineGenerator, type PatchAction } from "../../src/core/generator.js";
+import { defineGenerator } from "../../src/core/generator.js";
 import { addPlugToPipeline, pipelineNames } from "../../src/elixir/phoenix.js";
 import { loadReader } from "../../src/elixir/reader.js";
 import { underscore } from "../../src/elixir/naming.js";
-import { descriptionField, durationExpr, durationField, durationWords, elixirInt, envConfigPatch, nameField, parseDuration, render, requireProject, simpleOtpGenerator, UNEXPECTED_MESSAGE_KEYS, underField } from "../_shared/otp.js";
+import { descriptionField, durationExpr, durationField, durationWords, elixirInt, envConfigPatch, nameField, parseDuration, patchWith, render, requireProject, simpleOtpGenerator, UNEXPECTED_MESSAGE_KEYS, underField } from "../_shared/otp.js";
 import { askBy, askPipeline, askPlug } from "../_shared/ask.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
 
@@ -72,16 +72,7 @@ export default defineGenerator({
     }
     const line = `plug ${plugModule}${by === "user" ? ", by: :user" : ""}`;
     const describe = `add ${plugModule} to the router's :${pipeline} pipeline`;
-    const wiring: PatchAction = {
-      type: "otp:patch",
-      path: routerFile,
-      describe,
-      patch(source) {
-        if (source === undefined) return { manual: `${routerFile} is missing: ${describe}:\n    ${line}` };
-        const r = addPlugToPipeline(source, pipeline, plugModule, line);
-        return r.status === "refused" ? { manual: `${routerFile}: ${r.reason}; ${describe} by adding, as its last plug:\n    ${line}` } : { source: r.source };
-      },
-    };
+    const wiring = patchWith(routerFile, `${describe}, as its last plug`, (src) => addPlugToPipeline(src, pipeline, plugModule, line));
     Object.assign(plan.binding, {
       web,
       plugModule,

@@ -6,7 +6,6 @@ import { z } from "zod";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import { addFunction, addProjectEntry } from "../../src/elixir/children.js";
-import { underscore } from "../../src/elixir/naming.js";
 import { addPlugBefore, excludeFromForceSsl } from "../../src/elixir/phoenix.js";
 import { umbrellaAppsNeeded } from "../../src/elixir/project.js";
 import { detectVersions } from "../../src/elixir/versions.js";

@@ -5,7 +5,7 @@
 // never count as code. Pure functions; `loadReader()` first.
 import type { PatchResult } from "./children.js";
 import { addAliases } from "./aliases.js";
-import { bodyExpressions, callArgs, callName, callReceiver, codeChildren, doBlock, findAll, functions, modules, parse, type Node, type Tree } from "./reader.js";
+import { bodyExpressions, callArgs, callName, callReceiver, clauseParams, codeChildren, doBlock, findAll, functions, modules, parse, type Node, type Tree } from "./reader.js";
 
 /** The text of a string literal without interpolation, or undefined. */
 export function stringValue(node: Node | undefined): string | undefined {
@@ -345,7 +345,17 @@ export function addPlugToPipeline(source: string, pipeline: string, plug: string
  * crash on them.
  */
 export function addHandleInfo(source: string, module: string, tag: string, clause: string, fallback: string): PatchResult {
-  return addCallbackClause(source, module, { name: "handle_info", arity: 2, head: `{${tag},` }, clause, fallback);
+  return addCallbackClause(source, module, { name: "handle_info", arity: 2, first: { tuple: tag } }, clause, fallback);
+}
+
+/** What a clause's first parameter is, by syntax: a tuple tagged `{Tag, ...}`, or a string literal. */
+export type FirstParam = { tuple: string } | { string: string };
+
+function firstParamIs(def: Node, want: FirstParam): boolean {
+  const first = clauseParams(def)[0];
+  if (!first) return false;
+  if ("tuple" in want) return first.type === "tuple" && codeChildren(first)[0]?.text === want.tuple;
+  return stringValue(first) === want.string;
 }
 
 /**
@@ -353,13 +363,13 @@ export function addHandleInfo(source: string, module: string, tag: string, claus
  * `module`: before its first clause of that function (and that clause's
  * attributes), so that the clauses stay together and a catch-all stays last;
  * at the end of the module when it has none, followed by `fallback` if given.
- * Present when a clause's first argument already starts with `fn.head`.
+ * Present when a clause's first parameter is already `fn.first`.
  * With `alias`, `alias Alias` is added to the module (credo's AliasUsage).
  */
 export function addCallbackClause(
   source: string,
   module: string,
-  fn: { name: string; arity: number; head: string },
+  fn: { name: string; arity: number; first: FirstParam },
   clause: string,
   fallback: string | undefined,
   alias?: string,
@@ -368,8 +378,7 @@ export function addCallbackClause(
   const found = modules(tree.rootNode).find((m) => m.name === module);
   if (tree.rootNode.hasError || !found?.body) return { status: "refused", reason: `no module ${module} was found in it`, snippet: clause };
   const clauses = functions(found.body, fn.name, fn.arity);
-  const head = new RegExp(`^\\s*def\\s+${fn.name}\\(\\s*${fn.head.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`);
-  if (clauses.some((c) => head.test(c.text))) return { status: "present", source };
+  if (clauses.some((c) => firstParamIs(c, fn.first))) return { status: "present", source };
   const withAlias = (text: string): string => (alias === undefined ? text : addAliases(text, module, [alias]));
   const first = clauses[0];
   if (!first) {

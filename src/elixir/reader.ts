@@ -121,6 +121,13 @@ function headOf(def: Node): { name: string; arity: number; defaults: number } | 
   return undefined;
 }
 
+/** A `def`/`defp` clause's parameters, as written in its head (a guard left out). */
+export function clauseParams(def: Node): Node[] {
+  let head = callArgs(def)[0];
+  if (head?.type === "binary_operator" && head.childForFieldName("operator")?.text === "when") head = head.childForFieldName("left") ?? undefined;
+  return head?.type === "call" ? callArgs(head) : [];
+}
+
 /** `def`/`defp` clauses named `name` (of `arity`, when given) directly in a module body. */
 export function functions(body: Node | undefined, name: string, arity?: number, kinds = ["def", "defp"]): Node[] {
   if (!body) return [];

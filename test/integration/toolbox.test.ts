@@ -473,3 +473,22 @@ describe("gen hook: the colocated JS, run as the browser runs it", () => {
     expect(await unparsable(dir, ["lib/shop_web/live/product_live/show.ex", "lib/shop_web/local_time.ex", "test/shop_web/local_time_test.exs"])).toEqual([]);
   });
 });
+
+describe("gen live-component, gen hook and gen rate-limiter --plug: bad input in a Phoenix app is one line, exit 2, nothing written", () => {
+  let phx: string;
+  beforeAll(() => {
+    phx = copyOf(path.resolve(import.meta.dirname, "../fixtures/phx_app"));
+  });
+  it.each([
+    [["live-component", "title"], 'invalid <name> "title"'],
+    [["live-component", "Component"], 'invalid <name> "Component": name the component, e.g. Title'],
+    [["live-component", "Title", "--max-length", "0"], 'invalid --max-length "0": --max-length must be 1 or more'],
+    [["live-component", "Title", "--live", "NoSuchLive"], 'invalid --live "NoSuchLive": no file under lib/ defines ShopWeb.NoSuchLive'],
+    [["hook", "local_time"], 'invalid <name> "local_time"'],
+    [["hook", "LocalTime", "--live", "NoSuchLive"], 'invalid --live "NoSuchLive": no file under lib/ defines ShopWeb.NoSuchLive'],
+    [["rate-limiter", "Limiter", "--plug", "--pipeline", "admin"], 'invalid --pipeline "admin": lib/shop_web/router.ex has no pipeline :admin (it has :browser, :api)'],
+    [["rate-limiter", "Limiter", "--plug", "--by", "nobody"], "option '--by <value>' argument 'nobody' is invalid. Allowed choices are ip, user."],
+  ])("%j", async (args, message) => {
+    await expectRefused(phx, args, message);
+  });
+});

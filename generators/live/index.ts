@@ -4,14 +4,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../../src/core/errors.js";
-import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
+import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
 import { formInput, formParam } from "../../src/elixir/fields.js";
-import { addRoutes, authenticatedSessions } from "../../src/elixir/phoenix.js";
+import { addRoutes, addSobelowIgnoreFile, addStaticPath, authenticatedSessions } from "../../src/elixir/phoenix.js";
 import { modulePath, underscore } from "../../src/elixir/naming.js";
 import { z } from "zod";
 import context, { schema as contextSchema, scopeNote, scopeView, tableAndFields } from "../context/index.js";
 import { askRouterScope } from "../_shared/ask.js";
-import { render, requireProject } from "../_shared/otp.js";
+import { envConfigPatch, patchWith, render, requireProject } from "../_shared/otp.js";
 import { fromDomain, requirePhoenix } from "../_shared/phoenix.js";
 
 export const schema = contextSchema.extend({
@@ -27,6 +27,31 @@ export const schema = contextSchema.extend({
     .optional()
     .describe("Where the routes go: a live_session or pipeline name (e.g. require_authenticated_user, browser), the line of a scope, or 0 to print them")
     .meta({ valueName: "name|line", ask: askRouterScope }),
+  upload: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, "--upload is the name of the field that keeps the file's URL, in snake_case (e.g. photo)")
+    .optional()
+    .describe("A file the form uploads (e.g. photo): stored by the app's Uploads module, its URL kept in this field")
+    .meta({ valueName: "field", prompt: false }),
+  accept: z
+    .string()
+    .transform((v, ctx) => {
+      const exts = v.split(/[\s,]+/).filter(Boolean).map((e) => e.replace(/^\./, "").toLowerCase());
+      const bad = exts.find((e) => !/^[a-z0-9]{1,8}$/.test(e));
+      if (exts.length === 0 || bad !== undefined) {
+        ctx.addIssue({ code: "custom", message: `--accept is a list of file extensions, e.g. jpg,png,pdf${bad === undefined ? "" : ` ("${bad}" is not one)`}` });
+        return z.NEVER;
+      }
+      const active = exts.find((e) => ACTIVE.includes(e));
+      if (active !== undefined) {
+        ctx.addIssue({ code: "custom", message: `--accept ${active}: a .${active} file served from this site can run script in its pages; store such files on another domain` });
+        return z.NEVER;
+      }
+      return [...new Set(exts)];
+    })
+    .optional()
+    .describe("With --upload: the file types accepted, by extension (default jpg,jpeg,png,webp)")
+    .meta({ valueName: "exts", prompt: false }),
   public: z
     .boolean()
     .default(false)
@@ -34,10 +59,13 @@ export const schema = contextSchema.extend({
     .meta({ prompt: false }),
 });
 
+/** Types a browser runs script in when this site serves them: never accepted for upload. */
+const ACTIVE = ["svg", "svgz", "html", "htm", "xhtml", "xht", "xml", "js", "mjs", "swf"];
+
 export default defineGenerator({
   name: "live",
-  description: "gen context plus LiveViews (index with streams, show, form) on the core components, their tests, and the routes",
-  examples: ["gen live Catalog Product products title:string price:decimal", "gen live Blog Post posts title:string body:text status:enum:draft,published"],
+  description: "gen context plus LiveViews (index with streams, show, form) on the core components, their tests, and the routes; --upload FIELD adds a file upload to the form",
+  examples: ["gen live Catalog Product products title:string price:decimal", "gen live Blog Post posts title:string body:text status:enum:draft,published", "gen live Catalog Product products name:string --upload photo"],
   schema,
   needsProject: true,
   async plan(o, io, ctx) {
@@ -80,6 +108,8 @@ export default defineGenerator({
       }
       inputs.push(r.input);
     }
+    if (o.accept !== undefined && o.upload === undefined) throw new UserError("--accept goes with --upload: name the field that keeps the file's URL, e.g. --upload photo");
+    if (o.upload !== undefined && fields.some((f) => f.name === o.upload)) throw new UserError(`--upload ${o.upload}: ${b.plural} has a field of that name already; name the upload's field otherwise`);
     const editable = fields.filter((f) => f.kind !== "references");
     const shown = editable.map((f) => ({ name: f.name, label: f.name.charAt(0).toUpperCase() + f.name.slice(1).replace(/_/g, " ") }));
     const shownString = editable.find((f) => f.kind === "scalar" && (f.scalar === "string" || f.scalar === "text") && !f.unique)?.name;
@@ -115,6 +145,8 @@ export default defineGenerator({
         name: f.name,
         value: f.kind === "array" ? "[]" : f.kind === "scalar" && f.scalar === "boolean" ? "false" : "nil",
       })),
+      upload: o.upload === undefined ? false : uploadView(project.app, o.upload, o.accept ?? ["jpg", "jpeg", "png", "webp"]),
+      hasColumns: Boolean(plan.binding.hasColumns) || o.upload !== undefined,
       blankable: editable.some((f) => f.kind !== "array" && !(f.kind === "scalar" && f.scalar === "boolean")),
     });
     const dir = `lib/${webPath}/live/${underscore(`${b.schemaAlias}Live`)}`;
@@ -124,6 +156,22 @@ export default defineGenerator({
       render("live", "lib/form.ex", `${dir}/form.ex`),
       render("live", "test/live_test.exs", `test/${webPath}/live/${underscore(`${b.schemaAlias}Live`)}_test.exs`),
     ];
+    if (o.upload !== undefined) {
+      actions.push(
+        render("upload", "lib/uploads.ex", `lib/${webPath}/uploads.ex`),
+        render("upload", "lib/local.ex", `lib/${webPath}/uploads/local.ex`),
+        render("upload", "test/uploads_test.exs", `test/${webPath}/uploads_test.exs`),
+        patchWith(`lib/${webPath}.ex`, `serve the uploads folder: "uploads" in ${web}.static_paths/0`, (src) => addStaticPath(src, web, "uploads")),
+        envConfigPatch(project, "test", `${web}.Uploads`, `dir: Path.join(System.tmp_dir!(), "${project.app}_uploads")`, "the tests' uploads go to a temporary folder, not priv/static/uploads"),
+        ...(existsSync(path.join(project.root, ".sobelow-conf")) ? [sobelowIgnore(webPath)] : []),
+        {
+          type: "otp:patch",
+          path: ".gitignore",
+          describe: "ignore the uploaded files (priv/static/uploads)",
+          patch: (source) => ({ source: source?.includes("/priv/static/uploads/") ? source : `${(source ?? "").replace(/\s*$/, "")}\n\n# Files users upload (${web}.Uploads.Local).\n/priv/static/uploads/\n` }),
+        },
+      );
+    }
     const alias = `${b.schemaAlias}Live`;
     const routeLines = [
       `live "${routerPath}", ${alias}.Index, :index`,
@@ -155,3 +203,32 @@ export default defineGenerator({
     return plan;
   },
 });
+
+/** The template's view of --upload: the field, its words, the accepted extensions, and the web app whose config it reads. */
+function uploadView(app: string, name: string, accept: readonly string[]) {
+  const lower = name.replace(/_/g, " ");
+  return { app, name, lower, label: lower.charAt(0).toUpperCase() + lower.slice(1), dom: name.replace(/_/g, "-"), accept: accept.map((e) => `.${e}`).join(" ") };
+}
+
+/**
+ * Sobelow flags the local store's File calls (Traversal.FileModule): where
+ * the app runs Sobelow (.sobelow-conf), the file is ignored, and why is said.
+ */
+function sobelowIgnore(webPath: string): PatchAction {
+  const file = `lib/${webPath}/uploads/local.ex`;
+  return {
+    type: "otp:patch",
+    path: ".sobelow-conf",
+    describe: `let Sobelow pass ${file} (Traversal.FileModule), saying why`,
+    patch(source) {
+      if (source === undefined) return { manual: `.sobelow-conf is missing` };
+      const r = addSobelowIgnoreFile(source, file, [
+        `${file}:`,
+        "Traversal.FileModule flags its File calls. The names it writes are",
+        "random (Uploads.store/2), and put/2 refuses any name that is not a",
+        "plain file name, so no path leaves its directory.",
+      ]);
+      return r.status === "refused" ? { manual: `.sobelow-conf: ${r.reason}; add ${r.snippet}` } : { source: r.source };
+    },
+  };
+}

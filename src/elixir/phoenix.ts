@@ -581,3 +581,49 @@ export function sessionAuth(source: string): SessionAuth | undefined {
 export function usesAttribute(source: string, name: string): boolean {
   return findAll(parse(source).rootNode, (n) => n.type === "unary_operator" && new RegExp(`^@${name}\\b`).test(n.text)).length > 0;
 }
+
+/**
+ * lib/app_web.ex: `name` added to `static_paths/0`'s `~w(...)` word list (the
+ * folders and files the endpoint's Plug.Static serves). Any other shape of
+ * static_paths is refused with the snippet.
+ */
+export function addStaticPath(source: string, web: string, name: string): PatchResult {
+  const tree = parse(source);
+  const snippet = `def static_paths, do: ~w(assets fonts images favicon.ico robots.txt ${name})`;
+  if (tree.rootNode.hasError) return { status: "refused", reason: "it does not parse as Elixir", snippet };
+  const mod = modules(tree.rootNode).find((m) => m.name === web);
+  const defs = functions(mod?.body, "static_paths", 0, ["def"]);
+  const only = defs.length === 1 ? bodyExpressions(defs[0] as Node) : [];
+  const sigil = only.length === 1 && only[0]?.type === "sigil" ? only[0] : undefined;
+  const words = sigil && codeChildren(sigil).find((c) => c.type === "quoted_content");
+  if (!sigil || codeChildren(sigil).find((c) => c.type === "sigil_name")?.text !== "w" || !words) {
+    return { status: "refused", reason: `${web}.static_paths/0 is not one ~w(...) word list`, snippet: `"${name}" among ${web}.static_paths/0's paths` };
+  }
+  if (words.text.split(/\s+/).includes(name)) return { status: "present", source };
+  return { status: "added", source: `${source.slice(0, words.endIndex)} ${name}${source.slice(words.endIndex)}` };
+}
+
+/**
+ * .sobelow-conf: `file` added to `ignore_files: [...]`, after a comment
+ * saying why (each ignore is justified in the file). Refused with the
+ * snippet when the file has no `ignore_files:` list.
+ */
+export function addSobelowIgnoreFile(source: string, file: string, why: readonly string[]): PatchResult {
+  const tree = parse(source);
+  const entry = JSON.stringify(file);
+  const snippet = `ignore_files: [${entry}]`;
+  if (tree.rootNode.hasError) return { status: "refused", reason: "it does not parse as Elixir", snippet };
+  const pair = findAll(tree.rootNode, (n) => n.type === "pair" && n.childForFieldName("key")?.text.trim() === "ignore_files:")[0];
+  const list = pair?.childForFieldName("value");
+  if (!pair || list?.type !== "list") return { status: "refused", reason: "it has no `ignore_files: [...]` list", snippet };
+  const items = codeChildren(list);
+  if (items.some((i) => stringValue(i) === file)) return { status: "present", source };
+  const lineStart = source.lastIndexOf("\n", pair.startIndex - 1) + 1;
+  const indent = source.slice(lineStart, pair.startIndex);
+  if (!/^\s*$/.test(indent)) return { status: "refused", reason: "its ignore_files: is not on a line of its own", snippet };
+  const comment = why.map((l) => `${indent}# ${l}\n`).join("");
+  const inner = items.length === 0 ? entry : `${entry}, ${source.slice(items[0]!.startIndex, list.endIndex - 1).trim()}`;
+  const out = `${source.slice(0, lineStart)}${comment}${indent}ignore_files: [${inner}]${source.slice(list.endIndex)}`;
+  if (parse(out).rootNode.hasError) return { status: "refused", reason: "the edit would not parse", snippet };
+  return { status: "added", source: out };
+}

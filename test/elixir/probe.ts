@@ -5,6 +5,7 @@
 //   socket:PATH  how many `socket PATH, ...` calls there are
 //   channel:T    every `channel T, M` line, as its module and M
 //   def:NAME     every def/defp NAME, as the module (or defimpl) around it
+//   static_paths the words of \`def static_paths, do: ~w(...)\`, comma-joined
 //   plugs        the modules of the \`plug\` calls, in order
 //   pipeline:P   the plugs of \`pipeline :P\`, in order, each as its arguments
 //   force_ssl_paths:E  the paths E's force_ssl excludes, for each config of E that has force_ssl
@@ -97,6 +98,16 @@ defmodule Probe do
       {:ok, walk(ast, fn
         {kind, _, [{^fun, _, _} | _]}, stack, acc when kind in [:def, :defp] ->
           [stack |> Enum.find(&String.starts_with?(&1, ["defmodule", "defimpl"])) | acc]
+        _, _, acc -> acc
+      end)}
+    end
+  end
+
+  def probe(source, "static_paths", _opts) do
+    with {:ok, ast} <- Code.string_to_quoted(source) do
+      {:ok, walk(ast, fn
+        {:def, _, [{:static_paths, _, _}, [do: {:sigil_w, _, [{:<<>>, _, [words]}, _]}]]}, _, acc ->
+          [words |> String.split() |> Enum.join(",") | acc]
         _, _, acc -> acc
       end)}
     end

@@ -6,7 +6,7 @@
 // format-clean stays format-clean; a refusal leaves the file byte-identical
 // and carries the snippet to paste.
 import { addChild, addDep, addFormatterImportDep, addFormatterInput, addFunction, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
-import { addChannel, addPlugBefore, addRoutes, addSocket, addToModule, excludeFromForceSsl, extendWebTelemetry } from "../../src/elixir/phoenix.js";
+import { addChannel, addPlugBefore, addRoutes, addSocket, addStaticPath, addToModule, excludeFromForceSsl, extendWebTelemetry } from "../../src/elixir/phoenix.js";
 
 export interface Shape {
   kind: string;
@@ -708,6 +708,27 @@ const prodShapes: Shape[] = [
   { kind: "prod", name: "refused: force_ssl without exclude", source: prod("  force_ssl: [rewrite_on: [:x_forwarded_proto]]"), patch: ssl, what: P, refused: /no `exclude/ },
 ];
 
+const webModule = (paths: string): string => `defmodule AppWeb do
+  @moduledoc "The web interface."
+
+${paths}
+
+  def router do
+    quote do
+      use Phoenix.Router, helpers: false
+    end
+  end
+end
+`;
+const uploads = (s: string) => addStaticPath(s, "AppWeb", "uploads");
+const staticShapes: Shape[] = [
+  { kind: "web", name: "phx.new 1.8's static_paths: uploads added", source: webModule("  def static_paths, do: ~w(assets fonts images favicon.ico robots.txt)"), patch: uploads, what: "static_paths", found: ["assets,fonts,images,favicon.ico,robots.txt,uploads"] },
+  { kind: "web", name: "uploads there already: unchanged", source: webModule("  def static_paths, do: ~w(assets uploads robots.txt)"), patch: uploads, what: "static_paths", found: ["assets,uploads,robots.txt"] },
+  { kind: "web", name: "in a do-block, another module first", source: `defmodule AppWeb.Helpers do\n  @moduledoc false\n  def static_paths, do: ~w(other)\nend\n\n${webModule("  def static_paths do\n    ~w(assets images)\n  end")}`, patch: uploads, what: "static_paths", found: ["other", "assets,images,uploads"] },
+  { kind: "web", name: "refused: a list of strings", source: webModule('  def static_paths, do: ["assets", "images"]'), patch: uploads, what: "static_paths", refused: /not one ~w/ },
+  { kind: "web", name: "refused: no static_paths", source: webModule("  @doc false\n  def other, do: :ok"), patch: uploads, what: "static_paths", refused: /not one ~w/ },
+];
+
 const userSocket = `defmodule AppWeb.UserSocket do
   use Phoenix.Socket
 
@@ -868,4 +889,4 @@ const formatterShapes: Shape[] = [
   { kind: "formatter", name: "refused: not a keyword list", source: 'Code.eval_file("shared.exs") |> elem(0)\n', patch: fmtDep, what: "kw:import_deps", refused: /does not end with a keyword list/ },
 ];
 
-export const SHAPES: Shape[] = [...childrenShapes, ...routerShapes, ...endpointShapes, ...healthShapes, ...prodShapes, ...socketShapes, ...moduleShapes, ...mixShapes, ...telemetryShapes, ...formatterShapes];
+export const SHAPES: Shape[] = [...childrenShapes, ...routerShapes, ...endpointShapes, ...healthShapes, ...prodShapes, ...staticShapes, ...socketShapes, ...moduleShapes, ...mixShapes, ...telemetryShapes, ...formatterShapes];

@@ -73,7 +73,8 @@ describe("create-otp-app --phoenix", () => {
   it("gen context, live, genserver, presence, worker, telemetry --otel, rate-limiter --plug, live-component and hook work in it and gen tree shows the tree; the gates, credo --strict over every file, and its own mix precommit with dialyzer and Sobelow pass", async () => {
     for (const args of [
       ["context", "Blog", "Post", "posts", "title:string", "body:text"],
-      ["live", "Catalog", "Product", "products", "name:string", "price:decimal"],
+      // With an upload: the store, static_paths, the test config, .gitignore and Sobelow's ignore.
+      ["live", "Catalog", "Product", "products", "name:string", "price:decimal", "--upload", "photo"],
       ["genserver", "Counter"],
       ["presence"],
       // Sobelow scans these too in precommit: an Oban job, tracing, the rate-limit Plug, a component and a hook.
@@ -103,6 +104,11 @@ describe("create-otp-app --phoenix", () => {
     const children = lines.filter((l) => /^[├└]── /.test(l)).map((l) => l.replace(/^[├└]── /, "").split(" ")[0]);
     expect(children).toEqual(expect.arrayContaining(["PxaWeb.Telemetry", "Pxa.Repo", "Phoenix.PubSub", "PxaWeb.Presence", "Pxa.Counter", "Oban", "Pxa.RateLimiter"]));
     expect(children[children.length - 1]).toBe("PxaWeb.Endpoint");
+    const web = readFileSync(path.join(at.outside, "lib/pxa_web.ex"), "utf8");
+    expect(web).toContain("def static_paths, do: ~w(assets fonts images favicon.ico robots.txt uploads)");
+    expect(readFileSync(path.join(at.outside, ".sobelow-conf"), "utf8")).toContain('ignore_files: ["lib/pxa_web/uploads/local.ex"]');
+    expect(readFileSync(path.join(at.outside, ".gitignore"), "utf8")).toContain("\n/priv/static/uploads/\n");
+    expect(readFileSync(path.join(at.outside, "config/test.exs"), "utf8")).toContain('config :pxa, PxaWeb.Uploads, dir: Path.join(System.tmp_dir!(), "pxa_uploads")');
     const gates = await elixirNextGatesAt(at, { credo: "all" });
     expectGatesPass(gates);
     expect(testCounts(gates.test.output)?.tests, gates.test.output).toBeGreaterThanOrEqual(20);

@@ -76,9 +76,12 @@ describe("create-otp-app --phoenix --umbrella", () => {
     expect(snapshot(apps)).toEqual(before);
 
     // gen live from the web app: the context, its schema, migration, tests and fixtures in the domain app, the
-    // LiveViews and routes in the web app; its undo takes back both, to the byte.
+    // LiveViews and routes in the web app, with an upload (its store, static_paths, the test config, .gitignore and
+    // Sobelow's ignore in the web app); its undo takes back all of it, to the byte.
     const tried = captureIo(at.outside);
-    expect(await gen(["live", "Shelf", "Item", "items", "name:string", "--app", WEB, "--no-check"], tried), tried.errText()).toBe(0);
+    expect(await gen(["live", "Shelf", "Item", "items", "name:string", "--upload", "photo", "--app", WEB, "--no-check"], tried), tried.errText()).toBe(0);
+    expect(read(`apps/${WEB}/lib/${WEB}.ex`)).toContain("robots.txt uploads)");
+    expect(read("config/test.exs")).toContain(`config :${WEB}, Mkt2Web.Uploads, dir:`);
     expect(existsSync(path.join(apps, APP, "lib", APP, "shelf.ex"))).toBe(true);
     expect(existsSync(path.join(apps, WEB, "lib", WEB, "live", "item_live", "index.ex"))).toBe(true);
     const undone = captureIo(at.outside);
@@ -90,7 +93,7 @@ describe("create-otp-app --phoenix --umbrella", () => {
     expect(after).toEqual(before);
 
     for (const [cwd, args] of [
-      [path.join(apps, WEB), ["live", "Catalog", "Item", "items", "title:string", "stock:integer"]],
+      [path.join(apps, WEB), ["live", "Catalog", "Item", "items", "title:string", "stock:integer", "--upload", "photo"]],
       [path.join(apps, WEB), ["presence"]],
       [at.outside, ["channel", "Room", "--app", WEB]],
       // In the web app, with its Plug in the :browser pipeline: Sobelow scans it in precommit.

@@ -474,7 +474,7 @@ describe("gen hook: the colocated JS, run as the browser runs it", () => {
   });
 });
 
-describe("gen live-component, gen hook and gen rate-limiter --plug: bad input in a Phoenix app is one line, exit 2, nothing written", () => {
+describe("gen live-component, gen hook, gen live --upload and gen rate-limiter --plug: bad input in a Phoenix app is one line, exit 2, nothing written", () => {
   let phx: string;
   beforeAll(() => {
     phx = copyOf(path.resolve(import.meta.dirname, "../fixtures/phx_app"));
@@ -487,6 +487,11 @@ describe("gen live-component, gen hook and gen rate-limiter --plug: bad input in
     [["hook", "local_time"], 'invalid <name> "local_time"'],
     [["hook", "LocalTime", "--live", "NoSuchLive"], 'invalid --live "NoSuchLive": no file under lib/ defines ShopWeb.NoSuchLive'],
     [["rate-limiter", "Limiter", "--plug", "--pipeline", "admin"], 'invalid --pipeline "admin": lib/shop_web/router.ex has no pipeline :admin (it has :browser, :api)'],
+    [["live", "Catalog", "Product", "products", "name:string", "--upload", "Photo"], 'invalid --upload "Photo": --upload is the name of the field that keeps the file\'s URL, in snake_case (e.g. photo)'],
+    [["live", "Catalog", "Product", "products", "photo:string", "--upload", "photo"], "--upload photo: products has a field of that name already; name the upload's field otherwise"],
+    [["live", "Catalog", "Product", "products", "name:string", "--accept", "png"], "--accept goes with --upload: name the field that keeps the file's URL, e.g. --upload photo"],
+    [["live", "Catalog", "Product", "products", "name:string", "--upload", "photo", "--accept", "png,svg"], 'invalid --accept "png,svg": --accept svg: a .svg file served from this site can run script in its pages; store such files on another domain'],
+    [["live", "Catalog", "Product", "products", "name:string", "--upload", "photo", "--accept", "p/g"], 'invalid --accept "p/g": --accept is a list of file extensions, e.g. jpg,png,pdf ("p/g" is not one)'],
     [["rate-limiter", "Limiter", "--plug", "--by", "nobody"], "option '--by <value>' argument 'nobody' is invalid. Allowed choices are ip, user."],
   ])("%j", async (args, message) => {
     await expectRefused(phx, args, message);

@@ -16,7 +16,6 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const vm = require("node:vm");
-const crypto = require("node:crypto");
 const Module = require("node:module");
 
 const bundle = path.join(__dirname, "..", "dist", "cli.cjs");
@@ -28,7 +27,20 @@ const bundle = path.join(__dirname, "..", "dist", "cli.cjs");
 require("node:v8").setFlagsFromString("--liftoff-only");
 require("node:v8").setFlagsFromString("--wasm-lazy-compilation");
 
-function cacheFile(source) {
+/**
+ * Which kind of run this is, for its code cache: V8 caches the functions the
+ * run that wrote the cache compiled, and a cache written by `gen list` would
+ * leave every later generator run compiling the engine, the reader and the
+ * writer (npm run bench: a genserver run about 40% slower). So each kind
+ * keeps its own: a generator run, create-otp-app, and each gen subcommand.
+ */
+function runKind(command) {
+  if (command !== "gen") return "create";
+  const first = process.argv[2];
+  return ["list", "tree", "doctor", "status", "undo", "upgrade", "eject", "templates"].includes(first) ? first : "run";
+}
+
+function cacheFile(source, kind) {
   try {
     const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));
     const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
@@ -36,19 +48,21 @@ function cacheFile(source) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     // The build writes the content's hash on the last line; a bundle without it is hashed here.
     const stamp = /\/\/ otpgen-bundle ([0-9a-f]{64})\n$/.exec(source.slice(-100));
-    const hash = (stamp ? stamp[1] : crypto.createHash("sha256").update(source).digest("hex")).slice(0, 32);
+    const hash = (stamp ? stamp[1] : require("node:crypto").createHash("sha256").update(source).digest("hex")).slice(0, 32);
     // A bundle edited in place (patch-package) keeps its stamp but not its time and size.
     const stat = fs.statSync(bundle);
     const edit = `${stat.size.toString(36)}${Math.trunc(stat.mtimeMs).toString(36)}`;
-    return path.join(dir, `cli-${version}-${process.version}-${process.arch}-${hash}-${edit}.v8cache`);
+    return path.join(dir, `cli-${version}-${process.version}-${process.arch}-${hash}-${edit}-${kind}.v8cache`);
   } catch {
     return undefined;
   }
 }
 
 function runCached(command) {
-  const source = fs.readFileSync(bundle, "utf8");
-  const cache = cacheFile(source);
+  // The build writes the bundle in ASCII only (it checks): read as latin1, the
+  // same text without UTF-8 decoding (a few ms of 3 MB at every start).
+  const source = fs.readFileSync(bundle, "latin1");
+  const cache = cacheFile(source, runKind(command));
   let cachedData;
   if (cache) {
     try {
@@ -71,9 +85,10 @@ function runCached(command) {
         const tmp = `${cache}.${process.pid}.tmp`;
         fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         fs.renameSync(tmp, cache);
-        // Caches of other bundles (an earlier version) are of no more use.
+        // Caches of other bundles (an earlier version) are of no more use; this bundle's other kinds are.
+        const bundleOf = (f) => f.replace(/-[a-z]+\.v8cache$/, "");
         for (const f of fs.readdirSync(path.dirname(cache))) {
-          if (/^cli-.*\.v8cache$/.test(f) && f !== path.basename(cache)) fs.rmSync(path.join(path.dirname(cache), f), { force: true });
+          if (/^cli-.*\.v8cache$/.test(f) && bundleOf(f) !== bundleOf(path.basename(cache))) fs.rmSync(path.join(path.dirname(cache), f), { force: true });
         }
       } catch {
         // A cache is an optimisation; never fail the run for it.
@@ -89,7 +104,33 @@ function runCached(command) {
 // plain CommonJS file's own `import()`.
 const importModule = (url) => import(url);
 
+/**
+ * `gen --help` and `gen --version` print static text: from beside the bundle,
+ * without starting it. False when the command is anything else, or the text
+ * cannot be read (the bundle then answers).
+ */
+function answeredStatically(command) {
+  const argv = process.argv.slice(2);
+  if (command !== "gen" || argv.length !== 1) return false;
+  let text;
+  try {
+    if (["--help", "-h", "help"].includes(argv[0])) text = fs.readFileSync(path.join(__dirname, "..", "dist", "gen-usage.txt"), "utf8");
+    else if (["--version", "-v"].includes(argv[0])) text = `${JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")).version}\n`;
+    else return false;
+  } catch {
+    return false;
+  }
+  try {
+    fs.writeSync(1, text);
+  } catch (err) {
+    // Piped into a reader that stopped early (`gen --help | head`): stop quietly.
+    if (err.code !== "EPIPE") throw err;
+  }
+  return true;
+}
+
 module.exports = function load(command) {
+  if (answeredStatically(command)) return;
   if (process.env.OTPGEN_NO_CODE_CACHE) return require(bundle).main(command, importModule);
   if (typeof Module.enableCompileCache === "function") {
     try {

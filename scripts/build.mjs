@@ -60,6 +60,23 @@ async function precompiledTemplates() {
   return `export const precompiled = {\n${[...entries.values()].join("\n")}\n};\n`;
 }
 
+/**
+ * commander requires child_process when loaded, for executable subcommands,
+ * which gen never uses: with it come net and dgram, at every start of a run
+ * that spawns nothing (\`gen genserver --no-check\`). Required on first use instead.
+ */
+const lazyCommanderSpawn = {
+  name: "lazy-commander-spawn",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const eager = "const childProcess = require('node:child_process');";
+      if (!source.includes(eager)) throw new Error("commander no longer requires child_process that way: review lazyCommanderSpawn");
+      return { contents: source.replace(eager, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: "js" };
+    });
+  },
+};
+
 const precompiledModule = {
   name: "precompiled-templates",
   setup(b) {
@@ -82,7 +99,7 @@ await build({
   // through the shipped map (src/core/stack.ts), read only then.
   minify: true,
   legalComments: "linked",
-  plugins: [lazyInquirer, builtinImports, precompiledModule],
+  plugins: [lazyInquirer, builtinImports, lazyCommanderSpawn, precompiledModule],
   define: { "import.meta.url": "__otpgenModuleUrl" },
   banner: { js: "const __otpgenModuleUrl = require('node:url').pathToFileURL(__filename).href; const __otpgenRequire = require;" },
   sourcemap: "external",
@@ -99,9 +116,21 @@ for (const [from, to] of [
   await copyFile(path.join(root, from), path.join(root, to));
 }
 
+// `gen --help`'s text beside the bundle: bin/load.cjs prints it without
+// starting the bundle (npm run bench: about a third of the time of a start).
+const usage = await build({ absWorkingDir: root, entryPoints: ["src/cli/gen-usage.ts"], bundle: true, format: "cjs", platform: "node", write: false, logLevel: "warning" });
+const usageModule = { exports: {} };
+new Function("module", "exports", usage.outputFiles[0].text)(usageModule, usageModule.exports);
+if (typeof usageModule.exports.GEN_USAGE !== "string") throw new Error("src/cli/gen-usage.ts no longer exports GEN_USAGE");
+await writeFile(path.join(root, "dist/gen-usage.txt"), usageModule.exports.GEN_USAGE);
+
 // The last line names the bundle's content: bin/load.cjs keys its V8 code
 // cache by it, so an upgrade never runs code cached from another bundle. (Last,
 // so that the source map's lines still match.)
 const out = path.join(root, "dist/cli.cjs");
 const code = await readFile(out, "utf8");
+// bin/load.cjs reads the bundle as latin1, which is the same text only for ASCII
+// (esbuild's default charset escapes the rest).
+const nonAscii = code.search(/[^\x00-\x7f]/);
+if (nonAscii !== -1) throw new Error(`dist/cli.cjs is not ASCII at offset ${nonAscii}: bin/load.cjs reads it as latin1`);
 await writeFile(out, `${code}${code.endsWith("\n") ? "" : "\n"}// otpgen-bundle ${createHash("sha256").update(code).digest("hex")}\n`);

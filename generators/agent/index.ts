@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
 import { descriptionField, nameField, simpleOtpGenerator, underField } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: nameField("Settings"),
@@ -12,7 +13,7 @@ export const schema = z.object({
 export default defineGenerator(
   simpleOtpGenerator({
     name: "agent",
-    description: "An Agent holding a map: get/put/update with @specs and a test; wired into the tree",
+    description: DESCRIPTIONS.agent,
     examples: ["gen agent Settings"],
     schema,
     binding: (o) => ({ description: o.description }),

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { defineGenerator, type PatchAction } from "../../src/core/generator.js";
 import { callArgs, callName, codeChildren, findAll, parse, type Node } from "../../src/elixir/reader.js";
 import { depPatch, descriptionField, envConfigPatch, nameField, otpNames, otpPlan, render, requireProject } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export interface Callback {
   /** The callback as written: `fetch(id :: term) :: {:ok, term} | {:error, term}`. */
@@ -85,7 +86,7 @@ export const schema = z.object({
 
 export default defineGenerator({
   name: "behaviour",
-  description: "A behaviour dispatching to the implementation config names (read at each call), a default implementation, a Mox mock, expect/3 tests",
+  description: DESCRIPTIONS.behaviour,
   examples: [`gen behaviour Storage --callbacks "${EXAMPLE}"`, 'gen behaviour Payments.Gateway --callbacks "charge(amount :: pos_integer()) :: {:ok, String.t()} | {:error, term()}; refund(id :: String.t()) :: :ok | {:error, term()}"'],
   schema,
   needsProject: true,

@@ -12,6 +12,7 @@ import { addAlias, addFormatterInput } from "../../src/elixir/children.js";
 import { fileDefining } from "../../src/elixir/project.js";
 import { definesPublic, loadReader, modules, parse } from "../../src/elixir/reader.js";
 import { depPatch, formatterPatch, mixPatch, projectPlan, render, requireProject } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: z
@@ -42,7 +43,7 @@ function findFunction(root: string, spec: string): { module: string; fun: string
 
 export default defineGenerator({
   name: "bench",
-  description: "A Benchee benchmark under bench/ (inputs of three sizes, memory measured), or of a project function with --for; mix bench",
+  description: DESCRIPTIONS.bench,
   examples: ["gen bench sorting", "gen bench order_totals --for Shop.Orders.total/1"],
   schema,
   needsProject: true,

@@ -11,6 +11,7 @@ import { loadReader, modules, parse } from "../../src/elixir/reader.js";
 import { camelize, underscore } from "../../src/elixir/naming.js";
 import { moduleField, patchWith, projectPlan, render, requireProject } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: moduleField("Channel name, e.g. Room (becomes AppWeb.RoomChannel)", "Channel name"),
@@ -30,7 +31,7 @@ const defaultTopic = (name: string): string => {
 
 export default defineGenerator({
   name: "channel",
-  description: "A Phoenix channel with its test; the socket is added to the endpoint and the channel to the socket",
+  description: DESCRIPTIONS.channel,
   examples: ["gen channel Room", 'gen channel Chat.Lobby --topic "lobby:*"'],
   schema,
   needsProject: true,

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
 import { descriptionField, durationExpr, durationField, durationWords, nameField, parseDuration, simpleOtpGenerator, UNEXPECTED_MESSAGE_KEYS, underField } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: nameField("PaymentsBreaker"),
@@ -17,7 +18,7 @@ export default defineGenerator(
   simpleOtpGenerator({
     name: "circuit-breaker",
     properties: true,
-    description: "A circuit breaker: closed, open when the failure rate over a sliding window passes a threshold, half-open after a reset timeout; wired into the tree",
+    description: DESCRIPTIONS["circuit-breaker"],
     examples: ["gen circuit-breaker PaymentsBreaker", "gen circuit-breaker Geo.Breaker --failure-rate 25 --minimum-calls 50 --window 30s --reset 10s"],
     schema,
     loggerMetadata: UNEXPECTED_MESSAGE_KEYS,

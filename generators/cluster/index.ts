@@ -11,6 +11,7 @@ import { hasConfig } from "../../src/elixir/phoenix.js";
 import { appStartsDnsCluster } from "../_shared/phoenix.js";
 import { UserError } from "../../src/core/errors.js";
 import { configFilePath, depPatch, loggerMetadataPatch, projectPlan, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   strategy: z
@@ -48,7 +49,7 @@ const MARK = "# Cluster (gen cluster)";
 
 export default defineGenerator({
   name: "cluster",
-  description: "Connect the release's nodes: a dependency-free connector or libcluster, and optionally :pg or Horde",
+  description: DESCRIPTIONS.cluster,
   examples: ["gen cluster", "gen cluster --strategy hosts --registry pg", "gen cluster --strategy dns --registry horde"],
   schema,
   needsProject: true,

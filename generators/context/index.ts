@@ -17,6 +17,7 @@ import { addStructType } from "../../src/elixir/struct-type.js";
 import { camelize, defaultTable, modulePath, underscore } from "../../src/elixir/naming.js";
 import { LOCALS, localsOf, moduleField, projectPlan, render, requireProject, streamDataPatches } from "../_shared/otp.js";
 import { askFields, askScope, askTable } from "../_shared/ask.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   context: moduleField("The context module, e.g. Accounts", "Context (e.g. Accounts)"),
@@ -89,7 +90,7 @@ export function tableAndFields(o: { schema: string; fields: string[]; table?: st
 
 export default defineGenerator({
   name: "context",
-  description: "An Ecto schema, migration, context functions with @spec, tests and fixtures; appends to an existing context",
+  description: DESCRIPTIONS.context,
   examples: ["gen context Accounts User users name:string email:string:unique age:integer", "gen context Catalog Product price:decimal tags:array:string status:enum:draft,published"],
   schema,
   needsProject: true,

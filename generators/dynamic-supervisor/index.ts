@@ -5,6 +5,7 @@ import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
 import { descriptionField, nameField, otpNames, otpPlan, render, requireProject, underField, wire } from "../_shared/otp.js";
 import { modulePath } from "../../src/elixir/naming.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: nameField("Sessions"),
@@ -26,7 +27,7 @@ export const schema = z.object({
 
 export default defineGenerator({
   name: "dynamic-supervisor",
-  description: "One process per key: Registry + DynamicSupervisor (:rest_for_one), a keyed worker, start_child/whereis/stop",
+  description: DESCRIPTIONS["dynamic-supervisor"],
   examples: ["gen dynamic-supervisor Sessions", "gen dynamic-supervisor Games.Rooms --restart transient"],
   schema,
   needsProject: true,

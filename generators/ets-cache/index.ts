@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
 import { descriptionField, durationExpr, durationField, nameField, parseDuration, simpleOtpGenerator, UNEXPECTED_MESSAGE_KEYS, underField } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: nameField("Cache"),
@@ -17,7 +18,7 @@ export default defineGenerator(
   simpleOtpGenerator({
     name: "ets-cache",
     properties: true,
-    description: "An ETS cache owned by a supervised process; reads skip the owner; optional TTL with a sweep",
+    description: DESCRIPTIONS["ets-cache"],
     examples: ["gen ets-cache Cache", "gen ets-cache Sessions.Cache --ttl 15m"],
     schema,
     loggerMetadata: UNEXPECTED_MESSAGE_KEYS,

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
 import { depPatch, descriptionField, LOCALS, localsOf, nameField, otpNames, otpPlan, render, requireProject, streamDataPatches } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: nameField("OrderTotals"),
@@ -30,7 +31,7 @@ export const schema = z.object({
 
 export default defineGenerator({
   name: "flow",
-  description: "A Flow batch job: an enumerable or stream partitioned by key, reduced per partition in parallel; tested against the sequential result",
+  description: DESCRIPTIONS.flow,
   examples: ["gen flow OrderTotals", "gen flow Reports.DailyTotals --stages 8 --max-demand 500"],
   schema,
   needsProject: true,

@@ -5,6 +5,7 @@ import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import {
   descriptionField, durationExpr, durationField, loggerMetadataPatch, nameField, UNEXPECTED_MESSAGE_KEYS, otpNames, otpPlan, parseDuration, render, requireProject, underField, wire,
 } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 const FEATURES = "Features (space to toggle, Enter to go on)";
 
@@ -32,7 +33,7 @@ export const schema = z.object({
 
 export default defineGenerator({
   name: "genserver",
-  description: "A GenServer: client API, callbacks, @specs, state type, options validated, test; wired into the supervision tree",
+  description: DESCRIPTIONS.genserver,
   examples: ["gen genserver RateLimiter", "gen genserver Inventory --continue --every 30s", "gen genserver Session --registry"],
   schema,
   needsProject: true,

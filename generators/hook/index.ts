@@ -13,6 +13,7 @@ import { modulePath, moduleNameProblem, underscore } from "../../src/elixir/nami
 import { askLive } from "../_shared/ask.js";
 import { moduleField, patchWith, projectPlan, render, requireProject } from "../_shared/otp.js";
 import { liveViewOf, requirePhoenix } from "../_shared/phoenix.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: moduleField("The hook, e.g. LocalTime (becomes AppWeb.LocalTime, its element <AppWeb.LocalTime.local_time>)", "Hook name (e.g. LocalTime)"),
@@ -25,7 +26,7 @@ export const schema = z.object({
 
 export default defineGenerator({
   name: "hook",
-  description: "A colocated JS hook and its element (phx-update=\"ignore\"): the browser's report pushed on mount and reconnect, validated on the server, push/3 to one element; tests through a LiveView; --live adds its handle_event",
+  description: DESCRIPTIONS.hook,
   examples: ["gen hook LocalTime", "gen hook Clipboard --live ProductLive.Show"],
   schema,
   needsProject: true,

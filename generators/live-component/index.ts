@@ -14,6 +14,7 @@ import { modulePath, moduleNameProblem, underscore } from "../../src/elixir/nami
 import { moduleField, patchWith, projectPlan, render, requireProject } from "../_shared/otp.js";
 import { askLive } from "../_shared/ask.js";
 import { liveViewOf, requirePhoenix } from "../_shared/phoenix.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: moduleField("The component, e.g. Title (becomes AppWeb.TitleComponent)", "Component name (e.g. Title)"),
@@ -34,7 +35,7 @@ const FALLBACK = [
 
 export default defineGenerator({
   name: "live-component",
-  description: "A stateful LiveComponent editing a value in place (validation, optimistic save the parent can undo, draft kept through re-renders) with tests through a parent LiveView; --live adds the parent's handle_info",
+  description: DESCRIPTIONS["live-component"],
   examples: ["gen live-component Title", "gen live-component Product.Note --live ProductLive.Show"],
   schema,
   needsProject: true,

@@ -13,6 +13,7 @@ import context, { schema as contextSchema, scopeNote, scopeView, tableAndFields 
 import { askRouterScope } from "../_shared/ask.js";
 import { envConfigPatch, patchWith, render, requireProject } from "../_shared/otp.js";
 import { fromDomain, requirePhoenix } from "../_shared/phoenix.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = contextSchema.extend({
   routerScope: z
@@ -64,7 +65,7 @@ const ACTIVE = ["svg", "svgz", "html", "htm", "xhtml", "xht", "xml", "js", "mjs"
 
 export default defineGenerator({
   name: "live",
-  description: "gen context plus LiveViews (index with streams, show, form) on the core components, their tests, and the routes; --upload FIELD adds a file upload to the form",
+  description: DESCRIPTIONS.live,
   examples: ["gen live Catalog Product products title:string price:decimal", "gen live Blog Post posts title:string body:text status:enum:draft,published", "gen live Catalog Product products name:string --upload photo"],
   schema,
   needsProject: true,

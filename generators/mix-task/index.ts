@@ -7,6 +7,7 @@ import { UserError } from "../../src/core/errors.js";
 import { defineGenerator } from "../../src/core/generator.js";
 import { camelize } from "../../src/elixir/naming.js";
 import { descriptionField, projectPlan, render, requireProject } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 const SWITCH_TYPES = ["boolean", "integer", "float", "string", "count"] as const;
 type SwitchType = (typeof SWITCH_TYPES)[number];
@@ -74,7 +75,7 @@ const TYPE_TEXT: Record<SwitchType, string> = {
 
 export default defineGenerator({
   name: "mix-task",
-  description: "A Mix task (mix <app>.<name>): @shortdoc, usage, strict switches with aliases, Mix.shell output, Mix.raise on bad input, a capture_io test",
+  description: DESCRIPTIONS["mix-task"],
   examples: ["gen mix-task seed", 'gen mix-task db.import --switches "file:string,limit:integer,dry_run:boolean"'],
   schema,
   needsProject: true,

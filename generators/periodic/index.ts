@@ -7,6 +7,7 @@ import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import {
   descriptionField, durationExpr, durationField, durationWords, loggerMetadataPatch, nameField, UNEXPECTED_MESSAGE_KEYS, otpNames, otpPlan, parseDuration, render, requireProject, telemetryChoice, telemetryField, underField, wire,
 } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: nameField("Cleanup"),
@@ -35,7 +36,7 @@ const EVENTS = { component: "periodic", events: ["run start", "run stop", "run e
 
 export default defineGenerator({
   name: "periodic",
-  description: "A scheduled worker: the job runs in a task, the next run is scheduled when it ends; one node at a time on a cluster; wired into the tree",
+  description: DESCRIPTIONS.periodic,
   examples: ["gen periodic Cleanup", "gen periodic Reports.Nightly --every 1h", "gen periodic Billing.Sweep --singleton"],
   schema,
   needsProject: true,

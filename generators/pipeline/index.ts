@@ -12,6 +12,7 @@ import { defineGenerator, type PlanAction } from "../../src/core/generator.js";
 import type { MixProject } from "../../src/elixir/project.js";
 import { configAppendPatch, depPatch, descriptionField, envConfigPatch, loggerMetadataPatch, nameField, otpNames, otpPlan, render, requireProject, telemetryChoice, telemetryField, underField, wire } from "../_shared/otp.js";
 import { UserError } from "../../src/core/errors.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: nameField("Ingest"),
@@ -49,7 +50,7 @@ function dummyProducerConfig(project: MixProject, module: string): PlanAction[] 
 
 export default defineGenerator({
   name: "pipeline",
-  description: "A GenStage pipeline (buffering producer, producer-consumer, consumer; :rest_for_one) or --broadway; a backpressure test",
+  description: DESCRIPTIONS.pipeline,
   examples: ["gen pipeline Ingest", "gen pipeline Events.Pipeline --max-demand 100", "gen pipeline Orders.Ingest --broadway"],
   schema,
   needsProject: true,

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
 import { depPatch, descriptionField, nameField, otpNames, otpPlan, render, requireProject, underField, wire } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: nameField("ConnectionPool"),
@@ -24,7 +25,7 @@ export const schema = z.object({
 
 export default defineGenerator({
   name: "pool",
-  description: "A resource pool: NimblePool (init_worker, handle_checkout/checkin, terminate_worker, checkout!/2) or --poolboy; wired into the tree",
+  description: DESCRIPTIONS.pool,
   examples: ["gen pool ConnectionPool", "gen pool Smtp.Pool --size 10", "gen pool Ldap.Pool --poolboy"],
   schema,
   needsProject: true,

@@ -10,6 +10,7 @@ import { loadReader } from "../../src/elixir/reader.js";
 import { modulePath } from "../../src/elixir/naming.js";
 import { moduleField, projectPlan, render, requireProject, wire } from "../_shared/otp.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: moduleField("Module name under the web module (default: Presence)", "Presence module name").default("Presence").meta({ positional: true, prompt: "Presence module name" }),
@@ -17,7 +18,7 @@ export const schema = z.object({
 
 export default defineGenerator({
   name: "presence",
-  description: "A Phoenix.Presence tracker, started in the tree right after the app's PubSub",
+  description: DESCRIPTIONS.presence,
   examples: ["gen presence", "gen presence Tracking.Presence"],
   schema,
   needsProject: true,

@@ -7,6 +7,7 @@ import { defineGenerator } from "../../src/core/generator.js";
 import { moduleSyntaxProblem, underscore } from "../../src/elixir/naming.js";
 import { fileDefining } from "../../src/elixir/project.js";
 import { descriptionField, nameField, otpNames, otpPlan, render, requireProject } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 /** Elixir's built-in protocol targets, with a value of each for the tests. */
 const BUILTIN: Record<string, string> = {
@@ -66,7 +67,7 @@ export const schema = z.object({
 
 export default defineGenerator({
   name: "protocol",
-  description: "A protocol with @spec'd functions, an implementation per type (and optionally for Any), tests per implementation",
+  description: DESCRIPTIONS.protocol,
   examples: ["gen protocol Describable --for Map,List,Integer", "gen protocol Exportable --for MyApp.User --fallback-to-any --functions to_csv,to_json"],
   schema,
   needsProject: true,

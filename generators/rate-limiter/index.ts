@@ -14,6 +14,7 @@ import { underscore } from "../../src/elixir/naming.js";
 import { descriptionField, durationExpr, durationField, durationWords, elixirInt, envConfigPatch, nameField, parseDuration, patchWith, render, requireProject, simpleOtpGenerator, UNEXPECTED_MESSAGE_KEYS, underField } from "../_shared/otp.js";
 import { askBy, askPipeline, askPlug } from "../_shared/ask.js";
 import { requirePhoenix } from "../_shared/phoenix.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: nameField("RateLimiter"),
@@ -39,7 +40,7 @@ export const schema = z.object({
 const limiter = simpleOtpGenerator({
   name: "rate-limiter",
   properties: true,
-  description: "A per-key rate limiter counted in the caller on ETS: hit/3 answers {:allow, left} or {:deny, retry_after_ms}; wired into the tree; --plug: a Plug answering 429 in a router pipeline",
+  description: DESCRIPTIONS["rate-limiter"],
   examples: ["gen rate-limiter RateLimiter", "gen rate-limiter Api.Throttle --limit 100 --per 1m", "gen rate-limiter RateLimiter --plug --pipeline api"],
   schema,
   loggerMetadata: UNEXPECTED_MESSAGE_KEYS,

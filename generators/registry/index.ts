@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
 import { descriptionField, nameField, simpleOtpGenerator, underField } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: nameField("Registry"),
@@ -13,7 +14,7 @@ export const schema = z.object({
 export default defineGenerator(
   simpleOtpGenerator({
     name: "registry",
-    description: "A unique-keys Registry with via/1 and whereis/1; wired into the tree before its users",
+    description: DESCRIPTIONS.registry,
     examples: ["gen registry Registry", "gen registry Sessions.Registry"],
     schema,
     binding: (o) => ({ description: o.description }),

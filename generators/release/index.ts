@@ -12,6 +12,7 @@ import { detectVersions } from "../../src/elixir/versions.js";
 import { kubernetesName } from "../../src/elixir/ops.js";
 import { appStartsDnsCluster, webPathOf } from "../_shared/phoenix.js";
 import { configAppendPatch, configFilePath, phoenixEndpoints, loggerMetadataPatch, mixPatch, projectPlan, PROMETHEUS_PORT, render, requireProject, UNEXPECTED_MESSAGE_KEYS, wire } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 const DEPLOY = "Deployment files (space to toggle, Enter to go on)";
 
@@ -34,7 +35,7 @@ export const schema = z.object({
 
 export default defineGenerator({
   name: "release",
-  description: "A Mix release: rel/ scripts (node name, cookie, distribution port), health check, Dockerfile, optional Kubernetes",
+  description: DESCRIPTIONS.release,
   examples: ["gen release", "gen release --k8s", "gen release --no-docker --dist-port 9200"],
   schema,
   needsProject: true,

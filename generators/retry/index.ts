@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
 import { descriptionField, nameField, nameProblem, simpleOtpGenerator } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: nameField("Retry").default("Retry").meta({ positional: true, prompt: "Module name", check: nameProblem }),
@@ -13,7 +14,7 @@ export default defineGenerator(
   simpleOtpGenerator({
     name: "retry",
     properties: true,
-    description: "Exponential backoff with full jitter and a cap (pure functions) and with_retry/2; no process",
+    description: DESCRIPTIONS.retry,
     examples: ["gen retry", "gen retry Http.Retry"],
     schema,
     binding: (o) => ({ description: o.description }),

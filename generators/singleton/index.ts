@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
 import { descriptionField, loggerMetadataPatch, nameField, otpNames, otpPlan, render, requireProject, UNEXPECTED_MESSAGE_KEYS, underField, wire } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: nameField("Leader"),
@@ -15,7 +16,7 @@ export const schema = z.object({
 
 export default defineGenerator({
   name: "singleton",
-  description: "One process per cluster: {:via, :global, ...}, a claimant on every node that takes over when the holder's node goes; a two-:peer test",
+  description: DESCRIPTIONS.singleton,
   examples: ["gen singleton Leader", "gen singleton Billing.Coordinator"],
   schema,
   needsProject: true,

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
 import { descriptionField, nameField, simpleOtpGenerator, underField } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: nameField("Workers"),
@@ -33,7 +34,7 @@ const STRATEGY_DOC: Record<string, string> = {
 export default defineGenerator(
   simpleOtpGenerator({
     name: "supervisor",
-    description: "A Supervisor module: strategy, restart intensity, a children list for `gen ... --under`; wired into the tree",
+    description: DESCRIPTIONS.supervisor,
     examples: ["gen supervisor Workers", "gen supervisor Pipeline --strategy rest_for_one --max-restarts 10 --max-seconds 60"],
     schema,
     binding: (o) => ({

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { defineGenerator } from "../../src/core/generator.js";
 import { descriptionField, nameField, simpleOtpGenerator, underField } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   name: nameField("TaskSupervisor"),
@@ -13,7 +14,7 @@ export const schema = z.object({
 export default defineGenerator(
   simpleOtpGenerator({
     name: "task-supervisor",
-    description: "A Task.Supervisor with start_child/async_nolink/run_all helpers; wired into the tree",
+    description: DESCRIPTIONS["task-supervisor"],
     examples: ["gen task-supervisor TaskSupervisor"],
     schema,
     binding: (o) => ({ description: o.description }),

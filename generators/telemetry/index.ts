@@ -15,6 +15,7 @@ import { underscore } from "../../src/elixir/naming.js";
 import { functions, loadReader, modules, parse } from "../../src/elixir/reader.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
 import { configAppendPatch, depPatch, envConfigPatch, projectPlan, render, requireProject, wire, PROMETHEUS_PORT } from "../_shared/otp.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 export const schema = z.object({
   prometheus: z.boolean().default(false).describe("Also serve the metrics for Prometheus (telemetry_metrics_prometheus)").meta({ prompt: "Also serve the metrics for Prometheus?" }),
@@ -37,7 +38,7 @@ function webTelemetry(project: MixProject): { module: string; file: string } | u
 
 export default defineGenerator({
   name: "telemetry",
-  description: "The app's metrics (telemetry_metrics): the recipes' events, reporters by config (console in dev, optional Prometheus); extends phx.new's Telemetry in a Phoenix app",
+  description: DESCRIPTIONS.telemetry,
   examples: ["gen telemetry", "gen telemetry --prometheus", "gen telemetry --otel"],
   schema,
   needsProject: true,

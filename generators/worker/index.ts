@@ -37,6 +37,7 @@ import {
   wire,
 } from "../_shared/otp.js";
 import { askQueue } from "../_shared/ask.js";
+import { DESCRIPTIONS } from "../descriptions.js";
 
 /** Oban's migration version that the Oban this tool adds (2.23) creates: pinned, as Oban's installation guide does. */
 export const OBAN_MIGRATION_VERSION = 14;
@@ -123,7 +124,7 @@ function chooseRepo(repos: EctoRepo[], prefix: string): EctoRepo {
 
 export default defineGenerator({
   name: "worker",
-  description: "An Oban background job (tagged returns, capped backoff, timeout, queue, uniqueness, cron); sets Oban up once: config, migration, child after the Repo",
+  description: DESCRIPTIONS.worker,
   examples: ["gen worker Emails.Digest", 'gen worker Billing.Sweep --queue billing --max-attempts 5 --unique 60s --cron "*/5 * * * *"'],
   schema,
   needsProject: true,

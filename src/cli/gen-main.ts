@@ -1,5 +1,7 @@
 // `gen`: generators inside a Mix project.
 import path from "node:path";
+import { GEN_USAGE as USAGE } from "./gen-usage.js";
+import { BUILTIN_LISTING, BUILTIN_NAMES, loadBuiltin } from "./builtins.js";
 import type { GeneratorDef } from "../core/generator.js";
 import type { Io } from "../core/io.js";
 import { packageVersion } from "../core/paths.js";
@@ -23,37 +25,10 @@ async function recovered(root: string, io: Io): Promise<boolean> {
 
 const LIFECYCLE = ["status", "undo", "upgrade"] as const;
 
+/** A generator as listed: its name and what it does. */
+type Listed = Pick<GeneratorDef, "name" | "description">;
 
-const USAGE = `Usage: gen <generator> [args] [options]
 
-Generators that write idiomatic Elixir/OTP modules into the Mix project
-around the current directory, wire them into the supervision tree, and check
-the result with mix format, the compiler and credo.
-
-Commands:
-  gen                          at a terminal: pick a generator from a list
-  gen list                     list the generators (the team's own included)
-  gen <generator> --help       options and examples of one generator
-  gen tree [--mermaid|--json]  the supervision tree, read from the source
-  gen eject <generator>        copy a generator's templates into .otpgen/templates
-  gen templates diff <g>       what changed upstream in templates you ejected
-  gen doctor [--ci]            check the team folder and the OTP code
-                               (--ci: exit 1 on any finding; in an
-                               umbrella, each app, or --app NAME's)
-  gen status [--json]          the recorded runs' files: as written, edited,
-                               deleted, or behind the templates (at an
-                               umbrella's root: its own runs; --app NAME
-                               for an app's)
-  gen undo [RUN] [--dry-run]   take back the last run (or RUN), keeping your
-                               later edits elsewhere (--force: edits there too)
-  gen upgrade [GEN|RUN]        re-plan recorded runs on today's templates and
-                               merge them into your files (--dry-run, --check
-                               for CI, --no-conflict-markers)
-
-Options:
-  -h, --help                   show this help
-  -v, --version                show the version
-`;
 
 /** Take `--app NAME` (or `--app=NAME`) out of argv. */
 function takeApp(argv: string[]): { app: string | undefined; rest: string[] } {
@@ -102,7 +77,7 @@ async function resolveProject(root: string, argv: string[], io: Io, rootRuns = f
   return { project: readMixProject(path.join(root, apps[index] as string)), args: rest };
 }
 
-function list(io: Io, generators: readonly GeneratorDef[]): number {
+function list(io: Io, generators: readonly Listed[]): number {
   if (generators.length === 0) {
     io.stdout("No generators are available yet in this version of create-otp-app.\n");
     return 0;
@@ -119,7 +94,7 @@ function noProject(io: Io): void {
 }
 
 /** At a terminal, `gen` alone offers the generators (the team's included) in a list filtered as you type. */
-async function pick(io: Io, generators: readonly GeneratorDef[]): Promise<string | undefined> {
+async function pick(io: Io, generators: readonly Listed[]): Promise<string | undefined> {
   try {
     return await io.prompter.search({
       message: "Which generator? (type to filter)",
@@ -149,8 +124,11 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     io.stdout(`${packageVersion()}\n`);
     return 0;
   }
-  // The generators (and zod with them) load only when one is asked for.
-  const builtins = given ?? (await import("./registry.js")).genGenerators;
+  // The generators (and zod with them) load only when asked for: a run of one
+  // generator loads that one alone; list, the picker, doctor and the lifecycle
+  // commands load them all.
+  let builtins = given;
+  const allBuiltins = async (): Promise<readonly GeneratorDef[]> => (builtins ??= (await import("./registry.js")).genGenerators);
   const root = findMixRoot(io.cwd);
   // A flush a killed process left in this project is finished first, whatever the command.
   if (root && !(await recovered(root, io))) return 1;
@@ -163,9 +141,9 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     // compiles on V8's background threads while the generators and the team config load.
     void import("../elixir/reader.js").then((r) => r.loadReader()).catch(() => undefined);
   }
-  const builtinNames = builtins.map((g) => g.name);
+  const builtinNames = given ? given.map((g) => g.name) : BUILTIN_NAMES;
   let team: Team | undefined;
-  let generators = builtins;
+  let teamGenerators: GeneratorDef[] = [];
   const teamCommand = first === "eject" || first === "templates" || first === "doctor";
   if (first === "tree") {
     if (!root) {
@@ -191,14 +169,14 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
       let code = 0;
       for (const dir of apps) {
         io.stdout(`${dir}\n`);
-        code = Math.max(code, await doctor(builtins, { project: readMixProject(path.join(root, dir)) }, io, path.join(root, dir), ci));
+        code = Math.max(code, await doctor(await allBuiltins(), { project: readMixProject(path.join(root, dir)) }, io, path.join(root, dir), ci));
       }
       return code;
     }
-    if (!root) return doctor(builtins, { project: undefined }, io, io.cwd, ci);
+    if (!root) return doctor(await allBuiltins(), { project: undefined }, io, io.cwd, ci);
     try {
       const { project } = await resolveProject(root, app === undefined ? [] : ["--app", app], { ...io, interactive: false });
-      return doctor(builtins, { project }, io, project.root, ci);
+      return doctor(await allBuiltins(), { project }, io, project.root, ci);
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       io.stderr(`gen doctor: ${err.message}\n`);
@@ -211,7 +189,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     team = await loadTeam(root ?? io.cwd, io.cwd);
     if (team) {
       const { loadPlopGenerators } = await import("../core/plop-generators.js");
-      generators = [...builtins, ...(await loadPlopGenerators(team.generatorFiles, [...builtinNames, "eject", "templates", "doctor", "list", ...LIFECYCLE]))];
+      teamGenerators = [...(await loadPlopGenerators(team.generatorFiles, [...builtinNames, "eject", "templates", "doctor", "list", ...LIFECYCLE]))];
     }
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
@@ -219,13 +197,13 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     return err.exitCode;
   }
   if (first === undefined) {
-    first = await pick(io, generators);
+    first = await pick(io, [...(given ?? BUILTIN_LISTING), ...teamGenerators]);
     if (first === undefined) {
       io.stderr("gen: cancelled; nothing was written\n");
       return 130;
     }
   }
-  if (first === "list") return list(io, generators);
+  if (first === "list") return list(io, [...(given ?? BUILTIN_LISTING), ...teamGenerators]);
   if ((LIFECYCLE as readonly string[]).includes(first)) {
     if (!root) {
       noProject(io);
@@ -251,7 +229,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     // create-otp-app's own runs are re-planned too (a --phoenix run says why it is not).
     const { default: app } = await import("../../generators/app/index.js");
     const { default: phoenixApp } = await import("../../generators/phoenix-app/index.js");
-    const all = [...generators, app as unknown as GeneratorDef, phoenixApp as unknown as GeneratorDef];
+    const all = [...(await allBuiltins()), ...teamGenerators, app as unknown as GeneratorDef, phoenixApp as unknown as GeneratorDef];
     return lifecycle(first as (typeof LIFECYCLE)[number], args, { root: project.root, project, team: projectTeam, generators: all, io });
   }
   if (first === "templates") {
@@ -262,15 +240,19 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     }
     return templatesDiff(rest[1], team, io);
   }
+  let eject: GeneratorDef | undefined;
   if (teamCommand) {
     const { ejectGenerator } = await import("./team-commands.js");
-    generators = [...generators, ejectGenerator(builtinNames)];
+    eject = ejectGenerator(builtinNames);
   }
   if (first.startsWith("-")) {
     io.stderr(`gen: unknown option ${JSON.stringify(first)}; run gen --help\n`);
     return 2;
   }
-  const def = generators.find((g) => g.name === first);
+  const named = first;
+  const def =
+    [...teamGenerators, ...(eject ? [eject] : [])].find((g) => g.name === named) ??
+    (given ? given.find((g) => g.name === named) : await loadBuiltin(named));
   const wantsHelp = rest.includes("--help") || rest.includes("-h");
   if (!root && !(def && wantsHelp)) {
     noProject(io);

@@ -1,7 +1,5 @@
 // The one entry of the bundle (dist/cli.cjs): bin/load.cjs calls main with
 // the command the user ran.
-import { createOtpApp } from "./create-main.js";
-import { gen } from "./gen-main.js";
 import { processIo } from "./io.js";
 import { setImporter, type Importer } from "../core/import-file.js";
 import { readableStack } from "../core/stack.js";
@@ -11,7 +9,9 @@ export async function main(command: "gen" | "create-otp-app", importModule?: Imp
   if (importModule) setImporter(importModule);
   const argv = process.argv.slice(2);
   try {
-    process.exitCode = command === "gen" ? await gen(argv, processIo()) : await createOtpApp(argv, processIo());
+    // Each command loads its own code: create-otp-app's generator (and zod) is not on gen's path.
+    process.exitCode =
+      command === "gen" ? await (await import("./gen-main.js")).gen(argv, processIo()) : await (await import("./create-main.js")).createOtpApp(argv, processIo());
   } catch (err) {
     // A bug outside a generator's run: the trace, mapped back to the sources.
     process.stderr.write(`${command}: internal error (please report it)\n${readableStack(err)}\n`);

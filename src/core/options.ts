@@ -25,7 +25,7 @@ const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowe
 
 const fieldsCache = new WeakMap<z.ZodObject, Field[]>();
 
-/** A schema's fields, read once per schema (z.toJSONSchema is not free). */
+/** A schema's fields, read once per schema. */
 export function fieldsOf(schema: z.ZodObject): Field[] {
   let fields = fieldsCache.get(schema);
   if (!fields) {
@@ -35,28 +35,47 @@ export function fieldsOf(schema: z.ZodObject): Field[] {
   return fields;
 }
 
-function readFields(schema: z.ZodObject): Field[] {
-  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as {
-    properties: Record<string, Record<string, unknown>>;
-    required?: string[];
+/**
+ * A field as a user gives it, read from the schema's definition along its input
+ * side (a pipe's input, the schema inside optional, nullable and default): what
+ * z.toJSONSchema(schema, { io: "input" }) says of it (a test holds the two
+ * equal for every generator), without building the JSON Schema on every run.
+ */
+export function readField(key: string, fieldSchema: z.ZodType): Field {
+  const meta = (fieldSchema.meta() ?? {}) as FieldMeta;
+  let cur = fieldSchema as unknown as { def: Record<string, unknown> & { type: string }; meta(): { description?: unknown } | undefined };
+  let optional = false;
+  let fallback: unknown;
+  // The outermost description wins; a wrapper without one shows its inner schema's.
+  let description: unknown;
+  for (;;) {
+    description ??= cur.meta()?.description;
+    const def = cur.def;
+    if (def.type === "optional") optional = true;
+    else if (def.type === "default" || def.type === "prefault") {
+      optional = true;
+      if (fallback === undefined) fallback = def.defaultValue;
+    } else if (def.type !== "pipe" && def.type !== "readonly" && def.type !== "catch" && def.type !== "nullable") break;
+    cur = (def.type === "pipe" ? def.in : def.innerType) as typeof cur;
+  }
+  const base = cur.def;
+  const choices = base.type === "enum" ? Object.values(base.entries as Record<string, string>) : [];
+  const type = choices.length > 0 ? "enum" : base.type === "boolean" ? "boolean" : base.type === "array" ? "list" : "string";
+  return {
+    key,
+    flag: kebab(key),
+    type,
+    choices,
+    description: typeof description === "string" ? description : key,
+    default: fallback,
+    required: !optional,
+    meta,
+    schema: fieldSchema,
   };
-  return Object.entries(json.properties).map(([key, prop]) => {
-    const fieldSchema = schema.shape[key] as z.ZodType;
-    const meta = (fieldSchema.meta() ?? {}) as FieldMeta;
-    const choices = Array.isArray(prop.enum) ? (prop.enum as string[]) : [];
-    const type = choices.length > 0 ? "enum" : prop.type === "boolean" ? "boolean" : prop.type === "array" ? "list" : "string";
-    return {
-      key,
-      flag: kebab(key),
-      type,
-      choices,
-      description: typeof prop.description === "string" ? prop.description : key,
-      default: prop.default,
-      required: (json.required ?? []).includes(key),
-      meta,
-      schema: fieldSchema,
-    };
-  });
+}
+
+function readFields(schema: z.ZodObject): Field[] {
+  return Object.entries(schema.shape).map(([key, fieldSchema]) => readField(key, fieldSchema as z.ZodType));
 }
 
 /** Flags every generator takes. */

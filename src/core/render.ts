@@ -3,9 +3,9 @@
 // writing to disk. Each run gets its own handlebars instance (no state leaks
 // between runs or tests), with HTML escaping off: user text reaches Elixir
 // source only through the escaping helpers below.
+import { crypto } from "./lazy-builtin.js";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import path from "node:path";
-import { createHash } from "node:crypto";
 import Handlebars from "handlebars";
 import { precompiled } from "./precompiled.js";
 import nodePlop from "node-plop";
@@ -29,7 +29,7 @@ type HelperFn = (...args: unknown[]) => unknown;
 /** How every template is compiled; the build precompiles the built-in ones with the same options. */
 export const COMPILE_OPTIONS = { noEscape: true, strict: true, preventIndent: true } as const;
 
-const sha1 = (text: string): string => createHash("sha1").update(text).digest("hex");
+const sha1 = (text: string): string => crypto().createHash("sha1").update(text).digest("hex");
 
 const helpers: Record<string, HelperFn> = {
   /** An Elixir string literal: {{str description}} -> "A \"quoted\" \#{text}" */

@@ -3,7 +3,7 @@
 // check strictness), template and partial overrides, custom plop generators,
 // and a preset package it `extends`. Everything is validated with zod; an
 // error names the file, the key path and what was expected.
-import { createHash } from "node:crypto";
+import { crypto } from "./lazy-builtin.js";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -46,7 +46,7 @@ export interface Team {
 }
 
 export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return crypto().createHash("sha256").update(text).digest("hex");
 }
 
 /** What makes a `.otpgen/` folder a team folder (one holding only the manifest's runs/ is not). */

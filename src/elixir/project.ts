@@ -190,7 +190,7 @@ export interface Sources {
   read(file: string): string | undefined;
 }
 
-/** The .ex files under `root`/lib (in path order), read from disk. */
+/** The .ex files under `root`/lib (in path order, by code unit: no collator to start), read from disk. */
 export function libSources(root: string): Sources {
   const files: string[] = [];
   const walk = (rel: string): void => {
@@ -200,7 +200,7 @@ export function libSources(root: string): Sources {
     } catch {
       return;
     }
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const r = path.join(rel, e.name);
       if (e.isDirectory()) walk(r);
       else if (e.name.endsWith(".ex")) files.push(r.split(path.sep).join("/"));

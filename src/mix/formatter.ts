@@ -5,8 +5,8 @@
 // back formatted. Without `elixir` on PATH, or when a file does not parse (a
 // team's template, say), the text is kept as rendered and the check step
 // reports on it.
-import { spawn, type ChildProcess } from "node:child_process";
-import { createInterface } from "node:readline";
+import type { ChildProcess } from "node:child_process";
+import { childProcess, readline } from "../core/lazy-builtin.js";
 import { findAll, loadReader, parse, type Node } from "../elixir/reader.js";
 
 const SCRIPT = `
@@ -54,13 +54,13 @@ export class ElixirFormatter {
   start(): ChildProcess | undefined {
     if (this.child || this.broken) return this.child;
     try {
-      const child = spawn("elixir", ["-e", SCRIPT, this.opts.localsWithoutParens, String(this.opts.lineLength)], {
+      const child = childProcess().spawn("elixir", ["-e", SCRIPT, this.opts.localsWithoutParens, String(this.opts.lineLength)], {
         stdio: ["pipe", "pipe", "ignore"],
       });
       child.on("error", () => this.fail());
       child.on("exit", () => this.fail());
       child.stdin?.on("error", () => this.fail());
-      createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => this.waiting.shift()?.(line));
+      readline().createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => this.waiting.shift()?.(line));
       this.child = child;
     } catch {
       this.broken = true;

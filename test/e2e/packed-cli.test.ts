@@ -242,12 +242,12 @@ describe("gen, installed", () => {
     expectGatesPass(await elixirGates(tele));
   });
 
-  it("Phoenix: context, live, channel, presence, live-component and rate-limiter --plug in a phx.new 1.8 app: parse, formatted as Phoenix formats, routes, socket, pipeline and handle_info wired", async () => {
+  it("Phoenix: context, live --upload, channel, presence, live-component and rate-limiter --plug in a phx.new 1.8 app: parse, formatted as Phoenix formats, routes, socket, pipeline, static_paths and handle_info wired", async () => {
     const dir = fixtureCopy("phx_app", "shop");
     const written = new Set<string>();
     for (const args of [
       ["context", "Blog", "Post", "posts", "title:string", "body:text", "published:boolean"],
-      ["live", "Catalog", "Product", "products", "name:string", "price:decimal", "status:enum:draft,live"],
+      ["live", "Catalog", "Product", "products", "name:string", "price:decimal", "status:enum:draft,live", "--upload", "photo"],
       ["channel", "Room"],
       ["presence"],
       ["live-component", "Catalog.Note", "--live", "ProductLive.Show"],
@@ -256,15 +256,17 @@ describe("gen, installed", () => {
     ]) {
       const report = jsonReport((await runOk("gen", [...args, "--no-check", "--json"], dir)).stdout);
       // The fixture has no config/: the plug's test exemption is the one step left to do, with its lines.
-      const manual = args[0] === "rate-limiter" ? ["config/test.exs is missing: create it with\n    import Config\n    config :shop, ShopWeb.Plugs.Throttle, exempt: [{127, 0, 0, 1}]"] : [];
+      const missing = { "rate-limiter": "ShopWeb.Plugs.Throttle, exempt: [{127, 0, 0, 1}]", live: 'ShopWeb.Uploads, dir: Path.join(System.tmp_dir!(), "shop_uploads")' }[args[0] as string];
+      const manual = missing ? [`config/test.exs is missing: create it with\n    import Config\n    config :shop, ${missing}`] : [];
       expect(report.manual, args.join(" ")).toEqual(manual);
       for (const f of report.files) if (/\.exs?$/.test(f.path)) written.add(f.path);
     }
     const files = [...written];
-    expect(files).toEqual(expect.arrayContaining(["lib/shop/blog.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/channels/room_channel.ex", "lib/shop_web/router.ex", "lib/shop_web/catalog/note_component.ex", "lib/shop_web/plugs/throttle.ex", "lib/shop_web/local_time.ex"]));
+    expect(files).toEqual(expect.arrayContaining(["lib/shop/blog.ex", "lib/shop_web/live/product_live/index.ex", "lib/shop_web/channels/room_channel.ex", "lib/shop_web/router.ex", "lib/shop_web/catalog/note_component.ex", "lib/shop_web/plugs/throttle.ex", "lib/shop_web/local_time.ex", "lib/shop_web/uploads.ex", "lib/shop_web/uploads/local.ex", "lib/shop_web.ex"]));
     expect(await unparsable(dir, files)).toEqual([]);
     expect(await phoenixUnformatted(dir, files)).toBe("");
     expect(readFileSync(path.join(dir, "lib/shop_web/router.ex"), "utf8")).toContain('live "/products", ProductLive.Index, :index');
+    expect(readFileSync(path.join(dir, "lib/shop_web.ex"), "utf8")).toContain("def static_paths, do: ~w(assets fonts images favicon.ico robots.txt uploads)");
     expect(readFileSync(path.join(dir, "lib/shop_web/router.ex"), "utf8")).toMatch(/plug :accepts, \["json"\]\n {4}plug ShopWeb\.Plugs\.Throttle\n/);
     expect(readFileSync(path.join(dir, "lib/shop_web/live/product_live/show.ex"), "utf8")).toContain("def handle_info({ShopWeb.Catalog.NoteComponent, {:saved, _id, value}}, socket) do");
   });
@@ -322,26 +324,54 @@ describe("the loader", () => {
     const install = privateInstall();
     const cwd = tempDir();
     const env = { XDG_CACHE_HOME: tempDir("otpgen-cache-") };
-    expect((await runOk(install.gen, ["--help"], cwd, { env })).stdout).toMatch(/^Usage: gen <generator>/);
-    expect((await runOk(install.gen, ["--help"], cwd, { env })).stdout).toMatch(/^Usage: gen <generator>/);
-    expect(readdirSync(path.join(env.XDG_CACHE_HOME, "create-otp-app")).filter((f) => f.endsWith(".v8cache"))).toHaveLength(1);
+    const caches = () => readdirSync(path.join(env.XDG_CACHE_HOME, "create-otp-app")).filter((f) => f.endsWith(".v8cache"));
+    expect((await runOk(install.gen, ["list"], cwd, { env })).stdout).toMatch(/^Generators \(gen/);
+    expect((await runOk(install.gen, ["list"], cwd, { env })).stdout).toMatch(/^Generators \(gen/);
+    expect(caches()).toHaveLength(1);
     // A new release: different code, same length, same time, a new content stamp (the build writes it).
-    sameLengthEdit(install.bundle, "Usage: gen <generator>", "Usage: GEN <generator>", "f".repeat(64));
-    expect((await runOk(install.gen, ["--help"], cwd, { env })).stdout).toMatch(/^Usage: GEN <generator>/);
+    sameLengthEdit(install.bundle, "Generators (gen <generator>", "GENERATORS (gen <generator>", "f".repeat(64));
+    expect((await runOk(install.gen, ["list"], cwd, { env })).stdout).toMatch(/^GENERATORS \(gen/);
     // The old cache is gone; the new one serves the next run.
-    expect(readdirSync(path.join(env.XDG_CACHE_HOME, "create-otp-app")).filter((f) => f.endsWith(".v8cache"))).toHaveLength(1);
-    expect((await runOk(install.gen, ["--help"], cwd, { env })).stdout).toMatch(/^Usage: GEN <generator>/);
+    expect(caches()).toHaveLength(1);
+    expect((await runOk(install.gen, ["list"], cwd, { env })).stdout).toMatch(/^GENERATORS \(gen/);
+  });
+
+  it("each kind of run keeps its own code cache: gen list first does not leave generator runs uncached", async () => {
+    const install = privateInstall();
+    const dir = copyOf(bare);
+    const env = { XDG_CACHE_HOME: tempDir("otpgen-cache-") };
+    const caches = () => readdirSync(path.join(env.XDG_CACHE_HOME, "create-otp-app")).filter((f) => f.endsWith(".v8cache")).map((f) => /-([a-z]+)\.v8cache$/.exec(f)?.[1]).sort();
+    await runOk(install.gen, ["list"], dir, { env });
+    await runOk(install.gen, ["agent", "Settings", "--no-check"], dir, { env });
+    await runOk(install.gen, ["status"], dir, { env });
+    expect(caches()).toEqual(["list", "run", "status"]);
+    // A second generator run uses the run cache: no new file.
+    await runOk(install.gen, ["registry", "Sessions", "--no-check"], dir, { env });
+    expect(caches()).toEqual(["list", "run", "status"]);
+  });
+
+  it("gen --help and gen --version are answered without starting the bundle, with the bundle's own text", async () => {
+    const install = privateInstall();
+    const cwd = tempDir();
+    const fromBundle = (await runOk(install.gen, ["--help", "extra"], cwd)).stdout;
+    expect(fromBundle).toMatch(/^Usage: gen <generator>/);
+    // A bundle that cannot even start: the two still answer.
+    writeFileSync(install.bundle, 'throw new Error("not started");\n');
+    expect((await runOk(install.gen, ["--help"], cwd)).stdout).toBe(fromBundle);
+    expect((await runOk(install.gen, ["-h"], cwd)).stdout).toBe(fromBundle);
+    expect((await runOk(install.gen, ["--version"], cwd)).stdout).toBe(JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")).version);
+    expect((await runBin(install.gen, ["list"], cwd)).code).not.toBe(0);
   });
 
   it("a bundle edited in place (patch-package) keeps its stamp but runs the edit", async () => {
     const install = privateInstall();
     const cwd = tempDir();
     const env = { XDG_CACHE_HOME: tempDir("otpgen-cache-") };
-    await runOk(install.gen, ["--help"], cwd, { env });
-    await runOk(install.gen, ["--help"], cwd, { env });
+    await runOk(install.gen, ["list"], cwd, { env });
+    await runOk(install.gen, ["list"], cwd, { env });
     const source = readFileSync(install.bundle, "utf8");
-    writeFileSync(install.bundle, source.replace("Usage: gen <generator>", "Usage: gen <patched!>"));
-    expect((await runOk(install.gen, ["--help"], cwd, { env })).stdout).toMatch(/^Usage: gen <patched!>/);
+    writeFileSync(install.bundle, source.replace("Generators (gen <generator>", "Generators (gen <patched!>"));
+    expect((await runOk(install.gen, ["list"], cwd, { env })).stdout).toMatch(/^Generators \(gen <patched!>/);
   });
 
   it("an internal error prints a stack trace mapped back to the sources (src/...ts:line), through the shipped source map", async () => {

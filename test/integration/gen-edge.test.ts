@@ -4,6 +4,7 @@ import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
+import { BUILTIN_NAMES, loadBuiltin } from "../../src/cli/builtins.js";
 import { genGenerators } from "../../src/cli/registry.js";
 import type { Prompter } from "../../src/core/io.js";
 import { Tree } from "../../src/core/tree.js";
@@ -150,6 +151,10 @@ describe("gen: dry run, JSON, help and list", () => {
       "ets-cache", "rate-limiter", "circuit-breaker", "retry", "periodic", "worker",
       "singleton", "pool", "pipeline", "flow", "bench", "behaviour", "protocol", "mix-task", "release", "cluster", "telemetry", "channel", "presence", "context", "live", "live-component", "hook",
     ]);
+    // A run of one generator loads it alone, by name: each name loads the same generator list shows.
+    expect(BUILTIN_NAMES).toEqual(genGenerators.map((g) => g.name));
+    for (const g of genGenerators) expect(await loadBuiltin(g.name)).toBe(g);
+    expect(await loadBuiltin("constructor")).toBeUndefined();
     const help = await run(tempDir(), ["genserver", "--help"]);
     expect(help.code).toBe(0);
     expect(help.out).toContain("--every <duration>");

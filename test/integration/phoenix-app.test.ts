@@ -14,6 +14,7 @@ import { dropDatabasesNext, startPostgresNext } from "../hex.js";
 import type { Prompter } from "../../src/core/io.js";
 import { WRITE_QUESTION, captureIo, elixirNextDir, snapshot, elixirNextGatesAt, elixirNextRoot, expectGatesPass, nextRunner, precommitNext, tempDir, testCounts, type NextProject } from "../helpers.js";
 import { probeAll } from "../elixir/probe.js";
+import { runOk } from "../e2e/packed.js";
 
 const LONG = 1_800_000;
 const APP = "pxa";
@@ -70,7 +71,7 @@ describe("create-otp-app --phoenix", () => {
     expect(record.files.filter((f) => f.written !== undefined)).toEqual([]);
   });
 
-  it("gen context, live, genserver, presence, worker, telemetry --otel, rate-limiter --plug, live-component and hook work in it and gen tree shows the tree; the gates, credo --strict over every file, and its own mix precommit with dialyzer and Sobelow pass", async () => {
+  it("gen context, live --upload, genserver, presence, worker, telemetry --otel, rate-limiter --plug, live-component and hook, run from the installed package, work in it and gen tree shows the tree; the gates, credo --strict over every file, and its own mix precommit with dialyzer and Sobelow pass", async () => {
     for (const args of [
       ["context", "Blog", "Post", "posts", "title:string", "body:text"],
       // With an upload: the store, static_paths, the test config, .gitignore and Sobelow's ignore.
@@ -84,8 +85,8 @@ describe("create-otp-app --phoenix", () => {
       ["live-component", "Catalog.Note", "--live", "ProductLive.Show"],
       ["hook", "LocalTime", "--live", "ProductLive.Index"],
     ]) {
-      const io = captureIo(at.outside);
-      expect(await gen([...args, "--no-check"], io), io.errText()).toBe(0);
+      // As a user runs them: the bins of the package npm pack made, installed (test/global-setup.ts).
+      await runOk("gen", [...args, "--no-check"], at.outside);
     }
     // Re-planned at once, the four runs are up to date; phx.new's own run is not re-planned, and says why.
     const check = captureIo(at.outside);

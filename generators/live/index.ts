@@ -212,24 +212,33 @@ function uploadView(app: string, name: string, accept: readonly string[]) {
 }
 
 /**
- * Sobelow flags the local store's File calls (Traversal.FileModule): where
- * the app runs Sobelow (.sobelow-conf), the file is ignored, and why is said.
+ * Sobelow flags the stores' File calls (Traversal.FileModule): where the app
+ * runs Sobelow (.sobelow-conf), the two files are ignored, each saying why.
  */
 function sobelowIgnore(webPath: string): PatchAction {
-  const file = `lib/${webPath}/uploads/local.ex`;
+  const ignores: [string, string[]][] = [
+    [
+      `lib/${webPath}/uploads.ex`,
+      ["Traversal.FileModule flags the File.open that reads a received file's", "first bytes: the path is LiveView's temporary file, never a client's."],
+    ],
+    [
+      `lib/${webPath}/uploads/local.ex`,
+      ["Traversal.FileModule flags its File calls. The names it writes are", "random (Uploads.store/2), and put/2 refuses any name that is not a", "plain file name, so no path leaves its directory."],
+    ],
+  ];
   return {
     type: "otp:patch",
     path: ".sobelow-conf",
-    describe: `let Sobelow pass ${file} (Traversal.FileModule), saying why`,
+    describe: `let Sobelow pass the upload stores (Traversal.FileModule), saying why`,
     patch(source) {
       if (source === undefined) return { manual: `.sobelow-conf is missing` };
-      const r = addSobelowIgnoreFile(source, file, [
-        `${file}:`,
-        "Traversal.FileModule flags its File calls. The names it writes are",
-        "random (Uploads.store/2), and put/2 refuses any name that is not a",
-        "plain file name, so no path leaves its directory.",
-      ]);
-      return r.status === "refused" ? { manual: `.sobelow-conf: ${r.reason}; add ${r.snippet}` } : { source: r.source };
+      let out = source;
+      for (const [file, why] of ignores) {
+        const r = addSobelowIgnoreFile(out, file, [`${file}:`, ...why]);
+        if (r.status === "refused") return { manual: `.sobelow-conf: ${r.reason}; add ${r.snippet}` };
+        out = r.source;
+      }
+      return { source: out };
     },
   };
 }

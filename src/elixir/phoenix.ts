@@ -622,7 +622,7 @@ export function addSobelowIgnoreFile(source: string, file: string, why: readonly
   const indent = source.slice(lineStart, pair.startIndex);
   if (!/^\s*$/.test(indent)) return { status: "refused", reason: "its ignore_files: is not on a line of its own", snippet };
   const comment = why.map((l) => `${indent}# ${l}\n`).join("");
-  const inner = items.length === 0 ? entry : `${entry}, ${source.slice(items[0]!.startIndex, list.endIndex - 1).trim()}`;
+  const inner = items.length === 0 ? entry : `${source.slice(items[0]!.startIndex, list.endIndex - 1).trim().replace(/,$/, "")}, ${entry}`;
   const out = `${source.slice(0, lineStart)}${comment}${indent}ignore_files: [${inner}]${source.slice(list.endIndex)}`;
   if (parse(out).rootNode.hasError) return { status: "refused", reason: "the edit would not parse", snippet };
   return { status: "added", source: out };

@@ -6,7 +6,7 @@
 // format-clean stays format-clean; a refusal leaves the file byte-identical
 // and carries the snippet to paste.
 import { addChild, addDep, addFormatterImportDep, addFormatterInput, addFunction, type ChildSpec, type PatchResult } from "../../src/elixir/children.js";
-import { addChannel, addPlugBefore, addRoutes, addSocket, addStaticPath, addToModule, excludeFromForceSsl, extendWebTelemetry } from "../../src/elixir/phoenix.js";
+import { addChannel, addPlugBefore, addRoutes, addSobelowIgnoreFile, addSocket, addStaticPath, addToModule, excludeFromForceSsl, extendWebTelemetry } from "../../src/elixir/phoenix.js";
 
 export interface Shape {
   kind: string;
@@ -729,6 +729,27 @@ const staticShapes: Shape[] = [
   { kind: "web", name: "refused: no static_paths", source: webModule("  @doc false\n  def other, do: :ok"), patch: uploads, what: "static_paths", refused: /not one ~w/ },
 ];
 
+const sobelowConf = (ignoreFiles: string): string => `# Sobelow's configuration.
+[
+  exit: :low,
+  private: true,
+${ignoreFiles}
+  ignore: [
+    # Config.CSP: justified.
+    "Config.CSP"
+  ]
+]
+`;
+const ignoreLocal = (s: string) => addSobelowIgnoreFile(s, "lib/app_web/uploads/local.ex", ["lib/app_web/uploads/local.ex:", "its names are random."]);
+const IF = "kw:ignore_files";
+const sobelowShapes: Shape[] = [
+  { kind: "sobelow", name: "ours: an empty ignore_files", source: sobelowConf("  ignore_files: [],"), patch: ignoreLocal, what: IF, found: ['["lib/app_web/uploads/local.ex"]'] },
+  { kind: "sobelow", name: "after a file ignored already", source: sobelowConf('  ignore_files: ["lib/app_web/legacy.ex"],'), patch: ignoreLocal, what: IF, found: ['["lib/app_web/legacy.ex", "lib/app_web/uploads/local.ex"]'] },
+  { kind: "sobelow", name: "a list over lines, with a trailing comma", source: sobelowConf('  ignore_files: [\n    "lib/app_web/a.ex",\n    "lib/app_web/b.ex",\n  ],'), patch: ignoreLocal, what: IF, found: ['["lib/app_web/a.ex", "lib/app_web/b.ex", "lib/app_web/uploads/local.ex"]'] },
+  { kind: "sobelow", name: "ignored already: unchanged", source: sobelowConf('  ignore_files: ["lib/app_web/uploads/local.ex"],'), patch: ignoreLocal, what: IF, found: ['["lib/app_web/uploads/local.ex"]'] },
+  { kind: "sobelow", name: "refused: no ignore_files", source: sobelowConf(""), patch: ignoreLocal, what: IF, refused: /no `ignore_files/ },
+];
+
 const userSocket = `defmodule AppWeb.UserSocket do
   use Phoenix.Socket
 
@@ -889,4 +910,4 @@ const formatterShapes: Shape[] = [
   { kind: "formatter", name: "refused: not a keyword list", source: 'Code.eval_file("shared.exs") |> elem(0)\n', patch: fmtDep, what: "kw:import_deps", refused: /does not end with a keyword list/ },
 ];
 
-export const SHAPES: Shape[] = [...childrenShapes, ...routerShapes, ...endpointShapes, ...healthShapes, ...prodShapes, ...staticShapes, ...socketShapes, ...moduleShapes, ...mixShapes, ...telemetryShapes, ...formatterShapes];
+export const SHAPES: Shape[] = [...childrenShapes, ...routerShapes, ...endpointShapes, ...healthShapes, ...prodShapes, ...staticShapes, ...sobelowShapes, ...socketShapes, ...moduleShapes, ...mixShapes, ...telemetryShapes, ...formatterShapes];

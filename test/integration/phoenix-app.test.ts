@@ -107,7 +107,7 @@ describe("create-otp-app --phoenix", () => {
     expect(children[children.length - 1]).toBe("PxaWeb.Endpoint");
     const web = readFileSync(path.join(at.outside, "lib/pxa_web.ex"), "utf8");
     expect(web).toContain("def static_paths, do: ~w(assets fonts images favicon.ico robots.txt uploads)");
-    expect(readFileSync(path.join(at.outside, ".sobelow-conf"), "utf8")).toContain('ignore_files: ["lib/pxa_web/uploads/local.ex"]');
+    expect(readFileSync(path.join(at.outside, ".sobelow-conf"), "utf8")).toContain('ignore_files: ["lib/pxa_web/uploads.ex", "lib/pxa_web/uploads/local.ex"]');
     expect(readFileSync(path.join(at.outside, ".gitignore"), "utf8")).toContain("\n/priv/static/uploads/\n");
     expect(readFileSync(path.join(at.outside, "config/test.exs"), "utf8")).toContain('config :pxa, PxaWeb.Uploads, dir: Path.join(System.tmp_dir!(), "pxa_uploads")');
     const gates = await elixirNextGatesAt(at, { credo: "all" });

@@ -9,6 +9,7 @@ import { UserError, isExitPromptError } from "../core/errors.js";
 import { existsSync } from "node:fs";
 import { findMixRoot, readMixProject, umbrellaApps, umbrellaRootProject, type MixProject } from "../elixir/project.js";
 import type { Team } from "../core/team.js";
+import { findTeamDir } from "../core/team-dir.js";
 import { BusyError, recoverAndSay } from "../core/flush.js";
 
 /** Finish a flush a killed run left in `root`; false (said on stderr) when another run is writing there now. */
@@ -24,6 +25,11 @@ async function recovered(root: string, io: Io): Promise<boolean> {
 }
 
 const LIFECYCLE = ["status", "undo", "upgrade"] as const;
+
+/** The team folder's config at or above `from`: team.ts (and its zod schemas) load only when there is one. */
+async function teamAt(from: string, cwd: string): Promise<Team | undefined> {
+  return findTeamDir(from) === undefined ? undefined : (await import("../core/team.js")).loadTeam(from, cwd);
+}
 
 /** A generator as listed: its name and what it does. */
 type Listed = Pick<GeneratorDef, "name" | "description">;
@@ -68,7 +74,7 @@ async function resolveProject(root: string, argv: string[], io: Io, rootRuns = f
   const names = apps.map((a) => path.basename(a));
   if (names.length === 0) throw new UserError(`the umbrella project in ${root} has no apps yet`);
   let chosen = app;
-  if (chosen === undefined && io.interactive && !rest.includes("--yes") && !rest.includes("-y")) {
+  if (chosen === undefined && !rest.includes("--yes") && !rest.includes("-y") && io.interactive) {
     chosen = await io.prompter.select({ message: "Which app of the umbrella?", choices: names.map((n) => ({ name: n, value: n })) });
   }
   if (chosen === undefined) throw new UserError(`this is an umbrella project; pass --app with one of: ${names.join(", ")}`);
@@ -111,7 +117,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
   const isHelp = first === "-h" || first === "--help" || first === "help";
   const isVersion = first === "-v" || first === "--version";
   // At a terminal, `gen` alone (or with only options, e.g. `gen --no-check`) offers the list.
-  const picking = io.interactive && (first === undefined || (first.startsWith("-") && !isHelp && !isVersion));
+  const picking = (first === undefined || (first.startsWith("-") && !isHelp && !isVersion)) && io.interactive;
   if (picking && first !== undefined) {
     rest = [first, ...rest];
     first = undefined;
@@ -183,10 +189,9 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
       return err.exitCode;
     }
   }
-  // zod comes with the team config: loaded here, not on --help's path.
-  const { loadTeam } = await import("../core/team.js");
+  // The team config's schemas (zod) load only where there is a team folder.
   try {
-    team = await loadTeam(root ?? io.cwd, io.cwd);
+    team = await teamAt(root ?? io.cwd, io.cwd);
     if (team) {
       const { loadPlopGenerators } = await import("../core/plop-generators.js");
       teamGenerators = [...(await loadPlopGenerators(team.generatorFiles, [...builtinNames, "eject", "templates", "doctor", "list", ...LIFECYCLE]))];
@@ -216,7 +221,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     try {
       ({ project, args } = await resolveProject(root, rest, io, true));
       if (project.root !== root) {
-        projectTeam = (await loadTeam(project.root, io.cwd)) ?? team;
+        projectTeam = (await teamAt(project.root, io.cwd)) ?? team;
         if (!(await recovered(project.root, io))) return 1;
       }
     } catch (err) {
@@ -270,7 +275,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
   try {
     ({ project, args } = await resolveProject(root as string, rest, io));
     // In an umbrella, a team folder in the chosen app wins over one at the root.
-    if (project.root !== root) projectTeam = (await loadTeam(project.root, io.cwd)) ?? team;
+    if (project.root !== root) projectTeam = (await teamAt(project.root, io.cwd)) ?? team;
   } catch (err) {
     if (err instanceof UserError) {
       io.stderr(`gen ${def.name}: ${err.message}\n`);

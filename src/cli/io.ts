@@ -14,7 +14,11 @@ export function processIo(): Io {
   return {
     cwd: process.cwd(),
     env: process.env,
-    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    // Read when first asked: process.stdin is made then, and a run that never
+    // asks (gen list) does not load the streams behind it.
+    get interactive() {
+      return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    },
     // picocolors honours NO_COLOR, FORCE_COLOR and whether stdout is a terminal.
     color: pc.isColorSupported,
     stdout: (s) => void process.stdout.write(s),

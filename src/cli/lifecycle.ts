@@ -84,7 +84,7 @@ async function write(c: LifecycleContext, changes: readonly Change[], records: r
     if (!o.json) await printDryRun(io, shown, []);
     return { written: false, checks: [] };
   }
-  if (io.interactive && !o.yes && !o.json) {
+  if (!o.yes && !o.json && io.interactive) {
     io.stdout(formatPlan(io, ".", shown, [], []));
     if (!(await confirmOrCancel(io, question.message, question.fallback))) throw new CancelledError("cancelled; nothing was written", 1);
   }

@@ -108,7 +108,7 @@ function conflictQuestion(plan: Plan, changes: readonly Change[], common: Common
  * anything is written; a conflict is that one question, defaulting to no.
  */
 async function confirmPlan(plan: Plan, changes: readonly Change[], manual: readonly string[], external: readonly string[], common: CommonOptions, io: Io): Promise<void> {
-  const interactive = io.interactive && !common.yes && !common.json;
+  const interactive = !common.yes && !common.json && io.interactive;
   const conflict = conflictQuestion(plan, changes, common, interactive, io);
   if (!interactive) return;
   const writes = changes.some((c) => c.action !== "identical");
@@ -151,7 +151,7 @@ async function rollback(record: WriteRecord): Promise<void> {
 }
 
 async function spinnerFor(io: Io) {
-  if (!io.interactive || !io.color) return undefined;
+  if (!io.color || !io.interactive) return undefined;
   const { default: yoctoSpinner } = await import("yocto-spinner");
   return yoctoSpinner({ stream: process.stderr });
 }

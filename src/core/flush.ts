@@ -15,8 +15,8 @@
 // directories removed) or complete ("commit": the remaining temporaries
 // renamed), so the project is exactly before or exactly after. A failure
 // inside the process is undone at once from memory.
-import { closeSync, fsyncSync, openSync } from "node:fs";
-import * as nodeFs from "node:fs/promises";
+import { closeSync, fsyncSync, lstatSync, openSync } from "node:fs";
+import { fsPromises } from "./lazy-builtin.js";
 import path from "node:path";
 import { WriteError } from "./errors.js";
 import type { Change } from "./tree.js";
@@ -40,10 +40,10 @@ export interface FsOps {
 
 export const nodeFsOps: FsOps = {
   async mkdir(dir) {
-    await nodeFs.mkdir(dir);
+    await fsPromises().mkdir(dir);
   },
   async writeFile(file, content, mode) {
-    const handle = await nodeFs.open(file, "w", mode);
+    const handle = await fsPromises().open(file, "w", mode);
     try {
       await handle.writeFile(content);
       if (mode !== undefined) await handle.chmod(mode);
@@ -52,21 +52,21 @@ export const nodeFsOps: FsOps = {
       await handle.close();
     }
   },
-  readFile: (file) => nodeFs.readFile(file, "utf8"),
-  rename: (from, to) => nodeFs.rename(from, to),
-  unlink: (file) => nodeFs.unlink(file),
-  rmdir: (dir) => nodeFs.rmdir(dir),
+  readFile: (file) => fsPromises().readFile(file, "utf8"),
+  rename: (from, to) => fsPromises().rename(from, to),
+  unlink: (file) => fsPromises().unlink(file),
+  rmdir: (dir) => fsPromises().rmdir(dir),
   async exists(p) {
+    // Synchronous: a run that writes nothing (gen list, a refused plan) then loads no fs/promises.
     try {
-      await nodeFs.lstat(p);
-      return true;
+      return lstatSync(p, { throwIfNoEntry: false }) !== undefined;
     } catch {
       return false;
     }
   },
   async mode(file) {
     try {
-      return (await nodeFs.stat(file)).mode & 0o7777;
+      return (await fsPromises().stat(file)).mode & 0o7777;
     } catch {
       return undefined;
     }

@@ -318,7 +318,7 @@ export async function resolveOptions(
 ): Promise<Record<string, unknown>> {
   const fields = fieldsOf(def.schema);
   const values: Record<string, unknown> = { ...answers, ...raw };
-  const interactive = io.interactive && !common.yes && !common.json;
+  const interactive = !common.yes && !common.json && io.interactive;
   const missing: Field[] = [];
   const asked = new Set<string>();
   const fallbackOf = (f: Field): unknown => {

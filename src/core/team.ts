@@ -10,8 +10,10 @@ import path from "node:path";
 import { z } from "zod";
 import { UserError } from "./errors.js";
 import { importFile } from "./import-file.js";
+import { TEAM_DIR, findTeamDir } from "./team-dir.js";
 
-export const TEAM_DIR = ".otpgen";
+export { TEAM_DIR, findTeamDir };
+
 
 export const configSchema = z
   .object({
@@ -47,23 +49,6 @@ export interface Team {
 
 export function sha256(text: string): string {
   return crypto().createHash("sha256").update(text).digest("hex");
-}
-
-/** What makes a `.otpgen/` folder a team folder (one holding only the manifest's runs/ is not). */
-const TEAM_ENTRIES = ["config.json", "config.mjs", "templates", "generators", "ejected.json"];
-
-/** The nearest `.otpgen/` team folder at or above `from`. */
-export function findTeamDir(from: string): string | undefined {
-  let dir = path.resolve(from);
-  for (;;) {
-    const candidate = path.join(dir, TEAM_DIR);
-    if (existsSync(candidate) && statSync(candidate).isDirectory() && TEAM_ENTRIES.some((e) => existsSync(path.join(candidate, e)))) {
-      return candidate;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }
 
 function describeIssue(file: string, issue: z.core.$ZodIssue): string {

@@ -218,7 +218,7 @@ export async function askQueue(c: AskContext): Promise<string> {
   return answer.trim();
 }
 
-/** `--live` (gen live-component): the project's LiveViews, or none (the render line and the message handling printed). */
+/** `--live` (gen live-component, gen hook): the project's LiveViews, or none (what to add is printed). */
 export async function askLive(c: AskContext): Promise<string | undefined> {
   const project = c.project;
   if (!project?.phoenix) return undefined;
@@ -227,7 +227,7 @@ export async function askLive(c: AskContext): Promise<string | undefined> {
   const views = liveViewModules(project.root, web);
   if (views.length === 0) return undefined;
   const picked = await c.prompter.select({
-    message: "Which LiveView renders it? (its handle_info/2 gets the component's message)",
+    message: "Which LiveView renders it? (it gets the clause that handles what this sends)",
     choices: [
       { name: "none: print what to add", value: NONE, description: "no LiveView is changed" },
       ...views.map((v) => ({ name: v.module.replace(`${web}.`, ""), value: v.module, description: v.file })),

@@ -97,6 +97,23 @@ export function patchWith(file: string, describe: string, change: (src: string) 
 }
 
 /**
+ * `.gitignore` with `rule` (a line such as `/priv/plts/`) after a comment,
+ * at its end; unchanged when a line is that rule already (a commented-out one
+ * does not count); a missing file is created with it.
+ */
+export function gitignorePatch(rule: string, comment: string, describe: string): PatchAction {
+  return {
+    type: "otp:patch",
+    path: ".gitignore",
+    describe,
+    patch(source) {
+      if (source?.split("\n").some((line) => line.trim() === rule)) return { source };
+      return { source: `${(source ?? "").replace(/\s*$/, "")}\n\n# ${comment}\n${rule}\n`.replace(/^\n+/, "") };
+    },
+  };
+}
+
+/**
  * `text` (config for `:app` and `key`, by default the project's app) added to
  * the config file `file`: before its top-level `import_config`, so that the
  * environment's file still overrides it, else at the end; unchanged when that

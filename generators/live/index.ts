@@ -5,15 +5,22 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../../src/core/errors.js";
 import { defineGenerator, type PatchAction, type PlanAction } from "../../src/core/generator.js";
+import type { PatchResult } from "../../src/elixir/children.js";
 import { formInput, formParam } from "../../src/elixir/fields.js";
 import { addRoutes, addSobelowIgnoreFile, addStaticPath, authenticatedSessions } from "../../src/elixir/phoenix.js";
 import { modulePath, underscore } from "../../src/elixir/naming.js";
 import { z } from "zod";
 import context, { schema as contextSchema, scopeNote, scopeView, tableAndFields } from "../context/index.js";
 import { askRouterScope } from "../_shared/ask.js";
-import { envConfigPatch, patchWith, render, requireProject } from "../_shared/otp.js";
+import { envConfigPatch, gitignorePatch, patchWith, render, requireProject } from "../_shared/otp.js";
 import { fromDomain, requirePhoenix } from "../_shared/phoenix.js";
 import { DESCRIPTIONS } from "../descriptions.js";
+
+/** What --upload accepts without --accept: the common web image types. */
+const DEFAULT_ACCEPT = ["jpg", "jpeg", "png", "webp"];
+
+/** Types a browser runs script in when this site serves them: never accepted for upload. */
+const ACTIVE = ["svg", "svgz", "html", "htm", "xhtml", "xht", "xml", "js", "mjs", "swf"];
 
 export const schema = contextSchema.extend({
   routerScope: z
@@ -51,7 +58,7 @@ export const schema = contextSchema.extend({
       return [...new Set(exts)];
     })
     .optional()
-    .describe("With --upload: the file types accepted, by extension (default jpg,jpeg,png,webp)")
+    .describe(`With --upload: the file types accepted, by extension (default ${DEFAULT_ACCEPT.join(",")})`)
     .meta({ valueName: "exts", prompt: false }),
   public: z
     .boolean()
@@ -59,9 +66,6 @@ export const schema = contextSchema.extend({
     .describe("With --no-scope in an app with log-in: put the pages where logged-out visitors can use them, on purpose")
     .meta({ prompt: false }),
 });
-
-/** Types a browser runs script in when this site serves them: never accepted for upload. */
-const ACTIVE = ["svg", "svgz", "html", "htm", "xhtml", "xht", "xml", "js", "mjs", "swf"];
 
 export default defineGenerator({
   name: "live",
@@ -146,7 +150,7 @@ export default defineGenerator({
         name: f.name,
         value: f.kind === "array" ? "[]" : f.kind === "scalar" && f.scalar === "boolean" ? "false" : "nil",
       })),
-      upload: o.upload === undefined ? false : uploadView(project.app, o.upload, o.accept ?? ["jpg", "jpeg", "png", "webp"]),
+      upload: o.upload === undefined ? false : uploadView(project.app, o.upload, o.accept ?? DEFAULT_ACCEPT),
       hasColumns: Boolean(plan.binding.hasColumns) || o.upload !== undefined,
       blankable: editable.some((f) => f.kind !== "array" && !(f.kind === "scalar" && f.scalar === "boolean")),
     });
@@ -165,12 +169,7 @@ export default defineGenerator({
         patchWith(`lib/${webPath}.ex`, `serve the uploads folder: "uploads" in ${web}.static_paths/0`, (src) => addStaticPath(src, web, "uploads")),
         envConfigPatch(project, "test", `${web}.Uploads`, `dir: Path.join(System.tmp_dir!(), "${project.app}_uploads")`, "the tests' uploads go to a temporary folder, not priv/static/uploads"),
         ...(existsSync(path.join(project.root, ".sobelow-conf")) ? [sobelowIgnore(webPath)] : []),
-        {
-          type: "otp:patch",
-          path: ".gitignore",
-          describe: "ignore the uploaded files (priv/static/uploads)",
-          patch: (source) => ({ source: source?.includes("/priv/static/uploads/") ? source : `${(source ?? "").replace(/\s*$/, "")}\n\n# Files users upload (${web}.Uploads.Local).\n/priv/static/uploads/\n` }),
-        },
+        gitignorePatch("/priv/static/uploads/", `Files users upload (${web}.Uploads.Local).`, "ignore the uploaded files (priv/static/uploads)"),
       );
     }
     const alias = `${b.schemaAlias}Live`;
@@ -226,19 +225,13 @@ function sobelowIgnore(webPath: string): PatchAction {
       ["Traversal.FileModule flags its File calls. The names it writes are", "random (Uploads.store/2), and put/2 refuses any name that is not a", "plain file name, so no path leaves its directory."],
     ],
   ];
-  return {
-    type: "otp:patch",
-    path: ".sobelow-conf",
-    describe: `let Sobelow pass the upload stores (Traversal.FileModule), saying why`,
-    patch(source) {
-      if (source === undefined) return { manual: `.sobelow-conf is missing` };
-      let out = source;
-      for (const [file, why] of ignores) {
-        const r = addSobelowIgnoreFile(out, file, [`${file}:`, ...why]);
-        if (r.status === "refused") return { manual: `.sobelow-conf: ${r.reason}; add ${r.snippet}` };
-        out = r.source;
-      }
-      return { source: out };
-    },
-  };
+  return patchWith(".sobelow-conf", "let Sobelow pass the upload stores (Traversal.FileModule), saying why", (source) => {
+    let out: PatchResult = { status: "present", source };
+    for (const [file, why] of ignores) {
+      const r = addSobelowIgnoreFile(out.source, file, [`${file}:`, ...why]);
+      if (r.status === "refused") return r;
+      out = r.status === "added" ? r : out;
+    }
+    return out;
+  });
 }

@@ -14,7 +14,7 @@ import { addDep, addFunction, addProjectEntry, setAlias } from "../../src/elixir
 import { appNameFromDir, camelize } from "../../src/elixir/naming.js";
 import { detectVersions, majorMinor } from "../../src/elixir/versions.js";
 import otpApp from "../app/index.js";
-import { mixPatch } from "../_shared/otp.js";
+import { gitignorePatch, mixPatch } from "../_shared/otp.js";
 import { schema, type PhoenixAppOptions } from "./schema.js";
 
 export { schema };
@@ -260,12 +260,11 @@ export default defineGenerator({
     } else {
       actions.push(...mixExsPatches(coverageIgnored(wrote, app, module, web)));
     }
-    actions.push(render(".credo.exs", ".credo.exs"), render(".sobelow-conf", `${webApp}.sobelow-conf`), {
-      type: "otp:patch",
-      path: ".gitignore",
-      describe: "ignore Dialyzer's PLTs (priv/plts)",
-      patch: (source) => ({ source: source?.includes("/priv/plts/") ? source : `${(source ?? "").replace(/\s*$/, "")}\n\n# Dialyzer's PLTs (mix dialyzer --plt); CI caches them.\n/priv/plts/\n` }),
-    });
+    actions.push(
+      render(".credo.exs", ".credo.exs"),
+      render(".sobelow-conf", `${webApp}.sobelow-conf`),
+      gitignorePatch("/priv/plts/", "Dialyzer's PLTs (mix dialyzer --plt); CI caches them.", "ignore Dialyzer's PLTs (priv/plts)"),
+    );
     if (o.ci) actions.push(render(".github/workflows/ci.yml", ".github/workflows/ci.yml"));
 
     const tasks: Task[] = [];

@@ -2,8 +2,7 @@
 // generator evaluates that generator's module (its zod schema, its patchers)
 // and no other; `gen list` and the picker show their descriptions
 // (generators/descriptions.ts) without loading any. Doctor and the lifecycle
-// commands load them all, through registry.ts. BUILTIN_NAMES is registry.ts's
-// order (a test keeps the two the same).
+// commands load them all (registry.ts). The order here is `gen list`'s.
 import { DESCRIPTIONS } from "../../generators/descriptions.js";
 import type { GeneratorDef } from "../core/generator.js";
 

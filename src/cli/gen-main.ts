@@ -134,7 +134,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
   // generator loads that one alone; list, the picker, doctor and the lifecycle
   // commands load them all.
   let builtins = given;
-  const allBuiltins = async (): Promise<readonly GeneratorDef[]> => (builtins ??= (await import("./registry.js")).genGenerators);
+  const allBuiltins = async (): Promise<readonly GeneratorDef[]> => (builtins ??= await (await import("./registry.js")).loadAllBuiltins());
   const root = findMixRoot(io.cwd);
   // A flush a killed process left in this project is finished first, whatever the command.
   if (root && !(await recovered(root, io))) return 1;

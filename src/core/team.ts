@@ -14,7 +14,6 @@ import { TEAM_DIR, findTeamDir } from "./team-dir.js";
 
 export { TEAM_DIR, findTeamDir };
 
-
 export const configSchema = z
   .object({
     extends: z.string().min(1).optional().describe("An npm package (or a path starting with ./) holding a shared team folder"),

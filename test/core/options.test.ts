@@ -6,8 +6,10 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import app from "../../generators/app/index.js";
 import phoenixApp from "../../generators/phoenix-app/index.js";
-import { genGenerators } from "../../src/cli/registry.js";
+import { loadAllBuiltins } from "../../src/cli/registry.js";
 import { commonSchema, fieldsOf } from "../../src/core/options.js";
+
+const genGenerators = await loadAllBuiltins();
 
 /** What the fields were read as before: from z.toJSONSchema, input side. */
 function fromJsonSchema(schema: z.ZodObject) {

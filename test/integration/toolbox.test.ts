@@ -338,25 +338,35 @@ describe("gen bench: a Benchee script under bench/, run with mix run", () => {
   });
 });
 
+/** A question asked, with the values offered when it was a choice. */
+type Asked = { message: string; choices?: string[] };
+
+/**
+ * A prompter answering from `answers` (by the start of each question), else
+ * with the question's default (`confirmed` for a yes/no without one); each
+ * question is recorded in `asked`.
+ */
+function scriptedPrompter(answers: Record<string, unknown>, asked: Asked[], confirmed: boolean): Prompter {
+  const pick = (message: string, fallback: unknown, choices?: string[]): never => {
+    asked.push({ message, ...(choices ? { choices } : {}) });
+    const key = Object.keys(answers).find((k) => message.startsWith(k));
+    return (key === undefined ? fallback : answers[key]) as never;
+  };
+  return {
+    input: async (o) => pick(o.message, o.default ?? ""),
+    confirm: async (o) => pick(o.message, o.default ?? confirmed),
+    select: async (o) => pick(o.message, o.default, o.choices.map((c) => String(c.value))),
+    checkbox: async (o) => pick(o.message, []),
+    search: async (o) => pick(o.message, o.choices[0]?.value),
+  };
+}
+
 describe("gen worker at a terminal", () => {
   it("asks for the queue (the Oban config's, or a new one), the attempts, uniqueness, a schedule and the timeout; the answers are the flags' run", async () => {
     const dir = copyOf(template);
     writeFileSync(path.join(dir, "lib/app/repo.ex"), 'defmodule App.Repo do\n  use Ecto.Repo, otp_app: :app, adapter: Ecto.Adapters.Postgres\nend\n');
-    const asked: { message: string; choices?: string[] }[] = [];
-    const answering = (answers: Record<string, string>): Prompter => {
-      const pick = (message: string, fallback: unknown, choices?: string[]): never => {
-        asked.push({ message, ...(choices ? { choices } : {}) });
-        const key = Object.keys(answers).find((k) => message.startsWith(k));
-        return (key === undefined ? fallback : answers[key]) as never;
-      };
-      return {
-        input: async (o) => pick(o.message, o.default ?? ""),
-        confirm: async (o) => pick(o.message, true),
-        select: async (o) => pick(o.message, o.default, o.choices.map((c) => String(c.value))),
-        checkbox: async (o) => pick(o.message, []),
-        search: async (o) => pick(o.message, o.choices[0]?.value),
-      };
-    };
+    const asked: Asked[] = [];
+    const answering = (answers: Record<string, string>): Prompter => scriptedPrompter(answers, asked, true);
     // No Oban config yet: the queue is a name, defaulting to "default".
     const first = await runGen(dir, ["worker", "Billing.Sweep", "--no-check"], {
       interactive: true,
@@ -393,25 +403,12 @@ describe("gen worker at a terminal", () => {
 });
 
 describe("gen rate-limiter and gen live-component at a terminal, in a Phoenix app", () => {
-  const asking = (answers: Record<string, unknown>, asked: { message: string; choices?: string[] }[]): Prompter => {
-    const pick = (message: string, fallback: unknown, choices?: string[]): never => {
-      asked.push({ message, ...(choices ? { choices } : {}) });
-      const key = Object.keys(answers).find((k) => message.startsWith(k));
-      return (key === undefined ? fallback : answers[key]) as never;
-    };
-    return {
-      input: async (o) => pick(o.message, o.default ?? ""),
-      confirm: async (o) => pick(o.message, o.default ?? false),
-      select: async (o) => pick(o.message, o.default, o.choices.map((c) => String(c.value))),
-      checkbox: async (o) => pick(o.message, []),
-      search: async (o) => pick(o.message, o.choices[0]?.value),
-    };
-  };
+  const asking = (answers: Record<string, unknown>, asked: Asked[]): Prompter => scriptedPrompter(answers, asked, false);
 
   it("--plug is offered, then the router's pipelines and what a client is; the answers write what the flags write", async () => {
     const phx = path.resolve(import.meta.dirname, "../fixtures/phx_app");
     const dir = copyOf(phx);
-    const asked: { message: string; choices?: string[] }[] = [];
+    const asked: Asked[] = [];
     const answers = { "Also a Plug": true, "In which pipeline?": "api", "A client is": "user", "Write these changes?": true };
     const r = await runGen(dir, ["rate-limiter", "Throttle", "--no-check"], { interactive: true, prompter: asking(answers, asked) });
     expect(r.code, r.err).toBe(0);
@@ -426,7 +423,7 @@ describe("gen rate-limiter and gen live-component at a terminal, in a Phoenix ap
   it("--live offers the app's LiveViews, or none", async () => {
     const dir = copyOf(path.resolve(import.meta.dirname, "../fixtures/phx_app"));
     expect((await runGen(dir, ["live", "Catalog", "Product", "products", "name:string", "--yes", "--no-check"])).code).toBe(0);
-    const asked: { message: string; choices?: string[] }[] = [];
+    const asked: Asked[] = [];
     const answers = { "Which LiveView renders it?": "ShopWeb.ProductLive.Show", "Write these changes?": true };
     const r = await runGen(dir, ["live-component", "Note", "--no-check"], { interactive: true, prompter: asking(answers, asked) });
     expect(r.code, r.err).toBe(0);

@@ -37,7 +37,7 @@ require("node:v8").setFlagsFromString("--wasm-lazy-compilation");
 function runKind(command) {
   if (command !== "gen") return "create";
   const first = process.argv[2];
-  return ["list", "tree", "doctor", "status", "undo", "upgrade", "eject", "templates"].includes(first) ? first : "run";
+  return ["list", "tree", "inspect", "doctor", "status", "undo", "upgrade", "eject", "templates"].includes(first) ? first : "run";
 }
 
 function cacheFile(source, kind) {

@@ -4,7 +4,7 @@
 // some runs (execa, the prompts, the diff, node-plop's inquirer) stay lazy:
 // they are evaluated on first use. Type-checking is `npm run typecheck`.
 import { createHash } from "node:crypto";
-import { copyFile, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import Handlebars from "handlebars";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -123,6 +123,14 @@ const usageModule = { exports: {} };
 new Function("module", "exports", usage.outputFiles[0].text)(usageModule, usageModule.exports);
 if (typeof usageModule.exports.GEN_USAGE !== "string") throw new Error("src/cli/gen-usage.ts no longer exports GEN_USAGE");
 await writeFile(path.join(root, "dist/gen-usage.txt"), usageModule.exports.GEN_USAGE);
+
+// gen inspect --json's JSON Schema, published in the package (schema/): the
+// zod schema the command validates its document with, as JSON Schema.
+const schema = await build({ absWorkingDir: root, entryPoints: ["src/elixir/inspect/schema.ts"], bundle: true, format: "cjs", platform: "node", write: false, logLevel: "warning" });
+const schemaModule = { exports: {} };
+new Function("module", "exports", schema.outputFiles[0].text)(schemaModule, schemaModule.exports);
+await mkdir(path.join(root, "schema"), { recursive: true });
+await writeFile(path.join(root, "schema/inspect.schema.json"), `${JSON.stringify(schemaModule.exports.inspectJsonSchema(), null, 2)}\n`);
 
 // The last line names the bundle's content: bin/load.cjs keys its V8 code
 // cache by it, so an upgrade never runs code cached from another bundle. (Last,

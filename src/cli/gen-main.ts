@@ -159,6 +159,14 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     const { tree } = await import("./tree-command.js");
     return tree(rest, root, io);
   }
+  if (first === "inspect") {
+    if (!root) {
+      noProject(io);
+      return 2;
+    }
+    const { inspect } = await import("./inspect-command.js");
+    return inspect(rest, root, io, allBuiltins);
+  }
   if (first === "doctor") {
     const { doctor } = await import("./team-commands.js");
     if (root) await (await import("../elixir/reader.js")).loadReader();
@@ -194,7 +202,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
     team = await teamAt(root ?? io.cwd, io.cwd);
     if (team) {
       const { loadPlopGenerators } = await import("../core/plop-generators.js");
-      teamGenerators = [...(await loadPlopGenerators(team.generatorFiles, [...builtinNames, "eject", "templates", "doctor", "list", ...LIFECYCLE]))];
+      teamGenerators = [...(await loadPlopGenerators(team.generatorFiles, [...builtinNames, "eject", "templates", "doctor", "inspect", "tree", "list", ...LIFECYCLE]))];
     }
   } catch (err) {
     if (!(err instanceof UserError)) throw err;

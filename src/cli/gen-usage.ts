@@ -11,6 +11,11 @@ Commands:
   gen list                     list the generators (the team's own included)
   gen <generator> --help       options and examples of one generator
   gen tree [--mermaid|--json]  the supervision tree, read from the source
+  gen inspect [--json|--markdown] [--out FILE] [--app NAME]
+                               the project's architecture in one document:
+                               tree, processes, Phoenix, Ecto, distribution,
+                               deployment, telemetry, gates, generated runs,
+                               findings, and what could not be read
   gen eject <generator>        copy a generator's templates into .otpgen/templates
   gen templates diff <g>       what changed upstream in templates you ejected
   gen doctor [--ci]            check the team folder and the OTP code

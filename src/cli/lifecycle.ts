@@ -9,7 +9,7 @@ import pc from "picocolors";
 import { CancelledError, UserError, WriteError } from "../core/errors.js";
 import { flush, nodeFsOps } from "../core/flush.js";
 import { confirmOrCancel, type Io } from "../core/io.js";
-import { changesOf, CREATION, fileStatus, planUndo, replanAll, select, type FileOutcome, type LifecycleContext, type RunOutcome, type StatusState } from "../core/lifecycle.js";
+import { changesOf, CREATION, planUndo, replanAll, select, statusRows, type FileOutcome, type LifecycleContext, type RunOutcome, type StatusState } from "../core/lifecycle.js";
 import { readRuns, recordChange, stateOf, type RunRecord } from "../core/manifest.js";
 import { packageVersion } from "../core/paths.js";
 import { findMixRoot } from "../elixir/project.js";
@@ -238,29 +238,7 @@ async function upgrade(args: Args, c: LifecycleContext): Promise<number> {
 async function status(args: Args, c: LifecycleContext): Promise<number> {
   const { io } = c;
   const all = readRuns(c.root);
-  const runs = select(all, args.selector, "recorded");
-  const live = runs.filter((r) => !r.undone);
-  const { outcomes } = await replanAll(live, c, true);
-  const rows = [];
-  for (const r of runs) {
-    const outcome = outcomes.find((x) => x.id === r.id);
-    const files = [];
-    for (const f of r.files) {
-      const { state, changedBy } = await fileStatus(c.root, all, r, f);
-      const up = outcome?.files.find((x) => x.path === f.path);
-      files.push({ path: f.path, action: f.action, state, ...(changedBy.length > 0 ? { changedBy } : {}), behind: up !== undefined && up.outcome !== "up to date" && up.outcome !== "kept" });
-    }
-    rows.push({
-      id: r.id,
-      generator: r.generator,
-      command: r.command,
-      version: r.version,
-      at: r.at,
-      ...(r.undone ? { undone: r.undone } : {}),
-      upgrade: outcome ? { status: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}) } : undefined,
-      files,
-    });
-  }
+  const rows = await statusRows(select(all, args.selector, "recorded"), all, c);
   if (args.flags.has("--json")) {
     io.stdout(`${JSON.stringify({ ok: true, command: "gen status", root: c.root, runs: rows }, null, 2)}\n`);
     return 0;

@@ -337,3 +337,30 @@ export async function fileStatus(root: string, runs: readonly RunRecord[], run: 
   const last = later[later.length - 1]?.files.find((x) => x.path === f.path) as FileRecord;
   return { state: sha256(current) === last.sha256 ? "changed by later runs" : "edited", changedBy };
 }
+
+/** `gen status`'s rows: each run, and each of its files with its state and whether today's templates would change it. */
+export async function statusRows(runs: readonly RunRecord[], all: readonly RunRecord[], c: LifecycleContext) {
+  const live = runs.filter((r) => !r.undone);
+  const { outcomes } = await replanAll(live, c, true);
+  const rows = [];
+  for (const r of runs) {
+    const outcome = outcomes.find((x) => x.id === r.id);
+    const files = [];
+    for (const f of r.files) {
+      const { state, changedBy } = await fileStatus(c.root, all, r, f);
+      const up = outcome?.files.find((x) => x.path === f.path);
+      files.push({ path: f.path, action: f.action, state, ...(changedBy.length > 0 ? { changedBy } : {}), behind: up !== undefined && up.outcome !== "up to date" && up.outcome !== "kept" });
+    }
+    rows.push({
+      id: r.id,
+      generator: r.generator,
+      command: r.command,
+      version: r.version,
+      at: r.at,
+      ...(r.undone ? { undone: r.undone } : {}),
+      upgrade: outcome ? { status: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}) } : undefined,
+      files,
+    });
+  }
+  return rows;
+}

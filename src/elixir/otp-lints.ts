@@ -208,9 +208,8 @@ function codeLints(sources: Sources): Finding[] {
 }
 
 /** Every finding in a project: the tree's (from its application module) and the code's. */
-export function otpLints(sources: Sources, appModule: string | undefined): Finding[] {
-  const reader = new TreeReader(sources);
-  const root = appModule ? reader.application(appModule) : undefined;
+export function otpLints(sources: Sources, appModule: string | undefined, reader = new TreeReader(sources), tree?: SupNode): Finding[] {
+  const root = tree ?? (appModule ? reader.application(appModule) : undefined);
   const findings = [...(root ? treeLints(root, reader) : []), ...codeLints(sources)];
   return findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
 }

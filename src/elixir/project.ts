@@ -71,7 +71,7 @@ function attributeValue(module: Node, name: string): Node | undefined {
 }
 
 /** The MixProject module of a mix.exs: its body, and what project/0 and application/0 return. */
-function mixProjectOf(source: string): { name: string; body: Node; project: Map<string, Node>; application: Map<string, Node>; deps: Node[] } | undefined {
+export function mixProjectOf(source: string): { name: string; body: Node; project: Map<string, Node>; application: Map<string, Node>; deps: Node[] } | undefined {
   const tree = parse(source);
   const mod = modules(tree.rootNode).find((m) => m.body && functions(m.body, "project", 0).length > 0);
   if (!mod?.body) return undefined;

@@ -46,6 +46,9 @@ export interface SupNode {
   added?: boolean;
   /** An `id:` given with Supervisor.child_spec/2. */
   childId?: string;
+  /** `restart:` and `shutdown:` as the source says them: in Supervisor.child_spec/2, the module's `use GenServer, ...` or its child_spec/1. */
+  restart?: string;
+  shutdown?: string;
 }
 
 export interface ModuleInfo {
@@ -280,12 +283,18 @@ export class TreeReader {
     const moduleDot = el.type === "dot" && el.childForFieldName("left")?.text === "__MODULE__" && el.childForFieldName("right")?.type === "alias";
     if (!(el.type === "alias" || el.type === "tuple" || isSpecCall || moduleDot)) return { ...at, id: flat(el.text), kind: "computed" };
     const module = expandAlias(headOf(el), info);
-    if (!/^[A-Z][\w.]*$/.test(module)) return { ...at, id: flat(el.text), kind: "computed" };
+    // A module: an alias, or an Erlang module's atom (`{:telemetry_poller, opts}`).
+    if (!/^[A-Z][\w.]*$/.test(module) && !/^:[a-z][a-z0-9_]*$/.test(module)) return { ...at, id: flat(el.text), kind: "computed" };
     // The child's options: `{Mod, opts}`, `worker(Mod, args)`, `Supervisor.child_spec({Mod, opts}, ...)`.
     const inner = el.type === "call" && callReceiver(el) === "Supervisor" ? callArgs(el)[0] : el;
     if (inner !== el) {
-      const id = pairValue(optionPairs(callArgs(el)[1]), "id");
+      const overrides = optionPairs(callArgs(el)[1]);
+      const id = pairValue(overrides, "id");
       if (id) at.childId = oneLine(id.text);
+      for (const key of ["restart", "shutdown"] as const) {
+        const v = pairValue(overrides, key);
+        if (v) at[key] = oneLine(v.text);
+      }
     }
     const opts = inner?.type === "tuple" ? codeChildren(inner)[1] : inner?.type === "call" ? callArgs(inner)[1] : undefined;
     const nameNode = nameNodeIn(opts);
@@ -308,6 +317,7 @@ export class TreeReader {
     const node: SupNode = { ...at, id: module, kind: "process" };
     // Not in the sources read (a dependency's module): Phoenix's naming says what a Repo is.
     if (!info) return module.endsWith(".Repo") ? { ...node, kind: "repo" } : node;
+    Object.assign(node, this.restartOf(info, node));
     if (info.uses.includes("Phoenix.Endpoint")) return { ...node, kind: "endpoint" };
     if (info.uses.includes("Ecto.Repo")) return { ...node, kind: "repo" };
     if (node.name === undefined) Object.assign(node, this.startName(info));
@@ -332,6 +342,21 @@ export class TreeReader {
     return node;
   }
 
+  /** `restart:`/`shutdown:` from the module's `use X, ...` or a pair in its child_spec/1, unless the child spec already said them. */
+  private restartOf(info: ModuleInfo, node: SupNode): { restart?: string; shutdown?: string } {
+    const out: { restart?: string; shutdown?: string } = {};
+    const uses = codeChildren(info.body ?? info.node).filter((n) => callName(n) === "use");
+    const specs = functions(info.body, "child_spec", 1, ["def"]);
+    for (const key of ["restart", "shutdown"] as const) {
+      if (node[key] !== undefined) continue;
+      const fromUse = uses.map((u) => pairValue(optionPairs(callArgs(u)[1]), key)).find((v) => v !== undefined);
+      const fromSpec = specs.flatMap((d) => findAll(d, (n) => n.type === "pair" && pairKey(n) === key))[0]?.childForFieldName("value");
+      const v = fromUse ?? fromSpec ?? undefined;
+      if (v) out[key] = oneLine(v.text);
+    }
+    return out;
+  }
+
   /** The library process a module starts (`Registry.start_link(...)` in start_link, `Task.Supervisor.child_spec(...)` in child_spec). */
   private wrappedKind(info: ModuleInfo): Kind | undefined {
     for (const fn of ["start_link", "child_spec"]) {
@@ -345,7 +370,7 @@ export class TreeReader {
   }
 
   /** The name a module's start_link registers it under, as written (`name: __MODULE__` is the module). */
-  private startName(info: ModuleInfo): { name?: string; registry?: string } {
+  startName(info: ModuleInfo): { name?: string; registry?: string } {
     for (const def of functions(info.body, "start_link", undefined, ["def"])) {
       const call = findAll(def, (n) => ["start_link", "start"].includes(callName(n) ?? "") && callReceiver(n) !== undefined)[0];
       // The options are the call's last argument: `GenServer.start_link(__MODULE__, arg, name: X)`, `NimblePool.start_link(name: X)`.

@@ -1,0 +1,180 @@
+// `gen inspect`: a project's architecture read from source, as one document
+// (schema.ts). Each app of an umbrella is read from its own folder; the
+// umbrella's root (config, CI, deployment, runs) once. Nothing is compiled
+// or started. Needs `loadReader()` first.
+import path from "node:path";
+import { readRuns, type RunRecord } from "../../core/manifest.js";
+import { migrationsDir } from "../ecto.js";
+import { libSources, readMixProject, umbrellaApps, umbrellaRootProject, type MixProject } from "../project.js";
+import { TreeReader, type SupNode } from "../sup-tree.js";
+import { distribution, ecto, observability, phoenix, processes } from "./code.js";
+import { Files } from "./common.js";
+import { otherDeployFiles, readCi, readConfig, readCredo, readDockerfiles, readFormatter, readKubernetes, readMigrations, readMix, readScopes, readSobelow } from "./files.js";
+import { SCHEMA_VERSION, type AppReport, type Deployment, type Distribution, type Generated, type Inspection, type Quality, type SupTreeNode, type UnreadItem } from "./schema.js";
+
+export interface InspectOptions {
+  /** One app of an umbrella (its folder name or app name). */
+  app?: string;
+  version: string;
+  /** For each run of the project at `root`: how many of its files today's templates would change. Left out: not re-planned. */
+  behind?: (root: string, project: MixProject, runs: RunRecord[]) => Promise<Map<string, number>>;
+}
+
+const posix = (p: string): string => p.split(path.sep).join("/");
+
+function toTree(n: SupNode, files: Files): SupTreeNode {
+  return {
+    id: n.id,
+    kind: n.kind,
+    file: files.rel(n.file),
+    line: n.line,
+    settings: n.settings,
+    ...(n.name !== undefined ? { name: n.name } : {}),
+    ...(n.childId !== undefined ? { childId: n.childId } : {}),
+    ...(n.restart !== undefined ? { restart: n.restart } : {}),
+    ...(n.shutdown !== undefined ? { shutdown: n.shutdown } : {}),
+    ...(n.note !== undefined ? { note: n.note } : {}),
+    children: n.children.map((c) => toTree(c, files)),
+  };
+}
+
+/** The parts of the tree the reader could not follow, as unread items. */
+function treeUnread(n: SupNode, files: Files): void {
+  if (n.kind === "computed") files.unread.push({ area: "supervision tree", file: files.rel(n.file), line: n.line, what: n.id.length > 70 ? `${n.id.slice(0, 67)}...` : n.id, reason: "a child list or child computed at run time (a function of config or a conditional); its children are not known" });
+  if (n.note && /does not call/.test(n.note)) files.unread.push({ area: "supervision tree", file: files.rel(n.file), line: n.line, what: n.id, reason: n.note });
+  for (const c of n.children) treeUnread(c, files);
+}
+
+async function generated(files: Files, project: MixProject | undefined, opts: InspectOptions): Promise<Generated> {
+  const runs = readRuns(files.root);
+  const out: Generated = { runs: [] };
+  let behind: Map<string, number> | undefined;
+  if (runs.length > 0 && opts.behind && project) {
+    try {
+      behind = await opts.behind(files.root, project, runs);
+    } catch (err) {
+      out.behindNote = `not re-planned: ${(err as Error).message}`;
+    }
+  } else if (runs.length > 0) out.behindNote = "not re-planned (--upgrade-check re-plans each run, as gen status does)";
+  const { fileStatus } = await import("../../core/lifecycle.js");
+  for (const r of runs) {
+    let edited = 0;
+    for (const f of r.undone ? [] : r.files) if (!["as written", "changed by later runs"].includes((await fileStatus(files.root, runs, r, f)).state)) edited++;
+    const b = behind?.get(r.id);
+    out.runs.push({ id: r.id, generator: r.generator, command: r.command, version: r.version, at: r.at, undone: r.undone !== undefined, files: r.files.length, edited, ...(b !== undefined ? { behind: b } : {}) });
+  }
+  return out;
+}
+
+function deployment(files: Files, releases: Deployment["releases"], environment: Deployment["environment"], health: Deployment["health"]): Deployment {
+  return { releases, dockerfiles: readDockerfiles(files), kubernetes: readKubernetes(files), health, environment, other: otherDeployFiles(files) };
+}
+
+function quality(files: Files, mix: ReturnType<typeof readMix>): Quality {
+  const q: Quality = { aliases: mix.aliases, ci: readCi(files) };
+  const credo = readCredo(files);
+  const formatter = readFormatter(files);
+  const sobelow = readSobelow(files);
+  if (credo) q.credo = credo;
+  if (mix.dialyzer) q.dialyzer = mix.dialyzer;
+  if (mix.coverage) q.coverage = mix.coverage;
+  if (formatter) q.formatter = formatter;
+  if (sobelow) q.sobelow = sobelow;
+  if (mix.precommit) q.precommit = mix.precommit;
+  return q;
+}
+
+const HEALTH = /(^|\/)(health|healthz|healthcheck|ready|readyz|readiness|live|livez|liveness|status|ping|up)(\/|$)/i;
+
+async function inspectApp(root: string, prefix: string, unread: UnreadItem[], opts: InspectOptions): Promise<AppReport> {
+  const files = new Files(root, prefix, unread);
+  const project = readMixProject(root);
+  const mix = readMix(files);
+  const sources = libSources(root);
+  // Each lib file parsed once: the tree reader's index is what every code reader walks.
+  for (const f of sources.files) files.tree(f, "code");
+  const reader = new TreeReader({ files: sources.files, read: (f) => files.read(f) });
+  const sup = project.appModule ? reader.application(project.appModule) : undefined;
+  if (sup) treeUnread(sup, files);
+  if (!project.appModule) files.note("supervision tree", "mix.exs", undefined, "application/0", "no mod: in application/0, so the app starts no supervision tree of its own");
+  const c = { files, index: reader.index, tree: sup, startName: (i: Parameters<TreeReader["startName"]>[0]) => reader.startName(i) };
+  const configDir = posix(path.relative(root, path.dirname(project.configFile)));
+  // An umbrella app's config is the umbrella's (config_path: "../../config/..."): read once, at the root.
+  const config = configDir.startsWith("..") ? { libcluster: [], loggerMetadata: [], environment: [] } : readConfig(files, configDir);
+  const ph = phoenix(c);
+  const isPhoenix = project.phoenix || ph.endpoints.length > 0 || ph.routers.length > 0;
+  const ec = ecto(c);
+  const isEcto = project.ecto || ec.repos.length > 0 || ec.schemas.length > 0;
+  const dist = distribution(c);
+  const obs = observability(c);
+  const health: Deployment["health"] = [
+    ...ph.routers.flatMap((r) => r.routes.filter((x) => HEALTH.test(x.path)).map((x) => ({ path: x.path, via: `${r.module}: ${x.verb} ${x.target}${x.action ? ` :${x.action}` : ""}`, file: x.file, line: x.line }))),
+    ...ph.endpoints.flatMap((e) => e.plugs.filter((p) => /Health|Readiness|Liveness|Probe/.test(p.plug)).map((p) => ({ path: /"([^"]+)"/.exec(p.options ?? "")?.[1] ?? "(the plug's own)", via: `${e.module}: plug ${p.plug}`, file: p.file, line: p.line }))),
+  ];
+  const { otpLints } = await import("../otp-lints.js");
+  const { opsProblems } = await import("../ops.js");
+  const runtime = posix(path.relative(root, path.join(path.dirname(project.configFile), "runtime.exs")));
+  const lints = otpLints({ files: sources.files, read: (f) => files.read(f) }, project.appModule, reader, sup);
+  const ops = await opsProblems(root, project.app, runtime);
+  const report: AppReport = {
+    app: project.app,
+    path: prefix === "" ? "." : prefix.replace(/\/$/, ""),
+    module: project.module,
+    ...(project.appModule ? { applicationModule: project.appModule } : {}),
+    ...(mix.version ? { version: mix.version } : {}),
+    ...(mix.elixir ? { elixir: mix.elixir } : {}),
+    deps: mix.deps,
+    supervisionTree: sup ? toTree(sup, files) : null,
+    processes: processes(c),
+    distribution: { ...dist, libcluster: [...config.libcluster, ...dist.libcluster] },
+    deployment: deployment(files, mix.releases, config.environment, health),
+    observability: { ...obs, loggerMetadata: [...config.loggerMetadata, ...obs.loggerMetadata] },
+    quality: quality(files, mix),
+    generated: await generated(files, project, opts),
+    findings: [
+      ...lints.map((f) => ({ rule: f.rule, message: f.message, file: files.rel(f.file), line: f.line })),
+      ...ops.map((p) => ({ rule: "release-and-cluster-files", message: p })),
+    ],
+  };
+  if (isPhoenix) report.phoenix = ph;
+  if (isEcto) {
+    const configFile = posix(path.relative(root, project.configFile));
+    report.ecto = { ...ec, migrations: readMigrations(files, ec.repos, migrationsDir), scopes: await readScopes(files, configFile, project.app) };
+  }
+  return report;
+}
+
+/** The document for the Mix project at `root` (each app of an umbrella, or the one named by `opts.app`). */
+export async function inspectProject(root: string, opts: InspectOptions): Promise<Inspection> {
+  const unread: UnreadItem[] = [];
+  const apps = umbrellaApps(root);
+  const out: Inspection = { schemaVersion: SCHEMA_VERSION, tool: { name: "create-otp-app", version: opts.version }, root: ".", umbrella: apps !== undefined, apps: [], unread };
+  if (apps === undefined) {
+    out.apps.push(await inspectApp(root, "", unread, opts));
+    return out;
+  }
+  const chosen = opts.app === undefined ? apps : apps.filter((a) => path.basename(a) === opts.app);
+  for (const a of chosen) out.apps.push(await inspectApp(path.join(root, a), `${posix(a)}/`, unread, opts));
+  if (opts.app !== undefined && out.apps.length === 0) {
+    // By app name, when the folder is named otherwise.
+    for (const a of apps) {
+      const report = await inspectApp(path.join(root, a), `${posix(a)}/`, [], opts);
+      if (report.app === opts.app) out.apps.push(await inspectApp(path.join(root, a), `${posix(a)}/`, unread, opts));
+    }
+  }
+  // The umbrella's own root: its mix.exs, shared config, CI, deployment and runs.
+  const files = new Files(root, "", unread);
+  const mix = readMix(files);
+  const config = readConfig(files, "config");
+  const dist: Distribution = { libcluster: config.libcluster, dnsCluster: [], horde: [], pg: [], global: [], singletons: [] };
+  out.umbrellaRoot = {
+    deployment: deployment(files, mix.releases, config.environment, []),
+    quality: quality(files, mix),
+    generated: await generated(files, umbrellaRootProject(root), opts),
+    distribution: dist,
+    observability: { emitted: [], attached: [], metrics: [], reporters: [], loggerMetadata: config.loggerMetadata },
+  };
+  return out;
+}
+
+export { Inspection as InspectionSchema } from "./schema.js";

@@ -104,7 +104,8 @@ function treeLints(root: SupNode, reader: TreeReader): Finding[] {
     const seen = new Map<string, SupNode>();
     for (const c of kids) {
       if (c.kind === "computed") continue;
-      const library = ["registry", "pubsub", "task-supervisor", "dynamic-supervisor", "finch"].includes(c.kind) && !reader.index.has(c.id);
+      // Library children whose child_spec takes its id from `name:` (PartitionSupervisor's too).
+      const library = (["registry", "pubsub", "task-supervisor", "dynamic-supervisor", "finch"].includes(c.kind) || c.id === "PartitionSupervisor") && !reader.index.has(c.id);
       const id = c.childId ?? (library ? (c.name ?? c.id) : c.id);
       const first = seen.get(id);
       if (first) {

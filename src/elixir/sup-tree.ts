@@ -5,7 +5,7 @@
 // are shown as what they are, never guessed. Needs `loadReader()` first.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { callArgs, callName, callReceiver, codeChildren, findAll, functions, modules, parse, type Node } from "./reader.js";
+import { bodyExpressions, callArgs, callName, callReceiver, codeChildren, doBlock, findAll, functions, modules, parse, type Node } from "./reader.js";
 import { bindingsOf, childrenArgument, headOf, resolveLists, startDelegate, supervisorCall } from "./children.js";
 import { libSources, type MixProject, type Sources } from "./project.js";
 
@@ -259,10 +259,22 @@ export class TreeReader {
     if (expr.type === "identifier") {
       // `children = ...` earlier in the function: what it is bound to, `++` parts and all.
       const bindings = bindingsOf(expr, scope);
-      const rhs = bindings.length === 1 ? bindings[0]?.childForFieldName("right") : undefined;
-      if (rhs) return this.childrenOf(rhs, scope, info);
+      const rhs = bindings[0]?.childForFieldName("right");
+      if (rhs) {
+        const out = this.childrenOf(rhs, scope, info);
+        // Bound again: `children = children ++ more` adds `more`; any other rebinding (a `case` over the list) is computed.
+        for (const later of bindings.slice(1)) {
+          const right = later.childForFieldName("right");
+          const appended = right?.type === "binary_operator" && right.childForFieldName("operator")?.text === "++" && right.childForFieldName("left")?.text === expr.text;
+          if (appended) out.push(...this.childrenOf(right.childForFieldName("right") ?? undefined, scope, info));
+          else out.push({ id: flat(later.text), kind: "computed", settings: [], file: info.file, line: line(later), children: [] });
+        }
+        return out;
+      }
     }
     const conditional = expr.type === "call" && ["if", "unless", "case", "cond"].includes(callName(expr) ?? "");
+    const followed = conditional ? undefined : this.localCall(expr, info);
+    if (followed) return followed;
     if (!conditional) {
       const r = resolveLists(expr, scope, info.body, 0, () => true);
       if ("lists" in r && r.lists.length === 1) return this.childrenOf(r.lists[0], scope, info);
@@ -273,6 +285,28 @@ export class TreeReader {
       }
     }
     return [{ id: flat(expr.text), kind: "computed", settings: [], file: info.file, line: line(expr), children: [] }];
+  }
+
+  private readonly following = new Set<string>();
+
+  /**
+   * A call of the module's own function (`endpoints(env)`, `metrics()`): what
+   * any of its clauses returns, `++` parts and branches of a final
+   * `if`/`case`/`cond` included, once each; undefined when it is not one.
+   */
+  private localCall(expr: Node, info: ModuleInfo): SupNode[] | undefined {
+    if (expr.type !== "call" || callReceiver(expr) || doBlock(expr)) return undefined;
+    const name = callName(expr);
+    const defs = name ? functions(info.body, name, callArgs(expr).length) : [];
+    const key = `${info.name}.${name}/${callArgs(expr).length}`;
+    if (defs.length === 0 || this.following.has(key)) return undefined;
+    this.following.add(key);
+    const all = defs.flatMap((d) => {
+      const last = bodyExpressions(d).pop();
+      return last ? branchValues(last).flatMap((v) => this.childrenOf(v, d, info)) : [];
+    });
+    this.following.delete(key);
+    return all.filter((c, i) => all.findIndex((o) => o.id === c.id && o.kind === c.kind) === i);
   }
 
   /** One element of a children list. */
@@ -379,6 +413,30 @@ export class TreeReader {
     }
     return {};
   }
+}
+
+/** The values an expression may end in: each branch's last expression of an `if`/`unless`/`case`/`cond`, else itself. */
+function branchValues(expr: Node): Node[] {
+  if (expr.type !== "call" || !["if", "unless", "case", "cond"].includes(callName(expr) ?? "")) return [expr];
+  const block = doBlock(expr);
+  if (!block) {
+    // `if c, do: a, else: b`
+    const kw = callArgs(expr).find((a) => a.type === "keywords");
+    return kw ? codeChildren(kw).flatMap((p) => (p.childForFieldName("value") ? branchValues(p.childForFieldName("value") as Node) : [])) : [expr];
+  }
+  const lastOf = (n: Node): Node[] => {
+    const body = codeChildren(n).filter((c) => c.type !== "stab_clause" && c.type !== "else_block");
+    const clauses = codeChildren(n).filter((c) => c.type === "stab_clause");
+    if (clauses.length > 0) return clauses.flatMap((cl) => {
+      const b = cl.childForFieldName("right");
+      const last = b ? codeChildren(b).pop() : undefined;
+      return last ? branchValues(last) : [];
+    });
+    const last = body.pop();
+    return last ? branchValues(last) : [];
+  };
+  const elseBlock = codeChildren(block).find((c) => c.type === "else_block");
+  return [...lastOf(block), ...(elseBlock ? lastOf(elseBlock) : [])];
 }
 
 /** A name as the module's `alias`es make it: `Producer` after `alias MyApp.Ingest.Producer` is `MyApp.Ingest.Producer`. */

@@ -123,7 +123,7 @@ function plugsOf(c: CodeContext, info: ModuleInfo, block: Node | undefined, cond
 }
 
 const VERBS = ["get", "post", "put", "patch", "delete", "options", "head", "match", "live", "forward", "resources", "live_dashboard", "connect", "trace"];
-const ROUTER_KNOWN = new Set(["pipe_through", "plug", "import", "alias", "require", "use", "if", "unless", "pipeline", "scope", "live_session", "@", "get_session"]);
+const ROUTER_KNOWN = new Set(["pipe_through", "plug", "import", "alias", "require", "use", "if", "unless", "pipeline", "scope", "live_session", "def", "defp", "defmacro", "defmacrop", "defdelegate", "for"]);
 
 type Router = PhoenixReport["routers"][number];
 
@@ -139,6 +139,8 @@ function readRouter(c: CodeContext, info: ModuleInfo): Router {
     alias: string | undefined;
     pipes: string[];
     session: string | undefined;
+    /** Variables of an enclosing `for x <- ["/a", "/b"]`, each with the value being read. */
+    vars: Map<string, string>;
   }
   const aliasJoin = (a: string | undefined, b: string | undefined): string | undefined => (a && b ? `${a}.${b}` : (b ?? a));
   /** Reads a block's routes; returns the pipelines in force at its end. */
@@ -164,6 +166,7 @@ function readRouter(c: CodeContext, info: ModuleInfo): Router {
         let alias: string | undefined;
         for (const a of args) {
           if (a.type === "string") p = stringValue(a) ?? a.text;
+          else if (a.type === "identifier" && s.vars.has(a.text)) p = s.vars.get(a.text) as string;
           else if (a.type === "alias") alias = a.text;
           else if (a.type === "keywords" || a.type === "list") {
             const pathV = valueOf(a, "path");
@@ -172,7 +175,7 @@ function readRouter(c: CodeContext, info: ModuleInfo): Router {
             if (aliasV?.type === "alias") alias = aliasV.text;
           }
         }
-        const scope: Scope = { path: joinPath(s.path, p), alias: aliasJoin(s.alias, alias), pipes: [...pipes], session: s.session };
+        const scope: Scope = { path: joinPath(s.path, p), alias: aliasJoin(s.alias, alias), pipes: [...pipes], session: s.session, vars: s.vars };
         const before = router.routes.length;
         const entry = { path: scope.path, ...(scope.alias ? { alias: scope.alias } : {}), pipelines: scope.pipes, routes: 0, ...loc(c, info, n) };
         router.scopes.push(entry);
@@ -187,7 +190,22 @@ function readRouter(c: CodeContext, info: ModuleInfo): Router {
         session.liveViews = [...new Set(router.routes.slice(before).filter((r) => r.verb === "live").map((r) => r.target))];
         router.liveSessions.push(session);
       } else if (name === "if" || name === "unless") {
-        walk(doBlock(n), { ...s, pipes });
+        // A pipe_through under a compile-time condition applies to the routes after it, when the condition holds.
+        const cond = `${name} ${oneLine(args[0]?.text ?? "", 40)}`;
+        const after = walk(doBlock(n), { ...s, pipes });
+        pipes.push(...after.slice(pipes.length).map((p) => `${p} (${cond})`));
+      } else if (name === "for") {
+        // `for prefix <- ["/", "/repos/:repository"] do scope prefix do ... end end`: each value in turn.
+        const gen = args[0];
+        const isGen = gen?.type === "binary_operator" && gen.childForFieldName("operator")?.text === "<-";
+        const variable = isGen ? gen.childForFieldName("left") : undefined;
+        const values = isGen ? gen.childForFieldName("right") : undefined;
+        const strings = values?.type === "list" ? codeChildren(values).map((v) => stringValue(v)) : [];
+        if (args.length === 1 && variable?.type === "identifier" && strings.length > 0 && strings.every((v) => v !== undefined)) {
+          for (const v of strings as string[]) walk(doBlock(n), { ...s, pipes, vars: new Map([...s.vars, [variable.text, v]]) });
+        } else c.files.note("phoenix", info.file, n, oneLine(n.text, 60), "a comprehension over values not written in the router; the routes it defines are not listed");
+      } else if (["def", "defp", "defmacro", "defmacrop", "defdelegate"].includes(name)) {
+        continue;
       } else if (VERBS.includes(name)) {
         const [p, target, action] = args;
         const module = target?.type === "alias" ? (aliasJoin(s.alias, target.text) ?? target.text) : name === "live_dashboard" ? "Phoenix.LiveDashboard" : oneLine(target?.text ?? "?", 60);
@@ -207,7 +225,7 @@ function readRouter(c: CodeContext, info: ModuleInfo): Router {
     }
     return pipes;
   };
-  walk(info.body, { path: "", alias: undefined, pipes: [], session: undefined });
+  walk(info.body, { path: "", alias: undefined, pipes: [], session: undefined, vars: new Map() });
   return router;
 }
 
@@ -368,7 +386,8 @@ export function distribution(c: CodeContext): Omit<Distribution, "libcluster"> &
   for (const info of c.index.values()) {
     if (!info.body) continue;
     for (const u of info.uses.filter((x) => x.startsWith("Horde."))) out.horde.push({ what: `${info.name} uses ${u}`, ...loc(c, info) });
-    for (const call of remoteCalls(info.node, [":pg"])) out.pg.push({ what: oneLine(call.text, 70), ...loc(c, info, call) });
+    // Process groups: :pg, and :syn (its scopes and groups).
+    for (const call of remoteCalls(info.node, [":pg", ":syn"])) out.pg.push({ what: oneLine(call.text, 70), ...loc(c, info, call) });
     const globalCalls = remoteCalls(info.node, [":global"]);
     for (const call of globalCalls) out.global.push({ what: oneLine(call.text, 70), ...loc(c, info, call) });
     // A module that registers names through :global itself (a `:via` module): what it names runs once in the cluster.

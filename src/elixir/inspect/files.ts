@@ -126,17 +126,18 @@ export function readConfig(files: Files, configDir: string): ConfigInfo {
   for (const { file, env } of configFiles(files, configDir)) {
     const tree = files.tree(file, "config");
     if (!tree) continue;
-    for (const { call, key, value } of configCalls(tree, "libcluster")) {
-      const topologies = key === "topologies" ? value : valueOf(value, "topologies");
-      if (!topologies) continue;
-      if (topologies.type !== "list" && topologies.type !== "keywords") {
-        files.note("distribution", file, call, "config :libcluster, topologies:", "computed (not a keyword list); not read");
-        continue;
+    // libcluster topologies, wherever the config puts them (`config :libcluster, topologies: ...`, an app's own key): each `strategy: Cluster.Strategy.X`.
+    for (const p of findAll(tree.rootNode, (n) => n.type === "pair" && pairKey(n) === "strategy")) {
+      const strategy = p.childForFieldName("value")?.text ?? "";
+      if (!/^Cluster\.Strategy\.|Strategy$/.test(strategy)) continue;
+      let topology = "?";
+      for (let n = p.parent; n; n = n.parent) {
+        if (n.type === "pair") {
+          topology = pairKey(n);
+          break;
+        }
       }
-      for (const t of pairs(topologies)) {
-        const strategy = valueOf(t.childForFieldName("value") ?? undefined, "strategy");
-        out.libcluster.push({ topology: pairKey(t), strategy: strategy ? oneLine(strategy.text, 60) : "?", env, ...files.loc(file, t) });
-      }
+      out.libcluster.push({ topology, strategy: oneLine(strategy, 60), env, ...files.loc(file, p) });
     }
     for (const { call } of configCalls(tree, "logger")) {
       for (const m of findAll(call, (n) => n.type === "pair" && pairKey(n) === "metadata")) {

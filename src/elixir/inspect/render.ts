@@ -20,7 +20,7 @@ export function renderSummary(doc: Inspection): string {
     const ets = a.processes.filter((p) => p.kind === "ets");
     const lines: [string, string][] = [
       ["project", `${a.app} ${a.version ?? ""} (${a.module}), Elixir ${a.elixir ?? "(not said)"}, ${plural(depCount(a), "dep")}: ${Object.entries(a.deps).filter(([, d]) => d.length > 0).map(([r, d]) => `${r} ${d.length}`).join(", ")}`.replace("  ", " ")],
-      ["supervision tree", a.supervisionTree ? `${plural(countTree(a.supervisionTree) - 1, "child", "children")} under ${a.supervisionTree.id}` : "none (no application module)"],
+      ["supervision tree", a.supervisionTree ? `${plural(countTree(a.supervisionTree) - 1, "child", "children")} under ${a.supervisionTree.id}` : a.applicationModule ? `not read (${a.applicationModule} is not defined under lib/)` : "none (no application module)"],
       ["processes", `${plural(procs.length, "process", "processes")} (${[...new Set(procs.map((p) => p.kind))].join(", ") || "none"}), ${plural(ets.length, "ETS table")}`],
     ];
     if (a.phoenix) {
@@ -121,7 +121,7 @@ export function renderMarkdown(doc: Inspection): string {
     md.push(...table(["role", "deps"], Object.entries(a.deps).filter(([, d]) => d.length > 0).map(([role, deps]) => [role, deps.map((d) => `${code(d.name)}${d.requirement ? ` ${cell(d.requirement)}` : ""}${d.only ? ` (only ${cell(d.only)})` : ""}${d.inUmbrella ? " (in umbrella)" : ""}`).join(", ")])));
     md.push(`${h} Supervision tree`, "");
     if (a.supervisionTree) md.push("```mermaid", renderMermaid([toSupNode(a.supervisionTree)]).trimEnd(), "```", "", ...table(["child", "kind", "under", "restart", "shutdown", "where"], flatTree(a.supervisionTree).map(({ n, parent }) => [code(n.id), n.kind, parent ? code(parent) : "", cell(n.restart), cell(n.shutdown), at(n)])));
-    else md.push("No application module (no `mod:` in `application/0`).", "");
+    else md.push(a.applicationModule ? `Not read: ${code(a.applicationModule)} is not defined under \`lib/\`.` : "No application module (no `mod:` in `application/0`).", "");
     md.push(`${h} Processes`, "", ...table(["kind", "module", "name", "supervised by", "ETS access / owner", "where"], a.processes.map((p) => [p.kind, code(p.module), code(p.name), code(p.supervisedBy), p.kind === "ets" ? cell(`${p.access ?? ""} ${p.tableType ?? ""}; ${p.owner ?? ""}`) : "", at(p)])));
     if (a.phoenix) {
       const p = a.phoenix;

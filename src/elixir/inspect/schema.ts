@@ -122,6 +122,7 @@ const Distribution = z.object({
   libcluster: z.array(z.object({ topology: z.string(), strategy: z.string(), env: z.string(), ...Loc })),
   dnsCluster: z.array(z.object({ query: z.string(), ...Loc })),
   horde: z.array(z.object({ what: z.string(), ...Loc })),
+  /** Process groups: `:pg` and `:syn` calls and scopes. */
   pg: z.array(z.object({ what: z.string(), ...Loc })),
   global: z.array(z.object({ what: z.string(), ...Loc })),
   singletons: z.array(z.object({ module: z.string(), how: z.string(), ...Loc })),

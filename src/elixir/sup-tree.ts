@@ -306,6 +306,8 @@ export class TreeReader {
       return last ? branchValues(last).flatMap((v) => this.childrenOf(v, d, info)) : [];
     });
     this.following.delete(key);
+    // Nothing known inside (`Enum.reduce(config, ...)`): the call itself, as written, is what is computed.
+    if (all.every((c) => c.kind === "computed")) return undefined;
     return all.filter((c, i) => all.findIndex((o) => o.id === c.id && o.kind === c.kind) === i);
   }
 

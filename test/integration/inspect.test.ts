@@ -4,24 +4,13 @@
 // be read listed with its reason; bad input refused with nothing written.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Inspection, inspectJsonSchema, SCHEMA_VERSION } from "../../src/elixir/inspect/schema.js";
 import { copyOf, runGen, snapshot, tempDir, writeIn } from "../helpers.js";
 import { parseMermaid } from "../mermaid.js";
+import { inspectJson, PUBLISHED_SCHEMA as PUBLISHED } from "../inspect.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
-const PUBLISHED = path.resolve(import.meta.dirname, "../../schema/inspect.schema.json");
-
-/** The document, checked against the published JSON Schema as an agent would, then typed by zod. */
-export async function inspectJson(dir: string, args: string[] = []): Promise<Inspection> {
-  const r = await runGen(dir, ["inspect", "--json", ...args]);
-  expect(r.code, r.err).toBe(0);
-  const doc: unknown = JSON.parse(r.out);
-  const validate = new Ajv2020({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(PUBLISHED, "utf8")));
-  expect(validate(doc), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
-  return Inspection.parse(doc);
-}
 
 let shop: string;
 let doc: Inspection;

@@ -207,10 +207,11 @@ function readRouter(c: CodeContext, info: ModuleInfo): Router {
       } else if (["def", "defp", "defmacro", "defmacrop", "defdelegate"].includes(name)) {
         continue;
       } else if (VERBS.includes(name)) {
-        const [p, target, action] = args;
+        // `match :*, "/path", Controller, :action`: the methods first.
+        const [p, target, action] = name === "match" ? args.slice(1) : args;
         const module = target?.type === "alias" ? (aliasJoin(s.alias, target.text) ?? target.text) : name === "live_dashboard" ? "Phoenix.LiveDashboard" : oneLine(target?.text ?? "?", 60);
         router.routes.push({
-          verb: name,
+          verb: name === "match" ? `match ${args[0]?.text ?? "?"}` : name,
           path: joinPath(s.path, stringOrText(p)),
           target: module,
           ...(action?.type === "atom" ? { action: action.text.slice(1) } : {}),
@@ -250,8 +251,12 @@ export function phoenix(c: CodeContext): PhoenixReport {
   for (const info of c.index.values()) {
     if (!info.body) continue;
     if (info.uses.includes("Phoenix.Endpoint")) {
-      const sockets = codeChildren(info.body)
+      // Sockets at the top and under `if code_reloading? do` (the live reload socket).
+      const top = codeChildren(info.body);
+      const conditional = top.filter((n) => ["if", "unless"].includes(callName(n) ?? "") && doBlock(n)).flatMap((n) => codeChildren(doBlock(n) as Node));
+      const sockets = [...top, ...conditional]
         .filter((n) => callName(n) === "socket" && !callReceiver(n))
+        .sort((a, b) => a.startIndex - b.startIndex)
         .map((n) => ({ path: stringOrText(callArgs(n)[0]), module: callArgs(n)[1]?.text ?? "?", ...loc(c, info, n) }));
       const otpApp = atomText(valueOf(callOpts(useCall(info, "Phoenix.Endpoint") as Node), "otp_app"));
       report.endpoints.push({ module: info.name, ...(otpApp ? { otpApp } : {}), plugs: plugsOf(c, info, info.body), sockets, ...loc(c, info) });

@@ -81,7 +81,7 @@ export function readMix(files: Files): MixInfo {
   }
   const releases = projectList(mix, mix.project.get("releases"), files, "deployment", "releases:");
   for (const p of pairs(releases)) {
-    const settings = pairs(p.childForFieldName("value") ?? undefined).map((s) => `${pairKey(s)}: ${oneLine(s.childForFieldName("value")?.text ?? "", 60)}`);
+    const settings = pairs(p.childForFieldName("value") ?? undefined).map((s) => `${pairKey(s)}: ${oneLine(s.childForFieldName("value")?.text ?? "", 160)}`);
     out.releases.push({ name: pairKey(p), settings, ...files.loc("mix.exs", p) });
   }
   const dialyzer = mix.project.get("dialyzer");

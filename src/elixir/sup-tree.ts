@@ -252,7 +252,15 @@ export class TreeReader {
 
   private childrenOf(expr: Node | undefined, scope: Node, info: ModuleInfo): SupNode[] {
     if (!expr) return [];
-    if (expr.type === "list") return codeChildren(expr).map((el) => this.child(el, info));
+    if (expr.type === "list") {
+      return codeChildren(expr).flatMap((el) => {
+        // `[poller | reporters(metrics())]`: the head, then the list the tail evaluates to.
+        if (el.type === "binary_operator" && el.childForFieldName("operator")?.text === "|") {
+          return [this.child(el.childForFieldName("left") as Node, info, scope), ...this.childrenOf(el.childForFieldName("right") ?? undefined, scope, info)];
+        }
+        return [this.child(el, info, scope)];
+      });
+    }
     if (expr.type === "binary_operator" && expr.childForFieldName("operator")?.text === "++") {
       return [...this.childrenOf(expr.childForFieldName("left") ?? undefined, scope, info), ...this.childrenOf(expr.childForFieldName("right") ?? undefined, scope, info)];
     }
@@ -312,7 +320,16 @@ export class TreeReader {
   }
 
   /** One element of a children list. */
-  private child(el: Node, info: ModuleInfo): SupNode {
+  private child(el: Node, info: ModuleInfo, scope?: Node): SupNode {
+    // A variable bound once to the child spec (`poller = {:telemetry_poller, ...}`): that spec.
+    if (el.type === "identifier" && scope) {
+      const bindings = bindingsOf(el, scope);
+      const rhs = bindings.length === 1 ? bindings[0]?.childForFieldName("right") : undefined;
+      if (rhs && ["tuple", "alias", "call"].includes(rhs.type)) {
+        const node = this.child(rhs, info);
+        return node.kind === "computed" ? { ...node, id: flat(el.text), line: line(el) } : { ...node, line: line(el) };
+      }
+    }
     const at: Omit<SupNode, "id" | "kind"> = { file: info.file, line: line(el), children: [], settings: [] };
     const isSpecCall = el.type === "call" && ((!callReceiver(el) && ["worker", "supervisor"].includes(callName(el) ?? "")) || (callReceiver(el) === "Supervisor" && callName(el) === "child_spec"));
     // `__MODULE__.Worker` is a dot on __MODULE__: a module name too.

@@ -6,6 +6,7 @@
 import { cpSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { inspectJson } from "../inspect.js";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import { captureIo, elixirGates, elixirNextDir, elixirNextGates, expectGatesPass, inElixirNext, precommitNext, tempDir, testCounts } from "../helpers.js";
@@ -59,6 +60,24 @@ describe("the newest Elixir (Debian unstable's, in a chroot)", () => {
     expect(Number(/([\d.]+)% \| Total/.exec(pre.output)?.[1]), pre.output).toBeGreaterThanOrEqual(85);
     expect(testCounts(gates.test.output)?.tests).toBeGreaterThanOrEqual(90);
   }, 1_800_000);
+
+  it("gen inspect reads what gen release --k8s and gen cluster wrote: the release, the Dockerfile's images, the Deployment's probes and resources, the headless Service, the DNS topology, the environment runtime.exs reads", async () => {
+    const d = await inspectJson(ours);
+    const dep = d.apps[0]?.deployment;
+    expect(dep?.releases.map((r) => r.name)).toEqual(["ours"]);
+    expect(dep?.dockerfiles[0]?.stages.length).toBeGreaterThanOrEqual(2);
+    expect(dep?.dockerfiles[0]?.stages.every((s) => !s.image.includes("${"))).toBe(true);
+    const deployment = dep?.kubernetes.find((k) => k.kind === "Deployment");
+    expect(deployment?.probes?.readiness?.kind).toBe("httpGet");
+    expect(deployment?.probes?.liveness).toBeDefined();
+    expect(deployment?.resources?.requests).toBeDefined();
+    expect(dep?.kubernetes.some((k) => k.kind === "Service")).toBe(true);
+    expect(dep?.health.length).toBeGreaterThan(0);
+    expect(dep?.environment.map((e) => e.name)).toEqual(expect.arrayContaining(["CLUSTER_DNS_QUERY"]));
+    expect(d.apps[0]?.distribution.libcluster.map((t) => t.strategy).join(" ")).toMatch(/DNS/);
+    // The generated files agree with each other: gen doctor's release and cluster checks find nothing.
+    expect(d.apps[0]?.findings).toEqual([]);
+  });
 
   it("its own mix new --sup project with the same generators passes the same gates", async () => {
     expectGatesPass(await elixirNextGates(plain));

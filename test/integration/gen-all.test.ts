@@ -13,6 +13,7 @@ import { gen } from "../../src/cli/gen-main.js";
 import { execFileSync } from "node:child_process";
 import { captureIo, tempDir, elixirGates, expectGatesPass, oursAndPlain, precommitHost, specsWithStructs, testCounts } from "../helpers.js";
 import { DISTRIBUTION, RUNS } from "../runs.js";
+import { inspectJson } from "../inspect.js";
 
 async function applyAll(project: string, prefix: string, distribution: { before: string[][]; after: string[][] }): Promise<{ args: string[]; code: number; err: string }[]> {
   const results = [];
@@ -133,6 +134,32 @@ describe("gen: every generator in a create-otp-app project and a mix new --sup p
     const doctor = captureIo(ours);
     expect(await gen(["doctor", "--ci"], doctor), doctor.text()).toBe(0);
     expect(doctor.text()).toContain("✔ OTP checks: nothing found in the supervision tree or the code");
+  });
+
+  it("gen inspect: every area the project has is filled (processes, distribution with Horde and the gossip topology, telemetry, gates, the runs), the JSON valid against its schema; --upgrade-check agrees with gen status on what is behind", async () => {
+    const d = await inspectJson(ours, ["--upgrade-check"]);
+    const a = d.apps[0];
+    expect(a?.app).toBe("ours");
+    expect(a?.supervisionTree?.children).toHaveLength(27);
+    const kinds = new Set(a?.processes.map((p) => p.kind));
+    for (const k of ["genserver", "supervisor", "dynamic_supervisor", "registry", "agent", "task_supervisor", "gen_stage", "broadway", "ets"]) expect(kinds, k).toContain(k);
+    expect(a?.processes.filter((p) => p.kind === "ets").every((p) => p.owner?.includes("process"))).toBe(true);
+    expect(a?.distribution.libcluster.map((t) => t.strategy)).toContain("Cluster.Strategy.Gossip");
+    expect(a?.distribution.horde.map((h) => h.what).join(" ")).toContain("Horde.Registry");
+    expect(a?.distribution.singletons.map((s) => s.module)).toEqual(expect.arrayContaining(["Ours.Leader.Singleton", "Ours.Billing.Sweep.Singleton"]));
+    expect(a?.observability.emitted.length).toBeGreaterThan(10);
+    expect(a?.observability.metrics.length).toBeGreaterThan(0);
+    expect(a?.quality).toMatchObject({ credo: { strict: true }, coverage: { threshold: 85 }, precommit: { alias: "precommit" } });
+    expect(a?.quality.ci[0]?.jobs.length).toBeGreaterThan(0);
+    expect(a?.findings).toEqual([]);
+    // Every recorded run is listed; a fresh project is behind the templates nowhere, as gen status says.
+    const runs = a?.generated.runs ?? [];
+    expect(runs.map((r) => r.generator)).toEqual(expect.arrayContaining(["app", "genserver", "cluster", "telemetry", "flow"]));
+    const status = captureIo(ours);
+    expect(await gen(["status", "--json"], status)).toBe(0);
+    const rows = (JSON.parse(status.text()) as { runs: { id: string; files: { behind: boolean }[] }[] }).runs;
+    expect(runs.map((r) => [r.id, r.behind])).toEqual(rows.map((r) => [r.id, r.files.filter((f) => f.behind).length]));
+    expect(d.unread.map((u) => u.area)).not.toContain("code");
   });
 
   it("running every generator again changes nothing, and refuses to undo a user's edits", async () => {

@@ -169,7 +169,9 @@ describe("gen inspect on a Phoenix app with Ecto, clustering, a release and CI (
     expect(dep?.health.map((h) => [h.path, h.via])).toEqual([
       ["/api/ready", "MyShop2Web.Router: get MyShop2Web.Api.HealthController :ready"],
       ["/healthz", "MyShop2Web.Endpoint: plug MyShop2Web.Plugs.Health"],
+      ["/healthz", "Deployment my-shop2: readiness probe"],
     ]);
+    expect(dep?.health.at(-1)).toMatchObject({ file: "k8s/deployment.yaml", line: 13 });
     expect(dep?.environment.map((e) => [e.name, e.required, e.default ?? null])).toEqual([
       ["DATABASE_URL", true, null],
       ["CLUSTER_SERVICE", false, '"my-shop2-headless"'],

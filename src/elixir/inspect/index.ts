@@ -120,6 +120,17 @@ async function inspectApp(root: string, prefix: string, unread: UnreadItem[], op
   if (clusterSup && config.libcluster.length === 0 && dist.libcluster.length === 0) {
     files.unread.push({ area: "distribution", file: files.rel(clusterSup.file), line: clusterSup.line, what: "Cluster.Supervisor", reason: "its topologies are passed at run time and written in no config file or module the reader sees; which strategy runs is not known" });
   }
+  const deploymentFiles = deployment(files, mix.releases, config.environment, health);
+  // The Kubernetes probes' HTTP paths are health endpoints too (a release's own health server, not the router).
+  for (const k of deploymentFiles.kubernetes) {
+    for (const [which, p] of Object.entries(k.probes ?? {})) {
+      const probePath = p.kind === "httpGet" ? /^(\S+) on /.exec(p.detail)?.[1] : undefined;
+      if (!probePath) continue;
+      const text = files.read(k.file.slice(files.prefix.length)) ?? "";
+      const at = text.split("\n").findIndex((l) => new RegExp(`path:\\s*["']?${probePath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?(\\s|,|}|$)`).test(l));
+      deploymentFiles.health.push({ path: probePath, via: `${k.kind} ${k.name}: ${which} probe`, file: k.file, line: at + 1 || 1 });
+    }
+  }
   const { otpLints } = await import("../otp-lints.js");
   const { opsProblems } = await import("../ops.js");
   const runtime = posix(path.relative(root, path.join(path.dirname(project.configFile), "runtime.exs")));
@@ -136,7 +147,7 @@ async function inspectApp(root: string, prefix: string, unread: UnreadItem[], op
     supervisionTree: sup ? toTree(sup, files) : null,
     processes: processes(c),
     distribution: { ...dist, libcluster: [...config.libcluster, ...dist.libcluster] },
-    deployment: deployment(files, mix.releases, config.environment, health),
+    deployment: deploymentFiles,
     observability: { ...obs, loggerMetadata: [...config.loggerMetadata, ...obs.loggerMetadata] },
     quality: quality(files, mix),
     generated: await generated(files, project, opts),

@@ -5,7 +5,7 @@
 // user runs it: `npm pack`, then `npm install` of the tarball into the bench's
 // folder (npm run bench builds first), with a code cache of its own.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -177,6 +177,35 @@ const context = (n) => () => time("node", [genBin, "context", unique("Ctx"), "It
 rows.push(pair("gen context Ctx Item items (5 fields) --no-check", "node -e 0", node, context(5), undefined));
 rows.push(pair("gen context with 100 fields", "the same with 5 fields", context(5), context(100), undefined));
 if (has("elixir")) notes.push("gen context includes Elixir's formatter over the generated files (one BEAM start, about 0.4 s here)");
+
+// gen inspect on a 200-file project (test/fixtures/inspect_shop and 184 modules of
+// three kinds: GenServers owning ETS tables, Ecto schemas, LiveViews), against gen tree there.
+const big = path.join(work, "inspect200");
+cpSync(path.join(repo, "test/fixtures/inspect_shop"), big, { recursive: true });
+const countEx = (dir) => {
+  let n = 0;
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else if (e.name.endsWith(".ex")) n++;
+    }
+  };
+  walk(dir);
+  return n;
+};
+mkdirSync(path.join(big, "lib/my_shop2/gen"), { recursive: true });
+for (let i = 1; countEx(path.join(big, "lib")) < 200; i++) {
+  const kinds = [
+    `defmodule MyShop2.Gen.Worker${i} do\n  @moduledoc false\n  use GenServer\n\n  def start_link(opts), do: GenServer.start_link(__MODULE__, opts, name: __MODULE__)\n\n  @impl true\n  def init(opts) do\n    table = :ets.new(:"worker_${i}", [:named_table, :protected, read_concurrency: true])\n    :telemetry.execute([:my_shop2, :worker${i}, :init], %{count: 1}, %{})\n    {:ok, %{table: table, opts: opts}}\n  end\n\n  @impl true\n  def handle_cast({:put, key, value}, state) do\n    true = :ets.insert(state.table, {key, value})\n    Phoenix.PubSub.broadcast(MyShop2.PubSub, "worker:${i}", {:put, key})\n    {:noreply, state}\n  end\nend\n`,
+    `defmodule MyShop2.Gen.Item${i} do\n  @moduledoc false\n  use Ecto.Schema\n  import Ecto.Changeset\n\n  schema "items_${i}" do\n    field :name, :string\n    field :price, :decimal\n    belongs_to :owner, MyShop2.Accounts.User\n    has_many :parts, MyShop2.Gen.Part${i}\n    timestamps(type: :utc_datetime)\n  end\n\n  def changeset(item, attrs), do: item |> cast(attrs, [:name, :price]) |> validate_required([:name])\nend\n`,
+    `defmodule MyShop2Web.Gen.Page${i}Live do\n  use MyShop2Web, :live_view\n\n  @impl true\n  def mount(_params, _session, socket) do\n    if connected?(socket), do: Phoenix.PubSub.subscribe(MyShop2.PubSub, "page:${i}")\n    {:ok, assign(socket, :count, 0)}\n  end\n\n  @impl true\n  def handle_event("inc", _params, socket), do: {:noreply, update(socket, :count, &(&1 + 1))}\nend\n`,
+  ];
+  writeFileSync(path.join(big, `lib/my_shop2/gen/mod_${i}.ex`), kinds[i % 3]);
+}
+const files200 = countEx(path.join(big, "lib"));
+rows.push(pair(`gen inspect --json, ${files200}-file project`, "gen tree on the same project", () => time("node", [genBin, "tree"], big), () => time("node", [genBin, "inspect", "--json"], big), undefined));
+const inspectRow = rows[rows.length - 1];
+notes.push(`gen inspect --json on ${files200} .ex files: ${inspectRow.candidate.toFixed(0)} ms (issue 34's bound: under 1 s, ${inspectRow.candidate < 1000 ? "met" : "not met"})`);
 
 const elixir = has("elixir") ? spawnSync("elixir", ["--short-version"], { encoding: "utf8" }).stdout.trim() : "not installed";
 notes.push(`measured: the installed package (${packed[0].filename}, npm pack then npm install), Node's own start (node -e 0) as the baseline`);

@@ -2,7 +2,7 @@
 // tree (start order, duplicate ids, strategies) and in the code around it
 // (deprecated calls, blocking init/1). Each finding has its file and line,
 // the rule, why it matters and the fix. Needs `loadReader()` first.
-import { callArgs, callName, callReceiver, findAll, functions, modules, parse, type Node } from "./reader.js";
+import { callArgs, callName, callReceiver, findAll, findCalls, functions, modules, parse, type Node } from "./reader.js";
 import { TreeReader, type ModuleInfo, type Sources, type SupNode } from "./sup-tree.js";
 
 export interface Finding {
@@ -18,13 +18,13 @@ const HTTP = new Set(["HTTPoison", "Req", "Finch", "Tesla", ":httpc", "Mint.HTTP
 
 /** Whether a module's code names `alias` (by syntax). */
 function mentions(info: ModuleInfo | undefined, alias: string): boolean {
-  return info ? findAll(info.node, (n) => n.type === "alias" && n.text === alias).length > 0 : false;
+  return info ? info.node.descendantsOfType("alias").some((n) => n?.text === alias) : false;
 }
 
 /** Whether a module broadcasts on PubSub (`Phoenix.PubSub.broadcast*`, `Endpoint.broadcast*`). */
 function broadcasts(info: ModuleInfo | undefined): Node | undefined {
   if (!info) return undefined;
-  return findAll(info.node, (n) => {
+  return findCalls(info.node, (n) => {
     const name = callName(n) ?? "";
     const receiver = callReceiver(n) ?? "";
     return name.startsWith("broadcast") && (receiver === "Phoenix.PubSub" || receiver.endsWith("Endpoint"));
@@ -139,7 +139,7 @@ function treeLints(root: SupNode, reader: TreeReader): Finding[] {
 
   // A DynamicSupervisor without a name: that the code looks up by name.
   const lookups = [...reader.index.values()].flatMap((m) =>
-    findAll(m.node, (n) => callReceiver(n) === "DynamicSupervisor" && ["start_child", "which_children", "count_children", "terminate_child"].includes(callName(n) ?? ""))
+    findCalls(m.node, (n) => callReceiver(n) === "DynamicSupervisor" && ["start_child", "which_children", "count_children", "terminate_child"].includes(callName(n) ?? ""))
       .map((n) => callArgs(n)[0])
       .filter((a): a is Node => a?.type === "alias")
       .map((a) => a.text),
@@ -166,11 +166,11 @@ function treeLints(root: SupNode, reader: TreeReader): Finding[] {
 function codeLints(sources: Sources): Finding[] {
   const findings: Finding[] = [];
   for (const file of sources.files) {
-    const source = sources.read(file);
-    if (source === undefined) continue;
-    const tree = parse(source);
+    const source = sources.tree ? undefined : sources.read(file);
+    const tree = sources.tree?.(file) ?? (source === undefined ? undefined : parse(source));
+    if (tree === undefined) continue;
     const at = (n: Node) => ({ file, line: n.startPosition.row + 1 });
-    for (const n of findAll(tree.rootNode, (x) => x.type === "call")) {
+    for (const n of findCalls(tree.rootNode)) {
       const name = callName(n);
       const receiver = callReceiver(n);
       if (receiver === "Logger" && name === "warn") {
@@ -187,7 +187,7 @@ function codeLints(sources: Sources): Finding[] {
     // A GenServer init/1 that calls out synchronously.
     for (const m of modules(tree.rootNode)) {
       const body = m.body;
-      if (!body || !findAll(body, (x) => callName(x) === "use" && callArgs(x)[0]?.text === "GenServer").length) continue;
+      if (!body || !findCalls(body, (x) => callName(x) === "use" && callArgs(x)[0]?.text === "GenServer").length) continue;
       for (const init of functions(body, "init", 1, ["def"])) {
         const out = findAll(init, (x) => {
           const r = callReceiver(x) ?? "";

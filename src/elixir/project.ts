@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../core/errors.js";
 import { stringValue } from "./phoenix.js";
-import { bodyExpressions, callArgs, callName, codeChildren, findAll, functions, modules, parse, type Node } from "./reader.js";
+import { bodyExpressions, callArgs, callName, codeChildren, findAll, functions, modules, parse, type Node, type Tree } from "./reader.js";
 import { underscore } from "./naming.js";
 
 export interface MixProject {
@@ -188,6 +188,8 @@ export function fileDefining(root: string, module: string): string | undefined {
 export interface Sources {
   files: string[];
   read(file: string): string | undefined;
+  /** The file's syntax tree when the caller has parsed it already (each file parsed once). */
+  tree?(file: string): Tree | undefined;
 }
 
 /** The .ex files under `root`/lib (in path order, by code unit: no collator to start), read from disk. */

@@ -96,9 +96,19 @@ export function findAll(node: Node, test: (n: Node) => boolean): Node[] {
   return out;
 }
 
+/**
+ * The calls below `node` (itself included) for which `test` holds, in source
+ * order: findAll for calls, walked inside the reader (descendantsOfType), which
+ * is several times faster on whole files than walking namedChildren here.
+ */
+export function findCalls(node: Node, test: (n: Node) => boolean = () => true): Node[] {
+  const below = node.descendantsOfType("call").filter((n): n is Node => n !== null && n.id !== node.id && test(n));
+  return node.type === "call" && test(node) ? [node, ...below] : below;
+}
+
 /** `defmodule Name do ... end` calls, with their full names (a `defmodule Inner` nested in `defmodule Outer` is `Outer.Inner`). */
 export function modules(root: Node): { name: string; node: Node; body: Node | undefined }[] {
-  return findAll(root, (n) => callName(n) === "defmodule").map((node) => {
+  return findCalls(root, (n) => callName(n) === "defmodule").map((node) => {
     let name = callArgs(node)[0]?.text ?? "";
     for (let p = node.parent; p; p = p.parent) if (callName(p) === "defmodule") name = `${callArgs(p)[0]?.text ?? ""}.${name}`;
     return { name, node, body: doBlock(node) };

@@ -87,9 +87,12 @@ const LIBRARY_KINDS: Record<string, Kind> = {
 export function moduleIndex(sources: Sources): Map<string, ModuleInfo> {
   const index = new Map<string, ModuleInfo>();
   for (const file of sources.files) {
-    const source = sources.read(file);
-    if (source === undefined) continue;
-    for (const m of modules(parse(source).rootNode)) {
+    const tree = sources.tree?.(file) ?? (() => {
+      const source = sources.read(file);
+      return source === undefined ? undefined : parse(source);
+    })();
+    if (tree === undefined) continue;
+    for (const m of modules(tree.rootNode)) {
       const uses = codeChildren(m.body ?? m.node)
         .filter((n) => callName(n) === "use")
         .map((n) => callArgs(n)[0]?.text ?? "");

@@ -12,9 +12,10 @@ import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import { dropDatabasesNext, startPostgresNext } from "../hex.js";
 import type { Prompter } from "../../src/core/io.js";
-import { WRITE_QUESTION, captureIo, elixirNextDir, snapshot, elixirNextGatesAt, elixirNextRoot, expectGatesPass, nextRunner, precommitNext, tempDir, testCounts, type NextProject } from "../helpers.js";
+import { WRITE_QUESTION, captureIo, mixNext, elixirNextDir, snapshot, elixirNextGatesAt, elixirNextRoot, expectGatesPass, nextRunner, precommitNext, tempDir, testCounts, type NextProject } from "../helpers.js";
 import { probeAll } from "../elixir/probe.js";
 import { runOk } from "../e2e/packed.js";
+import { inspectJson } from "../inspect.js";
 
 const LONG = 1_800_000;
 const APP = "pxa";
@@ -123,6 +124,41 @@ describe("create-otp-app --phoenix", () => {
     expect(Number(/([\d.]+)% \| Total/.exec(out.output)?.[1]), out.output).toBeGreaterThanOrEqual(85);
     expect(readFileSync(path.join(at.outside, "mix.exs"), "utf8")).toContain("      summary: [threshold: 85],\n      ignore_modules: [\n        PxaWeb,\n        PxaWeb.CoreComponents,\n");
     expect(testCounts(out.output)?.failures, out.output).toBe(0);
+  }, LONG);
+});
+
+describe("gen inspect on the Phoenix app, with mix phx.gen.auth and phx.gen.live", () => {
+  it("live_sessions with their on_mount, the auth LiveViews by route, the User and UserToken schemas, the user scope, the upload field, migrations, Presence, Oban, OpenTelemetry and the gates; the JSON valid", async () => {
+    for (const args of [["phx.gen.auth", "Accounts", "User", "users", "--live"], ["deps.get"], ["phx.gen.live", "Inventory", "Category", "categories", "name:string"]]) {
+      const r = await mixNext(at, args);
+      expect(r.exitCode, `${args.join(" ")}: ${r.output}`).toBe(0);
+    }
+    const d = await inspectJson(at.outside);
+    const a = d.apps[0];
+    const router = a?.phoenix?.routers[0];
+    expect(router?.liveSessions.map((s) => [s.name, s.onMount])).toEqual(
+      expect.arrayContaining([
+        ["require_authenticated_user", ["{PxaWeb.UserAuth, :require_authenticated}"]],
+        ["current_user", ["{PxaWeb.UserAuth, :mount_current_scope}"]],
+      ]),
+    );
+    expect(router?.routes.map((r) => `${r.verb} ${r.path}`)).toEqual(expect.arrayContaining(["live /users/log-in", "live /users/register", "post /users/log-in", "delete /users/log-out"]));
+    expect(a?.phoenix?.liveViews.find((l) => l.module === "PxaWeb.UserLive.Login")?.routes).toEqual(["/users/log-in :new"]);
+    expect(a?.phoenix?.liveViews.map((l) => l.module)).toEqual(expect.arrayContaining(["PxaWeb.CategoryLive.Index", "PxaWeb.ProductLive.Form"]));
+    expect(a?.phoenix?.liveComponents.length).toBeGreaterThanOrEqual(1);
+    expect(a?.phoenix?.presence.map((p) => p.module)).toEqual(["PxaWeb.Presence"]);
+    const schemas = new Map(a?.ecto?.schemas.map((s) => [s.module, s]));
+    for (const m of ["Pxa.Accounts.User", "Pxa.Accounts.UserToken", "Pxa.Catalog.Product", "Pxa.Inventory.Category", "Pxa.Blog.Post"]) expect(schemas.has(m), m).toBe(true);
+    expect(schemas.get("Pxa.Catalog.Product")?.fields.map((f) => f.name)).toContain("photo");
+    expect(schemas.get("Pxa.Accounts.UserToken")?.associations.map((x) => `${x.kind} ${x.name}`)).toContain("belongs_to user");
+    expect(a?.ecto?.scopes).toEqual([expect.objectContaining({ name: "user", default: true, module: "Pxa.Accounts.Scope" })]);
+    expect(a?.ecto?.migrations[0]?.count).toBeGreaterThanOrEqual(5);
+    expect(a?.supervisionTree?.children.map((c) => c.id)).toEqual(expect.arrayContaining(["Oban", "PxaWeb.Presence"]));
+    expect(a?.observability.reporters.map((r) => r.what).join(" ")).toMatch(/Opentelemetry\w*\.setup/);
+    expect(a?.quality).toMatchObject({ credo: { strict: true }, coverage: { threshold: 85 }, sobelow: { file: ".sobelow-conf" }, precommit: { alias: "precommit" } });
+    expect(a?.generated.runs.map((r) => r.generator)).toEqual(expect.arrayContaining(["phoenix-app", "live", "worker"]));
+    expect(a?.findings).toEqual([]);
+    for (const u of d.unread) expect(u.reason.length).toBeGreaterThan(20);
   }, LONG);
 });
 

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { inspectJson } from "../inspect.js";
 import { parse as parseYaml } from "yaml";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
@@ -129,4 +130,25 @@ describe("create-otp-app --phoenix --umbrella", () => {
     for (const total of totals) expect(total, out.output).toBeGreaterThanOrEqual(85);
     expect(testCounts(out.output)?.failures, out.output).toBe(0);
   }, LONG);
+
+  it("gen inspect at the umbrella's root: both apps from their folders, paths from the root, the web app's endpoint and routes, the domain app's repo and schema, the umbrella's own gates and runs; the JSON valid", async () => {
+    const d = await inspectJson(at.outside);
+    expect(d.umbrella).toBe(true);
+    expect(d.apps.map((a) => [a.app, a.path])).toEqual([
+      [APP, `apps/${APP}`],
+      [WEB, `apps/${WEB}`],
+    ]);
+    const [domain, web] = d.apps;
+    expect(domain?.ecto?.repos.map((r) => r.file)).toEqual([`apps/${APP}/lib/${APP}/repo.ex`]);
+    expect(domain?.ecto?.schemas.map((s) => s.module)).toContain("Mkt2.Catalog.Product");
+    expect(domain?.supervisionTree?.children.map((c) => c.id)).toContain("Mkt2.Counter");
+    expect(web?.phoenix?.endpoints.map((e) => e.module)).toEqual(["Mkt2Web.Endpoint"]);
+    expect(web?.phoenix?.routers[0]?.routes.length).toBeGreaterThan(0);
+    expect(web?.deps.other.map((x) => x.name)).toContain(APP);
+    expect(web?.deps.other.find((x) => x.name === APP)?.inUmbrella).toBe(true);
+    expect(d.umbrellaRoot?.quality.precommit?.alias).toBe("precommit");
+    expect(d.umbrellaRoot?.generated.runs.length).toBeGreaterThan(0);
+    expect(d.umbrellaRoot?.observability.loggerMetadata.map((m) => m.keys).join(" ")).toContain(":scheduler");
+    for (const u of d.unread) expect(u.reason.length).toBeGreaterThan(20);
+  });
 });

@@ -2,9 +2,9 @@
 // tables, Phoenix (endpoints, routers, LiveViews, channels, Presence,
 // PubSub), Ecto schemas and repos, telemetry, and the distribution calls.
 // By syntax only: what a macro or a run-time value hides is listed as unread.
-import { callArgs, callName, callReceiver, codeChildren, doBlock, findAll, functions, type Node } from "../reader.js";
+import { callArgs, callName, callReceiver, codeChildren, doBlock, functions, type Node } from "../reader.js";
 import type { ModuleInfo, SupNode } from "../sup-tree.js";
-import { atomText, callOpts, enclosingFunction, throughAttribute, oneLine, pairKey, pairs, remoteCalls, stringOrText, stringValue, useCall, usesKind, valueOf, type Files } from "./common.js";
+import { atomText, callOpts, enclosingFunction, throughAttribute, oneLine, pairKey, pairs, stringOrText, stringValue, useCall, usesKind, valueOf, type Files } from "./common.js";
 import type { Distribution, EctoReport, Observability, PhoenixReport, ProcessItem } from "./schema.js";
 
 export interface CodeContext {
@@ -13,6 +13,30 @@ export interface CodeContext {
   tree: SupNode | undefined;
   startName(info: ModuleInfo): { name?: string };
 }
+
+/** A module's calls, keyword pairs and tuples, found in one walk inside the reader (each module walked once). */
+interface Shapes {
+  calls: { node: Node; name: string; receiver: string }[];
+  pairs: Node[];
+  tuples: Node[];
+}
+const shapesCache = new WeakMap<ModuleInfo, Shapes>();
+function shapes(info: ModuleInfo): Shapes {
+  let s = shapesCache.get(info);
+  if (!s) {
+    const found = info.node.descendantsOfType(["call", "pair", "tuple"]).filter((n): n is Node => n !== null);
+    s = {
+      calls: found.filter((n) => n.type === "call").map((node) => ({ node, name: callName(node) ?? "", receiver: callReceiver(node) ?? "" })),
+      pairs: found.filter((n) => n.type === "pair"),
+      tuples: found.filter((n) => n.type === "tuple"),
+    };
+    shapesCache.set(info, s);
+  }
+  return s;
+}
+/** `Receiver.name(...)` calls in a module (any name when `names` is left out). */
+const calls = (info: ModuleInfo, receivers: readonly string[], names?: readonly string[]): Node[] =>
+  shapes(info).calls.filter((c) => receivers.includes(c.receiver) && (names === undefined || names.includes(c.name))).map((c) => c.node);
 
 const loc = (c: CodeContext, info: ModuleInfo, node: Node = info.node): { file: string; line: number } => c.files.loc(info.file, node);
 
@@ -74,7 +98,7 @@ export function processes(c: CodeContext): ProcessItem[] {
   }
   // ETS tables, named or not, and who owns each: the process running the function that creates it.
   for (const info of c.index.values()) {
-    for (const call of remoteCalls(info.node, [":ets"], ["new"])) {
+    for (const call of calls(info, [":ets"], ["new"])) {
       const [nameWritten, optsWritten] = callArgs(call);
       const nameArg = throughAttribute(nameWritten, info);
       const optsArg = throughAttribute(optsWritten, info);
@@ -277,7 +301,7 @@ export function phoenix(c: CodeContext): PhoenixReport {
       report.presence.push({ module: info.name, ...(pubsub ? { pubsub } : {}), ...loc(c, info) });
     }
     const topicOf = (call: Node, i: number): string => stringOrText(callArgs(call)[i]);
-    for (const call of findAll(info.node, (n) => n.type === "call" && /^(broadcast|broadcast!|broadcast_from|broadcast_from!|local_broadcast|local_broadcast_from|subscribe)$/.test(callName(n) ?? ""))) {
+    for (const call of shapes(info).calls.filter((x) => /^(broadcast|broadcast!|broadcast_from|broadcast_from!|local_broadcast|local_broadcast_from|subscribe)$/.test(x.name)).map((x) => x.node)) {
       const receiver = callReceiver(call) ?? "";
       const name = callName(call) ?? "";
       const isPubSub = receiver === "Phoenix.PubSub" || receiver === "PubSub";
@@ -350,22 +374,22 @@ const METRICS = ["counter", "sum", "last_value", "summary", "distribution"];
 export function observability(c: CodeContext): Omit<Observability, "loggerMetadata"> & { loggerMetadata: Observability["loggerMetadata"] } {
   const out: Observability = { emitted: [], attached: [], metrics: [], reporters: [], loggerMetadata: [] };
   for (const info of c.index.values()) {
-    for (const call of remoteCalls(info.node, [":telemetry"], ["execute", "span"])) {
+    for (const call of calls(info, [":telemetry"], ["execute", "span"])) {
       out.emitted.push({ event: oneLine(callArgs(call)[0]?.text ?? "?", 80), how: `:telemetry.${callName(call)}`, ...loc(c, info, call) });
     }
-    for (const call of remoteCalls(info.node, [":telemetry"], ["attach", "attach_many"])) {
+    for (const call of calls(info, [":telemetry"], ["attach", "attach_many"])) {
       const [id, events] = callArgs(call);
       out.attached.push({ handler: oneLine(id?.text ?? "?", 60), events: oneLine(events?.text ?? "?", 80), ...loc(c, info, call) });
     }
-    for (const call of findAll(info.node, (n) => n.type === "call" && METRICS.includes(callName(n) ?? "") && ["", "Telemetry.Metrics", "Metrics"].includes(callReceiver(n) ?? ""))) {
+    for (const call of shapes(info).calls.filter((x) => METRICS.includes(x.name) && ["", "Telemetry.Metrics", "Metrics"].includes(x.receiver)).map((x) => x.node)) {
       const first = callArgs(call)[0];
       if (first?.type !== "string") continue;
       out.metrics.push({ type: callName(call) as string, name: stringOrText(first), ...loc(c, info, call) });
     }
-    for (const call of findAll(info.node, (n) => n.type === "call" && callName(n) === "setup" && /^Opentelemetry|^OpenTelemetry/.test(callReceiver(n) ?? ""))) {
+    for (const call of shapes(info).calls.filter((x) => x.name === "setup" && /^Opentelemetry|^OpenTelemetry/.test(x.receiver)).map((x) => x.node)) {
       out.reporters.push({ what: oneLine(call.text, 60), ...loc(c, info, call) });
     }
-    for (const call of remoteCalls(info.node, ["Logger"], ["metadata"])) {
+    for (const call of calls(info, ["Logger"], ["metadata"])) {
       if (callArgs(call).length > 0) out.loggerMetadata.push({ keys: oneLine(callArgs(call)[0]?.text ?? "", 80), ...loc(c, info, call) });
     }
   }
@@ -392,14 +416,14 @@ export function distribution(c: CodeContext): Omit<Distribution, "libcluster"> &
     if (!info.body) continue;
     for (const u of info.uses.filter((x) => x.startsWith("Horde."))) out.horde.push({ what: `${info.name} uses ${u}`, ...loc(c, info) });
     // Process groups: :pg, and :syn (its scopes and groups).
-    for (const call of remoteCalls(info.node, [":pg", ":syn"])) out.pg.push({ what: oneLine(call.text, 70), ...loc(c, info, call) });
-    const globalCalls = remoteCalls(info.node, [":global"]);
+    for (const call of calls(info, [":pg", ":syn"])) out.pg.push({ what: oneLine(call.text, 70), ...loc(c, info, call) });
+    const globalCalls = calls(info, [":global"]);
     for (const call of globalCalls) out.global.push({ what: oneLine(call.text, 70), ...loc(c, info, call) });
     // A module that registers names through :global itself (a `:via` module): what it names runs once in the cluster.
     const registers = globalCalls.find((call) => callName(call) === "register_name");
     if (registers) out.singletons.push({ module: info.name, how: "registers its processes through :global (one per cluster; a :via module)", ...loc(c, info, registers) });
     // DNSCluster's query, written where the child is.
-    for (const t of findAll(info.node, (n) => n.type === "tuple" && codeChildren(n)[0]?.text === "DNSCluster")) {
+    for (const t of shapes(info).tuples.filter((n) => codeChildren(n)[0]?.text === "DNSCluster")) {
       const q = valueOf(codeChildren(t)[1], "query");
       const found = out.dnsCluster.find((d) => d.file === c.files.rel(info.file) && d.line === t.startPosition.row + 1);
       if (found && q) found.query = oneLine(q.text, 70);
@@ -413,7 +437,7 @@ export function distribution(c: CodeContext): Omit<Distribution, "libcluster"> &
   }
   // libcluster topologies written in code (`topologies = [name: [strategy: Cluster.Strategy.X]]`).
   for (const info of c.index.values()) {
-    for (const p of findAll(info.node, (n) => n.type === "pair" && pairKey(n) === "strategy")) {
+    for (const p of shapes(info).pairs.filter((n) => pairKey(n) === "strategy")) {
       const strategy = p.childForFieldName("value")?.text ?? "";
       if (!strategy.startsWith("Cluster.Strategy") && !/Strategy/.test(strategy)) continue;
       // The topology's name: the key of the keyword pair whose list holds this strategy.

@@ -96,7 +96,8 @@ async function inspectApp(root: string, prefix: string, unread: UnreadItem[], op
   const sources = libSources(root);
   // Each lib file parsed once: the tree reader's index is what every code reader walks.
   for (const f of sources.files) files.tree(f, "code");
-  const reader = new TreeReader({ files: sources.files, read: (f) => files.read(f) });
+  const parsed = { files: sources.files, read: (f: string) => files.read(f), tree: (f: string) => files.tree(f, "code") };
+  const reader = new TreeReader(parsed);
   const sup = project.appModule ? reader.application(project.appModule) : undefined;
   if (sup) treeUnread(sup, files);
   if (!project.appModule) files.note("supervision tree", "mix.exs", undefined, "application/0", "no mod: in application/0, so the app starts no supervision tree of its own");
@@ -134,7 +135,7 @@ async function inspectApp(root: string, prefix: string, unread: UnreadItem[], op
   const { otpLints } = await import("../otp-lints.js");
   const { opsProblems } = await import("../ops.js");
   const runtime = posix(path.relative(root, path.join(path.dirname(project.configFile), "runtime.exs")));
-  const lints = otpLints({ files: sources.files, read: (f) => files.read(f) }, project.appModule, reader, sup);
+  const lints = otpLints(parsed, project.appModule, reader, sup);
   const ops = await opsProblems(root, project.app, runtime);
   const report: AppReport = {
     app: project.app,

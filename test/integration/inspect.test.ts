@@ -215,7 +215,7 @@ describe("gen inspect on a Phoenix app with Ecto, clustering, a release and CI (
     const mermaid = /```mermaid\n([\s\S]*?)```/.exec(r.out)?.[1] ?? "";
     expect(mermaid).toContain("MyShop2.Poller");
     expect(await parseMermaid(mermaid)).toEqual({ ok: true, type: "flowchart-v2" });
-    expect(r.out).toContain("| live | `/products` | `MyShop2Web.ProductLive.Index` `:index` | `:browser` | shop | `lib/my_shop2_web/router.ex:20` |");
+    expect(r.out).toContain("| live | `/products` | `MyShop2Web.ProductLive.Index` `:index` | `:browser` | shop |  | `lib/my_shop2_web/router.ex:20` |");
     expect(r.out).toContain("| phoenix | `ash_admin \"/\"` | `lib/my_shop2_web/router.ex:35` |");
   });
 
@@ -233,6 +233,36 @@ describe("gen inspect on a Phoenix app with Ecto, clustering, a release and CI (
 
   it("the published JSON Schema is the zod schema's (npm run build writes it)", () => {
     expect(JSON.parse(readFileSync(PUBLISHED, "utf8"))).toEqual(JSON.parse(JSON.stringify(inspectJsonSchema())));
+  });
+});
+
+describe("gen inspect on phx.new 1.8's app (test/fixtures/phx_app)", () => {
+  it("the endpoint's plugs in phx.new's order, the dev routes with their compile-time condition, DNSCluster's query as written, the precommit alias; nothing unread", async () => {
+    const d = await inspectJson(copyOf(path.join(FIXTURES, "phx_app")));
+    const a = d.apps[0];
+    expect(a?.supervisionTree?.children.map((c) => c.id)).toEqual(["ShopWeb.Telemetry", "Shop.Repo", "DNSCluster", "Phoenix.PubSub", "ShopWeb.Endpoint"]);
+    expect(a?.phoenix?.endpoints[0]?.plugs.map((p) => p.plug)).toEqual([
+      "Plug.Static",
+      "Phoenix.LiveReloader",
+      "Phoenix.CodeReloader",
+      "Phoenix.Ecto.CheckRepoStatus",
+      "Phoenix.LiveDashboard.RequestLogger",
+      "Plug.RequestId",
+      "Plug.Telemetry",
+      "Plug.Parsers",
+      "Plug.MethodOverride",
+      "Plug.Head",
+      "Plug.Session",
+      "ShopWeb.Router",
+    ]);
+    expect(a?.phoenix?.routers[0]?.routes.map((r) => [r.verb, r.path, r.conditional ?? null])).toEqual([
+      ["get", "/", null],
+      ["live_dashboard", "/dev/dashboard", "if Application.compile_env(:shop, :dev_routes)"],
+      ["forward", "/dev/mailbox", "if Application.compile_env(:shop, :dev_routes)"],
+    ]);
+    expect(a?.distribution.dnsCluster.map((x) => x.query)).toEqual(["Application.get_env(:shop, :dns_cluster_query) || :ignore"]);
+    expect(a?.quality.precommit?.steps).toEqual(["compile --warning-as-errors", "deps.unlock --unused", "format", "test"]);
+    expect(d.unread).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@
 // By syntax only: what a macro or a run-time value hides is listed as unread.
 import { callArgs, callName, callReceiver, codeChildren, doBlock, functions, type Node } from "../reader.js";
 import type { ModuleInfo, SupNode } from "../sup-tree.js";
-import { atomText, callOpts, enclosingFunction, throughAttribute, oneLine, pairKey, pairs, stringOrText, stringValue, useCall, usesKind, valueOf, type Files } from "./common.js";
+import { atomText, callOpts, enclosingFunction, throughAttribute, oneLine, pairKey, pairs, stringOrText, topologies, stringValue, useCall, usesKind, valueOf, type Files } from "./common.js";
 import type { Distribution, EctoReport, Observability, PhoenixReport, ProcessItem } from "./schema.js";
 
 export interface CodeContext {
@@ -93,7 +93,8 @@ export function processes(c: CodeContext): ProcessItem[] {
   // Library processes the tree starts directly: `{Registry, keys: :unique, name: X}`, `{Task.Supervisor, name: Y}`.
   for (const { node, parent } of nodes) {
     const kind = LIBRARY[node.kind];
-    if (!kind || c.index.has(node.id)) continue;
+    // A library process, or a module of the project's own that wraps one (gen task-supervisor's) and uses no behaviour.
+    if (!kind || (c.index.has(node.id) && out.some((p) => p.module === node.id))) continue;
     out.push({ kind, module: node.id, ...(node.name ? { name: node.name } : {}), ...(parent ? { supervisedBy: parent } : {}), file: c.files.rel(node.file), line: node.line });
   }
   // ETS tables, named or not, and who owns each: the process running the function that creates it.
@@ -137,7 +138,7 @@ function plugsOf(c: CodeContext, info: ModuleInfo, block: Node | undefined, cond
       const [plug, opts] = callArgs(n);
       out.push({ plug: plug?.text ?? "?", ...(opts ? { options: oneLine(opts.text, 60) } : {}), ...(conditional ? { conditional } : {}), ...loc(c, info, n) });
     } else if ((name === "if" || name === "unless") && !callReceiver(n)) {
-      const cond = `${name} ${oneLine(callArgs(n)[0]?.text ?? "", 50)}`;
+      const cond = `${name} ${oneLine(callArgs(n)[0]?.text ?? "", 100)}`;
       const block2 = doBlock(n);
       // `if x do ... else ... end`: the do part (the else part rarely plugs).
       out.push(...plugsOf(c, info, block2, conditional ? `${conditional}; ${cond}` : cond));
@@ -165,6 +166,8 @@ function readRouter(c: CodeContext, info: ModuleInfo): Router {
     session: string | undefined;
     /** Variables of an enclosing `for x <- ["/a", "/b"]`, each with the value being read. */
     vars: Map<string, string>;
+    /** The compile-time conditions around (`if Mix.env() == :dev`). */
+    cond?: string;
   }
   const aliasJoin = (a: string | undefined, b: string | undefined): string | undefined => (a && b ? `${a}.${b}` : (b ?? a));
   /** Reads a block's routes; returns the pipelines in force at its end. */
@@ -199,7 +202,7 @@ function readRouter(c: CodeContext, info: ModuleInfo): Router {
             if (aliasV?.type === "alias") alias = aliasV.text;
           }
         }
-        const scope: Scope = { path: joinPath(s.path, p), alias: aliasJoin(s.alias, alias), pipes: [...pipes], session: s.session, vars: s.vars };
+        const scope: Scope = { ...s, path: joinPath(s.path, p), alias: aliasJoin(s.alias, alias), pipes: [...pipes] };
         const before = router.routes.length;
         const entry = { path: scope.path, ...(scope.alias ? { alias: scope.alias } : {}), pipelines: scope.pipes, routes: 0, ...loc(c, info, n) };
         router.scopes.push(entry);
@@ -215,8 +218,8 @@ function readRouter(c: CodeContext, info: ModuleInfo): Router {
         router.liveSessions.push(session);
       } else if (name === "if" || name === "unless") {
         // A pipe_through under a compile-time condition applies to the routes after it, when the condition holds.
-        const cond = `${name} ${oneLine(args[0]?.text ?? "", 40)}`;
-        const after = walk(doBlock(n), { ...s, pipes });
+        const cond = `${name} ${oneLine(args[0]?.text ?? "", 100)}`;
+        const after = walk(doBlock(n), { ...s, pipes, cond: s.cond ? `${s.cond}; ${cond}` : cond });
         pipes.push(...after.slice(pipes.length).map((p) => `${p} (${cond})`));
       } else if (name === "for") {
         // `for prefix <- ["/", "/repos/:repository"] do scope prefix do ... end end`: each value in turn.
@@ -241,6 +244,7 @@ function readRouter(c: CodeContext, info: ModuleInfo): Router {
           ...(action?.type === "atom" ? { action: action.text.slice(1) } : {}),
           pipelines: pipes,
           ...(s.session ? { liveSession: s.session } : {}),
+          ...(s.cond ? { conditional: s.cond } : {}),
           ...loc(c, info, n),
         });
         if (name === "resources") walk(doBlock(n), { ...s, pipes, path: joinPath(s.path, `${stringOrText(p)}/:id`) });
@@ -437,19 +441,7 @@ export function distribution(c: CodeContext): Omit<Distribution, "libcluster"> &
   }
   // libcluster topologies written in code (`topologies = [name: [strategy: Cluster.Strategy.X]]`).
   for (const info of c.index.values()) {
-    for (const p of shapes(info).pairs.filter((n) => pairKey(n) === "strategy")) {
-      const strategy = p.childForFieldName("value")?.text ?? "";
-      if (!strategy.startsWith("Cluster.Strategy") && !/Strategy/.test(strategy)) continue;
-      // The topology's name: the key of the keyword pair whose list holds this strategy.
-      let topology = "?";
-      for (let n = p.parent; n; n = n.parent) {
-        if (n.type === "pair" && n !== p) {
-          topology = pairKey(n);
-          break;
-        }
-      }
-      out.libcluster.push({ topology, strategy, env: "code", ...loc(c, info, p) });
-    }
+    for (const t of topologies(shapes(info).pairs)) out.libcluster.push({ topology: t.topology, strategy: t.strategy, env: "code", ...loc(c, info, t.at) });
   }
   return out;
 }

@@ -192,3 +192,26 @@ export function throughAttribute(node: Node | undefined, info: ModuleInfo): Node
   const set = codeChildren(info.body ?? info.node).find((n) => n.type === "unary_operator" && n.text.startsWith("@") && callName(codeChildren(n)[0] as Node) === attr.text);
   return (set ? callArgs(codeChildren(set)[0] as Node)[0] : undefined) ?? node;
 }
+
+/**
+ * libcluster topologies among keyword pairs (`name: [strategy: Cluster.Strategy.X, ...]`),
+ * wherever they are written: each `strategy:` pair naming a strategy, under the
+ * topology whose pair holds it.
+ */
+export function topologies(pairsFound: readonly Node[]): { topology: string; strategy: string; at: Node }[] {
+  const out: { topology: string; strategy: string; at: Node }[] = [];
+  for (const p of pairsFound) {
+    if (pairKey(p) !== "strategy") continue;
+    const strategy = p.childForFieldName("value")?.text ?? "";
+    if (!/^Cluster\.Strategy\.|Strategy$/.test(strategy)) continue;
+    let topology = "?";
+    for (let n = p.parent; n; n = n.parent) {
+      if (n.type === "pair") {
+        topology = pairKey(n);
+        break;
+      }
+    }
+    out.push({ topology, strategy: oneLine(strategy, 60), at: p });
+  }
+  return out;
+}

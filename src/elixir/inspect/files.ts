@@ -8,7 +8,7 @@ import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { mixProjectOf } from "../project.js";
 import { callArgs, callName, callReceiver, codeChildren, findAll, functions, bodyExpressions, type Node } from "../reader.js";
-import { atomText, configCalls, configFiles, oneLine, pairKey, pairs, stringOrText, stringValue, valueOf, type Files } from "./common.js";
+import { atomText, configCalls, configFiles, oneLine, pairKey, pairs, stringOrText, stringValue, topologies, valueOf, type Files } from "./common.js";
 import type { DepItem, DepRole, Deployment, Distribution, EctoReport, Observability, Quality } from "./schema.js";
 
 // --- mix.exs -------------------------------------------------------------------
@@ -91,7 +91,8 @@ export function readMix(files: Files): MixInfo {
     const ignore = stringValue(valueOf(dialyzerList, "ignore_warnings")) ?? (files.exists(".dialyzer_ignore.exs") ? ".dialyzer_ignore.exs" : undefined);
     out.dialyzer = { settings, ...(ignore ? { ignoreFile: files.rel(ignore) } : {}), ...files.loc("mix.exs", dialyzer) };
   }
-  const coverage = mix.project.get("test_coverage");
+  // `test_coverage: [...]`, or `test_coverage: test_coverage()` (create-otp-app --phoenix writes a function).
+  const coverage = projectList(mix, mix.project.get("test_coverage"), files, "quality", "test_coverage:");
   const threshold = valueOf(valueOf(coverage, "summary"), "threshold");
   if (threshold && /^\d+(\.\d+)?$/.test(threshold.text)) out.coverage = { threshold: Number(threshold.text), via: "mix test --cover (test_coverage: [summary: [threshold: ...]])", file: files.rel("mix.exs") };
   else if (valueOf(coverage, "tool")?.text === "ExCoveralls") {
@@ -127,17 +128,8 @@ export function readConfig(files: Files, configDir: string): ConfigInfo {
     const tree = files.tree(file, "config");
     if (!tree) continue;
     // libcluster topologies, wherever the config puts them (`config :libcluster, topologies: ...`, an app's own key): each `strategy: Cluster.Strategy.X`.
-    for (const p of findAll(tree.rootNode, (n) => n.type === "pair" && pairKey(n) === "strategy")) {
-      const strategy = p.childForFieldName("value")?.text ?? "";
-      if (!/^Cluster\.Strategy\.|Strategy$/.test(strategy)) continue;
-      let topology = "?";
-      for (let n = p.parent; n; n = n.parent) {
-        if (n.type === "pair") {
-          topology = pairKey(n);
-          break;
-        }
-      }
-      out.libcluster.push({ topology, strategy: oneLine(strategy, 60), env, ...files.loc(file, p) });
+    for (const t of topologies(tree.rootNode.descendantsOfType("pair").filter((n): n is Node => n !== null))) {
+      out.libcluster.push({ topology: t.topology, strategy: t.strategy, env, ...files.loc(file, t.at) });
     }
     for (const { call } of configCalls(tree, "logger")) {
       for (const m of findAll(call, (n) => n.type === "pair" && pairKey(n) === "metadata")) {

@@ -132,7 +132,7 @@ export function renderMarkdown(doc: Inspection): string {
       }
       for (const r of p.routers) {
         md.push(`Router ${code(r.module)} (${at(r)})`, "", ...table(["pipeline", "plugs"], r.pipelines.map((x) => [code(`:${x.name}`), x.plugs.map((y) => code(y.plug)).join(", ")])));
-        md.push(...table(["verb", "path", "to", "pipelines", "live_session", "where"], r.routes.map((x) => [x.verb, code(x.path), `${code(x.target)}${x.action ? ` ${code(`:${x.action}`)}` : ""}`, x.pipelines.map((y) => code(`:${y}`)).join(", "), cell(x.liveSession), at(x)])));
+        md.push(...table(["verb", "path", "to", "pipelines", "live_session", "only when", "where"], r.routes.map((x) => [x.verb, code(x.path), `${code(x.target)}${x.action ? ` ${code(`:${x.action}`)}` : ""}`, x.pipelines.map((y) => code(`:${y}`)).join(", "), cell(x.liveSession), code(x.conditional), at(x)])));
         if (r.liveSessions.length) md.push(...table(["live_session", "on_mount", "LiveViews"], r.liveSessions.map((s) => [code(`:${s.name}`), s.onMount.map(code).join(", "), s.liveViews.map(code).join(", ")])));
       }
       md.push(...table(["LiveView", "routes", "where"], p.liveViews.map((l) => [code(l.module), l.routes.map(code).join(", "), at(l)])));

@@ -74,6 +74,8 @@ const Route = z.object({
   action: z.string().optional(),
   pipelines: z.array(z.string()),
   liveSession: z.string().optional(),
+  /** The compile-time condition the route is under (`if Application.compile_env(:shop, :dev_routes)`). */
+  conditional: z.string().optional(),
   ...Loc,
 });
 

@@ -66,6 +66,10 @@ function behindCounter(io: Io, generators: () => Promise<readonly GeneratorDef[]
 }
 
 export async function inspect(argv: string[], root: string, io: Io, generators: () => Promise<readonly GeneratorDef[]>): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.stdout(`${INSPECT_USAGE.replace(/^usage/, "Usage")}\n\nThe project's architecture read from source: a summary at a terminal, --markdown for a design\nreview, --json for scripts and agents (schema/inspect.schema.json in the package).\n`);
+    return 0;
+  }
   const args = parseInspectArgs(argv);
   if (typeof args === "string") {
     io.stderr(`gen inspect: ${args}; ${INSPECT_USAGE}\n`);

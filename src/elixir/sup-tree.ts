@@ -49,6 +49,8 @@ export interface SupNode {
   /** `restart:` and `shutdown:` as the source says them: in Supervisor.child_spec/2, the module's `use GenServer, ...` or its child_spec/1. */
   restart?: string;
   shutdown?: string;
+  /** A library child whose options are computed (a variable, a call): its `name:` is not known. */
+  optionsComputed?: string;
 }
 
 export interface ModuleInfo {
@@ -358,6 +360,8 @@ export class TreeReader {
     const library = LIBRARY_KINDS[module];
     if (library) {
       const node: SupNode = { ...at, ...named, id: module, kind: library };
+      // `{Phoenix.PubSub, pub_sub_opts}`: options computed, so the name they give is not known here.
+      if (opts && !["list", "keywords"].includes(opts.type) && node.name === undefined) node.optionsComputed = oneLine(opts.text);
       if (library === "dynamic-supervisor" || library === "supervisor") {
         Object.assign(node, settingsOf(optionPairs(opts)));
         node.note = "children started at run time";

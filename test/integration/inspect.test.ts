@@ -300,6 +300,12 @@ describe("gen inspect --out and bad input", () => {
     expect(snapshot(shop)).toEqual(before);
   });
 
+  it("--help prints the usage, exit 0", async () => {
+    const r = await runGen(shop, ["inspect", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Usage: gen inspect \[--json \| --markdown\]/);
+  });
+
   it("outside a Mix project: says where it looked, exit 2", async () => {
     const r = await runGen(tempDir(), ["inspect"]);
     expect(r.code).toBe(2);

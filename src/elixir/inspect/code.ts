@@ -5,7 +5,7 @@
 import { callArgs, callName, callReceiver, codeChildren, doBlock, functions, type Node } from "../reader.js";
 import type { ModuleInfo, SupNode } from "../sup-tree.js";
 import { atomText, callOpts, enclosingFunction, throughAttribute, oneLine, pairKey, pairs, stringOrText, topologies, stringValue, useCall, usesKind, valueOf, type Files } from "./common.js";
-import type { Distribution, EctoReport, Observability, PhoenixReport, ProcessItem } from "./schema.js";
+import type { Deployment, Distribution, EctoReport, Observability, PhoenixReport, ProcessItem } from "./schema.js";
 
 export interface CodeContext {
   files: Files;
@@ -447,3 +447,19 @@ export function distribution(c: CodeContext): Omit<Distribution, "libcluster"> &
 }
 
 export { pairs };
+
+// --- Environment read in code --------------------------------------------------
+
+/** `System.get_env("NAME")` and `System.fetch_env!("NAME")` in lib/: variables a deployment must set, beside the config's. */
+export function environmentInCode(c: CodeContext): Deployment["environment"] {
+  const out: Deployment["environment"] = [];
+  for (const info of c.index.values()) {
+    for (const call of calls(info, ["System"], ["get_env", "fetch_env!", "fetch_env"])) {
+      const [name, fallback] = callArgs(call);
+      const v = stringValue(name);
+      if (!v) continue;
+      out.push({ name: v, required: callName(call) === "fetch_env!", ...(fallback ? { default: oneLine(fallback.text, 40) } : {}), env: "code", ...loc(c, info, call) });
+    }
+  }
+  return out;
+}

@@ -7,7 +7,7 @@ import { readRuns, type RunRecord } from "../../core/manifest.js";
 import { migrationsDir } from "../ecto.js";
 import { libSources, readMixProject, umbrellaApps, umbrellaRootProject, type MixProject } from "../project.js";
 import { TreeReader, type SupNode } from "../sup-tree.js";
-import { distribution, ecto, observability, phoenix, processes } from "./code.js";
+import { distribution, ecto, environmentInCode, observability, phoenix, processes } from "./code.js";
 import { Files } from "./common.js";
 import { otherDeployFiles, readCi, readConfig, readCredo, readDockerfiles, readFormatter, readKubernetes, readMigrations, readMix, readScopes, readSobelow } from "./files.js";
 import { SCHEMA_VERSION, type AppReport, type Deployment, type Distribution, type Generated, type Inspection, type Quality, type SupTreeNode, type UnreadItem } from "./schema.js";
@@ -43,6 +43,7 @@ const flatNodes = (n: SupNode): SupNode[] => [n, ...n.children.flatMap(flatNodes
 /** The parts of the tree the reader could not follow, as unread items. */
 function treeUnread(n: SupNode, files: Files): void {
   if (n.kind === "computed") files.unread.push({ area: "supervision tree", file: files.rel(n.file), line: n.line, what: n.id.length > 70 ? `${n.id.slice(0, 67)}...` : n.id, reason: "a child list or child computed at run time (a function of config or a conditional); its children are not known" });
+  if (n.optionsComputed) files.unread.push({ area: "supervision tree", file: files.rel(n.file), line: n.line, what: `${n.id}'s options: ${n.optionsComputed}`, reason: "the child's options are computed, so the name it registers (and its settings) are not known" });
   if (n.note && /does not call/.test(n.note)) files.unread.push({ area: "supervision tree", file: files.rel(n.file), line: n.line, what: n.id, reason: n.note });
   for (const c of n.children) treeUnread(c, files);
 }
@@ -148,7 +149,7 @@ async function inspectApp(root: string, prefix: string, unread: UnreadItem[], op
     supervisionTree: sup ? toTree(sup, files) : null,
     processes: processes(c),
     distribution: { ...dist, libcluster: [...config.libcluster, ...dist.libcluster] },
-    deployment: deploymentFiles,
+    deployment: { ...deploymentFiles, environment: [...deploymentFiles.environment, ...environmentInCode(c)] },
     observability: { ...obs, loggerMetadata: [...config.loggerMetadata, ...obs.loggerMetadata] },
     quality: quality(files, mix),
     generated: await generated(files, project, opts),

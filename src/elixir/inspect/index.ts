@@ -107,12 +107,21 @@ async function inspectApp(root: string, prefix: string, unread: UnreadItem[], op
   const configDir = posix(path.relative(root, path.dirname(project.configFile)));
   // An umbrella app's config is the umbrella's (config_path: "../../config/..."): read once, at the root.
   const config = configDir.startsWith("..") ? { libcluster: [], loggerMetadata: [], environment: [] } : readConfig(files, configDir);
-  const ph = phoenix(c);
+  // One area that fails to read does not take the document with it: it is listed as unread, with the error.
+  const guard = <T>(area: string, read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (err) {
+      files.unread.push({ area, file: prefix === "" ? "." : prefix.replace(/\/$/, ""), what: `the ${area} area`, reason: `the reader failed here (please report it): ${(err as Error).message.split("\n")[0]}` });
+      return fallback;
+    }
+  };
+  const ph = guard("phoenix", () => phoenix(c), { endpoints: [], routers: [], liveViews: [], liveComponents: [], channels: [], presence: [], pubsub: { servers: [], broadcasts: [], subscriptions: [] } });
   const isPhoenix = project.phoenix || ph.endpoints.length > 0 || ph.routers.length > 0;
-  const ec = ecto(c);
+  const ec = guard("ecto", () => ecto(c), { repos: [], schemas: [] });
   const isEcto = project.ecto || ec.repos.length > 0 || ec.schemas.length > 0;
-  const dist = distribution(c);
-  const obs = observability(c);
+  const dist = guard("distribution", () => distribution(c), { libcluster: [], dnsCluster: [], horde: [], pg: [], global: [], singletons: [] });
+  const obs = guard("observability", () => observability(c), { emitted: [], attached: [], metrics: [], reporters: [], loggerMetadata: [] });
   const health: Deployment["health"] = [
     ...ph.routers.flatMap((r) => r.routes.filter((x) => HEALTH.test(x.path)).map((x) => ({ path: x.path, via: `${r.module}: ${x.verb} ${x.target}${x.action ? ` :${x.action}` : ""}`, file: x.file, line: x.line }))),
     ...ph.endpoints.flatMap((e) => e.plugs.filter((p) => /Health|Readiness|Liveness|Probe/.test(p.plug)).map((p) => ({ path: /"([^"]+)"/.exec(p.options ?? "")?.[1] ?? "(the plug's own)", via: `${e.module}: plug ${p.plug}`, file: p.file, line: p.line }))),
@@ -136,7 +145,7 @@ async function inspectApp(root: string, prefix: string, unread: UnreadItem[], op
   const { otpLints } = await import("../otp-lints.js");
   const { opsProblems } = await import("../ops.js");
   const runtime = posix(path.relative(root, path.join(path.dirname(project.configFile), "runtime.exs")));
-  const lints = otpLints(parsed, project.appModule, reader, sup);
+  const lints = guard("findings", () => otpLints(parsed, project.appModule, reader, sup), []);
   const ops = await opsProblems(root, project.app, runtime);
   const report: AppReport = {
     app: project.app,
@@ -147,9 +156,9 @@ async function inspectApp(root: string, prefix: string, unread: UnreadItem[], op
     ...(mix.elixir ? { elixir: mix.elixir } : {}),
     deps: mix.deps,
     supervisionTree: sup ? toTree(sup, files) : null,
-    processes: processes(c),
+    processes: guard("processes", () => processes(c), []),
     distribution: { ...dist, libcluster: [...config.libcluster, ...dist.libcluster] },
-    deployment: { ...deploymentFiles, environment: [...deploymentFiles.environment, ...environmentInCode(c)] },
+    deployment: { ...deploymentFiles, environment: [...deploymentFiles.environment, ...guard("deployment", () => environmentInCode(c), [])] },
     observability: { ...obs, loggerMetadata: [...config.loggerMetadata, ...obs.loggerMetadata] },
     quality: quality(files, mix),
     generated: await generated(files, project, opts),

@@ -9,7 +9,7 @@ import { UserError, isExitPromptError } from "../core/errors.js";
 import { existsSync } from "node:fs";
 import { findMixRoot, readMixProject, umbrellaApps, umbrellaRootProject, type MixProject } from "../elixir/project.js";
 import type { Team } from "../core/team.js";
-import { findTeamDir } from "../core/team-dir.js";
+import { teamAt } from "../core/team-dir.js";
 import { BusyError, recoverAndSay } from "../core/flush.js";
 
 /** Finish a flush a killed run left in `root`; false (said on stderr) when another run is writing there now. */
@@ -25,11 +25,6 @@ async function recovered(root: string, io: Io): Promise<boolean> {
 }
 
 const LIFECYCLE = ["status", "undo", "upgrade"] as const;
-
-/** The team folder's config at or above `from`: team.ts (and its zod schemas) load only when there is one. */
-async function teamAt(from: string, cwd: string): Promise<Team | undefined> {
-  return findTeamDir(from) === undefined ? undefined : (await import("../core/team.js")).loadTeam(from, cwd);
-}
 
 /** A generator as listed: its name and what it does. */
 type Listed = Pick<GeneratorDef, "name" | "description">;
@@ -240,9 +235,7 @@ export async function gen(argv: string[], io: Io, given?: readonly GeneratorDef[
       throw err;
     }
     // create-otp-app's own runs are re-planned too (a --phoenix run says why it is not).
-    const { default: app } = await import("../../generators/app/index.js");
-    const { default: phoenixApp } = await import("../../generators/phoenix-app/index.js");
-    const all = [...(await allBuiltins()), ...teamGenerators, app as unknown as GeneratorDef, phoenixApp as unknown as GeneratorDef];
+    const all = await (await import("./registry.js")).withCreationGenerators([...(await allBuiltins()), ...teamGenerators]);
     return lifecycle(first as (typeof LIFECYCLE)[number], args, { root: project.root, project, team: projectTeam, generators: all, io });
   }
   if (first === "templates") {

@@ -55,11 +55,9 @@ export function parseInspectArgs(argv: readonly string[]): Args | string {
 function behindCounter(io: Io, generators: () => Promise<readonly GeneratorDef[]>) {
   return async (root: string, project: MixProject, runs: RunRecord[]): Promise<Map<string, number>> => {
     const { statusRows } = await import("../core/lifecycle.js");
-    const { findTeamDir } = await import("../core/team-dir.js");
-    const team = findTeamDir(root) === undefined ? undefined : await (await import("../core/team.js")).loadTeam(root, io.cwd);
-    const { default: app } = await import("../../generators/app/index.js");
-    const { default: phoenixApp } = await import("../../generators/phoenix-app/index.js");
-    const all = [...(await generators()), app as unknown as GeneratorDef, phoenixApp as unknown as GeneratorDef];
+    const { teamAt } = await import("../core/team-dir.js");
+    const team = await teamAt(root, io.cwd);
+    const all = await (await import("./registry.js")).withCreationGenerators(await generators());
     const rows = await statusRows(runs, runs, { root, project, team, generators: all, io: { ...io, interactive: false, stdout: () => undefined } });
     return new Map(rows.map((r) => [r.id, r.files.filter((f) => f.behind).length]));
   };

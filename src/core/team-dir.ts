@@ -2,6 +2,7 @@
 // run in a project without one (gen list, most runs) never builds them.
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
+import type { Team } from "./team.js";
 
 export const TEAM_DIR = ".otpgen";
 
@@ -20,4 +21,9 @@ export function findTeamDir(from: string): string | undefined {
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/** The team folder's config at or above `from`: team.ts (and its zod schemas) load only when there is one. */
+export async function teamAt(from: string, cwd: string): Promise<Team | undefined> {
+  return findTeamDir(from) === undefined ? undefined : (await import("./team.js")).loadTeam(from, cwd);
 }

@@ -20,10 +20,11 @@ function yamlDocs(text: string | undefined): unknown[] {
   }
 }
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const at = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => obj(o)[k], v);
+export type Obj = Record<string, unknown>;
+/** A YAML mapping as an object ({} for anything else), a sequence as an array ([] else), a path into them. */
+export const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
+export const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+export const at = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => obj(o)[k], v);
 const num = (v: unknown): string | undefined => (typeof v === "number" || (typeof v === "string" && /^\d+$/.test(v)) ? String(v) : undefined);
 
 /** The containers of a Deployment's pod (init containers too). */

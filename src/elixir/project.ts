@@ -192,8 +192,12 @@ export interface Sources {
   tree?(file: string): Tree | undefined;
 }
 
-/** The .ex files under `root`/lib (in path order, by code unit: no collator to start), read from disk. */
-export function libSources(root: string): Sources {
+/**
+ * The files under `root`/`dir` whose names pass `test`, as `/`-separated paths
+ * from `root`, in path order (by code unit: no collator to start); folders
+ * `skip` names are not entered. A folder that cannot be read holds none.
+ */
+export function filesUnder(root: string, dir: string, test: (name: string) => boolean, skip: (name: string) => boolean = () => false): string[] {
   const files: string[] = [];
   const walk = (rel: string): void => {
     let entries;
@@ -203,12 +207,19 @@ export function libSources(root: string): Sources {
       return;
     }
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const r = path.join(rel, e.name);
-      if (e.isDirectory()) walk(r);
-      else if (e.name.endsWith(".ex")) files.push(r.split(path.sep).join("/"));
+      const r = rel === "" ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        if (!skip(e.name)) walk(r);
+      } else if (test(e.name)) files.push(r);
     }
   };
-  walk("lib");
+  walk(dir.split(path.sep).join("/"));
+  return files;
+}
+
+/** The .ex files under `root`/lib (in path order), read from disk. */
+export function libSources(root: string): Sources {
+  const files = filesUnder(root, "lib", (name) => name.endsWith(".ex"));
   return {
     files,
     read: (file) => {

@@ -116,7 +116,7 @@ export function modules(root: Node): { name: string; node: Node; body: Node | un
 }
 
 /** The arity of a `def`/`defp` head: `start(_type, _args)` -> 2, `init(opts) when ...` -> 1. */
-function headOf(def: Node): { name: string; arity: number; defaults: number } | undefined {
+export function defHead(def: Node): { name: string; arity: number; defaults: number } | undefined {
   let head = callArgs(def)[0];
   if (head?.type === "binary_operator" && head.childForFieldName("operator")?.text === "when") head = head.childForFieldName("left") ?? undefined;
   if (!head) return undefined;
@@ -144,7 +144,7 @@ export function functions(body: Node | undefined, name: string, arity?: number, 
   return codeChildren(body).filter((n) => {
     const kind = callName(n);
     if (!kind || !kinds.includes(kind)) return false;
-    const head = headOf(n);
+    const head = defHead(n);
     return head?.name === name && (arity === undefined || head.arity === arity);
   });
 }
@@ -155,7 +155,7 @@ export function functions(body: Node | undefined, name: string, arity?: number, 
  */
 export function definesPublic(body: Node | undefined, name: string, arity: number): boolean {
   return functions(body, name, undefined, ["def"]).some((def) => {
-    const head = headOf(def);
+    const head = defHead(def);
     return head !== undefined && arity <= head.arity && arity >= head.arity - head.defaults;
   });
 }

@@ -157,7 +157,8 @@ function optionPairs(opts: Node | undefined, scope?: Node, module?: Node): Node[
   return node?.type === "keywords" ? codeChildren(node).filter((c) => c.type === "pair") : [];
 }
 
-const pairKey = (p: Node): string => p.childForFieldName("key")?.text.replace(/:\s*$/, "").trim() ?? "";
+/** A keyword pair's key without its colon (`name` of `name: X`). */
+export const pairKey = (p: Node): string => p.childForFieldName("key")?.text.replace(/:\s*$/, "").trim() ?? "";
 const pairValue = (pairs: Node[], key: string): Node | undefined => pairs.find((p) => pairKey(p) === key)?.childForFieldName("value") ?? undefined;
 
 /** `strategy: :one_for_one`, `max_restarts: 10`... as written, and the strategy alone. */
@@ -191,7 +192,7 @@ function attributeSet(name: string, info: ModuleInfo): Node | undefined {
 }
 
 /** `@attr` as what it is set to: a node standing for the value, else itself. */
-function throughAttribute(node: Node, info: ModuleInfo): Node {
+export function throughAttribute(node: Node, info: ModuleInfo): Node {
   const attr = node.type === "unary_operator" && node.text.startsWith("@") ? codeChildren(node)[0] : undefined;
   return (attr?.type === "identifier" ? attributeSet(attr.text, info) : undefined) ?? node;
 }

@@ -5,6 +5,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { copyOf, elixirGates, expectGatesPass, hexEnv, phoenixUnformatted, snapshot, tempDir, testCounts, unformatted, withTelemetryDep } from "../helpers.js";
 import { RUNS } from "../runs.js";
@@ -152,6 +153,23 @@ describe("create-otp-app, installed", () => {
 });
 
 describe("gen, installed", () => {
+  it("gen inspect from the installed package: the summary, --markdown, --json valid against the schema the package ships, and bad input refused", async () => {
+    const dir = fixtureCopy("inspect_shop");
+    const before = snapshot(dir);
+    expect((await runOk("gen", ["inspect"], dir)).stdout).toContain("phoenix           1 endpoint, 6 routes, 2 LiveViews");
+    expect((await runOk("gen", ["inspect", "--markdown"], dir)).stdout).toMatch(/^# Architecture of my_shop2\n/);
+    const shipped = path.join(binDir(), "..", "create-otp-app", "schema", "inspect.schema.json");
+    const doc = JSON.parse((await runOk("gen", ["inspect", "--json"], dir)).stdout) as { schemaVersion: number; apps: { phoenix: { routers: { routes: unknown[] }[] } }[] };
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(shipped, "utf8")));
+    expect(validate(doc), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.apps[0]?.phoenix.routers[0]?.routes).toHaveLength(6);
+    const bad = await runBin("gen", ["inspect", "--yaml"], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toEqual(['gen inspect: unknown option "--yaml"; usage: gen inspect [--json | --markdown] [--out FILE [--force]] [--app NAME] [--upgrade-check]']);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   it("gen tree (text and Mermaid), the tree in --dry-run, and gen doctor --ci on a seeded mistake", async () => {
     const cwd = tempDir();
     await runOk("create-otp-app", ["treed", ...BARE], cwd);

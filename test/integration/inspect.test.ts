@@ -161,7 +161,7 @@ describe("gen inspect on a Phoenix app with Ecto, clustering, a release and CI (
         kind: "Deployment",
         name: "my-shop2",
         replicas: 3,
-        probes: { readiness: { kind: "httpGet", detail: "/healthz on 4000, periodSeconds 5" }, liveness: { kind: "tcpSocket", detail: "port 4000" } },
+        probes: { readiness: { kind: "httpGet", detail: "/healthz on 4000, periodSeconds 5", path: "/healthz", line: 13 }, liveness: { kind: "tcpSocket", detail: "port 4000" } },
         resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } },
       },
       { file: "k8s/deployment.yaml", kind: "Service", name: "my-shop2-headless" },

@@ -4,7 +4,7 @@
 // By syntax only: what a macro or a run-time value hides is listed as unread.
 import { callArgs, callName, callReceiver, codeChildren, doBlock, functions, type Node } from "../reader.js";
 import type { ModuleInfo, SupNode } from "../sup-tree.js";
-import { atomText, callOpts, enclosingFunction, throughAttribute, oneLine, pairKey, pairs, stringOrText, topologies, stringValue, useCall, usesKind, valueOf, type Files } from "./common.js";
+import { atomText, callOpts, enclosingFunction, environmentReads, throughAttribute, oneLine, pairKey, pairs, stringOrText, topologies, stringValue, useCall, usesKind, valueOf, type Files } from "./common.js";
 import type { Deployment, Distribution, EctoReport, Observability, PhoenixReport, ProcessItem } from "./schema.js";
 
 export interface CodeContext {
@@ -71,11 +71,17 @@ const LIBRARY: Record<string, ProcessItem["kind"]> = {
   supervisor: "supervisor",
 };
 
+/** The values a module sets the attribute `name` to (`@behaviour :gen_statem` → the `:gen_statem` node), read by syntax. */
+function attributeValues(info: ModuleInfo, names: readonly string[]): Node[] {
+  return codeChildren(info.body ?? info.node).flatMap((n) => {
+    const set = n.type === "unary_operator" && n.text.startsWith("@") ? codeChildren(n)[0] : undefined;
+    const value = set && names.includes(callName(set) ?? "") ? callArgs(set)[0] : undefined;
+    return value ? [value] : [];
+  });
+}
+
 function behaviourOf(info: ModuleInfo): ProcessItem["kind"] | undefined {
-  const body = codeChildren(info.body ?? info.node);
-  const declared = body
-    .filter((n) => n.type === "unary_operator" && /^@behaviou?r\b/.test(n.text))
-    .map((n) => callArgs(codeChildren(n)[0] as Node)[0]?.text ?? "");
+  const declared = attributeValues(info, ["behaviour", "behavior"]).map((v) => v.text);
   for (const [names, kind] of BEHAVIOURS) if (names.some((m) => info.uses.includes(m) || declared.includes(m))) return kind;
   return undefined;
 }
@@ -101,8 +107,8 @@ export function processes(c: CodeContext): ProcessItem[] {
   for (const info of c.index.values()) {
     for (const call of calls(info, [":ets"], ["new"])) {
       const [nameWritten, optsWritten] = callArgs(call);
-      const nameArg = throughAttribute(nameWritten, info);
-      const optsArg = throughAttribute(optsWritten, info);
+      const nameArg = nameWritten && throughAttribute(nameWritten, info);
+      const optsArg = optsWritten && throughAttribute(optsWritten, info);
       const opts = optsArg?.type === "list" ? codeChildren(optsArg).map((o) => o.text) : [];
       const named = opts.includes(":named_table");
       const access = opts.find((o) => [":public", ":protected", ":private"].includes(o))?.slice(1) ?? (optsArg?.type === "list" ? "protected" : undefined);
@@ -136,7 +142,8 @@ function plugsOf(c: CodeContext, info: ModuleInfo, block: Node | undefined, cond
     const name = callName(n);
     if (name === "plug" && !callReceiver(n)) {
       const [plug, opts] = callArgs(n);
-      out.push({ plug: plug?.text ?? "?", ...(opts ? { options: oneLine(opts.text, 60) } : {}), ...(conditional ? { conditional } : {}), ...loc(c, info, n) });
+      const at = stringValue(valueOf(opts, "path") ?? valueOf(opts, "at"));
+      out.push({ plug: plug?.text ?? "?", ...(opts ? { options: oneLine(opts.text, 60) } : {}), ...(at !== undefined ? { path: at } : {}), ...(conditional ? { conditional } : {}), ...loc(c, info, n) });
     } else if ((name === "if" || name === "unless") && !callReceiver(n)) {
       const cond = `${name} ${oneLine(callArgs(n)[0]?.text ?? "", 100)}`;
       const block2 = doBlock(n);
@@ -346,8 +353,7 @@ export function ecto(c: CodeContext): Pick<EctoReport, "repos" | "schemas"> {
     if (!def) continue;
     const embedded = callName(def) === "embedded_schema";
     const source = embedded ? undefined : stringOrText(callArgs(def)[0]);
-    const pk = codeChildren(info.body).find((n) => n.type === "unary_operator" && /^@primary_key\b/.test(n.text));
-    const pkValue = pk ? callArgs(codeChildren(pk)[0] as Node)[0] : undefined;
+    const pkValue = attributeValues(info, ["primary_key"])[0];
     const schema: EctoReport["schemas"][number] = {
       module: info.name,
       ...(source !== undefined ? { source } : {}),
@@ -454,12 +460,7 @@ export { pairs };
 export function environmentInCode(c: CodeContext): Deployment["environment"] {
   const out: Deployment["environment"] = [];
   for (const info of c.index.values()) {
-    for (const call of calls(info, ["System"], ["get_env", "fetch_env!", "fetch_env"])) {
-      const [name, fallback] = callArgs(call);
-      const v = stringValue(name);
-      if (!v) continue;
-      out.push({ name: v, required: callName(call) === "fetch_env!", ...(fallback ? { default: oneLine(fallback.text, 40) } : {}), env: "code", ...loc(c, info, call) });
-    }
+    for (const { at, ...read } of environmentReads(calls(info, ["System"]))) out.push({ ...read, env: "code", ...loc(c, info, at) });
   }
   return out;
 }

@@ -1,14 +1,16 @@
 // What every area reader of `gen inspect` shares: the app's files (each
 // parsed once), locations as the inspected root sees them, and the list of
 // what could not be read. Needs `loadReader()` first.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { stringValue } from "../phoenix.js";
-import { callArgs, callName, callReceiver, codeChildren, findAll, parse, type Node, type Tree } from "../reader.js";
-import type { ModuleInfo } from "../sup-tree.js";
+import { filesUnder } from "../project.js";
+import { callArgs, callName, callReceiver, codeChildren, defHead, findAll, parse, type Node, type Tree } from "../reader.js";
+import { pairKey, throughAttribute, type ModuleInfo } from "../sup-tree.js";
+import { pairValue as valueOf } from "../ecto.js";
 import type { UnreadItem } from "./schema.js";
 
-export { stringValue };
+export { stringValue, pairKey, throughAttribute, valueOf };
 
 export class Files {
   private readonly trees = new Map<string, Tree | undefined>();
@@ -80,23 +82,7 @@ export class Files {
 
   /** Files under `dir` (relative, recursive, sorted by code unit) whose names pass `test`. */
   list(dir: string, test: (name: string) => boolean, skip: (name: string) => boolean = () => false): string[] {
-    const out: string[] = [];
-    const walk = (rel: string): void => {
-      let entries;
-      try {
-        entries = readdirSync(path.join(this.root, rel), { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-        const r = rel === "" ? e.name : `${rel}/${e.name}`;
-        if (e.isDirectory()) {
-          if (!skip(e.name)) walk(r);
-        } else if (test(e.name)) out.push(r);
-      }
-    };
-    walk(dir);
-    return out;
+    return filesUnder(this.root, dir, test, skip);
   }
 }
 
@@ -106,7 +92,6 @@ export function oneLine(text: string, max = 80): string {
   return f.length > max ? `${f.slice(0, max - 3)}...` : f;
 }
 
-export const pairKey = (p: Node): string => p.childForFieldName("key")?.text.replace(/:\s*$/, "").trim() ?? "";
 
 /** The pairs of a keyword list: a `keywords` node, or a list literal holding one. */
 export function pairs(node: Node | undefined): Node[] {
@@ -115,9 +100,6 @@ export function pairs(node: Node | undefined): Node[] {
   return kw ? codeChildren(kw).filter((c) => c.type === "pair") : [];
 }
 
-export function valueOf(node: Node | undefined, key: string): Node | undefined {
-  return pairs(node).find((p) => pairKey(p) === key)?.childForFieldName("value") ?? undefined;
-}
 
 /** The keyword list written as a call's last argument (`plug X, at: "/"`), or its trailing keywords. */
 export function callOpts(call: Node): Node | undefined {
@@ -132,9 +114,17 @@ export const atomText = (n: Node | undefined): string | undefined => (n === unde
 /** A string literal's text, or the expression written (one line). */
 export const stringOrText = (n: Node | undefined): string => (n === undefined ? "" : (stringValue(n) ?? oneLine(n.text, 60)));
 
-/** Remote calls `Receiver.name(...)` below `node`, receivers and names as written. */
-export function remoteCalls(node: Node, receivers: readonly string[], names?: readonly string[]): Node[] {
-  return findAll(node, (n) => n.type === "call" && receivers.includes(callReceiver(n) ?? "") && (names === undefined || names.includes(callName(n) ?? "")));
+/**
+ * The environment variables read by `System.get_env/1,2` and `System.fetch_env!/1`
+ * among `calls`, by name as written (a name that is not a literal is not one).
+ */
+export function environmentReads(calls: readonly Node[]): { name: string; required: boolean; default?: string; at: Node }[] {
+  return calls.flatMap((call) => {
+    if (callReceiver(call) !== "System" || !["get_env", "fetch_env!", "fetch_env"].includes(callName(call) ?? "")) return [];
+    const [name, fallback] = callArgs(call);
+    const v = stringValue(name);
+    return v ? [{ name: v, required: callName(call) === "fetch_env!", ...(fallback ? { default: oneLine(fallback.text, 40) } : {}), at: call }] : [];
+  });
 }
 
 /** The name of the def/defp a node sits in, as `name/arity`. */
@@ -142,11 +132,8 @@ export function enclosingFunction(node: Node): string | undefined {
   for (let p = node.parent; p; p = p.parent) {
     const kind = callName(p);
     if (kind === "def" || kind === "defp") {
-      let head = callArgs(p)[0];
-      if (head?.type === "binary_operator" && head.childForFieldName("operator")?.text === "when") head = head.childForFieldName("left") ?? undefined;
-      if (head?.type === "identifier") return `${head.text}/0`;
-      if (head?.type === "call") return `${callName(head) ?? "?"}/${callArgs(head).length}`;
-      return undefined;
+      const head = defHead(p);
+      return head ? `${head.name}/${head.arity}` : undefined;
     }
   }
   return undefined;
@@ -183,16 +170,6 @@ export function configCalls(tree: Tree, app: string): { call: Node; key: string 
     return args.length >= 3 ? { call, key: atomText(args[1]), value: args[2] } : { call, key: undefined, value: args[1] };
   });
 }
-
-/** `@name` as what the module sets it to (`@table_options [:set, :protected]`), else the node itself. */
-export function throughAttribute(node: Node | undefined, info: ModuleInfo): Node | undefined {
-  if (node?.type !== "unary_operator" || !node.text.startsWith("@")) return node;
-  const attr = codeChildren(node)[0];
-  if (attr?.type !== "identifier") return node;
-  const set = codeChildren(info.body ?? info.node).find((n) => n.type === "unary_operator" && n.text.startsWith("@") && callName(codeChildren(n)[0] as Node) === attr.text);
-  return (set ? callArgs(codeChildren(set)[0] as Node)[0] : undefined) ?? node;
-}
-
 /**
  * libcluster topologies among keyword pairs (`name: [strategy: Cluster.Strategy.X, ...]`),
  * wherever they are written: each `strategy:` pair naming a strategy, under the

@@ -5,10 +5,11 @@
 // manifest of generated runs. Elixir by syntax, YAML with the yaml library,
 // the Dockerfile by line (its syntax is line-based).
 import path from "node:path";
-import { parseAllDocuments } from "yaml";
+import { LineCounter, parseAllDocuments } from "yaml";
 import { mixProjectOf } from "../project.js";
-import { callArgs, callName, callReceiver, codeChildren, findAll, functions, bodyExpressions, type Node } from "../reader.js";
-import { atomText, configCalls, configFiles, oneLine, pairKey, pairs, stringOrText, stringValue, topologies, valueOf, type Files } from "./common.js";
+import { callName, callReceiver, codeChildren, findAll, findCalls, functions, bodyExpressions, type Node } from "../reader.js";
+import { list, obj } from "../ops.js";
+import { atomText, configCalls, configFiles, environmentReads, oneLine, pairKey, pairs, stringOrText, stringValue, topologies, valueOf, type Files } from "./common.js";
 import type { DepItem, DepRole, Deployment, Distribution, EctoReport, Observability, Quality } from "./schema.js";
 
 // --- mix.exs -------------------------------------------------------------------
@@ -96,9 +97,13 @@ export function readMix(files: Files): MixInfo {
   const threshold = valueOf(valueOf(coverage, "summary"), "threshold");
   if (threshold && /^\d+(\.\d+)?$/.test(threshold.text)) out.coverage = { threshold: Number(threshold.text), via: "mix test --cover (test_coverage: [summary: [threshold: ...]])", file: files.rel("mix.exs") };
   else if (valueOf(coverage, "tool")?.text === "ExCoveralls") {
-    const json = files.read("coveralls.json");
-    const min = json ? /"minimum_coverage"\s*:\s*([\d.]+)/.exec(json)?.[1] : undefined;
-    if (min) out.coverage = { threshold: Number(min), via: "excoveralls (coveralls.json minimum_coverage)", file: files.rel("coveralls.json") };
+    let min: unknown;
+    try {
+      min = obj(obj(JSON.parse(files.read("coveralls.json") ?? "{}")).coverage_options).minimum_coverage;
+    } catch {
+      files.note("quality", "coveralls.json", undefined, "coveralls.json", "not valid JSON");
+    }
+    if (typeof min === "number") out.coverage = { threshold: min, via: "excoveralls (coveralls.json minimum_coverage)", file: files.rel("coveralls.json") };
   }
   const aliases = projectList(mix, mix.project.get("aliases"), files, "quality", "aliases:");
   for (const p of pairs(aliases)) {
@@ -136,12 +141,7 @@ export function readConfig(files: Files, configDir: string): ConfigInfo {
         out.loggerMetadata.push({ keys: oneLine(m.childForFieldName("value")?.text ?? "", 80), ...files.loc(file, m) });
       }
     }
-    for (const call of findAll(tree.rootNode, (n) => n.type === "call" && callReceiver(n) === "System" && ["get_env", "fetch_env!", "fetch_env"].includes(callName(n) ?? ""))) {
-      const [name, fallback] = callArgs(call);
-      const v = stringValue(name);
-      if (!v) continue;
-      out.environment.push({ name: v, required: callName(call) === "fetch_env!", ...(fallback ? { default: oneLine(fallback.text, 40) } : {}), env, ...files.loc(file, call) });
-    }
+    for (const { at, ...read } of environmentReads(findCalls(tree.rootNode))) out.environment.push({ ...read, env, ...files.loc(file, at) });
   }
   return out;
 }
@@ -168,16 +168,13 @@ export async function readScopes(files: Files, configFile: string, app: string):
 
 const KUBE_DIRS = ["k8s", "kubernetes", "kube", "deploy", "deployment", "deployments", "manifests", ".k8s", "infra", "ops", "helm", "charts"];
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-function probe(p: unknown): { kind: string; detail: string } | undefined {
+function probe(p: unknown): { kind: string; detail: string; path?: string } | undefined {
   const o = obj(p);
   if (Object.keys(o).length === 0) return undefined;
   const timing = ["initialDelaySeconds", "periodSeconds", "failureThreshold", "timeoutSeconds"].filter((k) => o[k] !== undefined).map((k) => `${k} ${String(o[k])}`);
   const http = obj(o.httpGet);
-  if (Object.keys(http).length > 0) return { kind: "httpGet", detail: [`${String(http.path ?? "/")} on ${String(http.port ?? "?")}`, ...timing].join(", ") };
+  if (Object.keys(http).length > 0) return { kind: "httpGet", detail: [`${String(http.path ?? "/")} on ${String(http.port ?? "?")}`, ...timing].join(", "), path: String(http.path ?? "/") };
   if (o.tcpSocket) return { kind: "tcpSocket", detail: [`port ${String(obj(o.tcpSocket).port ?? "?")}`, ...timing].join(", ") };
   if (o.exec) return { kind: "exec", detail: [list(obj(o.exec).command).join(" "), ...timing].join(", ") };
   if (o.grpc) return { kind: "grpc", detail: [`port ${String(obj(o.grpc).port ?? "?")}`, ...timing].join(", ") };
@@ -199,9 +196,10 @@ export function readKubernetes(files: Files): Deployment["kubernetes"] {
       files.note("deployment", file, undefined, "the file", "a template (Helm or similar): its objects exist only once rendered");
       continue;
     }
+    const lines = new LineCounter();
     let docs: ReturnType<typeof parseAllDocuments> extends infer D ? (D extends unknown[] ? D : never) : never;
     try {
-      docs = parseAllDocuments(text);
+      docs = parseAllDocuments(text, { lineCounter: lines });
     } catch {
       docs = [];
     }
@@ -220,12 +218,13 @@ export function readKubernetes(files: Files): Deployment["kubernetes"] {
       if (typeof spec.replicas === "number") entry.replicas = spec.replicas;
       if (main) {
         const probes: NonNullable<typeof entry.probes> = {};
-        const l = probe(main.livenessProbe);
-        const r = probe(main.readinessProbe);
-        const s = probe(main.startupProbe);
-        if (l) probes.liveness = l;
-        if (r) probes.readiness = r;
-        if (s) probes.startup = s;
+        for (const which of ["liveness", "readiness", "startup"] as const) {
+          const p = probe(main[`${which}Probe`]);
+          if (!p) continue;
+          // The line of its httpGet path, from the parser's own positions.
+          const node = doc.getIn(["spec", "template", "spec", "containers", 0, `${which}Probe`, "httpGet", "path"], true) as { range?: [number, number, number] } | undefined;
+          probes[which] = node?.range ? { ...p, line: lines.linePos(node.range[0]).line } : p;
+        }
         entry.probes = probes;
         const res = obj(main.resources);
         const requests = strings(res.requests);

@@ -10,7 +10,8 @@ import { TreeReader, type SupNode } from "../sup-tree.js";
 import { distribution, ecto, environmentInCode, observability, phoenix, processes } from "./code.js";
 import { Files } from "./common.js";
 import { otherDeployFiles, readCi, readConfig, readCredo, readDockerfiles, readFormatter, readKubernetes, readMigrations, readMix, readScopes, readSobelow } from "./files.js";
-import { SCHEMA_VERSION, type AppReport, type Deployment, type Distribution, type Generated, type Inspection, type Quality, type SupTreeNode, type UnreadItem } from "./schema.js";
+import { SCHEMA_VERSION } from "./version.js";
+import type { AppReport, Deployment, Distribution, Generated, Inspection, Quality, SupTreeNode, UnreadItem } from "./schema.js";
 
 export interface InspectOptions {
   /** One app of an umbrella (its folder name or app name). */
@@ -124,7 +125,7 @@ async function inspectApp(root: string, prefix: string, unread: UnreadItem[], op
   const obs = guard("observability", () => observability(c), { emitted: [], attached: [], metrics: [], reporters: [], loggerMetadata: [] });
   const health: Deployment["health"] = [
     ...ph.routers.flatMap((r) => r.routes.filter((x) => HEALTH.test(x.path)).map((x) => ({ path: x.path, via: `${r.module}: ${x.verb} ${x.target}${x.action ? ` :${x.action}` : ""}`, file: x.file, line: x.line }))),
-    ...ph.endpoints.flatMap((e) => e.plugs.filter((p) => /Health|Readiness|Liveness|Probe/.test(p.plug)).map((p) => ({ path: /"([^"]+)"/.exec(p.options ?? "")?.[1] ?? "(the plug's own)", via: `${e.module}: plug ${p.plug}`, file: p.file, line: p.line }))),
+    ...ph.endpoints.flatMap((e) => e.plugs.filter((p) => /Health|Readiness|Liveness|Probe/.test(p.plug)).map((p) => ({ path: p.path ?? "(the plug's own)", via: `${e.module}: plug ${p.plug}`, file: p.file, line: p.line }))),
   ];
   // libcluster started with topologies the reader found nowhere: which strategy runs is decided at run time.
   const clusterSup = sup ? flatNodes(sup).find((n) => n.id === "Cluster.Supervisor") : undefined;
@@ -135,11 +136,7 @@ async function inspectApp(root: string, prefix: string, unread: UnreadItem[], op
   // The Kubernetes probes' HTTP paths are health endpoints too (a release's own health server, not the router).
   for (const k of deploymentFiles.kubernetes) {
     for (const [which, p] of Object.entries(k.probes ?? {})) {
-      const probePath = p.kind === "httpGet" ? /^(\S+) on /.exec(p.detail)?.[1] : undefined;
-      if (!probePath) continue;
-      const text = files.read(k.file.slice(files.prefix.length)) ?? "";
-      const at = text.split("\n").findIndex((l) => new RegExp(`path:\\s*["']?${probePath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?(\\s|,|}|$)`).test(l));
-      deploymentFiles.health.push({ path: probePath, via: `${k.kind} ${k.name}: ${which} probe`, file: k.file, line: at + 1 || 1 });
+      if (p.path !== undefined) deploymentFiles.health.push({ path: p.path, via: `${k.kind} ${k.name}: ${which} probe`, file: k.file, line: p.line ?? 1 });
     }
   }
   const { otpLints } = await import("../otp-lints.js");
@@ -184,15 +181,9 @@ export async function inspectProject(root: string, opts: InspectOptions): Promis
     out.apps.push(await inspectApp(root, "", unread, opts));
     return out;
   }
-  const chosen = opts.app === undefined ? apps : apps.filter((a) => path.basename(a) === opts.app);
+  // --app: the app's folder name, or its app name where the folder is named otherwise.
+  const chosen = opts.app === undefined ? apps : apps.filter((a) => path.basename(a) === opts.app || readMixProject(path.join(root, a)).app === opts.app);
   for (const a of chosen) out.apps.push(await inspectApp(path.join(root, a), `${posix(a)}/`, unread, opts));
-  if (opts.app !== undefined && out.apps.length === 0) {
-    // By app name, when the folder is named otherwise.
-    for (const a of apps) {
-      const report = await inspectApp(path.join(root, a), `${posix(a)}/`, [], opts);
-      if (report.app === opts.app) out.apps.push(await inspectApp(path.join(root, a), `${posix(a)}/`, unread, opts));
-    }
-  }
   // The umbrella's own root: its mix.exs, shared config, CI, deployment and runs.
   const files = new Files(root, "", unread);
   const mix = readMix(files);
@@ -208,4 +199,3 @@ export async function inspectProject(root: string, opts: InspectOptions): Promis
   return out;
 }
 
-export { Inspection as InspectionSchema } from "./schema.js";

@@ -5,8 +5,9 @@
 // the reader could not read is in `unread`, with its file, line and reason.
 import { z } from "zod";
 
-/** Bumped when a field is removed or changes meaning; new fields keep the version. */
-export const SCHEMA_VERSION = 1;
+import { SCHEMA_VERSION } from "./version.js";
+
+export { SCHEMA_VERSION };
 
 const Loc = { file: z.string(), line: z.number().int().min(1) };
 
@@ -66,7 +67,8 @@ const Process = z.object({
   ...Loc,
 });
 
-const Plug = z.object({ plug: z.string(), options: z.string().optional(), conditional: z.string().optional(), ...Loc });
+/** A plug as written; `path`: the string its `path:` or `at:` option gives (a health plug's, Plug.Static's). */
+const Plug = z.object({ plug: z.string(), options: z.string().optional(), path: z.string().optional(), conditional: z.string().optional(), ...Loc });
 const Route = z.object({
   verb: z.string(),
   path: z.string(),
@@ -130,7 +132,8 @@ const Distribution = z.object({
   singletons: z.array(z.object({ module: z.string(), how: z.string(), ...Loc })),
 });
 
-const Probe = z.object({ kind: z.string(), detail: z.string() });
+/** A probe: its kind and settings in a line; for an httpGet probe, the path and the line that sets it. */
+const Probe = z.object({ kind: z.string(), detail: z.string(), path: z.string().optional(), line: z.number().int().min(1).optional() });
 
 const Deployment = z.object({
   releases: z.array(z.object({ name: z.string(), settings: z.array(z.string()), ...Loc })),

@@ -20,12 +20,28 @@ const Module = require("node:module");
 
 const bundle = path.join(__dirname, "..", "dist", "cli.cjs");
 
-// The Elixir reader's WebAssembly compiles with V8's baseline tier only (see
-// src/elixir/reader.ts, which sets this too). Set here, before anything is
-// compiled, because V8's code cache records the flags it was made under: set
-// later, every cache written would be rejected at the next start.
-require("node:v8").setFlagsFromString("--liftoff-only");
-require("node:v8").setFlagsFromString("--wasm-lazy-compilation");
+/**
+ * V8's flags for a run of the bundle, set before anything of it is compiled,
+ * because V8's code cache records the flags it was made under: set later,
+ * every cache written would be rejected at the next start. Not for the
+ * answers printed without the bundle (node:v8 alone loads a dozen of Node's
+ * modules).
+ */
+function setV8Flags() {
+  const v8 = require("node:v8");
+  // The Elixir reader's WebAssembly compiles with V8's baseline tier only (see
+  // src/elixir/reader.ts, which sets this too), each function when first
+  // called, and is validated then rather than all 1.4 MB at load.
+  v8.setFlagsFromString("--liftoff-only");
+  v8.setFlagsFromString("--wasm-lazy-compilation");
+  v8.setFlagsFromString("--wasm-lazy-validation");
+  // No optimising tier for JavaScript either: a run is over in a tenth of a
+  // second, before an optimised function pays back its compile, and Node waits
+  // at exit for the compile jobs still running on its background threads (npm
+  // run bench: a generator run about 8 ms shorter). Sparkplug, the baseline
+  // compiler, stays on.
+  v8.setFlagsFromString("--max-opt=1");
+}
 
 /**
  * Which kind of run this is, for its code cache: V8 caches the functions the
@@ -105,7 +121,32 @@ function runCached(command) {
 const importModule = (url) => import(url);
 
 /**
- * `gen --help` and `gen --version` print static text: from beside the bundle,
+ * `gen list`'s text (dist/gen-list.json, written by the build from the
+ * sources), when it is the whole answer: no team folder at or above the
+ * project (its generators would be listed too) and no flush left unfinished
+ * at the project's root (gen finishes it first). Undefined otherwise: the
+ * bundle answers. The folders are looked for as src/elixir/project.ts's
+ * findMixRoot and src/core/team-dir.ts's findTeamDir look.
+ */
+function staticList() {
+  const { text, teamDir, teamEntries, journals } = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "dist", "gen-list.json"), "utf8"));
+  const above = (from, found) => {
+    for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+      if (found(dir)) return dir;
+      if (path.dirname(dir) === dir) return undefined;
+    }
+  };
+  const root = above(process.cwd(), (dir) => fs.existsSync(path.join(dir, "mix.exs")));
+  if (root !== undefined && journals.some((j) => fs.existsSync(path.join(root, j)))) return undefined;
+  const isTeamDir = (dir) => {
+    const candidate = path.join(dir, teamDir);
+    return fs.existsSync(candidate) && fs.statSync(candidate).isDirectory() && teamEntries.some((e) => fs.existsSync(path.join(candidate, e)));
+  };
+  return above(root ?? process.cwd(), isTeamDir) === undefined ? text : undefined;
+}
+
+/**
+ * `gen --help`, `gen --version` and `gen list` print static text: from beside the bundle,
  * without starting it. False when the command is anything else, or the text
  * cannot be read (the bundle then answers).
  */
@@ -116,10 +157,12 @@ function answeredStatically(command) {
   try {
     if (["--help", "-h", "help"].includes(argv[0])) text = fs.readFileSync(path.join(__dirname, "..", "dist", "gen-usage.txt"), "utf8");
     else if (["--version", "-v"].includes(argv[0])) text = `${JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")).version}\n`;
+    else if (argv[0] === "list") text = staticList();
     else return false;
   } catch {
     return false;
   }
+  if (text === undefined) return false;
   try {
     fs.writeSync(1, text);
   } catch (err) {
@@ -131,6 +174,7 @@ function answeredStatically(command) {
 
 module.exports = function load(command) {
   if (answeredStatically(command)) return;
+  setV8Flags();
   if (process.env.OTPGEN_NO_CODE_CACHE) return require(bundle).main(command, importModule);
   if (typeof Module.enableCompileCache === "function") {
     try {

@@ -6,8 +6,9 @@
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import Handlebars from "handlebars";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -41,19 +42,37 @@ const builtinImports = {
   },
 };
 
+/** A module of src/, bundled and evaluated here: the build uses the same code as the CLI. */
+async function srcModule(entry) {
+  const out = await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    write: false,
+    logLevel: "warning",
+    define: { "import.meta.url": JSON.stringify(pathToFileURL(path.join(root, entry)).href) },
+  });
+  const mod = { exports: {} };
+  new Function("module", "exports", "require", out.outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
+  return mod.exports;
+}
+
 /**
  * The built-in templates, precompiled: handlebars compiling them at every run
- * was about 20 ms of a gen run. Keyed by the SHA-1 of each source, so a team's
+ * was about 20 ms of a gen run. Keyed by src/core/hash.ts's templateKey of each source, so a team's
  * override (other text) is still compiled at run time. The options are
  * src/core/render.ts's COMPILE_OPTIONS.
  */
 async function precompiledTemplates() {
+  const { templateKey } = await srcModule("src/core/hash.ts");
   const dir = path.join(root, "templates");
   const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith(".hbs")).sort();
   const entries = new Map();
   for (const f of files) {
     const source = await readFile(path.join(dir, f), "utf8");
-    const key = createHash("sha1").update(source).digest("hex");
+    const key = templateKey(source);
     // Templates with the same text (the empty partials) share one spec.
     if (!entries.has(key)) entries.set(key, `  ${JSON.stringify(key)}: ${Handlebars.precompile(source, { noEscape: true, strict: true, preventIndent: true })},`);
   }
@@ -73,6 +92,46 @@ const lazyCommanderSpawn = {
       const eager = "const childProcess = require('node:child_process');";
       if (!source.includes(eager)) throw new Error("commander no longer requires child_process that way: review lazyCommanderSpawn");
       return { contents: source.replace(eager, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: "js" };
+    });
+  },
+};
+
+/**
+ * node-plop reads `fs.promises.readdir` (and stat, chmod) when its modules load,
+ * and imports `rm` from fs/promises, which loads fs/promises at every generator
+ * run: one more of Node's modules, for actions that run only in a team's
+ * plopfile. Read on first call instead.
+ */
+const lazyPlopFsPromises = {
+  name: "lazy-plop-fs-promises",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node-plop[\\/]src[\\/](fs-promise-proxy|actions[\\/]_common-action-add-file)\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const contents = source
+        .replace(/^export const (\w+) = fs\.promises\.(\w+);$/gm, "export const $1 = (...args) => fs.promises.$2(...args);")
+        .replace(/^import \{ rm \} from "node:fs\/promises";$/m, 'import { promises as lazyFsPromises } from "node:fs";\nconst rm = (...args) => lazyFsPromises.rm(...args);');
+      if (/=\s*fs\.promises\.\w+\s*;|from "(node:)?fs\/promises"/.test(contents) || contents === source) {
+        throw new Error(`node-plop's ${path.basename(args.path)} changed: review lazyPlopFsPromises`);
+      }
+      return { contents, loader: "js" };
+    });
+  },
+};
+
+/**
+ * picocolors asks `process.stdout.isTTY`, which makes the stdout stream (and
+ * loads Node's net and stream modules) at every start, though the CLI writes to
+ * the descriptors (src/cli/io.ts). It asks the descriptor instead: the same
+ * answer, since Node makes a terminal stream exactly when isatty(1).
+ */
+const picocolorsIsatty = {
+  name: "picocolors-isatty",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]picocolors[\\/]picocolors\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const eager = "(p.stdout || {}).isTTY";
+      if (!source.includes(eager)) throw new Error("picocolors no longer asks process.stdout.isTTY that way: review picocolorsIsatty");
+      return { contents: source.replace(eager, 'require("tty").isatty(1)'), loader: "js" };
     });
   },
 };
@@ -99,7 +158,7 @@ await build({
   // through the shipped map (src/core/stack.ts), read only then.
   minify: true,
   legalComments: "linked",
-  plugins: [lazyInquirer, builtinImports, lazyCommanderSpawn, precompiledModule],
+  plugins: [lazyInquirer, builtinImports, lazyCommanderSpawn, lazyPlopFsPromises, picocolorsIsatty, precompiledModule],
   define: { "import.meta.url": "__otpgenModuleUrl" },
   banner: { js: "const __otpgenModuleUrl = require('node:url').pathToFileURL(__filename).href; const __otpgenRequire = require;" },
   sourcemap: "external",
@@ -118,17 +177,19 @@ for (const [from, to] of [
 
 // `gen --help`'s text beside the bundle: bin/load.cjs prints it without
 // starting the bundle (npm run bench: about a third of the time of a start).
-const usage = await build({ absWorkingDir: root, entryPoints: ["src/cli/gen-usage.ts"], bundle: true, format: "cjs", platform: "node", write: false, logLevel: "warning" });
-const usageModule = { exports: {} };
-new Function("module", "exports", usage.outputFiles[0].text)(usageModule, usageModule.exports);
+const usageModule = { exports: await srcModule("src/cli/gen-usage.ts") };
 if (typeof usageModule.exports.GEN_USAGE !== "string") throw new Error("src/cli/gen-usage.ts no longer exports GEN_USAGE");
 await writeFile(path.join(root, "dist/gen-usage.txt"), usageModule.exports.GEN_USAGE);
 
+// `gen list`'s text and when it holds, beside the bundle: bin/load.cjs prints it
+// without starting the bundle in a project with no team folder and no
+// unfinished flush (npm run bench: the list at about Node's own start).
+const { staticList } = await srcModule("src/cli/gen-list.ts");
+await writeFile(path.join(root, "dist/gen-list.json"), `${JSON.stringify(staticList())}\n`);
+
 // gen inspect --json's JSON Schema, published in the package (schema/): the
 // zod schema the command validates its document with, as JSON Schema.
-const schema = await build({ absWorkingDir: root, entryPoints: ["src/elixir/inspect/schema.ts"], bundle: true, format: "cjs", platform: "node", write: false, logLevel: "warning" });
-const schemaModule = { exports: {} };
-new Function("module", "exports", schema.outputFiles[0].text)(schemaModule, schemaModule.exports);
+const schemaModule = { exports: await srcModule("src/elixir/inspect/schema.ts") };
 await mkdir(path.join(root, "schema"), { recursive: true });
 await writeFile(path.join(root, "schema/inspect.schema.json"), `${JSON.stringify(schemaModule.exports.inspectJsonSchema(), null, 2)}\n`);
 

@@ -2,6 +2,7 @@
 import path from "node:path";
 import { GEN_USAGE as USAGE } from "./gen-usage.js";
 import { BUILTIN_LISTING, BUILTIN_NAMES, loadBuiltin } from "./builtins.js";
+import { listingText, type Listed } from "./gen-list.js";
 import type { GeneratorDef } from "../core/generator.js";
 import type { Io } from "../core/io.js";
 import { packageVersion } from "../core/paths.js";
@@ -25,11 +26,6 @@ async function recovered(root: string, io: Io): Promise<boolean> {
 }
 
 const LIFECYCLE = ["status", "undo", "upgrade"] as const;
-
-/** A generator as listed: its name and what it does. */
-type Listed = Pick<GeneratorDef, "name" | "description">;
-
-
 
 /** Take `--app NAME` (or `--app=NAME`) out of argv. */
 function takeApp(argv: string[]): { app: string | undefined; rest: string[] } {
@@ -79,13 +75,7 @@ async function resolveProject(root: string, argv: string[], io: Io, rootRuns = f
 }
 
 function list(io: Io, generators: readonly Listed[]): number {
-  if (generators.length === 0) {
-    io.stdout("No generators are available yet in this version of create-otp-app.\n");
-    return 0;
-  }
-  const width = Math.max(...generators.map((g) => g.name.length));
-  io.stdout(`Generators (gen <generator> --help for options):\n`);
-  for (const g of generators) io.stdout(`  ${g.name.padEnd(width)}  ${g.description}\n`);
+  io.stdout(listingText(generators));
   return 0;
 }
 

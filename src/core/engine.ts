@@ -295,8 +295,11 @@ export async function runGenerator(
         if (common.check === "strict" || report.rolledBack) report.exitCode = 1;
       }
     }
-    // The check step's formatter may have changed what was written: the record keeps what is on disk.
-    if (run && manifest && !report.rolledBack) await manifest.refreshRecord(plan.root, run, changes);
+    // The check step's formatter or a team's action may have changed what was written: the record
+    // keeps what is on disk. Without them the files are as flushed (the tasks, git init, mix deps.get
+    // and phx.new's binary files, write none of them), and are not read back.
+    const touchedAfterFlush = report.checks.length > 0 || report.external.some((e) => e.status !== "not run");
+    if (run && manifest && !report.rolledBack && touchedAfterFlush) await manifest.refreshRecord(plan.root, run, changes);
     report.ok = report.exitCode === 0;
     if (json) io.stdout(await jsonReport(report, changes));
     else printSummary(io, report);

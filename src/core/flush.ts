@@ -15,8 +15,7 @@
 // directories removed) or complete ("commit": the remaining temporaries
 // renamed), so the project is exactly before or exactly after. A failure
 // inside the process is undone at once from memory.
-import { closeSync, fsyncSync, lstatSync, openSync } from "node:fs";
-import { fsPromises } from "./lazy-builtin.js";
+import * as fs from "node:fs";
 import path from "node:path";
 import { WriteError } from "./errors.js";
 import type { Change } from "./tree.js";
@@ -38,47 +37,68 @@ export interface FsOps {
   syncDir(dir: string): Promise<void>;
 }
 
+/**
+ * Node's fs/promises would be one more of its modules to load at every run
+ * that writes, and each of its calls a round trip through the thread pool
+ * (npm run bench: a generator run waited about 5 ms on them). So the
+ * metadata calls and the writes themselves are synchronous, and only the
+ * fsync, the one call that waits on the disk, goes to the thread pool: the
+ * files of a flush still reach the disk in parallel.
+ */
+function fsyncThenClose(fd: number): Promise<void> {
+  return new Promise((resolve, reject) =>
+    fs.fsync(fd, (err) => {
+      try {
+        fs.closeSync(fd);
+      } catch (closeErr) {
+        if (!err) return reject(closeErr);
+      }
+      return err ? reject(err) : resolve();
+    }),
+  );
+}
+
 export const nodeFsOps: FsOps = {
   async mkdir(dir) {
-    await fsPromises().mkdir(dir);
+    fs.mkdirSync(dir);
   },
   async writeFile(file, content, mode) {
-    const handle = await fsPromises().open(file, "w", mode);
+    const fd = fs.openSync(file, "w", mode);
     try {
-      await handle.writeFile(content);
-      if (mode !== undefined) await handle.chmod(mode);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      fs.writeFileSync(fd, content);
+      if (mode !== undefined) fs.fchmodSync(fd, mode);
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
     }
+    await fsyncThenClose(fd);
   },
-  readFile: (file) => fsPromises().readFile(file, "utf8"),
-  rename: (from, to) => fsPromises().rename(from, to),
-  unlink: (file) => fsPromises().unlink(file),
-  rmdir: (dir) => fsPromises().rmdir(dir),
+  readFile: async (file) => fs.readFileSync(file, "utf8"),
+  rename: async (from, to) => fs.renameSync(from, to),
+  unlink: async (file) => fs.unlinkSync(file),
+  rmdir: async (dir) => fs.rmdirSync(dir),
   async exists(p) {
-    // Synchronous: a run that writes nothing (gen list, a refused plan) then loads no fs/promises.
     try {
-      return lstatSync(p, { throwIfNoEntry: false }) !== undefined;
+      return fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined;
     } catch {
       return false;
     }
   },
   async mode(file) {
     try {
-      return (await fsPromises().stat(file)).mode & 0o7777;
+      return fs.statSync(file).mode & 0o7777;
     } catch {
       return undefined;
     }
   },
   async syncDir(dir) {
-    const fd = openSync(dir, "r");
+    const fd = fs.openSync(dir, "r");
     try {
-      fsyncSync(fd);
+      fs.fsyncSync(fd);
     } catch {
       // Some file systems refuse fsync on a directory; the rename is then as durable as they make it.
     } finally {
-      closeSync(fd);
+      fs.closeSync(fd);
     }
   },
 };

@@ -1,5 +1,5 @@
 // Node's own modules that only some runs need (child_process and readline for
-// the formatter's BEAM, crypto for hashing, fs/promises for writing), required
+// the formatter's BEAM), required
 // on first use rather than when the bundle starts: each is compiled by Node
 // when first required, and child_process brings net and dgram with it (npm run
 // bench; `gen --version` loaded 65 of Node's modules before this).
@@ -15,5 +15,3 @@ export function lazyBuiltin<T>(id: string): () => T {
 
 export const childProcess = lazyBuiltin<typeof import("node:child_process")>("node:child_process");
 export const readline = lazyBuiltin<typeof import("node:readline")>("node:readline");
-export const crypto = lazyBuiltin<typeof import("node:crypto")>("node:crypto");
-export const fsPromises = lazyBuiltin<typeof import("node:fs/promises")>("node:fs/promises");

@@ -3,7 +3,7 @@
 // writing to disk. Each run gets its own handlebars instance (no state leaks
 // between runs or tests), with HTML escaping off: user text reaches Elixir
 // source only through the escaping helpers below.
-import { crypto } from "./lazy-builtin.js";
+import { templateKey } from "./hash.js";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import path from "node:path";
 import Handlebars from "handlebars";
@@ -28,8 +28,6 @@ type HelperFn = (...args: unknown[]) => unknown;
 
 /** How every template is compiled; the build precompiles the built-in ones with the same options. */
 export const COMPILE_OPTIONS = { noEscape: true, strict: true, preventIndent: true } as const;
-
-const sha1 = (text: string): string => crypto().createHash("sha1").update(text).digest("hex");
 
 const helpers: Record<string, HelperFn> = {
   /** An Elixir string literal: {{str description}} -> "A \"quoted\" \#{text}" */
@@ -92,7 +90,7 @@ export class Renderer {
 
   /** A template function: the build's precompiled one when the text is a built-in template's, else compiled now. */
   private template(source: string): HandlebarsTemplateDelegate {
-    const spec = precompiled?.[sha1(source)];
+    const spec = precompiled?.[templateKey(source)];
     // Partials go in as written (no re-indentation), so overrides control their layout.
     return spec ? this.hbs.template(spec as TemplateSpecification) : this.hbs.compile(source, COMPILE_OPTIONS);
   }
@@ -113,9 +111,11 @@ export class Renderer {
   private adopt(plop: Awaited<ReturnType<typeof nodePlop>>): void {
     for (const name of [...PLOP_HELPERS, ...plop.getHelperList()]) this.hbs.registerHelper(name, plop.getHelper(name) as HelperFn);
     for (const name of plop.getPartialList()) {
+      // Looked up (or compiled) when first used: a run uses a few of the partials it registers.
       const source = plop.getPartial(name);
-      const spec = precompiled?.[sha1(source)];
-      this.hbs.registerPartial(name, spec ? this.hbs.template(spec as TemplateSpecification) : source);
+      let partial: HandlebarsTemplateDelegate | undefined;
+      const lazy = (context: unknown, options?: RuntimeOptions): string => (partial ??= this.template(source))(context, options);
+      this.hbs.registerPartial(name, lazy as unknown as HandlebarsTemplateDelegate);
     }
   }
 

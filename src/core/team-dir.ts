@@ -7,7 +7,7 @@ import type { Team } from "./team.js";
 export const TEAM_DIR = ".otpgen";
 
 /** What makes a `.otpgen/` folder a team folder (one holding only the manifest's runs/ is not). */
-const TEAM_ENTRIES = ["config.json", "config.mjs", "templates", "generators", "ejected.json"];
+export const TEAM_ENTRIES = ["config.json", "config.mjs", "templates", "generators", "ejected.json"];
 
 /** The nearest `.otpgen/` team folder at or above `from`. */
 export function findTeamDir(from: string): string | undefined {

@@ -3,7 +3,6 @@
 // check strictness), template and partial overrides, custom plop generators,
 // and a preset package it `extends`. Everything is validated with zod; an
 // error names the file, the key path and what was expected.
-import { crypto } from "./lazy-builtin.js";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -46,9 +45,7 @@ export interface Team {
   ejected: EjectRecord;
 }
 
-export function sha256(text: string): string {
-  return crypto().createHash("sha256").update(text).digest("hex");
-}
+export { sha256 } from "./hash.js";
 
 function describeIssue(file: string, issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") {

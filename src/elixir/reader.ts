@@ -4,7 +4,7 @@
 // once (async), then `parse()` is synchronous, so patchers stay pure functions
 // of their source. Node ranges are string indexes, so patchers splice text at
 // exact positions and keep the user's layout and comments.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { setFlagsFromString } from "node:v8";
@@ -32,9 +32,15 @@ export function loadReader(): Promise<void> {
     // a 200 ms run (npm run bench). The baseline compiler alone parses an
     // application.ex in a few milliseconds. Only this process's WebAssembly is affected.
     setFlagsFromString("--liftoff-only");
+    // Each function of the grammar is validated when first called, with its
+    // compilation, instead of all 1.4 MB at load: about 4 ms of a generator run
+    // (npm run bench). The grammar is the package's own, built by the build.
+    setFlagsFromString("--wasm-lazy-validation");
     const { Parser, Language } = await import("web-tree-sitter");
-    await Parser.init({ locateFile: () => wasmPath("tree-sitter.wasm") });
-    const elixir: Language = await Language.load(wasmPath("tree-sitter-elixir.wasm"));
+    // Read here, synchronously: web-tree-sitter's own reads go through
+    // fs/promises, one more of Node's modules to load and a wait on the thread pool.
+    await Parser.init({ wasmBinary: readFileSync(wasmPath("tree-sitter.wasm")) });
+    const elixir: Language = await Language.load(readFileSync(wasmPath("tree-sitter-elixir.wasm")));
     const p = new Parser();
     p.setLanguage(elixir);
     parser = p;

@@ -57,6 +57,11 @@ describe("create-otp-app, installed", () => {
     const fromSrc = tempDir();
     await runOk("create-otp-app", ["same", ...BARE], fromBin);
     expect(await createOtpApp(["same", ...BARE], captureIo(fromSrc))).toBe(0);
+    // A team's partial under the built-in (precompiled) templates renders as the templates do: unescaped.
+    for (const root of [fromBin, fromSrc]) {
+      mkdirSync(path.join(root, "same/.otpgen/templates/_partials"), { recursive: true });
+      writeFileSync(path.join(root, "same/.otpgen/templates/_partials/moduledoc_footer.hbs"), "  Owned by {{str module}} & <platform>.\n");
+    }
     for (const args of [["genserver", "Ticker", "--continue", "--every", "5s", "--registry"], ["periodic", "Sweep", "--singleton"], ["ets-cache", "Cache", "--ttl", "1m"]]) {
       await runOk("gen", [...args, "--no-check"], path.join(fromBin, "same"));
       expect(await gen([...args, "--no-check"], captureIo(path.join(fromSrc, "same")))).toBe(0);
@@ -71,7 +76,21 @@ describe("create-otp-app, installed", () => {
       expect(await gen([...args, "--no-check"], captureIo(path.join(fromSrc, "same")))).toBe(0);
     }
     expect(readFileSync(path.join(fromBin, "same/lib/same/breaker.ex"), "utf8")).toContain("@reject_event [:same, :circuit_breaker, :reject]");
+    expect(readFileSync(path.join(fromBin, "same/lib/same/ticker.ex"), "utf8")).toContain('  Owned by "Same.Ticker" & <platform>.\n');
     expect(snapshot(path.join(fromBin, "same"))).toEqual(snapshot(path.join(fromSrc, "same")));
+  });
+
+  it("output into a reader that has gone (gen list | true): exit 0, nothing on stderr", async () => {
+    const cwd = tempDir();
+    await runOk("create-otp-app", ["piped", ...BARE], cwd);
+    // The reader exits at once; gen, starting later, writes into a closed pipe (EPIPE).
+    const r = await execa("bash", ["-c", `"${path.join(binDir(), "gen")}" list | true; exit \${PIPESTATUS[0]}`], {
+      cwd: path.join(cwd, "piped"),
+      reject: false,
+      env: { NO_COLOR: "1" },
+    });
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
   });
 
   it("--json: one document that matches the schema, file by file", async () => {
@@ -338,9 +357,20 @@ describe("the loader", () => {
     utimesSync(bundle, atime, mtime);
   }
 
+  /**
+   * A folder with a team folder (an empty config): `gen list` there is the
+   * bundle's, since a team's generators would be listed too (without one,
+   * bin/load.cjs prints the list beside the bundle).
+   */
+  function withTeam(dir: string = tempDir()): string {
+    mkdirSync(path.join(dir, ".otpgen"), { recursive: true });
+    writeFileSync(path.join(dir, ".otpgen/config.json"), "{}\n");
+    return dir;
+  }
+
   it("an upgrade whose bundle keeps the size and time runs the new code, not the cached old code", async () => {
     const install = privateInstall();
-    const cwd = tempDir();
+    const cwd = withTeam();
     const env = { XDG_CACHE_HOME: tempDir("otpgen-cache-") };
     const caches = () => readdirSync(path.join(env.XDG_CACHE_HOME, "create-otp-app")).filter((f) => f.endsWith(".v8cache"));
     expect((await runOk(install.gen, ["list"], cwd, { env })).stdout).toMatch(/^Generators \(gen/);
@@ -356,7 +386,7 @@ describe("the loader", () => {
 
   it("each kind of run keeps its own code cache: gen list first does not leave generator runs uncached", async () => {
     const install = privateInstall();
-    const dir = copyOf(bare);
+    const dir = withTeam(copyOf(bare));
     const env = { XDG_CACHE_HOME: tempDir("otpgen-cache-") };
     const caches = () => readdirSync(path.join(env.XDG_CACHE_HOME, "create-otp-app")).filter((f) => f.endsWith(".v8cache")).map((f) => /-([a-z]+)\.v8cache$/.exec(f)?.[1]).sort();
     await runOk(install.gen, ["list"], dir, { env });
@@ -378,12 +408,35 @@ describe("the loader", () => {
     expect((await runOk(install.gen, ["--help"], cwd)).stdout).toBe(fromBundle);
     expect((await runOk(install.gen, ["-h"], cwd)).stdout).toBe(fromBundle);
     expect((await runOk(install.gen, ["--version"], cwd)).stdout).toBe(JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")).version);
-    expect((await runBin(install.gen, ["list"], cwd)).code).not.toBe(0);
+    expect((await runBin(install.gen, ["tree"], copyOf(bare))).code).not.toBe(0);
+  });
+
+  it("gen list is printed beside the bundle, byte for byte the bundle's list; a team folder or an unfinished flush has the bundle answer", async () => {
+    const install = privateInstall();
+    const dir = copyOf(bare);
+    const env = { XDG_CACHE_HOME: tempDir("otpgen-cache-") };
+    // The bundle's own list (a team folder with no generators of its own lists the built-ins alone).
+    const fromBundle = (await runOk(install.gen, ["list"], withTeam(), { env })).stdout;
+    expect(fromBundle).toMatch(/^Generators \(gen <generator> --help for options\):\n  genserver /);
+    // A bundle that cannot start: the list still comes, the same, inside a project and outside one.
+    writeFileSync(install.bundle, 'throw new Error("not started");\n');
+    expect((await runOk(install.gen, ["list"], dir, { env })).stdout).toBe(fromBundle);
+    expect((await runOk(install.gen, ["list"], path.join(dir, "lib"), { env })).stdout).toBe(fromBundle);
+    expect((await runOk(install.gen, ["list"], tempDir(), { env })).stdout).toBe(fromBundle);
+    // A flush a killed run left: gen finishes it before listing, so the bundle is started (and fails here).
+    writeFileSync(path.join(dir, ".otpgen-journal.json"), "{}\n");
+    expect((await runBin(install.gen, ["list"], path.join(dir, "lib"), { env })).code).not.toBe(0);
+    rmSync(path.join(dir, ".otpgen-journal.json"));
+    // A team folder in the project: its generators would be listed, so the bundle is started.
+    expect((await runBin(install.gen, ["list"], withTeam(dir), { env })).code).not.toBe(0);
+    // A .otpgen/ holding only the runs is not a team folder.
+    rmSync(path.join(dir, ".otpgen/config.json"));
+    expect((await runOk(install.gen, ["list"], dir, { env })).stdout).toBe(fromBundle);
   });
 
   it("a bundle edited in place (patch-package) keeps its stamp but runs the edit", async () => {
     const install = privateInstall();
-    const cwd = tempDir();
+    const cwd = withTeam();
     const env = { XDG_CACHE_HOME: tempDir("otpgen-cache-") };
     await runOk(install.gen, ["list"], cwd, { env });
     await runOk(install.gen, ["list"], cwd, { env });
@@ -395,19 +448,19 @@ describe("the loader", () => {
   it("an internal error prints a stack trace mapped back to the sources (src/...ts:line), through the shipped source map", async () => {
     const install = privateInstall();
     const source = readFileSync(install.bundle, "utf8");
-    // Make `gen list` fail inside the bundle, as a bug would: a throw just before its first output.
-    const statement = /[\w$]+\.stdout\(`Generators \(gen <generator> --help for options\):/.exec(source);
+    // Make `gen list` fail inside the bundle, as a bug would: a throw where its text is made.
+    const statement = /return`Generators \(gen <generator> --help for options\):/.exec(source);
     expect(statement).not.toBeNull();
     const at = statement?.index ?? 0;
     writeFileSync(install.bundle, `${source.slice(0, at)}throw new Error("injected bug");${source.slice(at)}`);
-    const r = await runBin(install.gen, ["list"], copyOf(bare), { env: { XDG_CACHE_HOME: tempDir("otpgen-cache-") } });
+    const r = await runBin(install.gen, ["list"], withTeam(copyOf(bare)), { env: { XDG_CACHE_HOME: tempDir("otpgen-cache-") } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^gen: internal error \(please report it\)\nError: injected bug\n/);
     expect(r.stderr).not.toMatch(/cli\.cjs:\d+/);
-    // The top frame is the line of gen-main.ts that prints the list.
-    const frame = /\(src\/cli\/gen-main\.ts:(\d+):\d+\)/.exec(r.stderr);
+    // The top frame is the line of gen-list.ts that makes the list.
+    const frame = /\(src\/cli\/gen-list\.ts:(\d+):\d+\)/.exec(r.stderr);
     expect(frame, r.stderr).not.toBeNull();
-    const line = readFileSync(path.join(REPO, "src/cli/gen-main.ts"), "utf8").split("\n")[Number(frame?.[1]) - 1];
+    const line = readFileSync(path.join(REPO, "src/cli/gen-list.ts"), "utf8").split("\n")[Number(frame?.[1]) - 1];
     expect(line).toContain("Generators (gen <generator> --help for options)");
   });
 });

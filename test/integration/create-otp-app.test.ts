@@ -149,6 +149,32 @@ describe("create-otp-app: the check step", () => {
   });
 });
 
+describe("create-otp-app: git init", () => {
+  const gitTask = (io: { text: () => string }) => (JSON.parse(io.text()) as { tasks: { task: string }[] }).tasks.find((t) => t.task === "git init");
+
+  it("initialises a repository in the new project", async () => {
+    const { cwd, io, code } = await create(["gitted", "--yes", "--no-install", "--no-check", "--json"]);
+    expect(code, io.errText()).toBe(0);
+    expect(gitTask(io)).toEqual({ task: "git init", status: "passed", detail: "" });
+    expect(readFileSync(path.join(cwd, "gitted/.git/HEAD"), "utf8")).toMatch(/^ref: refs\/heads\//);
+  });
+
+  it("a git that fails is a warning with git's own message; no git on PATH is a warning naming it; both exit 0", async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, "broken.gitconfig"), "[core\nbad");
+    const broken = await create(["brokengit", "--yes", "--no-install", "--no-check", "--json"], {
+      env: { ...process.env, NO_COLOR: "1", GIT_CONFIG_GLOBAL: path.join(cwd, "broken.gitconfig") },
+    });
+    expect(broken.code, broken.io.errText()).toBe(0);
+    expect(gitTask(broken.io)).toEqual({ task: "git init", status: "warning", detail: expect.stringMatching(/^failed: fatal: bad config line 1 in file .*broken\.gitconfig$/) });
+    mkdirSync(path.join(cwd, "empty-path"));
+    const none = await create(["nogit", "--yes", "--no-install", "--no-check", "--json"], { env: { ...process.env, NO_COLOR: "1", PATH: path.join(cwd, "empty-path") } });
+    expect(none.code, none.io.errText()).toBe(0);
+    expect(gitTask(none.io)).toEqual({ task: "git init", status: "warning", detail: "git was not found on PATH; skipped" });
+    expect(existsSync(path.join(none.cwd, "nogit/.git"))).toBe(false);
+  });
+});
+
 describe("create-otp-app: bad input, conflicts and safety", () => {
   it.each([
     [["x", "--app", "MyApp"], 'invalid --app "MyApp": an app name must start with a lowercase letter'],

@@ -4,7 +4,8 @@
 // V8 code cache on Node 20, and a script compiled that way, once it comes from
 // the cache, has no loader for `import()`. So the bin hands in an importer of
 // its own (an `import()` in a plain CommonJS file), and every dynamic import of
-// a user's file goes through here. Tests and plain `require` use Node's own.
+// a user's file goes through here. Tests use Node's own (the bundle has no
+// `import()` left: the build makes each one a require, see scripts/build.mjs).
 import { pathToFileURL } from "node:url";
 
 export type Importer = (url: string) => Promise<unknown>;

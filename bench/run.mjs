@@ -93,6 +93,18 @@ rows.push(
   pair("gen genserver NAME --yes --no-check", "node -e 0", node, () => time("node", [genBin, "genserver", unique("Server"), "--yes", "--no-check"], genProject), 1.5),
 );
 
+// What a generator run cannot go below: the Elixir reader alone, outside the
+// CLI, reading the two files every run reads (bench/reader-floor.cjs).
+rows.push(
+  pair(
+    "the Elixir reader alone: the grammar loaded, mix.exs and application.ex parsed (bench/reader-floor.cjs)",
+    "node -e 0",
+    node,
+    () => time("node", [path.join(repo, "bench/reader-floor.cjs"), path.join(installed, "dist"), genProject], work),
+    undefined,
+  ),
+);
+
 // The loader's V8 code cache (Node 20) against plain loading of the same bundle.
 const noCache = { ...env, OTPGEN_NO_CODE_CACHE: "1" };
 rows.push(

@@ -161,10 +161,9 @@ const precompiledModule = {
 };
 
 await rm(path.join(root, "dist"), { recursive: true, force: true });
-await build({
+/** What the CLI's bundle and the vendored ones share: minified CommonJS for Node 20, licences linked. */
+const shipped = {
   absWorkingDir: root,
-  entryPoints: { cli: "src/cli/main.ts" },
-  outdir: "dist",
   outExtension: { ".js": ".cjs" },
   bundle: true,
   format: "cjs",
@@ -175,30 +174,21 @@ await build({
   // through the shipped map (src/core/stack.ts), read only then.
   minify: true,
   legalComments: "linked",
+  define: { "import.meta.url": "__otpgenModuleUrl" },
+  banner: { js: "const __otpgenModuleUrl = require('node:url').pathToFileURL(__filename).href; const __otpgenRequire = require;" },
+  logLevel: "warning",
+};
+await build({
+  ...shipped,
+  entryPoints: { cli: "src/cli/main.ts" },
+  outdir: "dist",
   // import() of a vendored package becomes a require: a script run from V8's code cache has no loader for import().
   supported: { "dynamic-import": false },
   // lazyInquirer first: node-plop's own `inquirer` is the stand-in, which requires the vendored one.
   plugins: [lazyInquirer, vendorExternal, builtinImports, lazyCommanderSpawn, lazyPlopFsPromises, picocolorsIsatty, precompiledModule],
-  define: { "import.meta.url": "__otpgenModuleUrl" },
-  banner: { js: "const __otpgenModuleUrl = require('node:url').pathToFileURL(__filename).href; const __otpgenRequire = require;" },
   sourcemap: "external",
-  logLevel: "warning",
 });
-await build({
-  absWorkingDir: root,
-  entryPoints: Object.fromEntries(Object.entries(VENDOR).map(([pkg, name]) => [name, pkg])),
-  outdir: "dist/vendor",
-  outExtension: { ".js": ".cjs" },
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  minify: true,
-  legalComments: "linked",
-  define: { "import.meta.url": "__otpgenModuleUrl" },
-  banner: { js: "const __otpgenModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  logLevel: "warning",
-});
+await build({ ...shipped, entryPoints: Object.fromEntries(Object.entries(VENDOR).map(([pkg, name]) => [name, pkg])), outdir: "dist/vendor" });
 
 // The Elixir reader's WebAssembly (web-tree-sitter's runtime and the
 // tree-sitter-elixir grammar) ships beside the bundle: src/elixir/reader.ts

@@ -1,8 +1,8 @@
 // Node's own modules that only some runs need (child_process and readline for
-// the formatter's BEAM), required
-// on first use rather than when the bundle starts: each is compiled by Node
-// when first required, and child_process brings net and dgram with it (npm run
-// bench; `gen --version` loaded 65 of Node's modules before this).
+// the formatter's BEAM and git), required on first use rather than when the
+// bundle starts: each is compiled by Node when first required, and
+// child_process brings net and dgram with it (npm run bench; `gen --version`
+// loaded 65 of Node's modules before this).
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);

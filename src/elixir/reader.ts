@@ -34,7 +34,7 @@ export function loadReader(): Promise<void> {
     setFlagsFromString("--liftoff-only");
     // Each function of the grammar is validated when first called, with its
     // compilation, instead of all 1.4 MB at load: about 4 ms of a generator run
-    // (npm run bench). The grammar is the package's own, built by the build.
+    // (npm run bench). The grammar is the one this package ships (dist/).
     setFlagsFromString("--wasm-lazy-validation");
     const { Parser, Language } = await import("web-tree-sitter");
     // Read here, synchronously: web-tree-sitter's own reads go through

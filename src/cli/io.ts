@@ -1,6 +1,6 @@
 // The real I/O context for the bins.
 import { writeSync } from "node:fs";
-import { isatty } from "node:tty";
+import { createRequire } from "node:module";
 import pc from "picocolors";
 import { inquirerPrompter, type Io } from "../core/io.js";
 import { execaRunner } from "../mix/runner.js";
@@ -39,13 +39,17 @@ function writer(fd: 1 | 2): (text: string) => void {
   };
 }
 
+const require = createRequire(import.meta.url);
+
 export function processIo(): Io {
   return {
     cwd: process.cwd(),
     env: process.env,
     // Both ends at a terminal; asked of the descriptors, so a run that never
-    // prompts makes neither stream.
+    // prompts makes neither stream. node:tty (which loads net) is required
+    // only here, when asked; picocolors asks it only without NO_COLOR.
     get interactive() {
+      const { isatty } = require("node:tty") as typeof import("node:tty");
       return isatty(0) && isatty(1);
     },
     // picocolors honours NO_COLOR, FORCE_COLOR and whether stdout is a terminal.

@@ -1,5 +1,5 @@
 // The one module that spawns processes: mix and elixir through execa, git
-// through Node's spawn (see spawnRun). Injected through Io so tests can
+// through Node's spawnSync (see spawnRun). Injected through Io so tests can
 // substitute it.
 
 import { childProcess } from "../core/lazy-builtin.js";
@@ -24,33 +24,20 @@ export interface MixRunner {
 }
 
 /**
- * `git init` through Node's own spawn: execa's modules take about 20 ms to
+ * `git init` through Node's own spawnSync: execa's modules take about 20 ms to
  * load (npm run bench, create-otp-app --no-install), longer than the git run
- * itself. git is a native executable on every platform, with no .cmd shim for
- * execa's Windows handling to resolve, so Node runs it the same way. Output is
- * collected whole (git init prints a line or two) and given as execa's is.
+ * itself, and nothing else runs while it does. git is a native executable on
+ * every platform, with no .cmd shim for execa's Windows handling to resolve,
+ * so Node runs it the same way. Its output (a line or two, if any) is given
+ * as execa's is, stdout then stderr.
  */
-function spawnRun(command: string, args: string[], opts: RunOptions): Promise<RunResult> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const settle = (result: RunResult): void => {
-      if (settled) return;
-      settled = true;
-      for (const line of result.output === "" ? [] : result.output.split("\n")) opts.onLine?.(line);
-      resolve(result);
-    };
-    const chunks: Buffer[] = [];
-    const child = childProcess().spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.on("error", (err: NodeJS.ErrnoException) => settle({ exitCode: 1, output: err.message, notFound: err.code === "ENOENT" }));
-    child.on("close", (code) => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      const lines = text.split(/\r?\n/);
-      if (lines.at(-1) === "") lines.pop();
-      settle({ exitCode: code ?? 1, output: lines.join("\n"), notFound: false });
-    });
-  });
+function spawnRun(command: string, args: string[], opts: RunOptions): RunResult {
+  const r = childProcess().spawnSync(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  if (r.error) return { exitCode: 1, output: r.error.message, notFound: (r.error as NodeJS.ErrnoException).code === "ENOENT" };
+  const lines = `${r.stdout}${r.stderr}`.split(/\r?\n/);
+  if (lines.at(-1) === "") lines.pop();
+  for (const line of lines) opts.onLine?.(line);
+  return { exitCode: r.status ?? 1, output: lines.join("\n"), notFound: false };
 }
 
 export const execaRunner: MixRunner = {

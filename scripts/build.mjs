@@ -119,6 +119,36 @@ const lazyPlopFsPromises = {
 };
 
 /**
+ * node-plop's `resolve` (for a plopfile's `load`) and addMany's tinyglobby
+ * are evaluated when node-plop loads, at every generator run, for what only a
+ * team's plopfile uses (npm run bench: about 1.5 ms; `resolve` computes Node's
+ * list of core modules at load). Each is required on first call instead.
+ */
+const lazyPlopImports = {
+  name: "lazy-plop-imports",
+  setup(b) {
+    // node-plop.js has a `require` of its own (createRequire, for plopfiles): the lazy
+    // require of `resolve` lives in a module of its own, where `require` is the bundle's.
+    const lazy = {
+      "node-plop.js": ['import resolve from "resolve";', 'import { resolve } from "otpgen:lazy-resolve";'],
+      "addMany.js": ['import { globSync } from "tinyglobby";', 'const globSync = (...args) => require("tinyglobby").globSync(...args);'],
+    };
+    b.onLoad({ filter: /[\\/]node-plop[\\/]src[\\/](node-plop|actions[\\/]addMany)\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const [eager, onUse] = lazy[path.basename(args.path)];
+      if (!source.includes(eager)) throw new Error(`node-plop's ${path.basename(args.path)} no longer has ${eager}: review lazyPlopImports`);
+      return { contents: source.replace(eager, onUse), loader: "js", resolveDir: path.dirname(args.path) };
+    });
+    b.onResolve({ filter: /^otpgen:lazy-resolve$/ }, (args) => ({ path: args.path, namespace: "otpgen", pluginData: args.resolveDir }));
+    b.onLoad({ filter: /^otpgen:lazy-resolve$/, namespace: "otpgen" }, (args) => ({
+      contents: 'export const resolve = { sync: (...args) => require("resolve").sync(...args) };',
+      loader: "js",
+      resolveDir: args.pluginData,
+    }));
+  },
+};
+
+/**
  * picocolors asks `process.stdout.isTTY`, which makes the stdout stream (and
  * loads Node's net and stream modules) at every start, though the CLI writes to
  * the descriptors (src/cli/io.ts). It asks the descriptor instead: the same
@@ -185,7 +215,7 @@ await build({
   // import() of a vendored package becomes a require: a script run from V8's code cache has no loader for import().
   supported: { "dynamic-import": false },
   // lazyInquirer first: node-plop's own `inquirer` is the stand-in, which requires the vendored one.
-  plugins: [lazyInquirer, vendorExternal, builtinImports, lazyCommanderSpawn, lazyPlopFsPromises, picocolorsIsatty, precompiledModule],
+  plugins: [lazyInquirer, vendorExternal, builtinImports, lazyCommanderSpawn, lazyPlopFsPromises, lazyPlopImports, picocolorsIsatty, precompiledModule],
   sourcemap: "external",
 });
 await build({ ...shipped, entryPoints: Object.fromEntries(Object.entries(VENDOR).map(([pkg, name]) => [name, pkg])), outdir: "dist/vendor" });

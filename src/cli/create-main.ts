@@ -3,12 +3,13 @@ import { runGenerator } from "../core/engine.js";
 import type { GeneratorDef } from "../core/generator.js";
 import type { Io } from "../core/io.js";
 import { UserError } from "../core/errors.js";
-import { loadTeam } from "../core/team.js";
+import { teamAt } from "../core/team-dir.js";
 
 export async function createOtpApp(argv: string[], io: Io): Promise<number> {
   let team;
   try {
-    team = await loadTeam(io.cwd, io.cwd);
+    // The team config's schemas (zod) load only where there is a team folder.
+    team = await teamAt(io.cwd, io.cwd);
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
     io.stderr(`create-otp-app: ${err.message}\n`);

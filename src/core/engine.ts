@@ -13,7 +13,8 @@ import { formatChanges, formatExternal, formatManual, formatPlan, formatStep, fo
 import { Tree, type Change } from "./tree.js";
 import { builtinTemplatesDir, packageVersion } from "./paths.js";
 import { readableStack } from "./stack.js";
-import { sha256, type Team } from "./team.js";
+import { sha256 } from "./hash.js";
+import type { Team } from "./team.js";
 import type { z } from "zod";
 
 /** Options given outside argv (team defaults, an answers file), checked against the schema: "key: rule", or undefined. */

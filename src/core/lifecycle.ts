@@ -9,7 +9,7 @@ import { UserError } from "./errors.js";
 import type { GeneratorDef } from "./generator.js";
 import type { Io } from "./io.js";
 import { beforeOf, fileRecord, stateOf, writtenOf, type FileRecord, type FileState, type RunRecord } from "./manifest.js";
-import { sha256 } from "./team.js";
+import { sha256 } from "./hash.js";
 import { merge3 } from "./merge.js";
 import { packageVersion } from "./paths.js";
 import type { Team } from "./team.js";

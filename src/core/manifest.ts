@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "./errors.js";
 import { hasConflictMarkers, lines } from "./merge.js";
-import { sha256 } from "./team.js";
+import { sha256 } from "./hash.js";
 import type { Change } from "./tree.js";
 
 export const RUNS_DIR = ".otpgen/runs";

@@ -119,25 +119,35 @@ const lazyPlopFsPromises = {
 };
 
 /**
- * node-plop's `resolve` (for a plopfile's `load`) and addMany's tinyglobby
- * are evaluated when node-plop loads, at every generator run, for what only a
- * team's plopfile uses (npm run bench: about 1.5 ms; `resolve` computes Node's
- * list of core modules at load). Each is required on first call instead.
+ * node-plop's `resolve` (for a plopfile's `load`), addMany's tinyglobby and
+ * the case helpers' change-case and title-case are evaluated when node-plop
+ * loads, at every generator run, for what only a team's plopfile or template
+ * uses (npm run bench: about 2.5 ms; `resolve` computes Node's list of core
+ * modules at load). Each is required on first call instead.
  */
 const lazyPlopImports = {
   name: "lazy-plop-imports",
   setup(b) {
     // node-plop.js has a `require` of its own (createRequire, for plopfiles): the lazy
     // require of `resolve` lives in a module of its own, where `require` is the bundle's.
+    const caseHelpers = ["camelCase", "snakeCase", "dotCase", "pathCase", "sentenceCase", "constantCase", "kebabCase", "pascalCase"];
     const lazy = {
-      "node-plop.js": ['import resolve from "resolve";', 'import { resolve } from "otpgen:lazy-resolve";'],
-      "addMany.js": ['import { globSync } from "tinyglobby";', 'const globSync = (...args) => require("tinyglobby").globSync(...args);'],
+      "node-plop.js": [['import resolve from "resolve";', 'import { resolve } from "otpgen:lazy-resolve";']],
+      "addMany.js": [['import { globSync } from "tinyglobby";', 'const globSync = (...args) => require("tinyglobby").globSync(...args);']],
+      // The case helpers (change-case builds its Unicode regular expressions when loaded).
+      "baked-in-helpers.js": [
+        [`import {\n${caseHelpers.map((h) => `  ${h},\n`).join("")}} from "change-case";`, caseHelpers.map((h) => `const ${h} = (...args) => require("change-case").${h}(...args);`).join("\n")],
+        ['import { titleCase } from "title-case";', 'const titleCase = (...args) => require("title-case").titleCase(...args);'],
+      ],
     };
-    b.onLoad({ filter: /[\\/]node-plop[\\/]src[\\/](node-plop|actions[\\/]addMany)\.js$/ }, async (args) => {
+    b.onLoad({ filter: /[\\/]node-plop[\\/]src[\\/](node-plop|baked-in-helpers|actions[\\/]addMany)\.js$/ }, async (args) => {
       const source = await readFile(args.path, "utf8");
-      const [eager, onUse] = lazy[path.basename(args.path)];
-      if (!source.includes(eager)) throw new Error(`node-plop's ${path.basename(args.path)} no longer has ${eager}: review lazyPlopImports`);
-      return { contents: source.replace(eager, onUse), loader: "js", resolveDir: path.dirname(args.path) };
+      let contents = source;
+      for (const [eager, onUse] of lazy[path.basename(args.path)]) {
+        if (!contents.includes(eager)) throw new Error(`node-plop's ${path.basename(args.path)} no longer has ${eager}: review lazyPlopImports`);
+        contents = contents.replace(eager, onUse);
+      }
+      return { contents, loader: "js", resolveDir: path.dirname(args.path) };
     });
     b.onResolve({ filter: /^otpgen:lazy-resolve$/ }, (args) => ({ path: args.path, namespace: "otpgen", pluginData: args.resolveDir }));
     b.onLoad({ filter: /^otpgen:lazy-resolve$/, namespace: "otpgen" }, (args) => ({

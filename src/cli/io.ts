@@ -1,8 +1,8 @@
 // The real I/O context for the bins.
 import { writeSync } from "node:fs";
-import { createRequire } from "node:module";
 import pc from "picocolors";
 import { inquirerPrompter, type Io } from "../core/io.js";
+import { tty } from "../core/lazy-builtin.js";
 import { execaRunner } from "../mix/runner.js";
 
 /**
@@ -39,8 +39,6 @@ function writer(fd: 1 | 2): (text: string) => void {
   };
 }
 
-const require = createRequire(import.meta.url);
-
 export function processIo(): Io {
   return {
     cwd: process.cwd(),
@@ -49,8 +47,7 @@ export function processIo(): Io {
     // prompts makes neither stream. node:tty (which loads net) is required
     // only here, when asked; picocolors asks it only without NO_COLOR.
     get interactive() {
-      const { isatty } = require("node:tty") as typeof import("node:tty");
-      return isatty(0) && isatty(1);
+      return tty().isatty(0) && tty().isatty(1);
     },
     // picocolors honours NO_COLOR, FORCE_COLOR and whether stdout is a terminal.
     color: pc.isColorSupported,

@@ -6,7 +6,8 @@ import { UserError } from "../core/errors.js";
 import type { GeneratorDef, PatchAction, PlanContext } from "../core/generator.js";
 import type { Io } from "../core/io.js";
 import { builtinTemplatesDir, packageVersion } from "../core/paths.js";
-import { TEAM_DIR, loadTeam, sha256, type EjectRecord, type Team } from "../core/team.js";
+import { sha256 } from "../core/hash.js";
+import { TEAM_DIR, loadTeam, type EjectRecord, type Team } from "../core/team.js";
 
 function walk(dir: string, base = dir): string[] {
   if (!existsSync(dir)) return [];

@@ -15,3 +15,5 @@ export function lazyBuiltin<T>(id: string): () => T {
 
 export const childProcess = lazyBuiltin<typeof import("node:child_process")>("node:child_process");
 export const readline = lazyBuiltin<typeof import("node:readline")>("node:readline");
+/** node:tty loads net: required only when a run asks whether a person is at the terminal. */
+export const tty = lazyBuiltin<typeof import("node:tty")>("node:tty");

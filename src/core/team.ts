@@ -45,8 +45,6 @@ export interface Team {
   ejected: EjectRecord;
 }
 
-export { sha256 } from "./hash.js";
-
 function describeIssue(file: string, issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") {
     const at = issue.path.length > 0 ? `${issue.path.join(".")}.` : "";

@@ -80,6 +80,13 @@ describe("create-otp-app, installed", () => {
     expect(snapshot(path.join(fromBin, "same"))).toEqual(snapshot(path.join(fromSrc, "same")));
   });
 
+  it("create-otp-app initialises a git repository from the installed package (git through Node's spawnSync)", async () => {
+    const cwd = tempDir();
+    const r = await runOk("create-otp-app", ["gitted", "--yes", "--no-install", "--no-check", "--json"], cwd);
+    expect(jsonReport(r.stdout).tasks).toEqual([{ task: "git init", status: "passed", detail: "" }]);
+    expect(readFileSync(path.join(cwd, "gitted/.git/HEAD"), "utf8")).toMatch(/^ref: refs\/heads\//);
+  });
+
   it("output into a reader that has gone (gen list | true): exit 0, nothing on stderr", async () => {
     const cwd = tempDir();
     await runOk("create-otp-app", ["piped", ...BARE], cwd);

@@ -5,7 +5,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import type { Prompter } from "../../src/core/io.js";
-import { sha256 } from "../../src/core/team.js";
+import { sha256 } from "../../src/core/hash.js";
 import { probeAll } from "../elixir/probe.js";
 import { captureIo, copyOf, elixirGates, elixirNextGates, expectGatesPass, runGen, snapshot, tempDir, testCounts, writeIn } from "../helpers.js";
 

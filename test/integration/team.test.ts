@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import type { Prompter } from "../../src/core/io.js";
-import { sha256 } from "../../src/core/team.js";
+import { sha256 } from "../../src/core/hash.js";
 import { WRITE_QUESTION, captureIo, writeIn, copyOf, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
 
 const BARE = ["--yes", "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc"];

@@ -96,9 +96,13 @@ export function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
-/** mix.exs with `{:telemetry, "~> 1.0"}` first in deps/0 (a project that has :telemetry). */
+/** mix.exs with `{:telemetry, "~> 1.0"}` first in deps/0 (a project that has :telemetry), as mix format writes it. */
 export function withTelemetryDep(source: string): string {
-  const added = source.replace(/ {2}defp deps do\n {4}\[/, '  defp deps do\n    [\n      {:telemetry, "~> 1.0"},');
+  // deps on one line (`[]`, or `[{:stream_data, ...}]` after gen ets-cache) become one a line.
+  const oneLine = /( {2}defp deps do\n) {4}\[(.*)\]\n/.exec(source);
+  const added = oneLine
+    ? source.replace(oneLine[0], `${oneLine[1]}    [\n      {:telemetry, "~> 1.0"}${oneLine[2] ? `,\n      ${oneLine[2]}` : ""}\n    ]\n`)
+    : source.replace(/ {2}defp deps do\n {4}\[/, '  defp deps do\n    [\n      {:telemetry, "~> 1.0"},');
   expect(added).not.toBe(source);
   return added;
 }

@@ -44,6 +44,20 @@ const helpers: Record<string, HelperFn> = {
   not: (a) => !a,
 };
 
+/** The partial every built-in template puts last in its @moduledoc (empty unless a team writes one). */
+const MODULEDOC_FOOTER = "moduledoc_footer";
+
+/**
+ * A moduledoc footer with text starts a paragraph of its own: a blank line
+ * before it, unless it begins with one. Many moduledocs end with a doctest,
+ * and a line right after a doctest's result is read by ExUnit as more of the
+ * expected result (the generated tests would fail); after prose, Markdown
+ * would run it into the paragraph above.
+ */
+export function ownParagraph(footer: string): string {
+  return footer === "" || footer.startsWith("\n") ? footer : `\n${footer}`;
+}
+
 function walk(dir: string, base = dir): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -115,7 +129,8 @@ export class Renderer {
       const source = plop.getPartial(name);
       let partial: HandlebarsTemplateDelegate | undefined;
       const lazy = (context: unknown, options?: RuntimeOptions): string => (partial ??= this.template(source))(context, options);
-      this.hbs.registerPartial(name, lazy as unknown as HandlebarsTemplateDelegate);
+      const rendered = name === MODULEDOC_FOOTER ? (context: unknown, options?: RuntimeOptions) => ownParagraph(lazy(context, options)) : lazy;
+      this.hbs.registerPartial(name, rendered as unknown as HandlebarsTemplateDelegate);
     }
   }
 

@@ -49,7 +49,7 @@ describe("create-otp-app, installed", () => {
     expectGatesPass(await elixirGates(root, { credo: "all" }));
   });
 
-  it("writes byte for byte what the sources write (the bundle's precompiled templates match the templates)", async () => {
+  it("writes byte for byte what the sources write (the bundle's precompiled templates match the templates); the result, a team's partial in it, passes the gates", async () => {
     const { createOtpApp } = await import("../../src/cli/create-main.js");
     const { gen } = await import("../../src/cli/gen-main.js");
     const { captureIo } = await import("../helpers.js");
@@ -76,8 +76,12 @@ describe("create-otp-app, installed", () => {
       expect(await gen([...args, "--no-check"], captureIo(path.join(fromSrc, "same")))).toBe(0);
     }
     expect(readFileSync(path.join(fromBin, "same/lib/same/breaker.ex"), "utf8")).toContain("@reject_event [:same, :circuit_breaker, :reject]");
-    expect(readFileSync(path.join(fromBin, "same/lib/same/ticker.ex"), "utf8")).toContain('  Owned by "Same.Ticker" & <platform>.\n');
+    // Unescaped, and a paragraph of its own (after the moduledoc's last doctest).
+    expect(readFileSync(path.join(fromBin, "same/lib/same/ticker.ex"), "utf8")).toContain('\n\n  Owned by "Same.Ticker" & <platform>.\n  """\n');
+    expect(readFileSync(path.join(fromBin, "same/lib/same/breaker.ex"), "utf8")).toContain('      {:error, :open}\n\n  Owned by "Same.Breaker" & <platform>.\n');
     expect(snapshot(path.join(fromBin, "same"))).toEqual(snapshot(path.join(fromSrc, "same")));
+    // Real Elixir on what the installed package wrote: format, compile (dev and test), the generated tests.
+    expectGatesPass(await elixirGates(path.join(fromBin, "same")));
   });
 
   it("create-otp-app initialises a git repository from the installed package (git through Node's spawnSync)", async () => {

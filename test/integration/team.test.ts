@@ -6,6 +6,7 @@ import { createOtpApp } from "../../src/cli/create-main.js";
 import { gen } from "../../src/cli/gen-main.js";
 import type { Prompter } from "../../src/core/io.js";
 import { sha256 } from "../../src/core/hash.js";
+import { ownParagraph } from "../../src/core/render.js";
 import { WRITE_QUESTION, captureIo, writeIn, copyOf, elixirGates, expectGatesPass, snapshot, tempDir } from "../helpers.js";
 
 const BARE = ["--yes", "--no-install", "--no-git", "--no-check", "--no-ci", "--no-credo", "--no-dialyxir", "--no-ex-doc"];
@@ -30,17 +31,28 @@ async function run(cwd: string, args: string[], overrides = {}) {
 }
 
 describe("overrides, partials and variables", () => {
-  it("overriding only the header and moduledoc-footer partials changes every file; the output passes real Elixir", async () => {
+  it("overriding only the header and moduledoc-footer partials changes every file; the footer is a paragraph of its own, after a doctest too; the output passes real Elixir", async () => {
     const dir = project();
     write(dir, ".otpgen/config.json", JSON.stringify({ variables: { company: "Acme Corp", owner: "the Payments team" } }));
     write(dir, ".otpgen/templates/_partials/header.hbs", "# Copyright (c) {{team.company}}. All rights reserved.\n");
-    write(dir, ".otpgen/templates/_partials/moduledoc_footer.hbs", "\n  Maintained by {{team.owner}}.\n");
+    // Written as a team writes it, with no blank line of its own: right after a
+    // doctest's result, ExUnit would read it as more of the expected result.
+    write(dir, ".otpgen/templates/_partials/moduledoc_footer.hbs", "  Maintained by {{team.owner}}.\n");
     expect((await run(dir, ["genserver", "RateLimiter", "--no-check"])).code).toBe(0);
+    expect((await run(dir, ["circuit-breaker", "Breaker", "--no-check"])).code).toBe(0);
     const lib = read(dir, "lib/team_app/rate_limiter.ex");
     expect(lib.startsWith("# Copyright (c) Acme Corp. All rights reserved.\ndefmodule TeamApp.RateLimiter do\n")).toBe(true);
     expect(lib).toContain("      {:ok, 42}\n\n  Maintained by the Payments team.\n  \"\"\"\n");
+    expect(read(dir, "lib/team_app/breaker.ex")).toContain("      {:error, :open}\n\n  Maintained by the Payments team.\n  \"\"\"\n");
     expect(read(dir, "test/team_app/rate_limiter_test.exs").startsWith("# Copyright (c) Acme Corp.")).toBe(true);
+    // mix test runs both moduledocs' doctests.
     expectGatesPass(await elixirGates(dir));
+  });
+
+  it("a moduledoc footer gets a blank line before it only when it has text and none of its own", () => {
+    expect(ownParagraph("")).toBe("");
+    expect(ownParagraph("  Owned by us.\n")).toBe("\n  Owned by us.\n");
+    expect(ownParagraph("\n  Owned by us.\n")).toBe("\n  Owned by us.\n");
   });
 
   it("a whole-template override replaces the built-in one, and is checked like it", async () => {

@@ -1,7 +1,7 @@
 // Hashes a run computes without loading Node's crypto module: requiring it
 // compiles some twenty of Node's own modules, about 4 ms of every generator run
 // (npm run bench), for a few kilobytes hashed. Both functions are pure and
-// tested against node:crypto (test/hash.test.ts).
+// tested against node:crypto (test/core/hash.test.ts).
 
 const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,

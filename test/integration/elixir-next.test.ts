@@ -3,7 +3,7 @@
 // generator's output, in a create-otp-app project and in a project made by that
 // Elixir's own `mix new --sup`: formatted, compiled with --warnings-as-errors
 // (1.20's type checker included), and its generated tests run.
-import { cpSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { inspectJson } from "../inspect.js";
@@ -78,6 +78,19 @@ describe("the newest Elixir (Debian unstable's, in a chroot)", () => {
     // The generated files agree with each other: gen doctor's release and cluster checks find nothing.
     expect(d.apps[0]?.findings).toEqual([]);
   });
+
+  it("a team's moduledoc footer, written with no blank line, after moduledocs that end in a doctest: format, compile, credo --strict and the doctests pass", async () => {
+    const cwd = tempDir();
+    expect(await createOtpApp(["footed", "--yes", "--no-install", "--no-git", "--no-check", "--no-dialyxir", "--no-ex-doc"], captureIo(cwd))).toBe(0);
+    const dir = path.join(cwd, "footed");
+    mkdirSync(path.join(dir, ".otpgen/templates/_partials"), { recursive: true });
+    writeFileSync(path.join(dir, ".otpgen/templates/_partials/moduledoc_footer.hbs"), "  Owned by {{str module}} & <platform>.\n");
+    for (const args of [["genserver", "Ticker"], ["circuit-breaker", "Breaker"], ["rate-limiter", "Limiter"]]) {
+      const io = captureIo(dir);
+      expect(await gen([...args, "--no-check"], io), io.errText()).toBe(0);
+    }
+    expectGatesPass(await elixirNextGates(dir, { credo: "all" }));
+  }, 1_800_000);
 
   it("its own mix new --sup project with the same generators passes the same gates", async () => {
     expectGatesPass(await elixirNextGates(plain));
